@@ -1,0 +1,243 @@
+"""Grid carbon intensity and electricity price for a site.
+
+Entry point: :func:`load_grid` takes the scenario's ``site.grid`` value,
+
+- ``"builtin:se1"`` ... ``"builtin:se4"`` (case-insensitive): a typical-year profile of a
+  Swedish bidding zone, built from published yearly/monthly/hour-of-day means (not a
+  measured series; see :mod:`dcsim.grid.builtin`);
+- a path to a ``.csv`` or ``.parquet`` file of a dated series (see :mod:`dcsim.grid.readers`),
+
+and returns a :class:`GridSeries`, which :meth:`GridSeries.sample` turns into per-step arrays.
+
+Prices are SEK/kWh excl. VAT: ``price = spot + energy tax + network energy fee``. Carbon
+intensity is gCO2e/kWh.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+from dcsim.errors import InputError, Problem
+
+from .builtin import (
+    _is_real,
+    DEFAULT_PRICE_YEAR,
+    DEFAULT_TAX_CATEGORY,
+    DEFAULT_TAX_YEAR,
+    PRICE_YEARS,
+    TAX_CATEGORIES,
+    builtin_grid,
+    network_operators,
+    zone_table,
+)
+from .readers import read_grid_csv, read_grid_parquet
+from .series import TYPICAL_YEAR_S, GridSample, GridSeries
+
+__all__ = [
+    "BUILTIN_GRIDS",
+    "DEFAULT_PRICE_YEAR",
+    "DEFAULT_TAX_CATEGORY",
+    "DEFAULT_TAX_YEAR",
+    "GRID_OPTIONS",
+    "GridSample",
+    "GridSeries",
+    "PRICE_YEARS",
+    "TAX_CATEGORIES",
+    "TYPICAL_YEAR_S",
+    "builtin_grid",
+    "load_grid",
+    "network_operators",
+    "read_grid_csv",
+    "read_grid_parquet",
+]
+
+BUILTIN_PREFIX = "builtin:"
+
+
+def _builtin_catalogue() -> dict[str, str]:
+    out = {}
+    for key, info in zone_table().items():
+        out[key] = (
+            f"Sweden bidding zone {info.zone}, {info.region}: typical hourly year built from published "
+            f"means (spot {PRICE_YEARS[0]}-{PRICE_YEARS[-1]}, default {DEFAULT_PRICE_YEAR}; Electricity Maps "
+            "yearly carbon intensity; energy tax and network energy fee), not a measured series"
+        )
+    return out
+
+
+#: built-in grid names (``"se1"`` ..., used as ``"builtin:se1"``) -> one-line description, for
+#: ``dcsim catalog grids`` (same convention as ``dcsim.climate.BUILTIN_CLIMATES``)
+BUILTIN_GRIDS: dict[str, str] = _builtin_catalogue()
+
+#: options accepted by :func:`load_grid`: name -> (applies to files too, description)
+GRID_OPTIONS: dict[str, tuple[bool, str]] = {
+    "price_scale": (True, "multiplier (>= 0) on every price component"),
+    "carbon_scale": (True, "multiplier (>= 0) on the carbon intensity"),
+    "include_tax": (False, "add the energy tax (default true)"),
+    "include_network": (False, "add the network operator's energy fee (default true)"),
+    "tax_category": (False, f"one of {', '.join(TAX_CATEGORIES)} (default {DEFAULT_TAX_CATEGORY})"),
+    "tax_year": (False, f"year of the energy-tax rate (default {DEFAULT_TAX_YEAR})"),
+    "tax_sek_per_kwh": (False, "explicit energy tax, SEK/kWh"),
+    "network_operator": (False, "network tariff key (default per zone)"),
+    "network_sek_per_kwh": (False, "explicit network energy fee, SEK/kWh"),
+    "carbon_year": (False, "year of the carbon intensity (default: the price year or nearest)"),
+}
+
+_PRICE_PARTS = ("include_tax", "include_network", "tax_category", "tax_year", "tax_sek_per_kwh",
+                "network_operator", "network_sek_per_kwh")
+
+
+def _opt(options_path: str, name: str) -> str:
+    return f"{options_path}.{name}" if options_path else name
+
+
+def load_grid(
+    spec: str,
+    *,
+    year: int = DEFAULT_PRICE_YEAR,
+    base_dir: Path | str | None = None,
+    carbon_g_per_kwh: float | None = None,
+    price_sek_per_kwh: float | None = None,
+    field_path: str = "site.grid",
+    options_path: str = "",
+    **options: Any,
+) -> GridSeries:
+    """Load the grid series named by a scenario's ``site.grid``.
+
+    Parameters
+    ----------
+    spec : str
+        ``"builtin:se1"`` ... ``"builtin:se4"`` (case-insensitive), or a path to a ``.csv`` or
+        ``.parquet`` file; a relative path is taken relative to ``base_dir``.
+    year : int
+        Spot-price year of a built-in profile, 2018-2023 (default 2023). Not used for files,
+        whose dates are their own.
+    base_dir : Path, optional
+        Directory of the scenario file, for relative paths (default: the working directory).
+    carbon_g_per_kwh : float, optional
+        Constant carbon intensity, gCO2e/kWh. Overrides the built-in value or the file's
+        column (which may then be absent).
+    price_sek_per_kwh : float, optional
+        Constant all-in price, SEK/kWh excl. VAT. Overrides the built-in price (spot, tax and
+        network) or the file's column (which may then be absent).
+    field_path : str
+        Dotted scenario key of ``spec``, named in error messages.
+    options_path : str
+        Dotted prefix of the options, named in error messages.
+    **options
+        See :data:`GRID_OPTIONS`: ``price_scale``, ``carbon_scale`` (all grids);
+        ``include_tax``, ``include_network``, ``tax_category``, ``tax_year``,
+        ``tax_sek_per_kwh``, ``network_operator``, ``network_sek_per_kwh``, ``carbon_year``
+        (built-in grids only; see :func:`dcsim.grid.builtin.builtin_grid` for the defaults
+        and their sources).
+
+    Returns
+    -------
+    GridSeries
+
+    Raises
+    ------
+    InputError
+        Unknown built-in (with a "did you mean"), missing or malformed file, unknown or
+        invalid option; every problem found is listed.
+    """
+    problems: list[Problem] = []
+    if not isinstance(spec, (str, Path)) or not str(spec).strip():
+        raise InputError(
+            Problem(field_path, "must be 'builtin:se1' ... 'builtin:se4' or a path to a .csv or .parquet file", value=spec)
+        )
+    for name in options:
+        if name not in GRID_OPTIONS:
+            close = difflib.get_close_matches(name, list(GRID_OPTIONS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                Problem(_opt(options_path, name), f"unknown grid option{hint or '.'} Known: {', '.join(GRID_OPTIONS)}")
+            )
+    text = str(spec).strip()
+
+    # ---- built-in
+    if text.lower().startswith(BUILTIN_PREFIX):
+        key = text[len(BUILTIN_PREFIX):].strip().lower()
+        if key not in BUILTIN_GRIDS:
+            close = difflib.get_close_matches(key, list(BUILTIN_GRIDS), n=1, cutoff=0.5)
+            hint = f"did you mean '{BUILTIN_PREFIX}{close[0]}'? " if close else ""
+            known = ", ".join(f"{BUILTIN_PREFIX}{k}" for k in BUILTIN_GRIDS)
+            problems.append(Problem(field_path, f"unknown built-in grid; {hint}Known: {known}", value=spec))
+        if price_sek_per_kwh is not None:
+            for name in _PRICE_PARTS:
+                if name in options:
+                    problems.append(
+                        Problem(
+                            _opt(options_path, name),
+                            "does not apply when a constant all-in price_sek_per_kwh is given; give one of them",
+                            value=options[name],
+                        )
+                    )
+        if key not in BUILTIN_GRIDS:
+            raise InputError(problems)
+        kwargs = {k: v for k, v in options.items() if k in GRID_OPTIONS}
+        try:
+            series = builtin_grid(
+                key,
+                year=year,
+                carbon_g_per_kwh=carbon_g_per_kwh,
+                price_sek_per_kwh=price_sek_per_kwh,
+                options_path=options_path,
+                **kwargs,
+            )
+        except InputError as exc:  # report the option problems found here together with these
+            seen = {(p.path, p.message) for p in problems}
+            problems += [p for p in exc.problems if (p.path, p.message) not in seen]
+        if problems:
+            raise InputError(problems)
+        return series
+
+    # ---- file
+    for name in options:
+        if name in GRID_OPTIONS and not GRID_OPTIONS[name][0]:
+            problems.append(
+                Problem(
+                    _opt(options_path, name),
+                    "applies to built-in grids only; a grid file's price is taken as the all-in price",
+                    value=options[name],
+                )
+            )
+    path = Path(text).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        hint = ""
+        if text.lower() in BUILTIN_GRIDS:
+            hint = f" Did you mean '{BUILTIN_PREFIX}{text.lower()}'?"
+        elif path.exists():
+            hint = " It is a directory."
+        problems.append(
+            Problem(
+                field_path,
+                f"grid file not found: {path}.{hint} Give 'builtin:se1' ... 'builtin:se4' or an existing "
+                ".csv or .parquet file",
+                value=spec,
+            )
+        )
+    elif suffix not in (".csv", ".parquet", ".pq"):
+        problems.append(
+            Problem(field_path, f"unsupported grid file type {suffix or '(none)'!r}; use .csv or .parquet", value=spec)
+        )
+    scales = {}
+    for name in ("price_scale", "carbon_scale"):
+        value = options.get(name, 1.0)
+        ok = _is_real(value) and math.isfinite(float(value)) and float(value) >= 0
+        if not ok:
+            problems.append(Problem(_opt(options_path, name), "must be a finite number >= 0", value=value))
+        scales[name] = value
+    if problems:
+        raise InputError(problems)
+    reader = read_grid_csv if suffix == ".csv" else read_grid_parquet
+    series = reader(
+        path, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, field_path=field_path
+    )
+    return series.scaled(price_scale=float(scales["price_scale"]), carbon_scale=float(scales["carbon_scale"]))
