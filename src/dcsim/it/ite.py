@@ -1,0 +1,435 @@
+"""Air-cooled IT equipment whose power and airflow depend on load and inlet temperature.
+
+This is the EnergyPlus ``ElectricEquipment:ITE:AirCooled`` model (EnergyPlus Engineering
+Reference, "Electric Equipment ITE Air Cooled"; ``InternalHeatGains::CalcZoneITEq``),
+reproduced equation for equation so that dcsim matches EnergyPlus's hourly output
+(see ``tests/test_it_energyplus.py``). Per unit and time step, with x the CPU loading
+fraction, T_in the air inlet temperature (C) and s the operating fraction (EnergyPlus'
+"Design Power Input Schedule"):
+
+    P_cpu   = max(P_cpu,design  s f_cpu(x, T_in), 0)
+    f_V     = max(f_flow(x, T_in), 0)
+    V       = V_design s f_V                                  (m3/s at inlet density)
+    P_fan   = max(P_fan,design  s f_fan(f_V), 0)
+    PLR     = (P_cpu + P_fan) / P_design
+    P_ups   = (P_cpu + P_fan) max(1 - eta_design f_ups(PLR), 0)
+    m       = V rho(p, T_in, W)
+    T_out   = T_in + (P_cpu + P_fan) / (m c_p(W))              (T_out = T_in when m = 0)
+
+with the design split of EnergyPlus: P_design = P_cpu,design + P_fan,design,
+P_fan,design = F_fan P_design (F_fan = "Design Fan Power Input Fraction"),
+V_design = (flow per W) P_design. Every curve clamps its inputs and output to its limits
+(:mod:`dcsim.it.curves`). Air properties are EnergyPlus' psychrometric functions:
+
+    rho = p / (287.0 (T + 273.15) (1 + 1.6077687 max(W, 1e-5)))    (PsyRhoAirFnPbTdbW)
+    c_p = 1004.84 + 1858.95 max(W, 1e-5)                            (PsyCpAirFnW)
+
+EnergyPlus evaluates ``rho`` at the site's *standard* barometric pressure (98934 Pa at
+201 m for Chicago O'Hare), not the weather file's hourly pressure: pass that as
+``pressure_pa`` to match it. Not reproduced: EnergyPlus zeroes an object's flow below
+0.001 m3/s (a per-object numerical threshold); dcsim keeps any positive flow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from .curves import (
+    AFFINITY_FAN_POWER_CURVE,
+    CONSTANT_UPS_EFFICIENCY_CURVE,
+    OPENSTUDIO_AIRFLOW_CURVE,
+    OPENSTUDIO_CPU_POWER_CURVE,
+    BiquadraticCurve,
+    CubicCurve,
+    biquadratic_value,
+    cubic_value,
+)
+
+__all__ = [
+    "ITEAirCooledSpec",
+    "ITEAirCooledResult",
+    "ite_aircooled",
+    "ite_aircooled_kernel",
+    "ite_aircooled_point",
+    "air_density_kg_per_m3",
+    "air_cp_j_per_kg_k",
+    "STANDARD_PRESSURE_PA",
+]
+
+#: Sea-level standard pressure (Pa); EnergyPlus uses the site's standard pressure instead.
+STANDARD_PRESSURE_PA = 101325.0
+_R_AIR_J_PER_KG_K = 287.0  # EnergyPlus Psychrometrics, PsyRhoAirFnPbTdbW
+_KELVIN = 273.15
+
+
+@njit(cache=True)
+def air_density_kg_per_m3(pressure_pa, drybulb_c, humidity_ratio):
+    """Moist-air density (kg/m3): rho = p / (287.0 (T + 273.15) (1 + 1.6077687 max(W, 1e-5))).
+
+    Source: EnergyPlus ``Psychrometrics::PsyRhoAirFnPbTdbW``.
+    """
+    w = max(humidity_ratio, 1.0e-5)
+    return pressure_pa / (_R_AIR_J_PER_KG_K * (drybulb_c + _KELVIN) * (1.0 + 1.6077687 * w))
+
+
+@njit(cache=True)
+def air_cp_j_per_kg_k(humidity_ratio):
+    """Moist-air specific heat (J/(kg K)): c_p = 1004.84 + 1858.95 max(W, 1e-5).
+
+    Source: EnergyPlus ``Psychrometrics::PsyCpAirFnW``.
+    """
+    return 1.00484e3 + max(humidity_ratio, 1.0e-5) * 1.85895e3
+
+
+@njit(cache=True)
+def ite_aircooled_point(
+    cpu_load,
+    inlet_c,
+    operating_fraction,
+    design_cpu_w,
+    design_fan_w,
+    design_flow_m3_per_s,
+    design_total_w,
+    cpu_coef,
+    cpu_limits,
+    flow_coef,
+    flow_limits,
+    fan_coef,
+    fan_limits,
+    design_ups_efficiency,
+    ups_coef,
+    ups_limits,
+    pressure_pa,
+    humidity_ratio,
+):
+    """One unit at one time step of the EnergyPlus ITE air-cooled model (module docstring).
+
+    Returns ``(cpu_w, fan_w, ups_w, airflow_m3_per_s, mass_flow_kg_per_s, outlet_c)``.
+    For use inside other compiled loops; Python code calls :func:`ite_aircooled`.
+    """
+    s = operating_fraction
+    cpu_w = max(design_cpu_w * s * biquadratic_value(cpu_coef, cpu_limits, cpu_load, inlet_c), 0.0)
+    flow_frac = max(biquadratic_value(flow_coef, flow_limits, cpu_load, inlet_c), 0.0)
+    flow = design_flow_m3_per_s * s * flow_frac
+    fan_w = max(design_fan_w * s * cubic_value(fan_coef, fan_limits, flow_frac), 0.0)
+    it_w = cpu_w + fan_w
+    plr = it_w / design_total_w if design_total_w > 0.0 else 0.0
+    ups_w = it_w * max(1.0 - design_ups_efficiency * cubic_value(ups_coef, ups_limits, plr), 0.0)
+    mdot = flow * air_density_kg_per_m3(pressure_pa, inlet_c, humidity_ratio)
+    if mdot > 0.0:
+        outlet_c = inlet_c + it_w / (mdot * air_cp_j_per_kg_k(humidity_ratio))
+    else:
+        outlet_c = inlet_c
+    return cpu_w, fan_w, ups_w, flow, mdot, outlet_c
+
+
+@njit(cache=True)
+def ite_aircooled_kernel(
+    cpu_load,
+    inlet_c,
+    operating_fraction,
+    design_cpu_w,
+    design_fan_w,
+    design_flow_m3_per_s,
+    design_total_w,
+    cpu_coef,
+    cpu_limits,
+    flow_coef,
+    flow_limits,
+    fan_coef,
+    fan_limits,
+    design_ups_efficiency,
+    ups_coef,
+    ups_limits,
+    pressure_pa,
+    humidity_ratio,
+    out_cpu_w,
+    out_fan_w,
+    out_ups_w,
+    out_airflow_m3_per_s,
+    out_mass_flow_kg_per_s,
+    out_outlet_c,
+):
+    """EnergyPlus ITE air-cooled model over time (outer) and units (inner); no allocation.
+
+    Shapes: ``cpu_load``, ``inlet_c``, ``operating_fraction`` and every ``out_*`` are
+    (n_time, n_units); ``design_*_w`` and ``design_flow_m3_per_s`` are (n_units,);
+    ``pressure_pa`` and ``humidity_ratio`` are (n_time,); the curve arrays come from
+    :meth:`BiquadraticCurve.arrays` / :meth:`CubicCurve.arrays`. Equations: module
+    docstring (EnergyPlus ``ElectricEquipment:ITE:AirCooled``).
+    """
+    n_time, n_units = cpu_load.shape
+    for t in range(n_time):
+        p = pressure_pa[t]
+        w = humidity_ratio[t]
+        for j in range(n_units):
+            cpu_w, fan_w, ups_w, flow, mdot, outlet_c = ite_aircooled_point(
+                cpu_load[t, j],
+                inlet_c[t, j],
+                operating_fraction[t, j],
+                design_cpu_w[j],
+                design_fan_w[j],
+                design_flow_m3_per_s[j],
+                design_total_w[j],
+                cpu_coef,
+                cpu_limits,
+                flow_coef,
+                flow_limits,
+                fan_coef,
+                fan_limits,
+                design_ups_efficiency,
+                ups_coef,
+                ups_limits,
+                p,
+                w,
+            )
+            out_cpu_w[t, j] = cpu_w
+            out_fan_w[t, j] = fan_w
+            out_ups_w[t, j] = ups_w
+            out_airflow_m3_per_s[t, j] = flow
+            out_mass_flow_kg_per_s[t, j] = mdot
+            out_outlet_c[t, j] = outlet_c
+
+
+@dataclass(frozen=True)
+class ITEAirCooledSpec:
+    """Design data and curves of one air-cooled IT unit (a server, a rack or a room).
+
+    Field names follow EnergyPlus ``ElectricEquipment:ITE:AirCooled``:
+
+    - ``design_power_w``: design power input per unit, CPU + fans (EnergyPlus "Watts per
+      Unit"), measured at full load and ``design_inlet_c``.
+    - ``design_fan_fraction``: "Design Fan Power Input Fraction": the fans' share of
+      ``design_power_w`` (P_fan,design = F P_design, P_cpu,design = (1 - F) P_design;
+      EnergyPlus eio for the 1ZoneDataCenterCRAC example: 50 kW = 30 kW CPU + 20 kW fans
+      at F = 0.4). Default 0.4 as in the EnergyPlus example files and OpenStudio measures.
+    - ``design_airflow_m3_per_s_per_w``: "Design Fan Air Flow Rate per Power Input";
+      default 0.0001 m3/s per W (0.1 m3/s per kW; about 8.3 K rise at design).
+    - ``design_inlet_c``: "Design Entering Air Temperature"; default 22.5 C, where the
+      OpenStudio curves equal 1.
+    - ``cpu_power_curve``, ``airflow_curve``: f(x, T_in); default OpenStudio curves.
+    - ``fan_power_curve``: f(flow fraction); default the fan affinity law f = x^3.
+      EnergyPlus takes any curve here; OpenStudio's default is linear
+      (:data:`~dcsim.it.curves.OPENSTUDIO_FAN_POWER_CURVE`).
+    - ``design_ups_efficiency`` and ``ups_efficiency_curve`` (f(PLR)): "Design Electric
+      Power Supply Efficiency" and its part-load curve. Default 1.0 and constant, i.e. no
+      power-supply loss inside the IT model: dcsim's electrical chain
+      (:mod:`dcsim.electrical`) models UPS losses, and counting them twice must be avoided.
+    """
+
+    design_power_w: float
+    design_fan_fraction: float = 0.4
+    design_airflow_m3_per_s_per_w: float = 1.0e-4
+    design_inlet_c: float = 22.5
+    cpu_power_curve: BiquadraticCurve = OPENSTUDIO_CPU_POWER_CURVE
+    airflow_curve: BiquadraticCurve = OPENSTUDIO_AIRFLOW_CURVE
+    fan_power_curve: CubicCurve = AFFINITY_FAN_POWER_CURVE
+    design_ups_efficiency: float = 1.0
+    ups_efficiency_curve: CubicCurve = CONSTANT_UPS_EFFICIENCY_CURVE
+
+    def __post_init__(self) -> None:
+        problems = []
+
+        def number(name: str) -> float:
+            value = float(getattr(self, name))
+            object.__setattr__(self, name, value)
+            if not math.isfinite(value):
+                problems.append(f"{name} must be finite, got {value!r}")
+            return value
+
+        if number("design_power_w") <= 0.0:
+            problems.append("design_power_w must be > 0 W")
+        f = number("design_fan_fraction")
+        if not 0.0 <= f <= 1.0:
+            problems.append("design_fan_fraction must lie in [0, 1]")
+        if number("design_airflow_m3_per_s_per_w") <= 0.0:
+            problems.append("design_airflow_m3_per_s_per_w must be > 0")
+        number("design_inlet_c")
+        eta = number("design_ups_efficiency")
+        if not 0.0 < eta <= 1.0:
+            problems.append("design_ups_efficiency must lie in (0, 1]")
+        for name, kind in (
+            ("cpu_power_curve", BiquadraticCurve),
+            ("airflow_curve", BiquadraticCurve),
+            ("fan_power_curve", CubicCurve),
+            ("ups_efficiency_curve", CubicCurve),
+        ):
+            if not isinstance(getattr(self, name), kind):
+                problems.append(f"{name} must be a {kind.__name__}")
+        if problems:
+            raise ValueError("invalid ITE spec: " + "; ".join(problems))
+
+    @property
+    def design_cpu_w(self) -> float:
+        """Design CPU power (W) = (1 - design_fan_fraction) design_power_w."""
+        return (1.0 - self.design_fan_fraction) * self.design_power_w
+
+    @property
+    def design_fan_w(self) -> float:
+        """Design fan power (W) = design_fan_fraction design_power_w."""
+        return self.design_fan_fraction * self.design_power_w
+
+    @property
+    def design_airflow_m3_per_s(self) -> float:
+        """Design airflow (m3/s) = design_airflow_m3_per_s_per_w design_power_w."""
+        return self.design_airflow_m3_per_s_per_w * self.design_power_w
+
+
+class ITEAirCooledResult(NamedTuple):
+    """Outputs of :func:`ite_aircooled`, each shaped like the ``cpu_load`` input.
+
+    The heat the units give to the room air is always ``cpu_w + fan_w`` (plus ``ups_w``
+    where the power supply sits in the room), also when a curve drives the airflow to
+    zero: then ``outlet_c`` equals the inlet temperature, as in EnergyPlus, and only the
+    power (not ``m c_p (T_out - T_in)``) carries the energy balance.
+    """
+
+    cpu_w: np.ndarray
+    fan_w: np.ndarray
+    ups_w: np.ndarray
+    airflow_m3_per_s: np.ndarray
+    mass_flow_kg_per_s: np.ndarray
+    outlet_c: np.ndarray
+
+
+def _finite(name: str, arr: np.ndarray) -> None:
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite numbers (no NaN or inf)")
+
+
+def ite_aircooled(
+    spec: ITEAirCooledSpec,
+    cpu_load,
+    inlet_c,
+    *,
+    operating_fraction=1.0,
+    pressure_pa=STANDARD_PRESSURE_PA,
+    humidity_ratio_kg_per_kg=0.0,
+    design_power_w=None,
+) -> ITEAirCooledResult:
+    """CPU, fan and power-supply (UPS) power, airflow and outlet temperature of IT units.
+
+    EnergyPlus ``ElectricEquipment:ITE:AirCooled`` (EnergyPlus Engineering Reference;
+    equations in the :mod:`dcsim.it.ite` module docstring): power and airflow depend on the
+    CPU loading and the inlet air temperature through clamped curves; outlet
+    T_out = T_in + (P_cpu + P_fan) / (V rho c_p).
+
+    Parameters
+    ----------
+    spec : ITEAirCooledSpec
+        Design values and curves, shared by all units.
+    cpu_load : array_like
+        CPU loading fraction x (>= 0; the curves clamp it to their x range): a scalar,
+        (n_time,) for one unit, or (n_time, n_units).
+    inlet_c : array_like
+        Air inlet temperature (C), broadcast to ``cpu_load``'s shape.
+    operating_fraction : array_like, default 1.0
+        EnergyPlus' "Design Power Input Schedule" value (>= 0), e.g. the fraction of a
+        rack's servers that are powered; broadcast to ``cpu_load``'s shape.
+    pressure_pa : array_like, default 101325
+        Barometric pressure for the air density, scalar or (n_time,). EnergyPlus uses the
+        site's standard pressure (98934 Pa at 201 m).
+    humidity_ratio_kg_per_kg : array_like, default 0.0
+        Inlet humidity ratio (kg water per kg dry air), scalar or (n_time,); 0 means dry
+        air (EnergyPlus floors it at 1e-5).
+    design_power_w : array_like, optional
+        Per-unit design power (n_units,) overriding ``spec.design_power_w`` (same fan
+        fraction and airflow per W).
+
+    Returns
+    -------
+    ITEAirCooledResult
+        ``cpu_w``, ``fan_w``, ``ups_w`` (W), ``airflow_m3_per_s`` (at inlet density),
+        ``mass_flow_kg_per_s`` and ``outlet_c``, each of ``cpu_load``'s shape.
+    """
+    if not isinstance(spec, ITEAirCooledSpec):
+        raise TypeError("spec must be an ITEAirCooledSpec")
+    load = np.asarray(cpu_load, dtype=np.float64)
+    if load.ndim > 2:
+        raise ValueError("cpu_load must be a scalar, (n_time,) or (n_time, n_units)")
+    shape = load.shape
+    load2 = load.reshape(shape[0] if load.ndim >= 1 else 1, -1)
+    n_time, n_units = load2.shape
+
+    def grid(name, value):
+        arr = np.asarray(value, dtype=np.float64)
+        try:
+            arr = np.broadcast_to(arr, shape).reshape(load2.shape)
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} of shape {arr.shape} does not broadcast to cpu_load's shape {shape}"
+            ) from exc
+        _finite(name, arr)
+        return np.ascontiguousarray(arr)
+
+    def series(name, value):
+        arr = np.asarray(value, dtype=np.float64)
+        try:
+            arr = np.broadcast_to(arr, (n_time,))
+        except ValueError as exc:
+            raise ValueError(f"{name} must be a scalar or have {n_time} values (one per time step)") from exc
+        _finite(name, arr)
+        return np.ascontiguousarray(arr)
+
+    _finite("cpu_load", load2)
+    if np.any(load2 < 0.0):
+        raise ValueError("cpu_load must be >= 0")
+    load2 = np.ascontiguousarray(load2)
+    t_in = grid("inlet_c", inlet_c)
+    op = grid("operating_fraction", operating_fraction)
+    if np.any(op < 0.0):
+        raise ValueError("operating_fraction must be >= 0")
+    p = series("pressure_pa", pressure_pa)
+    if np.any(p <= 0.0):
+        raise ValueError("pressure_pa must be > 0")
+    w = series("humidity_ratio_kg_per_kg", humidity_ratio_kg_per_kg)
+    if np.any(w < 0.0):
+        raise ValueError("humidity_ratio_kg_per_kg must be >= 0")
+
+    total = np.asarray(spec.design_power_w if design_power_w is None else design_power_w, dtype=np.float64)
+    try:
+        total = np.ascontiguousarray(np.broadcast_to(total, (n_units,)))
+    except ValueError as exc:
+        raise ValueError(f"design_power_w must be a scalar or have {n_units} values (one per unit)") from exc
+    _finite("design_power_w", total)
+    if np.any(total <= 0.0):
+        raise ValueError("design_power_w must be > 0 W")
+    design_cpu = (1.0 - spec.design_fan_fraction) * total
+    design_fan = spec.design_fan_fraction * total
+    design_flow = spec.design_airflow_m3_per_s_per_w * total
+
+    cpu_coef, cpu_lim = spec.cpu_power_curve.arrays()
+    flow_coef, flow_lim = spec.airflow_curve.arrays()
+    fan_coef, fan_lim = spec.fan_power_curve.arrays()
+    ups_coef, ups_lim = spec.ups_efficiency_curve.arrays()
+
+    outs = [np.empty((n_time, n_units), dtype=np.float64) for _ in range(6)]
+    ite_aircooled_kernel(
+        load2,
+        t_in,
+        op,
+        design_cpu,
+        design_fan,
+        design_flow,
+        total,
+        cpu_coef,
+        cpu_lim,
+        flow_coef,
+        flow_lim,
+        fan_coef,
+        fan_lim,
+        spec.design_ups_efficiency,
+        ups_coef,
+        ups_lim,
+        p,
+        w,
+        *outs,
+    )
+    if load.ndim == 0:
+        return ITEAirCooledResult(*(float(o[0, 0]) for o in outs))
+    return ITEAirCooledResult(*(o.reshape(shape) for o in outs))

@@ -1,0 +1,580 @@
+"""Server power as a function of utilisation, frequency and power cap.
+
+Functions follow the pvlib style: plain functions of NumPy arrays (or scalars), units in
+every name, the equation and its source in the docstring. Each public function validates
+its inputs, allocates the output and calls a private Numba kernel
+(``_<model>_kernel(..., out)``) that loops without allocating. For use inside other
+compiled loops, :func:`specpower_value` evaluates one point.
+
+Utilisation ``u`` is the busy fraction of the server in [0, 1]. Idle power is stated
+explicitly (``u = 0`` gives the idle power, never 0 W): a server that is on but idle is not
+off (REFERENCES.md, "IT equipment": some simulators silently count idle servers as off).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "ServerSpec",
+    "check_power_table",
+    "specpower_value",
+    "specpower_power_w",
+    "linear_power_w",
+    "fan2007_power_w",
+    "dvfs_power_w",
+    "dvfs_throughput_fraction",
+    "capped_power_w",
+    "DEFAULT_SLEEP_FRACTION_OF_MAX",
+    "DEFAULT_SLEEP_WAKE_S",
+    "DEFAULT_DEEP_SLEEP_FRACTION_OF_MAX",
+    "DEFAULT_DEEP_SLEEP_WAKE_S",
+    "DEFAULT_BOOT_S",
+    "S3_SLEEP_W",
+    "S3_TRANSITION_S_RANGE",
+    "FAN2007_R",
+]
+
+# ---------------------------------------------------------------------------------------
+# Power-state defaults (REFERENCES.md "IT equipment", from the GreenDC survey)
+# ---------------------------------------------------------------------------------------
+#: Shallow sleep draws about 10 % of peak power (GreenDC survey, via REFERENCES.md).
+DEFAULT_SLEEP_FRACTION_OF_MAX = 0.10
+#: Shallow sleep wakes in about 10 s (GreenDC survey, via REFERENCES.md).
+DEFAULT_SLEEP_WAKE_S = 10.0
+#: Deep sleep draws about 5 % of peak power (GreenDC survey, via REFERENCES.md).
+DEFAULT_DEEP_SLEEP_FRACTION_OF_MAX = 0.05
+#: Deep sleep wakes in about 200 s (GreenDC survey, via REFERENCES.md).
+DEFAULT_DEEP_SLEEP_WAKE_S = 200.0
+#: ACPI S3 (suspend to RAM) draws about 9 W (GreenDC survey, via REFERENCES.md); an
+#: absolute alternative to the 10 % default for ``sleep_w``.
+S3_SLEEP_W = 9.0
+#: S3 transitions take 7-24 s (GreenDC survey, via REFERENCES.md).
+S3_TRANSITION_S_RANGE = (7.0, 24.0)
+#: Boot time from off. ASSUMPTION: REFERENCES.md gives no boot time, so dcsim uses the
+#: deep-sleep wake time (about 200 s); set ``boot_s`` per server where it is known.
+DEFAULT_BOOT_S = DEFAULT_DEEP_SLEEP_WAKE_S
+#: Exponent of the Fan, Weber and Barroso (2007) empirical power model.
+FAN2007_R = 1.4
+
+
+# ---------------------------------------------------------------------------------------
+# Validation helpers
+# ---------------------------------------------------------------------------------------
+def check_power_table(load_points, power_points_w) -> list[str]:
+    """Problems with a utilisation -> power table, as messages (empty list if it is valid).
+
+    A valid table has at least two points, load fractions strictly increasing from exactly
+    0 to exactly 1, the same number of power values, and finite power values >= 0 W.
+    Decreasing power is *allowed* here (readers warn about it).
+    """
+    problems: list[str] = []
+    x = np.asarray(load_points, dtype=np.float64)
+    p = np.asarray(power_points_w, dtype=np.float64)
+    if x.ndim != 1 or p.ndim != 1:
+        return ["load points and power points must be one-dimensional"]
+    if x.shape != p.shape:
+        return [f"{x.size} load points but {p.size} power points"]
+    if x.size < 2:
+        return ["a power table needs at least two points (0 and 100 % load)"]
+    if not np.all(np.isfinite(x)):
+        problems.append("load points must be finite numbers")
+    else:
+        if x[0] != 0.0:
+            problems.append(f"load points must start at 0 (idle), got {x[0]!r}")
+        if x[-1] != 1.0:
+            problems.append(f"load points must end at 1 (100 % load), got {x[-1]!r}")
+        if np.any(np.diff(x) <= 0.0):
+            problems.append("load points must increase strictly")
+    if not np.all(np.isfinite(p)):
+        problems.append("power values must be finite numbers")
+    elif np.any(p < 0.0):
+        problems.append("power values must be >= 0 W")
+    return problems
+
+
+def _validate_table(load_points, power_points_w) -> tuple[np.ndarray, np.ndarray]:
+    problems = check_power_table(load_points, power_points_w)
+    if problems:
+        raise ValueError("invalid power table: " + "; ".join(problems))
+    x = np.ascontiguousarray(load_points, dtype=np.float64)
+    p = np.ascontiguousarray(power_points_w, dtype=np.float64)
+    return x, p
+
+
+def _as_utilisation(u, name: str = "u") -> np.ndarray:
+    arr = np.asarray(u, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite numbers (no NaN or inf)")
+    if np.any(arr < 0.0) or np.any(arr > 1.0):
+        raise ValueError(f"{name} must lie in [0, 1]; got values from {arr.min()} to {arr.max()}")
+    return arr
+
+
+def _flat(*arrays) -> tuple[tuple[int, ...], list[np.ndarray]]:
+    """Broadcast to a common shape and return C-contiguous flat float64 copies."""
+    b = np.broadcast_arrays(*[np.asarray(a, dtype=np.float64) for a in arrays])
+    shape = b[0].shape
+    return shape, [np.ascontiguousarray(a).ravel() for a in b]
+
+
+def _prepare_out(out, shape) -> np.ndarray:
+    if out is None:
+        return np.empty(int(np.prod(shape, dtype=np.int64)), dtype=np.float64)
+    if not isinstance(out, np.ndarray) or out.dtype != np.float64 or out.shape != shape:
+        raise ValueError(f"out must be a float64 array of shape {shape}")
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError("out must be C-contiguous and writeable")
+    return out.reshape(-1)
+
+
+def _result(flat: np.ndarray, shape, out):
+    if out is not None:
+        return out
+    return float(flat[0]) if shape == () else flat.reshape(shape)
+
+
+def _check_idle_max(idle_w: np.ndarray, max_w: np.ndarray) -> None:
+    if not (np.all(np.isfinite(idle_w)) and np.all(np.isfinite(max_w))):
+        raise ValueError("idle_w and max_w must be finite")
+    if np.any(idle_w < 0.0):
+        raise ValueError("idle_w must be >= 0 W")
+    if np.any(max_w < idle_w):
+        raise ValueError("max_w must be >= idle_w")
+
+
+# ---------------------------------------------------------------------------------------
+# SPECpower table interpolation
+# ---------------------------------------------------------------------------------------
+@njit(cache=True)
+def specpower_value(load_points, power_points_w, u):
+    """Power (W) at utilisation ``u`` by linear interpolation in a SPECpower-style table.
+
+    P(u) = P_i + (P_{i+1} - P_i) (u - u_i) / (u_{i+1} - u_i) for u_i <= u < u_{i+1};
+    exact table values at the table's load points. Never rounds ``u`` to a table index
+    (REFERENCES.md: another simulator had that bug). ``u`` is clamped to [0, 1].
+    """
+    n = load_points.shape[0]
+    if u <= load_points[0]:
+        return power_points_w[0]
+    if u >= load_points[n - 1]:
+        return power_points_w[n - 1]
+    lo = 0
+    hi = n - 1
+    while hi - lo > 1:  # binary search: load_points[lo] <= u < load_points[hi]
+        mid = (lo + hi) // 2
+        if load_points[mid] <= u:
+            lo = mid
+        else:
+            hi = mid
+    t = (u - load_points[lo]) / (load_points[hi] - load_points[lo])
+    return power_points_w[lo] + t * (power_points_w[hi] - power_points_w[lo])
+
+
+@njit(cache=True)
+def _specpower_kernel(load_points, power_points_w, u, out):
+    for i in range(u.shape[0]):
+        out[i] = specpower_value(load_points, power_points_w, u[i])
+
+
+def specpower_power_w(load_points, power_points_w, u, out=None):
+    """Server power (W) from a SPECpower-style table by linear interpolation.
+
+    P(u) = P_i + (P_{i+1} - P_i) (u - u_i) / (u_{i+1} - u_i),  u_i <= u <= u_{i+1}
+
+    Source: SPECpower_ssj2008 reports average power at active idle and at 10 %, 20 %, ...,
+    100 % of the calibrated throughput; interpolate linearly between the points
+    (REFERENCES.md "IT equipment"; CloudSim ``PowerModelSpecPower``). The utilisation is
+    never rounded to a table index.
+
+    Parameters
+    ----------
+    load_points : array_like
+        Load fractions, strictly increasing from 0 to 1 (for SPECpower: 0, 0.1, ..., 1).
+    power_points_w : array_like
+        Power (W) at each load point, >= 0.
+    u : array_like or float
+        Utilisation in [0, 1].
+    out : numpy.ndarray, optional
+        float64 array of ``u``'s shape to write into.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Power (W), same shape as ``u`` (a float for a scalar ``u``).
+    """
+    x, p = _validate_table(load_points, power_points_w)
+    uu = _as_utilisation(u)
+    shape = uu.shape
+    uf = np.ascontiguousarray(uu).ravel()
+    flat = _prepare_out(out, shape)
+    _specpower_kernel(x, p, uf, flat)
+    return _result(flat, shape, out)
+
+
+# ---------------------------------------------------------------------------------------
+# Analytic models
+# ---------------------------------------------------------------------------------------
+@njit(cache=True)
+def _linear_power_kernel(idle_w, max_w, u, out):
+    for i in range(u.shape[0]):
+        out[i] = idle_w[i] + (max_w[i] - idle_w[i]) * u[i]
+
+
+def linear_power_w(idle_w, max_w, u, out=None):
+    """Linear server power model (W).
+
+    P = P_idle + (P_max - P_idle) u
+
+    Source: REFERENCES.md "IT equipment" (the standard linear model, e.g. CloudSim
+    ``PowerModelLinear``). Equivalent to a two-point table (0, P_idle), (1, P_max).
+
+    Parameters
+    ----------
+    idle_w, max_w : array_like or float
+        Idle and full-load power (W), broadcast against ``u``; ``max_w >= idle_w >= 0``.
+    u : array_like or float
+        Utilisation in [0, 1].
+    out : numpy.ndarray, optional
+        float64 array of the broadcast shape to write into.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Power (W).
+    """
+    _as_utilisation(u)
+    shape, (i_w, m_w, uf) = _flat(idle_w, max_w, u)
+    _check_idle_max(i_w, m_w)
+    flat = _prepare_out(out, shape)
+    _linear_power_kernel(i_w, m_w, uf, flat)
+    return _result(flat, shape, out)
+
+
+@njit(cache=True)
+def _fan2007_power_kernel(idle_w, max_w, u, r, out):
+    for i in range(u.shape[0]):
+        out[i] = idle_w[i] + (max_w[i] - idle_w[i]) * (2.0 * u[i] - u[i] ** r[i])
+
+
+def fan2007_power_w(idle_w, max_w, u, r=FAN2007_R, out=None):
+    """Empirical server power model of Fan, Weber and Barroso (2007) (W).
+
+    P = P_idle + (P_max - P_idle) (2u - u^r),  r = 1.4 fitted by the authors
+
+    Source: X. Fan, W.-D. Weber, L. A. Barroso, "Power provisioning for a warehouse-sized
+    computer", ISCA 2007 (REFERENCES.md "IT equipment"). Gives P_idle at u = 0 and P_max
+    at u = 1, concave in between (power rises faster than linearly at low load).
+
+    Parameters
+    ----------
+    idle_w, max_w : array_like or float
+        Idle and full-load power (W), broadcast against ``u``.
+    u : array_like or float
+        Utilisation in [0, 1].
+    r : array_like or float, default 1.4
+        Calibration exponent, in [1, 2] so that power stays within [P_idle, P_max].
+    out : numpy.ndarray, optional
+        float64 array of the broadcast shape to write into.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Power (W).
+    """
+    _as_utilisation(u)
+    shape, (i_w, m_w, uf, rf) = _flat(idle_w, max_w, u, r)
+    _check_idle_max(i_w, m_w)
+    if not np.all(np.isfinite(rf)) or np.any(rf < 1.0) or np.any(rf > 2.0):
+        raise ValueError("r must lie in [1, 2]")
+    flat = _prepare_out(out, shape)
+    _fan2007_power_kernel(i_w, m_w, uf, rf, flat)
+    return _result(flat, shape, out)
+
+
+@njit(cache=True)
+def _dvfs_power_kernel(idle_w, max_w, u, freq_fraction, out):
+    for i in range(u.shape[0]):
+        f = freq_fraction[i]
+        out[i] = idle_w[i] + (max_w[i] - idle_w[i]) * u[i] * f * f * f
+
+
+def dvfs_power_w(idle_w, max_w, u, freq_fraction, out=None):
+    """Server power (W) under dynamic voltage and frequency scaling (DVFS).
+
+    P = P_idle + (P_max - P_idle) u f^3,  f = frequency / nominal frequency
+
+    Dynamic CMOS power is C V^2 f; with the supply voltage scaled in proportion to the
+    frequency (V ~ f) it goes as f^3 (REFERENCES.md "IT equipment"). The idle part is held
+    constant (static and platform power). Simplifications: real voltage has a floor, so
+    below it the dynamic power falls only about linearly with f.
+
+    ``u`` is the busy fraction *at the reduced frequency*. Work that keeps the server busy
+    a fraction ``u_full`` at nominal frequency keeps it busy ``min(1, u_full / f)`` at
+    frequency ``f``, because throughput scales with ``f``
+    (:func:`dvfs_throughput_fraction`).
+
+    Parameters
+    ----------
+    idle_w, max_w : array_like or float
+        Idle and full-load power (W) at nominal frequency.
+    u : array_like or float
+        Utilisation in [0, 1] at the current frequency.
+    freq_fraction : array_like or float
+        Frequency as a fraction of nominal, in (0, 1].
+    out : numpy.ndarray, optional
+        float64 array of the broadcast shape to write into.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Power (W).
+    """
+    _as_utilisation(u)
+    shape, (i_w, m_w, uf, ff) = _flat(idle_w, max_w, u, freq_fraction)
+    _check_idle_max(i_w, m_w)
+    if not np.all(np.isfinite(ff)) or np.any(ff <= 0.0) or np.any(ff > 1.0):
+        raise ValueError("freq_fraction must lie in (0, 1]")
+    flat = _prepare_out(out, shape)
+    _dvfs_power_kernel(i_w, m_w, uf, ff, flat)
+    return _result(flat, shape, out)
+
+
+def dvfs_throughput_fraction(freq_fraction):
+    """Throughput (work per second) at reduced frequency, as a fraction of nominal.
+
+    throughput / throughput_nominal = f
+
+    The workload side of :func:`dvfs_power_w`: a CPU-bound job runs ``1/f`` times longer at
+    frequency fraction ``f`` (REFERENCES.md "IT equipment"; memory-bound work slows less,
+    so this is the conservative case).
+    """
+    f = np.asarray(freq_fraction, dtype=np.float64)
+    if not np.all(np.isfinite(f)) or np.any(f <= 0.0) or np.any(f > 1.0):
+        raise ValueError("freq_fraction must lie in (0, 1]")
+    return float(f) if f.shape == () else f.copy()
+
+
+# ---------------------------------------------------------------------------------------
+# Power capping
+# ---------------------------------------------------------------------------------------
+@njit(cache=True)
+def _cap_utilisation(load_points, power_points_w, cap_w):
+    """Highest utilisation reachable from 0 without the table's power exceeding ``cap_w``.
+
+    For a non-decreasing table this is the inverse P^-1(cap). Returns -1.0 when even idle
+    power exceeds the cap.
+    """
+    n = load_points.shape[0]
+    if power_points_w[0] > cap_w:
+        return -1.0
+    for i in range(n - 1):
+        if power_points_w[i + 1] > cap_w:
+            frac = (cap_w - power_points_w[i]) / (power_points_w[i + 1] - power_points_w[i])
+            return load_points[i] + frac * (load_points[i + 1] - load_points[i])
+    return load_points[n - 1]
+
+
+@njit(cache=True)
+def _capped_power_kernel(load_points, power_points_w, u, cap_w, out_power_w, out_throughput):
+    for i in range(u.shape[0]):
+        u_cap = _cap_utilisation(load_points, power_points_w, cap_w[i])
+        if u_cap < 0.0:  # cap below idle power: the server can only idle
+            u_run = 0.0
+        elif u[i] <= u_cap:
+            u_run = u[i]
+        else:
+            u_run = u_cap
+        if u[i] <= u_run:  # demand met (also covers u = 0)
+            out_power_w[i] = specpower_value(load_points, power_points_w, u[i])
+            out_throughput[i] = 1.0
+        else:
+            out_power_w[i] = specpower_value(load_points, power_points_w, u_run)
+            out_throughput[i] = u_run / u[i]
+
+
+def capped_power_w(load_points, power_points_w, u, cap_w):
+    """Server power (W) under a power cap, and the fraction of the demanded work served.
+
+    u_cap = P^-1(cap_w);  u_run = min(u, u_cap);  P = P(u_run);  throughput = u_run / u
+
+    The cap is met by running the server at the utilisation ``u_cap`` where its power
+    curve reaches the cap (found by inverting the piecewise-linear table, exactly, never
+    by rounding to a table index), so the demanded work ``u`` is served only in the
+    fraction ``u_run / u`` (1 when the demand is within the cap or ``u = 0``). For a
+    table whose power falls somewhere, ``u_cap`` is the highest load reachable from idle
+    without exceeding the cap. A cap below idle power cannot be met by capping: the server
+    idles (throughput 0) and the returned power is the idle power, above the cap.
+
+    Source: inversion of the SPECpower interpolation of :func:`specpower_power_w`
+    (REFERENCES.md "IT equipment"). For the linear model, pass the two-point table
+    ``([0, 1], [idle_w, max_w])``.
+
+    Parameters
+    ----------
+    load_points, power_points_w : array_like
+        The server's table, as for :func:`specpower_power_w`.
+    u : array_like or float
+        Demanded utilisation in [0, 1].
+    cap_w : array_like or float
+        Power cap (W), > 0, broadcast against ``u``.
+
+    Returns
+    -------
+    (power_w, throughput_fraction) : tuple of numpy.ndarray or floats
+        Power drawn (W) and served / demanded work, each of the broadcast shape.
+    """
+    x, p = _validate_table(load_points, power_points_w)
+    _as_utilisation(u)
+    shape, (uf, cf) = _flat(u, cap_w)
+    if not np.all(np.isfinite(cf)) or np.any(cf <= 0.0):
+        raise ValueError("cap_w must be finite and > 0 W")
+    power = np.empty_like(uf)
+    thr = np.empty_like(uf)
+    _capped_power_kernel(x, p, uf, cf, power, thr)
+    if shape == ():
+        return float(power[0]), float(thr[0])
+    return power.reshape(shape), thr.reshape(shape)
+
+
+# ---------------------------------------------------------------------------------------
+# ServerSpec
+# ---------------------------------------------------------------------------------------
+def _frozen_array(values) -> np.ndarray:
+    arr = np.array(values, dtype=np.float64)  # a copy we own
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class ServerSpec:
+    """One server model: its utilisation -> power table and its power states.
+
+    ``load_points`` (fractions 0..1) and ``power_w`` (W at each load point) define the
+    active power curve, interpolated linearly by :meth:`active_power_w`
+    (:func:`specpower_power_w`); both are read-only float64 arrays.
+    ``idle_w`` is the table's power at 0 % load (on, idle: not off) and ``max_w`` at 100 %.
+
+    Power-state defaults (``None`` means "use the default", resolved at construction):
+
+    ========================  ===============================  ==================================
+    field                     default                          source
+    ========================  ===============================  ==================================
+    ``sleep_w``               10 % of ``max_w``                GreenDC survey (REFERENCES.md)
+    ``sleep_wake_s``          10 s                             GreenDC survey (REFERENCES.md)
+    ``deep_sleep_w``          5 % of ``max_w``                 GreenDC survey (REFERENCES.md)
+    ``deep_sleep_wake_s``     200 s                            GreenDC survey (REFERENCES.md)
+    ``off_w``                 0 W                              off means 0 W (REFERENCES.md)
+    ``boot_s``                200 s                            assumption (= deep-sleep wake)
+    ``wake_energy_j``         ``max_w * sleep_wake_s``         assumption: peak power while waking
+    ``deep_wake_energy_j``    ``max_w * deep_sleep_wake_s``    assumption: peak power while waking
+    ``boot_energy_j``         ``max_w * boot_s``               assumption: peak power while booting
+    ========================  ===============================  ==================================
+
+    S3 (suspend to RAM) is about 9 W with 7-24 s transitions (:data:`S3_SLEEP_W`): pass
+    ``sleep_w=S3_SLEEP_W`` for small servers where that is closer than 10 % of peak.
+    "Off" costs 0 W plus the transition energies (REFERENCES.md).
+    """
+
+    name: str
+    load_points: np.ndarray
+    power_w: np.ndarray
+    source: str = ""
+    sleep_w: float | None = None
+    sleep_wake_s: float = DEFAULT_SLEEP_WAKE_S
+    deep_sleep_w: float | None = None
+    deep_sleep_wake_s: float = DEFAULT_DEEP_SLEEP_WAKE_S
+    off_w: float = 0.0
+    boot_s: float = DEFAULT_BOOT_S
+    wake_energy_j: float | None = None
+    deep_wake_energy_j: float | None = None
+    boot_energy_j: float | None = None
+    _key: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = check_power_table(self.load_points, self.power_w)
+        if problems:
+            raise ValueError(f"server {self.name!r}: " + "; ".join(problems))
+        object.__setattr__(self, "load_points", _frozen_array(self.load_points))
+        object.__setattr__(self, "power_w", _frozen_array(self.power_w))
+        max_w = float(self.power_w[-1])
+        defaults = {
+            "sleep_w": DEFAULT_SLEEP_FRACTION_OF_MAX * max_w,
+            "deep_sleep_w": DEFAULT_DEEP_SLEEP_FRACTION_OF_MAX * max_w,
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
+        energy_defaults = {
+            "wake_energy_j": max_w * self.sleep_wake_s,
+            "deep_wake_energy_j": max_w * self.deep_sleep_wake_s,
+            "boot_energy_j": max_w * self.boot_s,
+        }
+        for name, value in energy_defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, float(value))
+        bad = []
+        for name in (
+            "sleep_w",
+            "sleep_wake_s",
+            "deep_sleep_w",
+            "deep_sleep_wake_s",
+            "off_w",
+            "boot_s",
+            "wake_energy_j",
+            "deep_wake_energy_j",
+            "boot_energy_j",
+        ):
+            value = float(getattr(self, name))
+            object.__setattr__(self, name, value)
+            if not math.isfinite(value) or value < 0.0:
+                bad.append(f"{name} must be a finite number >= 0, got {value!r}")
+        if bad:
+            raise ValueError(f"server {self.name!r}: " + "; ".join(bad))
+        key = (
+            self.name,
+            tuple(self.load_points.tolist()),
+            tuple(self.power_w.tolist()),
+            self.source,
+            self.sleep_w,
+            self.sleep_wake_s,
+            self.deep_sleep_w,
+            self.deep_sleep_wake_s,
+            self.off_w,
+            self.boot_s,
+            self.wake_energy_j,
+            self.deep_wake_energy_j,
+            self.boot_energy_j,
+        )
+        object.__setattr__(self, "_key", key)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServerSpec):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    @property
+    def idle_w(self) -> float:
+        """Power at 0 % load while on (W)."""
+        return float(self.power_w[0])
+
+    @property
+    def max_w(self) -> float:
+        """Power at 100 % load (W)."""
+        return float(self.power_w[-1])
+
+    def active_power_w(self, u, out=None):
+        """Active power (W) at utilisation ``u`` (:func:`specpower_power_w` on this table)."""
+        return specpower_power_w(self.load_points, self.power_w, u, out=out)
+
+    @classmethod
+    def linear(cls, name: str, idle_w: float, max_w: float, **kwargs) -> ServerSpec:
+        """A server with the linear model P = P_idle + (P_max - P_idle) u (two-point table)."""
+        return cls(name, np.array([0.0, 1.0]), np.array([idle_w, max_w], dtype=np.float64), **kwargs)
