@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from .._numeric import interp_clamped
+
 __all__ = [
     "ServerSpec",
     "check_power_table",
@@ -158,21 +160,7 @@ def specpower_value(load_points, power_points_w, u):
     exact table values at the table's load points. Never rounds ``u`` to a table index
     (REFERENCES.md: another simulator had that bug). ``u`` is clamped to [0, 1].
     """
-    n = load_points.shape[0]
-    if u <= load_points[0]:
-        return power_points_w[0]
-    if u >= load_points[n - 1]:
-        return power_points_w[n - 1]
-    lo = 0
-    hi = n - 1
-    while hi - lo > 1:  # binary search: load_points[lo] <= u < load_points[hi]
-        mid = (lo + hi) // 2
-        if load_points[mid] <= u:
-            lo = mid
-        else:
-            hi = mid
-    t = (u - load_points[lo]) / (load_points[hi] - load_points[lo])
-    return power_points_w[lo] + t * (power_points_w[hi] - power_points_w[lo])
+    return interp_clamped(load_points, power_points_w, u)
 
 
 @njit(cache=True)
