@@ -1,0 +1,256 @@
+"""The ``dcsim`` command line: parses, calls the Python API, prints.
+
+Exit codes: 0 success, 2 invalid input (every problem listed with file, line, path, value
+and what is allowed), 1 anything else. No traceback for user errors; ``DCSIM_DEBUG=1``
+shows one for internal errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import InputError, Problem
+
+app = typer.Typer(
+    name="dcsim",
+    help="dcsim: simulate a datacenter with and without an energy-efficiency concept.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False)
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table; errors still go to stderr.")]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        print(f"dcsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")
+    ] = None,
+) -> None:
+    """dcsim: simulate a datacenter with and without an energy-efficiency concept."""
+
+
+def _parse_sets(sets: list[str] | None) -> dict[str, object]:
+    from .scenario import parse_set_option
+
+    overrides: dict[str, object] = {}
+    problems: list[Problem] = []
+    for option in sets or []:
+        try:
+            key, value = parse_set_option(option)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        overrides[key] = value
+    if problems:
+        raise InputError(problems)
+    return overrides
+
+
+class _Progress:
+    """A progress bar on stderr that appears only once a run has taken more than a second."""
+
+    def __init__(self, quiet: bool, label: str):
+        self.quiet = quiet
+        self.label = label
+        self.t0 = time.perf_counter()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            if time.perf_counter() - self.t0 < 1.0:
+                return
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(), console=err_console, transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _kpi_table(kpis: dict[str, float], title: str) -> Table:
+    table = Table(title=title, show_header=True, header_style="bold")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for name, value in kpis.items():
+        if abs(value) >= 1e5:
+            text = f"{value:,.0f}"
+        elif value == 0 or abs(value) >= 1e-3:
+            text = f"{value:,.4g}" if abs(value) < 100 else f"{value:,.1f}"
+        else:
+            text = f"{value:.3e}"
+        table.add_row(name, text)
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (.toml or .yaml).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
+    set_: Annotated[
+        Optional[list[str]], typer.Option("--set", help="Override a scenario key: --set room.supply_air_c=24 (repeatable).")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run one simulation and write kpis.json, timeseries.parquet, racks.parquet,
+    scenario.resolved.toml and manifest.json."""
+    from .engine import simulate
+    from .scenario import load_scenario
+
+    sc = load_scenario(scenario, overrides=_parse_sets(set_))
+    progress = _Progress(quiet, f"simulating {sc.name}")
+    try:
+        res = simulate(sc, progress=progress)
+    finally:
+        progress.close()
+    res.save(output)
+    if not quiet:
+        out_console.print(_kpi_table(res.kpis, f"{sc.name}: KPIs over {res.manifest['steps']:,} steps"))
+        out_console.print(f"wrote {', '.join(res.OUTPUT_FILES)} to {output}/")
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario file to check.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a key before checking.")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check a scenario file; exit 0 if valid, 2 with every problem listed if not."""
+    from .scenario import load_scenario
+
+    sc = load_scenario(file, overrides=_parse_sets(set_))
+    if not quiet:
+        n = sc.simulation.duration // sc.simulation.step
+        out_console.print(f"{file}: valid scenario {sc.name!r} ({n:,} steps of {sc.simulation.step} s)")
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to a file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checking)."""
+    from .scenario import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+
+
+class CatalogKind(str, Enum):
+    servers = "servers"
+    climates = "climates"
+    grids = "grids"
+
+
+@app.command()
+def catalog(
+    kind: Annotated[CatalogKind, typer.Argument(help="What to list.")] = CatalogKind.servers,
+) -> None:
+    """List built-in data: servers, climates or grids."""
+    table = Table(show_header=True, header_style="bold")
+    if kind is CatalogKind.servers:
+        from .it.catalog import server_catalog
+
+        table.add_column("name")
+        table.add_column("server")
+        table.add_column("idle W", justify="right")
+        table.add_column("max W", justify="right")
+        for key, spec in server_catalog().items():
+            table.add_row(key, spec.name, f"{spec.power_w[0]:g}", f"{spec.power_w[-1]:g}")
+    elif kind is CatalogKind.climates:
+        from .climate import BUILTIN_CLIMATES
+
+        table.add_column("site.climate")
+        table.add_column("description")
+        for key, text in BUILTIN_CLIMATES.items():
+            table.add_row(f"builtin:{key}", text)
+    else:
+        from .grid import BUILTIN_GRIDS
+
+        table.add_column("site.grid")
+        table.add_column("description")
+        for key, text in BUILTIN_GRIDS.items():
+            table.add_row(f"builtin:{key}", text)
+    out_console.print(table)
+
+
+@app.command()
+def new(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the starter files in.")],
+) -> None:
+    """Write a commented starter scenario to DIR/scenario.toml."""
+    from importlib.resources import files
+
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "scenario.toml"
+    if target.exists():
+        raise InputError(Problem("", "already exists; choose another folder or remove it", file=str(target)))
+    text = files("dcsim.data").joinpath("starter_scenario.toml").read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    out_console.print(f"wrote {target}; run it with: dcsim run {target}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: maps errors to exit codes (2 input, 1 other) without tracebacks."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        err_console.print(exc.format(), markup=False)
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("interrupted", markup=False)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
+        # typer's usage errors (click's, vendored or not) carry show() and exit_code (2);
+        # typer.Exit carries exit_code only.
+        if hasattr(exc, "exit_code"):
+            if hasattr(exc, "show"):
+                exc.show(file=sys.stderr)
+            return int(exc.exit_code)
+        if type(exc).__name__ == "Abort":
+            return 1
+        if os.environ.get("DCSIM_DEBUG"):
+            raise
+        err_console.print(f"dcsim: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err_console.print("(set DCSIM_DEBUG=1 for a traceback; please report it)", markup=False)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Electrical chain: UPS and distribution losses."""

@@ -1,0 +1,193 @@
+"""Results of a run: KPIs, timeseries, per-rack table, provenance; saving and loading.
+
+KPI definitions follow ISO/IEC 30134 (PUE, WUE, CUE, ERF, ERE) and ASHRAE TC9.9 (inlet
+envelopes), as listed in REFERENCES.md. Energies integrate every physics step; the saved
+timeseries is an aggregate at ``simulation.record_step``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .cooling import COOLING_MODES, MODE_FREE, MODE_PARTIAL_FREE
+
+#: The contract KPI names (DESIGN.md section 3), in report order.
+KPI_NAMES = (
+    "energy_it_kwh",
+    "energy_facility_kwh",
+    "energy_cooling_kwh",
+    "energy_electrical_losses_kwh",
+    "pue",
+    "ppue_cooling",
+    "water_m3",
+    "wue_l_per_kwh",
+    "carbon_kg",
+    "cue_kg_per_kwh",
+    "heat_reused_kwh",
+    "erf",
+    "ere",
+    "energy_cost_sek",
+    "heat_revenue_sek",
+    "peak_facility_kw",
+    "max_inlet_c",
+    "rack_hours_above_recommended",
+    "rack_hours_above_allowable",
+    "free_cooling_hours",
+    "jobs_completed",
+    "wait_mean_s",
+    "wait_p95_s",
+    "deadline_miss_rate",
+    "energy_balance_rel_error",
+    "sim_wall_s",
+)
+
+#: Timeseries columns aggregated by maximum rather than mean.
+_MAX_COLUMNS = ("max_inlet_c",)
+
+
+def _ratio(num: float, den: float) -> float:
+    """num/den, or 0 when the denominator is 0 (a KPI that does not apply is 0, never missing)."""
+    return float(num / den) if den > 0 else 0.0
+
+
+def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks) -> dict[str, float]:
+    """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators."""
+    h = dt_s / 3600.0
+    e_it = float(columns["it_power_kw"].sum() * h)
+    e_fac = float(columns["facility_power_kw"].sum() * h)
+    e_cool = float(columns["cooling_power_kw"].sum() * h)
+    e_loss = float(columns["electrical_losses_kw"].sum() * h)
+    e_reused = float(columns["heat_reused_kw"].sum() * h)
+    water_l = float(columns["water_l_per_h"].sum() * h)
+    carbon_kg = float((columns["facility_power_kw"] * columns["grid_carbon_g_per_kwh"]).sum() * h / 1000.0)
+    cost = float((columns["facility_power_kw"] * columns["price_sek_per_kwh"]).sum() * h)
+    modes = columns["cooling_mode"]
+    free_h = float(((modes == MODE_FREE).sum() + 0.5 * (modes == MODE_PARTIAL_FREE).sum()) * h)
+    # Energy balance (first law over the period): electricity in = heat rejected outdoors
+    # + heat reused. Heat rejected is built from the air-side temperatures, so this checks
+    # that the thermal model moves every kW the IT and plant dissipate.
+    e_rejected = float(columns["heat_rejected_kw"].sum() * h)
+    balance = _ratio(abs(e_fac - e_rejected - e_reused), e_fac)
+    erf = _ratio(e_reused, e_fac)
+    kpis = {
+        "energy_it_kwh": e_it,
+        "energy_facility_kwh": e_fac,
+        "energy_cooling_kwh": e_cool,
+        "energy_electrical_losses_kwh": e_loss,
+        "pue": _ratio(e_fac, e_it),
+        "ppue_cooling": _ratio(e_it + e_cool, e_it),
+        "water_m3": water_l / 1000.0,
+        "wue_l_per_kwh": _ratio(water_l, e_it),
+        "carbon_kg": carbon_kg,
+        "cue_kg_per_kwh": _ratio(carbon_kg, e_it),
+        "heat_reused_kwh": e_reused,
+        "erf": erf,
+        "ere": _ratio(e_fac - e_reused, e_it),
+        "energy_cost_sek": cost,
+        "heat_revenue_sek": 0.0,
+        "peak_facility_kw": float(columns["facility_power_kw"].max()),
+        "max_inlet_c": float(columns["max_inlet_c"].max()),
+        "rack_hours_above_recommended": float(racks.seconds_above_recommended.sum() / 3600.0),
+        "rack_hours_above_allowable": float(racks.seconds_above_allowable.sum() / 3600.0),
+        "free_cooling_hours": free_h,
+        "jobs_completed": 0.0,
+        "wait_mean_s": 0.0,
+        "wait_p95_s": 0.0,
+        "deadline_miss_rate": 0.0,
+        "energy_balance_rel_error": balance,
+        "sim_wall_s": 0.0,
+    }
+    assert tuple(kpis) == KPI_NAMES
+    return kpis
+
+
+def record_timeseries(columns: dict[str, np.ndarray], *, start: np.datetime64, step_s: int,
+                      record_step_s: int) -> pd.DataFrame:
+    """Aggregate step series to ``record_step_s`` rows: means, maxima for ``max_`` columns, and
+    the cooling mode in effect for most of each interval. Index: UTC start of each interval."""
+    n = len(columns["it_power_kw"])
+    per = record_step_s // step_s
+    starts = np.arange(0, n, per)
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if name == "cooling_mode":
+            counts = np.stack([np.add.reduceat((values == k).astype(np.int64), starts) for k in range(len(COOLING_MODES))])
+            data[name] = pd.Categorical.from_codes(counts.argmax(axis=0), categories=list(COOLING_MODES))
+        elif name in _MAX_COLUMNS:
+            data[name] = np.maximum.reduceat(values, starts)
+        else:
+            sums = np.add.reduceat(values.astype(np.float64), starts)
+            lengths = np.diff(np.append(starts, n))
+            data[name] = sums / lengths
+    index = pd.DatetimeIndex(start + starts.astype("timedelta64[s]") * step_s, name="time").tz_localize("UTC")
+    return pd.DataFrame(data, index=index)
+
+
+def rack_table(racks) -> pd.DataFrame:
+    """Per-rack summary: energy, hottest inlet and hours outside the ASHRAE envelopes."""
+    return pd.DataFrame(
+        {
+            "rack": np.arange(len(racks.energy_kwh)),
+            "energy_kwh": racks.energy_kwh,
+            "max_inlet_c": racks.max_inlet_c,
+            "hours_above_recommended": racks.seconds_above_recommended / 3600.0,
+            "hours_above_allowable": racks.seconds_above_allowable / 3600.0,
+        }
+    )
+
+
+@dataclass
+class Results:
+    """What one run produced. ``save(dir)`` writes the same files as ``dcsim run``."""
+
+    scenario: Any
+    kpis: dict[str, float]
+    timeseries: pd.DataFrame
+    racks: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    OUTPUT_FILES = ("kpis.json", "timeseries.parquet", "racks.parquet", "scenario.resolved.toml", "manifest.json")
+
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write kpis.json, timeseries.parquet, racks.parquet, scenario.resolved.toml and
+        manifest.json into ``directory``. Files are written to a temporary folder first and
+        moved into place, so an interrupted save never leaves half-written files."""
+        from .scenario.load import dump_toml
+
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".dcsim-save-", dir=target))
+        try:
+            (tmp / "kpis.json").write_text(json.dumps(self.kpis, indent=2) + "\n", encoding="utf-8")
+            self.timeseries.to_parquet(tmp / "timeseries.parquet")
+            self.racks.to_parquet(tmp / "racks.parquet", index=False)
+            (tmp / "scenario.resolved.toml").write_text(dump_toml(self.scenario), encoding="utf-8")
+            (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n", encoding="utf-8")
+            for name in self.OUTPUT_FILES:
+                os.replace(tmp / name, target / name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+
+
+def load_results(directory: str | os.PathLike) -> Results:
+    """Read a run folder written by :meth:`Results.save`."""
+    from .scenario.load import load_scenario
+
+    d = Path(directory)
+    return Results(
+        scenario=load_scenario(d / "scenario.resolved.toml"),
+        kpis=json.loads((d / "kpis.json").read_text(encoding="utf-8")),
+        timeseries=pd.read_parquet(d / "timeseries.parquet"),
+        racks=pd.read_parquet(d / "racks.parquet"),
+        manifest=json.loads((d / "manifest.json").read_text(encoding="utf-8")),
+    )

@@ -1,0 +1,1 @@
+"""Room and rack heat model; kernels.py holds the compiled time loop."""

@@ -1,0 +1,173 @@
+"""Scenario schema, loading, overrides and error reporting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dcsim import InputError, load_scenario
+from dcsim.scenario import Scenario, dump_toml, parse_set_option, scenario_hash
+from dcsim.scenario.locate import toml_key_lines, yaml_key_lines
+
+FIX = Path(__file__).parent / "fixtures" / "scenarios"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def problems_by_path(exc: InputError) -> dict[str, object]:
+    return {p.path: p for p in exc.problems}
+
+
+@pytest.mark.parametrize("name", ["minimal.toml", "minimal.yaml"])
+def test_minimal_file_runs_with_defaults(name):
+    sc = load_scenario(FIX / name)
+    assert sc.name == "minimal"
+    assert sc.simulation.duration == 2 * 86400
+    assert sc.simulation.step == 60
+    assert sc.it.racks == 4
+    assert sc.room.supply_air_c == 22
+    assert sc.cooling.system == "chiller-crah"
+
+
+def test_toml_and_yaml_give_the_same_scenario():
+    assert load_scenario(FIX / "minimal.toml") == load_scenario(FIX / "minimal.yaml")
+
+
+def test_scenario_is_immutable():
+    sc = load_scenario(FIX / "minimal.toml")
+    with pytest.raises(Exception):
+        sc.room.supply_air_c = 30  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name", ["invalid_four.toml", "invalid_four.yaml"])
+def test_four_problems_reported_at_once_with_paths_and_lines(name):
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / name)
+    found = problems_by_path(info.value)
+    assert set(found) == {"site.climate", "it.racks", "room.supply_air_c", "room.suply_air_c"}
+    assert "not found" in found["site.climate"].message
+    assert found["it.racks"].value == "many"
+    assert "integer" in found["it.racks"].message
+    assert found["room.supply_air_c"].value == 55
+    assert "less than or equal to 40" in found["room.supply_air_c"].message
+    assert "did you mean 'room.supply_air_c'" in found["room.suply_air_c"].message
+    lines = {p.path: p.line for p in info.value.problems}
+    if name.endswith(".toml"):
+        assert lines == {"site.climate": 6, "it.racks": 9, "room.supply_air_c": 12, "room.suply_air_c": 13}
+    else:
+        assert lines == {"site.climate": 4, "it.racks": 6, "room.supply_air_c": 8, "room.suply_air_c": 9}
+    text = info.value.format()
+    assert str(FIX / name) in text and "4 problems" in text
+
+
+def test_cross_field_checks_name_the_field_at_fault():
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / "invalid_cross.toml")
+    found = problems_by_path(info.value)
+    assert set(found) == {"simulation.duration", "it.server.max_w", "workload.daily_profile"}
+    assert "whole number of steps" in found["simulation.duration"].message
+    assert "peaks at" in found["workload.daily_profile"].message
+
+
+def test_unknown_names_get_suggestions():
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / "invalid_names.toml")
+    found = problems_by_path(info.value)
+    assert set(found) == {"site.climate", "site.grid", "it.server", "cooling.supply_air_c", "cooling.system"}
+    assert "builtin:lulea" in found["site.climate"].message
+    assert "ibm-x3550-x5670" in found["it.server"].message
+    # a key written in the wrong section points to where it belongs
+    assert "room.supply_air_c" in found["cooling.supply_air_c"].message
+    assert "chiller-crah" in found["cooling.system"].message
+
+
+@pytest.mark.parametrize("name", ["syntax_error.toml", "syntax_error.yaml"])
+def test_syntax_errors_give_line_and_column(name):
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / name)
+    (p,) = info.value.problems
+    assert p.file == str(FIX / name)
+    assert p.line in (1, 2, 3)
+    assert p.column is not None
+
+
+def test_missing_file():
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / "nope.toml")
+    assert "file not found" in info.value.format()
+
+
+def test_overrides_are_validated_like_the_file():
+    sc = load_scenario(FIX / "minimal.toml", overrides={"room.supply_air_c": 24, "it.server.idle_w": 100, "it.server.max_w": 300})
+    assert sc.room.supply_air_c == 24
+    assert sc.it.server.max_w == 300
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / "minimal.toml", overrides={"room.supply_air_c": "warm", "room.nope": 1})
+    found = problems_by_path(info.value)
+    assert set(found) == {"room.supply_air_c", "room.nope"}
+    assert all(p.file == "--set" for p in info.value.problems)
+
+
+def test_override_into_a_value_is_refused():
+    with pytest.raises(InputError) as info:
+        load_scenario(FIX / "minimal.toml", overrides={"name.first": "x"})
+    assert info.value.problems[0].path == "name.first"
+
+
+@pytest.mark.parametrize(
+    "option,expected",
+    [
+        ("room.supply_air_c=24", ("room.supply_air_c", 24)),
+        ("room.supply_air_c=24.5", ("room.supply_air_c", 24.5)),
+        ("site.climate=builtin:umea", ("site.climate", "builtin:umea")),
+        ('name="a b"', ("name", "a b")),
+        ("heat_reuse.enabled=false", ("heat_reuse.enabled", False)),
+    ],
+)
+def test_parse_set_option(option, expected):
+    assert parse_set_option(option) == expected
+
+
+def test_parse_set_option_rejects_garbage():
+    with pytest.raises(InputError):
+        parse_set_option("no-equals-sign")
+
+
+def test_resolved_toml_round_trips(tmp_path):
+    sc = load_scenario(ROOT / "scenarios" / "lulea-air-1mw.toml")
+    path = tmp_path / "resolved.toml"
+    path.write_text(dump_toml(sc))
+    again = load_scenario(path)
+    assert again == sc
+    assert scenario_hash(again) == scenario_hash(sc)
+
+
+def test_hash_changes_with_content():
+    a = load_scenario(FIX / "minimal.toml")
+    b = load_scenario(FIX / "minimal.toml", overrides={"room.supply_air_c": 23})
+    assert scenario_hash(a) != scenario_hash(b)
+
+
+def test_json_schema_is_complete():
+    schema = Scenario.model_json_schema()
+    text = json.dumps(schema)
+    for key in ("simulation", "site", "it", "room", "cooling", "heat_reuse", "workload"):
+        assert key in schema["properties"]
+    assert '"additionalProperties": false' in text
+
+
+def test_toml_locator_handles_dotted_keys_tables_and_arrays():
+    text = 'a = 1\n[b]\nc.d = 2\nlist = [\n  1,\n  2,\n]\n[b.e]\nf = { g = 1, h = 2 }\n'
+    idx = toml_key_lines(text)
+    assert idx[("a",)] == 1
+    assert idx[("b", "c", "d")] == 3
+    assert idx[("b", "list")] == 4
+    assert idx[("b", "e")] == 8
+    assert idx[("b", "e", "f", "h")] == 9
+
+
+def test_yaml_locator():
+    idx = yaml_key_lines("a: 1\nb:\n  c: 2\n  d:\n    - 1\n    - 2\n")
+    assert idx[("b", "c")] == 3
+    assert idx[("b", "d", "1")] == 6
