@@ -142,17 +142,31 @@ def run(
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="Scenario file to check.")],
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a key before checking.")] = None,
+    file: Annotated[Path, typer.Argument(help="Scenario, case or sweep file to check.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a scenario key before checking.")] = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Check a scenario file; exit 0 if valid, 2 with every problem listed if not."""
-    from .scenario import load_scenario
+    """Check a scenario, case or sweep file; exit 0 if valid, 2 with every problem listed if not.
 
-    sc = load_scenario(file, overrides=_parse_sets(set_))
-    if not quiet:
+    The kind of file is told by its top-level table: [case] for a case, [sweep] for a sweep,
+    anything else is a scenario."""
+    from .scenario import load_scenario, read_document
+
+    data, _, _ = read_document(file)
+    if "case" in data:
+        from .case import load_case
+
+        summary = load_case(file).summary()
+    elif "sweep" in data:
+        from .sweep import load_sweep
+
+        summary = load_sweep(file).summary()
+    else:
+        sc = load_scenario(file, overrides=_parse_sets(set_))
         n = sc.simulation.duration // sc.simulation.step
-        out_console.print(f"{file}: valid scenario {sc.name!r} ({n:,} steps of {sc.simulation.step} s)")
+        summary = f"valid scenario {sc.name!r} ({n:,} steps of {sc.simulation.step} s)"
+    if not quiet:
+        out_console.print(f"{file}: {summary}")
 
 
 @app.command()
