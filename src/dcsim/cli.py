@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except InputError as exc:
-        err_console.print(exc.format(), markup=False)
+        err_console.print(exc.format(), markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)

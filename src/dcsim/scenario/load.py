@@ -355,6 +355,7 @@ def validate_scenario_data(
     problems.extend(check_references(merged, base))
     if problems:
         located = _locate(problems, file=file, text=text, fmt=fmt, override_paths=list(overrides or {}))
+        located.sort(key=lambda p: (p.file or "", p.line if p.line is not None else 1 << 30))
         raise InputError(located, title=f"{len(located)} problem{'s' if len(located) > 1 else ''} in the scenario")
     assert scenario is not None
     return _absolute_paths(scenario, base)
