@@ -1,0 +1,768 @@
+"""Psychrometrics of moist air, vectorised with Numba.
+
+SI units throughout: temperatures in °C (``_c``), pressures in Pa (``_pa``), relative humidity
+in percent (``_pct``, 0-100), humidity ratio in kg of water vapour per kg of dry air
+(``humidity_ratio``), enthalpy in J per kg of dry air.
+
+Source: ASHRAE Handbook - Fundamentals (2017), chapter 1 "Psychrometrics", the same equations
+that PsychroLib (Meyer and Thevenard, 2019, https://github.com/psychrometrics/psychrolib)
+implements. Like PsychroLib:
+
+- saturation vapour pressure switches from the ice to the water formula at the triple point
+  of water (0.01 °C), not at 0 °C, so the curve is continuous and invertible. Below 0.01 °C
+  relative humidity is therefore relative to saturation over ice;
+- humidity ratios are bounded below by :data:`MIN_HUMIDITY_RATIO` (1e-7 kg/kg) so that dew
+  points stay finite for bone-dry air;
+- dew point is found by Newton iteration on ln(p_ws), wet bulb by solving the psychrometric
+  equation (eqs. 33 and 35). Iterations here stop at 1e-7 K, tighter than PsychroLib's 1e-3 K,
+  except where eqs. 33 and 35 disagree at 0 °C (see ``_wetbulb_from_w``).
+
+Every public function accepts scalars or NumPy arrays (broadcast against each other),
+validates them, allocates the output and calls a private ``@njit(cache=True)`` kernel that
+loops over the values and writes into ``out`` without allocating. Scalars in give a float out.
+NaN in gives NaN out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "MIN_HUMIDITY_RATIO",
+    "drybulb_c_from_enthalpy",
+    "dewpoint_c_from_humidity_ratio",
+    "dewpoint_c_from_rh",
+    "dewpoint_c_from_vapor_pressure",
+    "humidity_ratio_from_dewpoint",
+    "humidity_ratio_from_rh",
+    "humidity_ratio_from_vapor_pressure",
+    "humidity_ratio_from_wetbulb",
+    "moist_air_density_kg_per_m3",
+    "moist_air_enthalpy_j_per_kg",
+    "moist_air_specific_volume_m3_per_kg",
+    "rh_from_humidity_ratio",
+    "rh_pct_from_dewpoint",
+    "rh_pct_from_humidity_ratio",
+    "saturation_humidity_ratio",
+    "saturation_vapor_pressure_pa",
+    "standard_atmosphere_pressure_pa",
+    "vapor_pressure_pa_from_humidity_ratio",
+    "wetbulb_c_from_humidity_ratio",
+    "wetbulb_c_from_rh",
+]
+
+#: Lower bound on the humidity ratio, kg/kg (PsychroLib ``MIN_HUM_RATIO``).
+MIN_HUMIDITY_RATIO = 1e-7
+#: Ratio of the molar masses of water vapour and dry air, ASHRAE 2017 ch. 1 eq. 20.
+_EPSILON = 0.621945
+#: 0 °C in kelvin.
+_ZERO_C_K = 273.15
+#: Triple point of water, °C: the ice/water switch of eqs. 5 and 6 (as in PsychroLib).
+_TRIPLE_POINT_C = 0.01
+#: Freezing point, °C: the ice/water switch of the wet-bulb equations 33/35.
+_FREEZING_C = 0.0
+#: Gas constant of dry air, J/(kg K), ASHRAE 2017 ch. 1 (PsychroLib ``R_DA_SI``).
+_R_DA_J_PER_KG_K = 287.042
+#: Range of validity of eqs. 5 and 6, °C.
+_T_MIN_C = -100.0
+_T_MAX_C = 200.0
+#: Convergence tolerance of the iterative solvers, K.
+_TOL_K = 1e-7
+_MAX_ITER = 100
+#: PsychroLib's tolerance in SI units, K (used only to mirror its wet-bulb root choice).
+_PSYCHROLIB_TOL_K = 1e-3
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar kernels (inlined by LLVM into the loops below)
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _ln_pws(t_c):
+    """ln of saturation vapour pressure (Pa) at t_c (°C); ASHRAE 2017 ch. 1 eqs. 5 (ice) and 6."""
+    t_k = t_c + _ZERO_C_K
+    if t_c <= _TRIPLE_POINT_C:
+        return (
+            -5.6745359e03 / t_k
+            + 6.3925247
+            - 9.677843e-03 * t_k
+            + 6.2215701e-07 * t_k * t_k
+            + 2.0747825e-09 * t_k * t_k * t_k
+            - 9.484024e-13 * t_k * t_k * t_k * t_k
+            + 4.1635019 * math.log(t_k)
+        )
+    return (
+        -5.8002206e03 / t_k
+        + 1.3914993
+        - 4.8640239e-02 * t_k
+        + 4.1764768e-05 * t_k * t_k
+        - 1.4452093e-08 * t_k * t_k * t_k
+        + 6.5459673 * math.log(t_k)
+    )
+
+
+@njit(cache=True)
+def _dln_pws(t_c):
+    """d ln(p_ws) / dT, 1/K: derivative of eqs. 5 and 6."""
+    t_k = t_c + _ZERO_C_K
+    if t_c <= _TRIPLE_POINT_C:
+        return (
+            5.6745359e03 / (t_k * t_k)
+            - 9.677843e-03
+            + 2.0 * 6.2215701e-07 * t_k
+            + 3.0 * 2.0747825e-09 * t_k * t_k
+            - 4.0 * 9.484024e-13 * t_k * t_k * t_k
+            + 4.1635019 / t_k
+        )
+    return (
+        5.8002206e03 / (t_k * t_k)
+        - 4.8640239e-02
+        + 2.0 * 4.1764768e-05 * t_k
+        - 3.0 * 1.4452093e-08 * t_k * t_k
+        + 6.5459673 / t_k
+    )
+
+
+@njit(cache=True)
+def _pws(t_c):
+    return math.exp(_ln_pws(t_c))
+
+
+@njit(cache=True)
+def _w_from_pw(pw, p):
+    """Humidity ratio from vapour pressure, eq. 20, bounded below by MIN_HUMIDITY_RATIO."""
+    w = _EPSILON * pw / (p - pw)
+    return MIN_HUMIDITY_RATIO if w < MIN_HUMIDITY_RATIO else w  # NaN stays NaN
+
+
+@njit(cache=True)
+def _pw_from_w(w, p):
+    """Vapour pressure from humidity ratio, eq. 20 solved for p_w."""
+    if w < MIN_HUMIDITY_RATIO:
+        w = MIN_HUMIDITY_RATIO
+    return p * w / (_EPSILON + w)
+
+
+@njit(cache=True)
+def _dewpoint_from_pw(pw):
+    """Dew point (°C) from vapour pressure (Pa): Newton on ln p_ws(T) = ln p_w (eqs. 5, 6)."""
+    if pw != pw:
+        return np.nan
+    ln_pw = math.log(pw)
+    # first guess: Magnus formula over water (close enough for Newton to converge in 2-4 steps)
+    g = math.log(pw / 611.2)
+    t = 243.12 * g / (17.62 - g)
+    if t < _T_MIN_C:
+        t = _T_MIN_C
+    elif t > _T_MAX_C:
+        t = _T_MAX_C
+    for _ in range(_MAX_ITER):
+        t_new = t - (_ln_pws(t) - ln_pw) / _dln_pws(t)
+        if t_new < _T_MIN_C:
+            t_new = _T_MIN_C
+        elif t_new > _T_MAX_C:
+            t_new = _T_MAX_C
+        if abs(t_new - t) <= _TOL_K:
+            return t_new
+        t = t_new
+    return t
+
+
+@njit(cache=True)
+def _w_from_wetbulb(t_c, twb_c, p):
+    """Humidity ratio from dry and wet bulb, eq. 33 (wet bulb >= 0 °C) and eq. 35 (below)."""
+    pws = _pws(twb_c)
+    ws = _EPSILON * pws / (p - pws)
+    if twb_c >= _FREEZING_C:
+        w = ((2501.0 - 2.326 * twb_c) * ws - 1.006 * (t_c - twb_c)) / (
+            2501.0 + 1.86 * t_c - 4.186 * twb_c
+        )
+    else:
+        w = ((2830.0 - 0.24 * twb_c) * ws - 1.006 * (t_c - twb_c)) / (
+            2830.0 + 1.86 * t_c - 2.1 * twb_c
+        )
+    return MIN_HUMIDITY_RATIO if w < MIN_HUMIDITY_RATIO else w  # NaN stays NaN
+
+
+@njit(cache=True)
+def _wetbulb_from_w(t_c, w, tdp_c, p):
+    """Wet bulb (°C) solving eq. 33/35 for t* in [dew point, dry bulb].
+
+    Eqs. 33 and 35 do not join at 0 °C, so near a wet bulb of 0 °C the equation can have two
+    roots or none. To pick the same root as PsychroLib, the bracket is first bisected exactly
+    as PsychroLib does (to its 0.001 K tolerance) while it straddles 0 °C; once it no longer
+    does, the remaining bracket holds one root, refined by regula falsi (Illinois variant).
+    """
+    if t_c != t_c or w != w or tdp_c != tdp_c:
+        return np.nan
+    if w < MIN_HUMIDITY_RATIO:
+        w = MIN_HUMIDITY_RATIO
+    lo = tdp_c if tdp_c < t_c else t_c
+    hi = t_c
+    # phase 1: PsychroLib's bisection while the bracket straddles the discontinuity at 0 °C
+    while lo < _FREEZING_C <= hi:
+        if hi - lo <= _PSYCHROLIB_TOL_K:
+            return 0.5 * (lo + hi)
+        mid = 0.5 * (lo + hi)
+        if _w_from_wetbulb(t_c, mid, p) > w:
+            hi = mid
+        else:
+            lo = mid
+    # phase 2: one root in [lo, hi]
+    f_lo = _w_from_wetbulb(t_c, lo, p) - w
+    f_hi = _w_from_wetbulb(t_c, hi, p) - w
+    if f_lo >= 0.0:
+        return lo
+    if f_hi <= 0.0:
+        return hi
+    side = 0
+    x = 0.5 * (lo + hi)
+    for _ in range(_MAX_ITER):
+        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        f_x = _w_from_wetbulb(t_c, x, p) - w
+        if f_x > 0.0:
+            hi = x
+            f_hi = f_x
+            if side == 1:
+                f_lo *= 0.5
+            side = 1
+        else:
+            lo = x
+            f_lo = f_x
+            if side == -1:
+                f_hi *= 0.5
+            side = -1
+        if hi - lo <= _TOL_K or f_x == 0.0:
+            break
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+# array kernels: one loop each, writing into out
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _k_pws(t_c, out):
+    for i in range(out.size):
+        out[i] = _pws(t_c[i])
+
+
+@njit(cache=True)
+def _k_ws(t_c, p, out):
+    for i in range(out.size):
+        out[i] = _w_from_pw(_pws(t_c[i]), p[i])
+
+
+@njit(cache=True)
+def _k_w_from_pw(pw, p, out):
+    for i in range(out.size):
+        out[i] = _w_from_pw(pw[i], p[i])
+
+
+@njit(cache=True)
+def _k_pw_from_w(w, p, out):
+    for i in range(out.size):
+        out[i] = _pw_from_w(w[i], p[i])
+
+
+@njit(cache=True)
+def _k_w_from_rh(t_c, rh_pct, p, out):
+    for i in range(out.size):
+        out[i] = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
+
+
+@njit(cache=True)
+def _k_rh_from_w(t_c, w, p, out):
+    for i in range(out.size):
+        out[i] = 100.0 * _pw_from_w(w[i], p[i]) / _pws(t_c[i])
+
+
+@njit(cache=True)
+def _k_dewpoint_from_pw(pw, out):
+    for i in range(out.size):
+        out[i] = _dewpoint_from_pw(pw[i])
+
+
+@njit(cache=True)
+def _k_dewpoint_from_w(w, p, out):
+    for i in range(out.size):
+        out[i] = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
+
+
+@njit(cache=True)
+def _k_dewpoint_from_rh(t_c, rh_pct, out):
+    # lower bound: the vapour pressure of MIN_HUMIDITY_RATIO at standard pressure
+    pw_min = _pw_from_w(MIN_HUMIDITY_RATIO, 101325.0)
+    for i in range(out.size):
+        pw = 0.01 * rh_pct[i] * _pws(t_c[i])
+        td = _dewpoint_from_pw(pw_min if pw < pw_min else pw)  # NaN stays NaN
+        out[i] = t_c[i] if td > t_c[i] else td
+
+
+@njit(cache=True)
+def _k_w_from_dewpoint(tdp_c, p, out):
+    for i in range(out.size):
+        out[i] = _w_from_pw(_pws(tdp_c[i]), p[i])
+
+
+@njit(cache=True)
+def _k_rh_from_dewpoint(t_c, tdp_c, out):
+    for i in range(out.size):
+        out[i] = 100.0 * math.exp(_ln_pws(tdp_c[i]) - _ln_pws(t_c[i]))
+
+
+@njit(cache=True)
+def _k_w_from_wetbulb(t_c, twb_c, p, out):
+    for i in range(out.size):
+        out[i] = _w_from_wetbulb(t_c[i], twb_c[i], p[i])
+
+
+@njit(cache=True)
+def _k_wetbulb_from_w(t_c, w, p, out):
+    for i in range(out.size):
+        tdp = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
+        out[i] = _wetbulb_from_w(t_c[i], w[i], tdp, p[i])
+
+
+@njit(cache=True)
+def _k_wetbulb_from_rh(t_c, rh_pct, p, out):
+    for i in range(out.size):
+        w = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
+        tdp = _dewpoint_from_pw(_pw_from_w(w, p[i]))
+        out[i] = _wetbulb_from_w(t_c[i], w, tdp, p[i])
+
+
+@njit(cache=True)
+def _k_enthalpy(t_c, w, out):
+    for i in range(out.size):
+        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
+        out[i] = (1.006 * t_c[i] + wi * (2501.0 + 1.86 * t_c[i])) * 1000.0
+
+
+@njit(cache=True)
+def _k_drybulb_from_enthalpy(h, w, out):
+    for i in range(out.size):
+        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
+        out[i] = (h[i] / 1000.0 - 2501.0 * wi) / (1.006 + 1.86 * wi)
+
+
+@njit(cache=True)
+def _k_specific_volume(t_c, w, p, out):
+    for i in range(out.size):
+        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
+        out[i] = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
+
+
+@njit(cache=True)
+def _k_density(t_c, w, p, out):
+    for i in range(out.size):
+        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
+        v = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
+        out[i] = (1.0 + wi) / v
+
+
+@njit(cache=True)
+def _k_state_from_dewpoint(t_c, tdp_c, p, w_out, rh_out, twb_out):
+    """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure."""
+    for i in range(t_c.size):
+        pw = _pws(tdp_c[i])
+        w = _w_from_pw(pw, p[i])
+        w_out[i] = w
+        rh = 100.0 * pw / _pws(t_c[i])
+        rh_out[i] = 100.0 if rh > 100.0 else rh
+        twb_out[i] = _wetbulb_from_w(t_c[i], w, tdp_c[i], p[i])
+
+
+# ---------------------------------------------------------------------------------------------
+# input handling of the public wrappers
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(names, *values):
+    """Broadcast the inputs to writable contiguous 1-D float64 arrays and allocate ``out``.
+
+    Arrays that already have the common shape are used as they are (no copy) when they are
+    writable float64 and contiguous, so each kernel is compiled for one signature only.
+    """
+    arrays = [np.asarray(v, dtype=np.float64) for v in values]
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays))
+        raise ValueError(f"input shapes do not broadcast: {shapes}") from None
+    flat = []
+    for a in arrays:
+        if a.shape == shape and a.flags.c_contiguous and a.flags.writeable:
+            flat.append(a.reshape(-1))
+        else:
+            b = np.empty(shape, dtype=np.float64)
+            b[...] = a
+            flat.append(b.reshape(-1))
+    scalar = all(a.ndim == 0 for a in arrays)
+    return shape, scalar, flat, np.empty(flat[0].size, dtype=np.float64)
+
+
+def _finish(out, shape, scalar):
+    if scalar:
+        return float(out[0])
+    return out.reshape(shape)
+
+
+def _check_range(name, a, lo, hi, *, lo_open=False):
+    bad = (a <= lo if lo_open else a < lo) | (a > hi)
+    if np.any(bad):
+        v = a[np.argmax(bad)]
+        bracket = "(" if lo_open else "["
+        raise ValueError(f"{name} outside {bracket}{lo}, {hi}]: {v!r}")
+
+
+def _check_t(name, a):
+    _check_range(name, a, _T_MIN_C, _T_MAX_C)
+
+
+def _check_p(a):
+    _check_range("pressure_pa", a, 0.0, 2.0e7, lo_open=True)
+
+
+def _check_rh(a):
+    _check_range("rh_pct", a, 0.0, 100.0)
+
+
+def _check_w(a):
+    _check_range("humidity_ratio", a, 0.0, 10.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------------------------
+
+
+def saturation_vapor_pressure_pa(t_c):
+    """Saturation vapour pressure of water, Pa.
+
+    ln p_ws = C1/T + C2 + C3 T + C4 T^2 + C5 T^3 + C6 T^4 + C7 ln T over ice (T <= 0.01 °C),
+    ln p_ws = C8/T + C9 + C10 T + C11 T^2 + C12 T^3 + C13 ln T over water, T in K.
+    Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 5 and 6 (Hyland and Wexler 1983),
+    switched at the triple point as in PsychroLib. Valid -100..200 °C.
+
+    Parameters
+    ----------
+    t_c : array_like
+        Temperature, °C.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Saturation vapour pressure, Pa (over ice below 0.01 °C).
+    """
+    shape, scalar, (t,), out = _prepare(("t_c",), t_c)
+    _check_t("t_c", t)
+    _k_pws(t, out)
+    return _finish(out, shape, scalar)
+
+
+def saturation_humidity_ratio(t_c, pressure_pa):
+    """Humidity ratio of saturated air, kg/kg.
+
+    W_s = 0.621945 p_ws / (p - p_ws). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1
+    eq. 23 with eqs. 5/6 for p_ws.
+
+    Parameters
+    ----------
+    t_c : array_like
+        Dry-bulb temperature, °C.
+    pressure_pa : array_like
+        Atmospheric pressure, Pa.
+    """
+    shape, scalar, (t, p), out = _prepare(("t_c", "pressure_pa"), t_c, pressure_pa)
+    _check_t("t_c", t)
+    _check_p(p)
+    _k_ws(t, p, out)
+    return _finish(out, shape, scalar)
+
+
+def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
+    """Humidity ratio, kg/kg, from the partial pressure of water vapour.
+
+    W = 0.621945 p_w / (p - p_w). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eq. 20.
+
+    Parameters
+    ----------
+    vapor_pressure_pa : array_like
+        Partial pressure of water vapour, Pa.
+    pressure_pa : array_like
+        Atmospheric pressure, Pa.
+    """
+    shape, scalar, (pw, p), out = _prepare(
+        ("vapor_pressure_pa", "pressure_pa"), vapor_pressure_pa, pressure_pa
+    )
+    _check_p(p)
+    if np.any(pw < 0.0) or np.any(pw >= p):
+        raise ValueError("vapor_pressure_pa must be in [0, pressure_pa)")
+    _k_w_from_pw(pw, p, out)
+    return _finish(out, shape, scalar)
+
+
+def vapor_pressure_pa_from_humidity_ratio(humidity_ratio, pressure_pa):
+    """Partial pressure of water vapour, Pa, from the humidity ratio (kg/kg).
+
+    p_w = p W / (0.621945 + W). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eq. 20
+    solved for p_w.
+    """
+    shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
+    _check_w(w)
+    _check_p(p)
+    _k_pw_from_w(w, p, out)
+    return _finish(out, shape, scalar)
+
+
+def humidity_ratio_from_rh(t_c, rh_pct, pressure_pa):
+    """Humidity ratio, kg/kg, from dry bulb, relative humidity and pressure.
+
+    p_w = (RH/100) p_ws(t) (ASHRAE 2017 ch. 1 eq. 24), then W = 0.621945 p_w / (p - p_w)
+    (eq. 20). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1.
+
+    Parameters
+    ----------
+    t_c : array_like
+        Dry-bulb temperature, °C.
+    rh_pct : array_like
+        Relative humidity, % (0-100; over ice below 0.01 °C).
+    pressure_pa : array_like
+        Atmospheric pressure, Pa.
+    """
+    shape, scalar, (t, rh, p), out = _prepare(
+        ("t_c", "rh_pct", "pressure_pa"), t_c, rh_pct, pressure_pa
+    )
+    _check_t("t_c", t)
+    _check_rh(rh)
+    _check_p(p)
+    _k_w_from_rh(t, rh, p, out)
+    return _finish(out, shape, scalar)
+
+
+def rh_pct_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
+    """Relative humidity, %, from dry bulb, humidity ratio (kg/kg) and pressure.
+
+    RH = 100 p_w / p_ws(t) with p_w from eq. 20. Source: ASHRAE Handbook - Fundamentals (2017)
+    ch. 1 eqs. 20 and 24. Not clipped: a humidity ratio above saturation gives RH > 100.
+    """
+    shape, scalar, (t, w, p), out = _prepare(
+        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
+    )
+    _check_t("t_c", t)
+    _check_w(w)
+    _check_p(p)
+    _k_rh_from_w(t, w, p, out)
+    return _finish(out, shape, scalar)
+
+
+#: Alias of :func:`rh_pct_from_humidity_ratio` (the result is in percent).
+rh_from_humidity_ratio = rh_pct_from_humidity_ratio
+
+
+def dewpoint_c_from_vapor_pressure(vapor_pressure_pa):
+    """Dew point (frost point below 0.01 °C), °C, from the vapour pressure (Pa).
+
+    Solves p_ws(T_d) = p_w (ASHRAE 2017 ch. 1 eqs. 5/6 and 36) by Newton iteration on
+    ln p_ws, as PsychroLib does, instead of the less accurate regressions eqs. 37/38.
+    """
+    shape, scalar, (pw,), out = _prepare(("vapor_pressure_pa",), vapor_pressure_pa)
+    lo = math.exp(_ln_pws(_T_MIN_C))
+    hi = math.exp(_ln_pws(_T_MAX_C))
+    _check_range("vapor_pressure_pa", pw, lo, hi)
+    _k_dewpoint_from_pw(pw, out)
+    return _finish(out, shape, scalar)
+
+
+def dewpoint_c_from_humidity_ratio(humidity_ratio, pressure_pa):
+    """Dew point, °C, from the humidity ratio (kg/kg) and pressure (Pa).
+
+    p_w from eq. 20, then p_ws(T_d) = p_w solved by Newton iteration. Source: ASHRAE Handbook -
+    Fundamentals (2017) ch. 1 eqs. 5, 6, 20 and 36.
+    """
+    shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
+    _check_w(w)
+    _check_p(p)
+    _k_dewpoint_from_w(w, p, out)
+    return _finish(out, shape, scalar)
+
+
+def dewpoint_c_from_rh(t_c, rh_pct):
+    """Dew point, °C, from dry bulb (°C) and relative humidity (%).
+
+    p_w = (RH/100) p_ws(t), then p_ws(T_d) = p_w; the vapour pressure is bounded below by the
+    one of :data:`MIN_HUMIDITY_RATIO` at 101325 Pa (so RH = 0 gives about -87 °C, not -inf)
+    and the result is capped at the dry bulb. Source: ASHRAE Handbook - Fundamentals (2017)
+    ch. 1 eqs. 5, 6, 24 and 36.
+    """
+    shape, scalar, (t, rh), out = _prepare(("t_c", "rh_pct"), t_c, rh_pct)
+    _check_t("t_c", t)
+    _check_rh(rh)
+    _k_dewpoint_from_rh(t, rh, out)
+    return _finish(out, shape, scalar)
+
+
+def humidity_ratio_from_dewpoint(dewpoint_c, pressure_pa):
+    """Humidity ratio, kg/kg, from dew point (°C) and pressure (Pa).
+
+    W = 0.621945 p_ws(T_d) / (p - p_ws(T_d)). Source: ASHRAE Handbook - Fundamentals (2017)
+    ch. 1 eqs. 20 and 36.
+    """
+    shape, scalar, (td, p), out = _prepare(("dewpoint_c", "pressure_pa"), dewpoint_c, pressure_pa)
+    _check_t("dewpoint_c", td)
+    _check_p(p)
+    _k_w_from_dewpoint(td, p, out)
+    return _finish(out, shape, scalar)
+
+
+def rh_pct_from_dewpoint(t_c, dewpoint_c):
+    """Relative humidity, %, from dry bulb and dew point (°C): RH = 100 p_ws(T_d) / p_ws(t).
+
+    Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 5, 6, 24 and 36.
+    """
+    shape, scalar, (t, td), out = _prepare(("t_c", "dewpoint_c"), t_c, dewpoint_c)
+    _check_t("t_c", t)
+    _check_t("dewpoint_c", td)
+    _k_rh_from_dewpoint(t, td, out)
+    return _finish(out, shape, scalar)
+
+
+def humidity_ratio_from_wetbulb(t_c, wetbulb_c, pressure_pa):
+    """Humidity ratio, kg/kg, from dry bulb, thermodynamic wet bulb (°C) and pressure (Pa).
+
+    W = ((2501 - 2.326 t*) W_s* - 1.006 (t - t*)) / (2501 + 1.86 t - 4.186 t*) for t* >= 0 °C
+    (eq. 33); W = ((2830 - 0.24 t*) W_s* - 1.006 (t - t*)) / (2830 + 1.86 t - 2.1 t*) below
+    (eq. 35). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 33 and 35.
+    """
+    shape, scalar, (t, twb, p), out = _prepare(
+        ("t_c", "wetbulb_c", "pressure_pa"), t_c, wetbulb_c, pressure_pa
+    )
+    _check_t("t_c", t)
+    _check_t("wetbulb_c", twb)
+    _check_p(p)
+    if np.any(twb > t):
+        raise ValueError("wetbulb_c must not exceed t_c")
+    _k_w_from_wetbulb(t, twb, p, out)
+    return _finish(out, shape, scalar)
+
+
+def wetbulb_c_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
+    """Thermodynamic wet-bulb temperature, °C, from dry bulb, humidity ratio and pressure.
+
+    Solves eq. 33 (eq. 35 below 0 °C) for t* between the dew point and the dry bulb, by
+    regula falsi to 1e-7 K (PsychroLib's bisection, 1e-3 K, where the bracket straddles the
+    0 °C seam of the two equations, so that the same root is chosen). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 33, 35.
+    """
+    shape, scalar, (t, w, p), out = _prepare(
+        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
+    )
+    _check_t("t_c", t)
+    _check_w(w)
+    _check_p(p)
+    _k_wetbulb_from_w(t, w, p, out)
+    return _finish(out, shape, scalar)
+
+
+def wetbulb_c_from_rh(t_c, rh_pct, pressure_pa):
+    """Thermodynamic wet-bulb temperature, °C, from dry bulb, relative humidity and pressure.
+
+    W from RH (eqs. 20, 24), then eq. 33/35 solved for t* (iterative, see
+    :func:`wetbulb_c_from_humidity_ratio`). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1.
+    """
+    shape, scalar, (t, rh, p), out = _prepare(
+        ("t_c", "rh_pct", "pressure_pa"), t_c, rh_pct, pressure_pa
+    )
+    _check_t("t_c", t)
+    _check_rh(rh)
+    _check_p(p)
+    _k_wetbulb_from_rh(t, rh, p, out)
+    return _finish(out, shape, scalar)
+
+
+def moist_air_enthalpy_j_per_kg(t_c, humidity_ratio):
+    """Moist air specific enthalpy, J per kg of dry air.
+
+    h = 1.006 t + W (2501 + 1.86 t), in kJ/kg, times 1000. Source: ASHRAE Handbook -
+    Fundamentals (2017) ch. 1 eq. 30.
+    """
+    shape, scalar, (t, w), out = _prepare(("t_c", "humidity_ratio"), t_c, humidity_ratio)
+    _check_w(w)
+    _k_enthalpy(t, w, out)
+    return _finish(out, shape, scalar)
+
+
+def drybulb_c_from_enthalpy(enthalpy_j_per_kg, humidity_ratio):
+    """Dry bulb, °C, from moist air enthalpy (J/kg dry air) and humidity ratio (kg/kg).
+
+    t = (h/1000 - 2501 W) / (1.006 + 1.86 W). Source: ASHRAE Handbook - Fundamentals (2017)
+    ch. 1 eq. 30 solved for t.
+    """
+    shape, scalar, (h, w), out = _prepare(("enthalpy_j_per_kg", "humidity_ratio"), enthalpy_j_per_kg, humidity_ratio)
+    _check_w(w)
+    _k_drybulb_from_enthalpy(h, w, out)
+    return _finish(out, shape, scalar)
+
+
+def moist_air_specific_volume_m3_per_kg(t_c, humidity_ratio, pressure_pa):
+    """Moist air specific volume, m3 per kg of dry air.
+
+    v = R_da (t + 273.15) (1 + 1.607858 W) / p, R_da = 287.042 J/(kg K). Source: ASHRAE
+    Handbook - Fundamentals (2017) ch. 1 eq. 26.
+    """
+    shape, scalar, (t, w, p), out = _prepare(
+        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
+    )
+    _check_w(w)
+    _check_p(p)
+    _k_specific_volume(t, w, p, out)
+    return _finish(out, shape, scalar)
+
+
+def moist_air_density_kg_per_m3(t_c, humidity_ratio, pressure_pa):
+    """Moist air density, kg of moist air per m3: rho = (1 + W) / v.
+
+    Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 11 and 26.
+    """
+    shape, scalar, (t, w, p), out = _prepare(
+        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
+    )
+    _check_w(w)
+    _check_p(p)
+    _k_density(t, w, p, out)
+    return _finish(out, shape, scalar)
+
+
+def standard_atmosphere_pressure_pa(altitude_m):
+    """Standard-atmosphere barometric pressure, Pa, at an altitude above sea level (m).
+
+    p = 101325 (1 - 2.25577e-5 Z)^5.2559. Source: ASHRAE Handbook - Fundamentals (2017) ch. 1
+    eq. 3. Plain NumPy (no loop needed).
+    """
+    z = np.asarray(altitude_m, dtype=np.float64)
+    if np.any(z < -500.0) or np.any(z > 11000.0):
+        raise ValueError("altitude_m outside [-500, 11000] m (range of eq. 3)")
+    p = 101325.0 * (1.0 - 2.25577e-5 * z) ** 5.2559
+    return float(p) if z.ndim == 0 else p
+
+
+def _state_from_dewpoint(t_c: np.ndarray, dewpoint_c: np.ndarray, pressure_pa: np.ndarray):
+    """(humidity ratio, RH %, wet bulb °C) for 1-D float64 arrays of equal length (internal)."""
+    n = t_c.size
+    w = np.empty(n)
+    rh = np.empty(n)
+    twb = np.empty(n)
+    _k_state_from_dewpoint(
+        np.ascontiguousarray(t_c, dtype=np.float64),
+        np.ascontiguousarray(dewpoint_c, dtype=np.float64),
+        np.ascontiguousarray(pressure_pa, dtype=np.float64),
+        w,
+        rh,
+        twb,
+    )
+    return w, rh, twb

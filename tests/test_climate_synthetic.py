@@ -1,0 +1,176 @@
+"""Synthetic typical years: monthly normals reproduced, determinism, humidity, diurnal cycle."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dcsim.climate import BUILTIN_CLIMATES, psychro, synthetic_year
+from dcsim.climate.synthetic import (
+    MEAN_RH_PCT,
+    assumptions_table,
+    normalize_site_key,
+    site_normals,
+)
+from dcsim.errors import InputError
+
+SITES = ["lulea", "umea", "stockholm", "goteborg", "malmo"]
+SHARED_NORMALS = Path("/work/shared/data/climate/swedish_monthly_normals.csv")
+
+
+def _months(w):
+    return w.time_utc.astype("datetime64[M]").astype(np.int64) % 12
+
+
+def _monthly_means(values, months):
+    return np.array([values[months == m].mean() for m in range(12)])
+
+
+def _solar_hour(w):
+    hours_utc = (w.time_utc.astype("datetime64[h]").astype(np.int64)) % 24
+    return np.floor(np.mod(hours_utc + w.longitude / 15.0, 24.0)).astype(int)
+
+
+@pytest.mark.parametrize("site", SITES)
+@pytest.mark.parametrize("seed", [0, 1, 42, 2025])
+def test_monthly_means_reproduce_the_normals(site, seed):
+    w = synthetic_year(site, seed=seed)
+    got = _monthly_means(w.drybulb_c, _months(w))
+    want = np.array(site_normals(site).t_mean_c)
+    # the brief's bar is 0.3 °C; the generator restores monthly means exactly (round-off)
+    np.testing.assert_allclose(got, want, atol=0.3)
+    np.testing.assert_allclose(got, want, atol=1e-9)
+
+
+def test_lulea_january_and_july():
+    w = synthetic_year("lulea", seed=7)
+    m = _monthly_means(w.drybulb_c, _months(w))
+    # REFERENCES.md: Luleå Jan -8.5 °C, Jul 16.3 °C (SMHI 1991-2020); exact up to round-off
+    assert m[0] == pytest.approx(-8.5, abs=1e-9)
+    assert m[6] == pytest.approx(16.3, abs=1e-9)
+
+
+def test_same_seed_is_bit_identical_and_independent_of_global_state():
+    np.random.seed(1)
+    a = synthetic_year("umea", seed=5)
+    np.random.seed(99)
+    _ = np.random.random(10)
+    b = synthetic_year("umea", seed=5)
+    for name in ("drybulb_c", "rh_pct", "pressure_pa"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    c = synthetic_year("umea", seed=6)
+    assert not np.array_equal(a.drybulb_c, c.drybulb_c)
+    assert not np.array_equal(a.rh_pct, c.rh_pct)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_humidity_is_physical_and_matches_the_stated_assumption(site):
+    w = synthetic_year(site, seed=3)
+    assert np.all(w.rh_pct > 0.0) and np.all(w.rh_pct <= 100.0)
+    assert np.all(w.dewpoint_c <= w.drybulb_c + 1e-9)  # 1e-9 K: round-off
+    table = assumptions_table(site)
+    got = _monthly_means(w.rh_pct, _months(w))
+    # calibrated to 0.05 % RH per month
+    np.testing.assert_allclose(got, table["mean_rh_pct"].to_numpy(), atol=0.05)
+    # Nordic coastal climate: winter RH high, late-spring/summer RH lower
+    assert got[11] > 85.0 and got[0] > 85.0 and got[5] < 75.0
+    assert MEAN_RH_PCT[site][0] > MEAN_RH_PCT[site][1]
+
+
+def test_diurnal_cycle_peaks_in_the_afternoon():
+    w = synthetic_year("stockholm", seed=11)
+    months = _months(w)
+    hour = _solar_hour(w)
+    jul = months == 6
+    profile = np.array([w.drybulb_c[jul & (hour == h)].mean() for h in range(24)])
+    # maximum near 15, minimum near 05 local solar time (one hour either way: month-mean noise)
+    assert 14 <= int(np.argmax(profile)) <= 16
+    assert 4 <= int(np.argmin(profile)) <= 6
+    # RH peaks near dawn (dew point nearly constant over the day)
+    rh_profile = np.array([w.rh_pct[jul & (hour == h)].mean() for h in range(24)])
+    assert 2 <= int(np.argmax(rh_profile)) <= 7
+
+
+def test_no_jumps_and_a_smooth_seasonal_curve():
+    w = synthetic_year("lulea", seed=2)
+    # hourly changes stay small: no steps at midnight or at month boundaries
+    assert np.max(np.abs(np.diff(w.drybulb_c))) < 3.0
+    calm = synthetic_year("lulea", seed=2, diurnal_range_k=0.0, day_to_day_sd_k=0.0)
+    # without weather and diurnal cycle only the seasonal curve is left: changes of at most
+    # about 0.3 K per day (the steepest spring warming)
+    assert np.max(np.abs(np.diff(calm.drybulb_c))) < 0.02
+    # it is the same for every seed
+    np.testing.assert_array_equal(
+        calm.drybulb_c, synthetic_year("lulea", seed=3, diurnal_range_k=0.0, day_to_day_sd_k=0.0).drybulb_c
+    )
+
+
+def test_overrides_apply():
+    w = synthetic_year("malmo", seed=1, mean_rh_pct=75.0, diurnal_range_k=10.0, day_to_day_sd_k=0.0)
+    months = _months(w)
+    # calibrated to 0.05 % RH per month
+    np.testing.assert_allclose(_monthly_means(w.rh_pct, months), 75.0, atol=0.05)
+    days = w.drybulb_c.reshape(365, 24)
+    # with no day-to-day weather, each day's max - min is the diurnal range (10 K) minus
+    # hourly sampling and the slow seasonal drift: between 9.5 and 10.5 K
+    ranges = days.max(axis=1) - days.min(axis=1)
+    assert np.all((ranges > 9.5) & (ranges < 10.5))
+    assert "mean_rh_pct=75" in w.source and "diurnal_range_k=10" in w.source
+
+
+def test_bad_overrides_are_input_errors():
+    with pytest.raises(InputError) as err:
+        synthetic_year("malmo", seed=1, mean_rh_pct=0.0, diurnal_range_k=-1.0, day_to_day_sd_k="x")
+    assert set(err.value.paths) == {"mean_rh_pct", "diurnal_range_k", "day_to_day_sd_k"}
+
+
+def test_lulea_rarely_above_30_c():
+    # REFERENCES.md: in Luleå, above 30 °C occurred for under 24 hours in total since 1961
+    for seed in range(5):
+        w = synthetic_year("lulea", seed=seed)
+        assert np.count_nonzero(w.drybulb_c > 30.0) < 24
+
+
+def test_metadata_and_site_names():
+    w = synthetic_year("Luleå", seed=42)
+    assert w.synthetic and w.typical_year
+    assert len(w) == 8760 and w.step_s == 3600
+    assert w.time_utc[0] == np.datetime64("2025-01-01T00:00:00")
+    assert w.site_name == "Luleå"
+    assert w.latitude == pytest.approx(65.543) and w.longitude == pytest.approx(22.124)
+    assert "synthetic" in w.source and "SMHI 1991-2020" in w.source and "seed 42" in w.source
+    # standard atmosphere at the station height, 19.9 m (ASHRAE eq. 3; round-off only)
+    np.testing.assert_allclose(w.pressure_pa, psychro.standard_atmosphere_pressure_pa(19.9), rtol=1e-12)
+    for name, key in [("Luleå", "lulea"), ("UMEÅ", "umea"), ("Göteborg", "goteborg"),
+                      ("gothenburg", "goteborg"), ("Malmö", "malmo"), (" Stockholm ", "stockholm")]:
+        assert normalize_site_key(name) == key
+    assert set(BUILTIN_CLIMATES) == set(SITES)
+    assert all("SMHI" in text for text in BUILTIN_CLIMATES.values())
+
+
+def test_unknown_site_suggests_a_name():
+    with pytest.raises(InputError) as err:
+        synthetic_year("lulee", seed=1)
+    msg = str(err.value)
+    assert "did you mean 'lulea'" in msg and "stockholm" in msg
+
+
+def test_leap_year_calendar():
+    w = synthetic_year("goteborg", seed=1, year=2024)
+    assert len(w) == 8760 and w.time_utc[-1] == np.datetime64("2024-12-30T23:00:00")
+    got = _monthly_means(w.drybulb_c, _months(w))
+    # months follow 2024's calendar (29 February); exact up to round-off
+    np.testing.assert_allclose(got, site_normals("goteborg").t_mean_c, atol=1e-9)
+    s = w.sample(np.datetime64("2024-12-31T00:00"), 3600, 24)
+    assert np.all(np.isfinite(s.drybulb_c))
+
+
+@pytest.mark.skipif(not SHARED_NORMALS.exists(), reason="shared normals file not present")
+def test_packaged_normals_equal_the_shared_data():
+    rows = list(csv.DictReader(SHARED_NORMALS.open(encoding="utf-8")))
+    for r in rows:
+        n = site_normals(r["site"])
+        assert n.t_mean_c[int(r["month"]) - 1] == float(r["t_mean_c"]), (r["site"], r["month"])
