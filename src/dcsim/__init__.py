@@ -10,7 +10,7 @@ Public API (DESIGN.md section 3)::
 
 from ._version import __version__
 from .errors import InputError, Problem
-from .results import KPI_NAMES, Results, load_results
+from .results import EXTRA_KPI_NAMES, KPI_NAMES, Results, load_results
 from .scenario import Scenario, load_scenario
 
 
@@ -22,6 +22,7 @@ def simulate(scenario, *, progress=None):
 
 
 __all__ = [
+    "EXTRA_KPI_NAMES",
     "KPI_NAMES",
     "InputError",
     "Problem",

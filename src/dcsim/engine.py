@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,30 +26,56 @@ from .it.catalog import get_server
 from .results import Results, compute_kpis, rack_table, record_timeseries
 from .scenario.load import scenario_hash
 from .scenario.schema import Scenario, ServerTable
+from ._numeric import uniform_step
+from .cooling.crah import fan_affinity_power_kw
+from .it.curves import (
+    AFFINITY_FAN_POWER_CURVE,
+    OPENSTUDIO_AIRFLOW_CURVE,
+    OPENSTUDIO_CPU_POWER_CURVE,
+    OPENSTUDIO_FAN_POWER_CURVE,
+)
 from .thermal.air import RECIRCULATION_BY_CONTAINMENT
 from .thermal.kernels import (
+    RHO_CP_KJ_PER_M3_K,
     PlantParams,
     RackParams,
+    StepInputs,
+    ThermalState,
+    _rack_power,
     allocate_outputs,
     allocate_rack_accumulators,
     facility_kernel,
 )
+from .thermal.rc import rc_decay
 
 # ASHRAE TC9.9 Thermal Guidelines, 5th ed. (REFERENCES.md): recommended 18-27 °C dry bulb;
 # allowable upper dry-bulb limit per class.
 ASHRAE_RECOMMENDED_MAX_C = 27.0
 ASHRAE_ALLOWABLE_MAX_C = {"A1": 32.0, "A2": 35.0, "A3": 40.0, "A4": 45.0}
+# ASHRAE X-factor: relative failure rate against inlet temperature, 1.00 at 20 °C, every 2.5 K
+# from 15 to 45 °C (REFERENCES.md: 15, 20 and 45 °C read; the others recalled).
+XFACTOR_T0_C = 15.0
+XFACTOR_DT_K = 2.5
+XFACTOR = np.array([0.72, 0.87, 1.00, 1.13, 1.24, 1.34, 1.42, 1.48, 1.55, 1.61, 1.66, 1.71, 1.76])
+# Hall air volume per rack when room.air_volume_m3 is empty (assumption: about 2.5 m2 of
+# floor per rack including aisles, under a 3 m ceiling, plus plenums).
+AIR_VOLUME_M3_PER_RACK = 20.0
+# Auto-sized plant capacity: this multiple of the design heat (servers at full load with a
+# 27 °C inlet, plus the CRAH fans at design flow).
+CAPACITY_MARGIN = 1.25
+DESIGN_INLET_C = 27.0
 
 ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class ServerCurve:
-    """A server power curve as the kernels see it: load fractions and watts."""
+    """A server power curve as the kernels see it: load fractions, watts, and off power."""
 
     name: str
     load_points: np.ndarray
     power_points_w: np.ndarray
+    off_w: float = 0.0
 
     @property
     def max_w(self) -> float:
@@ -59,7 +86,7 @@ def server_curve(server: str | ServerTable) -> ServerCurve:
     """Resolve ``it.server`` (catalogue name or inline table) to a power curve."""
     if isinstance(server, str):
         spec = get_server(server)
-        return ServerCurve(spec.name, np.asarray(spec.load_points, float), np.asarray(spec.power_w, float))
+        return ServerCurve(spec.name, np.asarray(spec.load_points, float), np.asarray(spec.power_w, float), spec.off_w)
     if server.power_w is not None:
         return ServerCurve(server.name, np.linspace(0.0, 1.0, 11), np.asarray(server.power_w, float))
     return ServerCurve(server.name, np.array([0.0, 1.0]), np.array([server.idle_w, server.max_w], float))
@@ -72,6 +99,11 @@ def step_times(sc: Scenario) -> tuple[np.datetime64, int, int]:
     return start, step, sc.simulation.duration // step
 
 
+def step_midpoints(start: np.datetime64, step_s: int, n: int) -> np.ndarray:
+    """datetime64[s] midpoints of the n steps."""
+    return start + np.timedelta64(step_s // 2, "s") + np.arange(n, dtype=np.int64) * np.timedelta64(step_s, "s")
+
+
 def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> np.ndarray:
     """Hall-mean server utilisation at each step midpoint, in [0, 1]."""
     w = sc.workload
@@ -79,35 +111,134 @@ def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) 
         return np.full(n, w.mean_utilization, dtype=np.float64)
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
-    mid = start + np.timedelta64(step_s // 2, "s") + np.arange(n, dtype=np.int64) * np.timedelta64(step_s, "s")
+    mid = step_midpoints(start, step_s, n)
     local_hour = pd.DatetimeIndex(mid).tz_localize("UTC").tz_convert(sc.site.timezone).hour.to_numpy()
     return np.minimum(shape[local_hour], 1.0)
 
 
-def build_params(sc: Scenario, curve: ServerCurve) -> tuple[RackParams, PlantParams]:
+def availability_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> np.ndarray:
+    """Share of the plant's capacity available at each step (cooling.failures)."""
+    avail = np.ones(n)
+    t0 = start.astype("int64")
+    for f in sc.cooling.failures:
+        f0 = int(f.start.timestamp()) - int(t0)
+        f1 = f0 + f.duration
+        # steps whose midpoint falls inside the outage
+        k0 = max(0, int(np.ceil((f0 - step_s / 2) / step_s)))
+        k1 = min(n, int(np.ceil((f1 - step_s / 2) / step_s)))
+        if k1 > k0:
+            avail[k0:k1] = np.minimum(avail[k0:k1], f.available_fraction)
+    return avail
+
+
+def read_interference_matrix(path: str, racks: int) -> np.ndarray:
+    """Read a racks x racks CSV of inlet rise (K) per kW, refusing anything else with its location."""
+    from .errors import InputError, Problem
+
+    problems = []
+    rows = []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(Problem("room.interference_matrix", f"cannot read the file: {exc.strerror}", file=path))
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split(",")
+        row = []
+        for col, cell in enumerate(cells, start=1):
+            try:
+                value = float(cell)
+            except ValueError:
+                problems.append(Problem("room.interference_matrix", "not a number", value=cell.strip(), file=path, line=number, column=col))
+                continue
+            if not np.isfinite(value) or value < 0:
+                problems.append(Problem("room.interference_matrix", "must be a finite value >= 0 (K per kW)", value=value, file=path, line=number, column=col))
+            row.append(value)
+        if len(cells) != racks:
+            problems.append(Problem("room.interference_matrix", f"needs {racks} columns (one per rack), got {len(cells)}", file=path, line=number))
+        rows.append(row)
+    if len(rows) != racks:
+        problems.append(Problem("room.interference_matrix", f"needs {racks} rows (one per rack), got {len(rows)}", file=path))
+    if problems:
+        raise InputError(problems[:20])
+    return np.array(rows, dtype=np.float64)
+
+
+def build_params(sc: Scenario, curve: ServerCurve, dt_s: float) -> tuple[RackParams, PlantParams]:
+    """Kernel parameters from the scenario (every derived design value is computed here)."""
     racks = sc.it.racks
     servers = float(sc.it.servers_per_rack)
-    rack_flow = sc.it.airflow_m3_per_s_per_kw * curve.max_w / 1000.0 * servers
+    p_max = curve.max_w
     r = sc.room.recirculation_fraction
     if r is None:
         r = RECIRCULATION_BY_CONTAINMENT[sc.room.containment]
+    recirc = np.asarray(sc.room.recirculation_by_rack, float) if sc.room.recirculation_by_rack else np.full(racks, float(r))
+    matrix = (
+        read_interference_matrix(sc.room.interference_matrix, racks)
+        if sc.room.interference_matrix
+        else np.zeros((0, 0))
+    )
+    tau = sc.it.thermal_time_constant_s
+    c_rack = servers * sc.it.heat_capacity_kj_per_k_per_server
+    if tau <= 0 or c_rack <= 0:
+        c_rack, res, decay = 0.0, 0.0, 0.0
+    else:
+        res, decay = tau / c_rack, rc_decay(dt_s, tau)
+    fan_curve = AFFINITY_FAN_POWER_CURVE if sc.it.curves.fan_power == "cubic" else OPENSTUDIO_FAN_POWER_CURVE
+    cpu_coef, cpu_limits = OPENSTUDIO_CPU_POWER_CURVE.arrays()
+    flow_coef, flow_limits = OPENSTUDIO_AIRFLOW_CURVE.arrays()
+    fan_coef, fan_limits = fan_curve.arrays()
+    frac = sc.it.fan_power_fraction
     rack = RackParams(
         servers=np.full(racks, servers),
+        servers_on=np.full(racks, servers),
         util_scale=np.ones(racks),
-        airflow_m3_s=np.full(racks, rack_flow),
+        recirculation=recirc,
+        interference_k_per_kw=matrix,
+        heat_capacity_kj_per_k=np.full(racks, c_rack),
+        resistance_k_per_kw=np.full(racks, res),
+        decay=np.full(racks, decay),
         load_points=np.ascontiguousarray(curve.load_points),
         power_points_w=np.ascontiguousarray(curve.power_points_w),
-        recirculation=float(r),
+        load_step=uniform_step(curve.load_points),
+        off_w=float(curve.off_w),
+        design_cpu_w=(1.0 - frac) * p_max,
+        design_fan_w=frac * p_max,
+        design_flow_m3_s=sc.it.airflow_m3_per_s_per_kw * p_max / 1000.0,
+        min_flow_fraction=sc.it.min_airflow_fraction,
+        reference_inlet_c=sc.it.reference_inlet_c,
+        cpu_coef=np.asarray(sc.it.curves.cpu_power, float),
+        cpu_limits=cpu_limits,
+        flow_coef=np.asarray(sc.it.curves.airflow, float),
+        flow_limits=flow_limits,
+        fan_coef=fan_coef,
+        fan_limits=fan_limits,
+        inlet_effects=bool(sc.it.inlet_temperature_effects),
         recommended_max_c=ASHRAE_RECOMMENDED_MAX_C,
         allowable_max_c=ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class],
+        xfactor_t0_c=XFACTOR_T0_C,
+        xfactor_dt_k=XFACTOR_DT_K,
+        xfactor=XFACTOR.copy(),
     )
+    del cpu_coef, flow_coef  # the scenario's curves are used; the constants gave the limits
     c = sc.cooling
-    design_flow = racks * rack_flow * (1.0 - r) * (1.0 + c.crah.airflow_oversupply_fraction)
+    # design: every server at full load with a 27 °C inlet
+    p_design_kw, _, flow_design = _rack_power(0, 1.0, DESIGN_INLET_C, rack)
+    net_design = float(np.sum(flow_design * (1.0 - recirc)))
+    design_flow = net_design * (1.0 + c.crah.airflow_oversupply_fraction)
+    design_fan_kw = c.crah.fan_kw_per_m3_per_s * design_flow
+    capacity = c.capacity_kw if c.capacity_kw is not None else CAPACITY_MARGIN * (racks * p_design_kw + design_fan_kw)
+    volume = sc.room.air_volume_m3 if sc.room.air_volume_m3 is not None else AIR_VOLUME_M3_PER_RACK * racks
+    chw_fixed = c.chiller.chilled_water_supply_c
     plant = PlantParams(
         crah_design_flow_m3_s=design_flow,
-        crah_design_fan_kw=c.crah.fan_kw_per_m3_per_s * design_flow,
+        crah_design_fan_kw=design_fan_kw,
         crah_oversupply=c.crah.airflow_oversupply_fraction,
-        chw_supply_c=c.chiller.chilled_water_supply_c,
+        room_heat_capacity_kj_per_k=volume * RHO_CP_KJ_PER_M3_K,
+        cooling_capacity_kw=capacity,
+        chw_fixed_c=float("nan") if chw_fixed is None else float(chw_fixed),
+        chw_coil_approach_k=c.chiller.coil_approach_k,
         chw_delta_t_k=c.chiller.chilled_water_delta_t_k,
         evaporator_approach_k=c.chiller.evaporator_approach_k,
         condenser_approach_k=c.chiller.condenser_approach_k,
@@ -118,6 +249,37 @@ def build_params(sc: Scenario, curve: ServerCurve) -> tuple[RackParams, PlantPar
         ups_efficiency=sc.electrical.ups.efficiency,
     )
     return rack, plant
+
+
+def initial_state(rack: RackParams, plant: PlantParams, u0: float, t_set_c: float) -> ThermalState:
+    """Steady state for the first step's load and setpoint, so a run starts without a transient."""
+    n = rack.servers.shape[0]
+    t_in = np.full(n, t_set_c)
+    q = np.zeros(n)
+    flow = np.zeros(n)
+    r = rack.recirculation
+    for _ in range(20):  # fixed point: inlet -> power and airflow -> inlet (converges in a few)
+        for i in range(n):
+            q[i], _, flow[i] = _rack_power(i, min(u0 * rack.util_scale[i], 1.0), t_in[i], rack)
+        if rack.interference_k_per_kw.shape[0] == n:
+            t_in = t_set_c + rack.interference_k_per_kw @ q
+        else:
+            t_in = t_set_c + r / ((1 - r) * RHO_CP_KJ_PER_M3_K * flow) * q
+    net = float(np.sum(flow * (1 - r)))
+    crah = net * (1.0 + plant.crah_oversupply)
+    fan = fan_affinity_power_kw(crah, plant.crah_design_flow_m3_s, plant.crah_design_fan_kw)
+    room = t_set_c + (q.sum() + fan) / (RHO_CP_KJ_PER_M3_K * crah)
+    return ThermalState(
+        inlet_c=t_in.copy(),
+        equipment_c=t_in + q * rack.resistance_k_per_kw,
+        heat_to_air_kw=q.copy(),
+        room_c=np.array([room]),
+        supply_c=np.array([t_set_c]),
+        lift_k=np.zeros(n),
+        power_kw=np.zeros(n),
+        fan_kw=np.zeros(n),
+        flow_m3_s=np.zeros(n),
+    )
 
 
 def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) -> Results:
@@ -139,18 +301,25 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     grid = load_grid(sc.site.grid, year=2023)
     gx = grid.sample(start, step_s, n)
 
+    dt = float(step_s)
     curve = server_curve(sc.it.server)
-    rack, plant = build_params(sc, curve)
+    rack, plant = build_params(sc, curve, dt)
     utilization = utilization_series(sc, start, step_s, n)
-    supply = np.full(n, sc.room.supply_air_c, dtype=np.float64)
+    setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
+    inputs = StepInputs(
+        utilization=utilization,
+        outdoor_drybulb_c=wx.drybulb_c,
+        supply_setpoint_c=setpoint,
+        cooling_availability=availability_series(sc, start, step_s, n),
+    )
+    state = initial_state(rack, plant, float(utilization[0]), float(setpoint[0]))
     out = allocate_outputs(n)
     acc = allocate_rack_accumulators(sc.it.racks)
 
     chunk = max(1, math.ceil(n / 100))
-    dt = float(step_s)
     for i0 in range(0, n, chunk):
         i1 = min(n, i0 + chunk)
-        facility_kernel(i0, i1, dt, utilization, wx.drybulb_c, supply, rack, plant, out, acc)
+        facility_kernel(i0, i1, dt, inputs, rack, plant, state, out, acc)
         if progress is not None:
             progress(i1, n)
 
@@ -162,10 +331,11 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         "cooling_power_kw": out.crah_fan_power_kw + out.pump_power_kw + out.chiller_power_kw,
         "electrical_losses_kw": out.ups_loss_kw,
         "facility_power_kw": out.facility_power_kw,
-        "supply_air_c": supply,
+        "supply_air_c": out.supply_air_c,
         "mean_inlet_c": out.mean_inlet_c,
         "max_inlet_c": out.max_inlet_c,
         "return_air_c": out.return_air_c,
+        "supply_setpoint_c": setpoint,
         "cooling_mode": out.cooling_mode,
         "water_l_per_h": np.zeros(n),
         "heat_reused_kw": np.zeros(n),
@@ -174,16 +344,21 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         "utilization": utilization,
         "servers_on": np.full(n, float(sc.it.racks * sc.it.servers_per_rack)),
         "queue_length": np.zeros(n),
+        "it_fan_power_kw": out.it_fan_power_kw,
         "crah_fan_power_kw": out.crah_fan_power_kw,
+        "crah_airflow_m3_s": out.crah_airflow_m3_s,
         "chiller_power_kw": out.chiller_power_kw,
         "pump_power_kw": out.pump_power_kw,
         "chiller_cop": out.chiller_cop,
-        "heat_removed_kw": out.heat_removed_kw,
+        "heat_to_air_kw": out.heat_to_air_kw,
+        "coil_heat_kw": out.coil_heat_kw,
+        "unmet_cooling_kw": out.unmet_cooling_kw,
+        "stored_heat_kw": out.stored_heat_kw,
         "heat_rejected_kw": out.heat_rejected_kw,
     }
     kpis = compute_kpis(columns, dt_s=dt, step_s=step_s, racks=acc)
     timeseries = record_timeseries(columns, start=start, step_s=step_s, record_step_s=sc.simulation.record_step)
-    racks = rack_table(acc)
+    racks = rack_table(acc, n * dt)
     wall = time.perf_counter() - t0
     kpis["sim_wall_s"] = wall
     manifest = {

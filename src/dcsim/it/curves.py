@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from .._numeric import FASTMATH
+
 __all__ = [
     "BiquadraticCurve",
     "CubicCurve",
@@ -42,7 +44,7 @@ __all__ = [
 _INF = math.inf
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FASTMATH)
 def biquadratic_value(coef, limits, x, y):
     """Evaluate a ``Curve:Biquadratic`` at one point, with EnergyPlus clamping.
 
@@ -63,7 +65,7 @@ def biquadratic_value(coef, limits, x, y):
     return min(max(v, limits[4]), limits[5])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FASTMATH)
 def cubic_value(coef, limits, x):
     """Evaluate a ``Curve:Cubic`` (or quadratic, ``c4 = 0``) at one point, with clamping.
 

@@ -39,6 +39,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .._numeric import FASTMATH, interp_clamped, interp_uniform
 from .curves import (
     AFFINITY_FAN_POWER_CURVE,
     CONSTANT_UPS_EFFICIENCY_CURVE,
@@ -433,3 +434,80 @@ def ite_aircooled(
     if load.ndim == 0:
         return ITEAirCooledResult(*(float(o[0, 0]) for o in outs))
     return ITEAirCooledResult(*(o.reshape(shape) for o in outs))
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def inlet_adjustment_w(
+    u,
+    inlet_c,
+    design_cpu_w,
+    design_fan_w,
+    reference_inlet_c,
+    cpu_coef,
+    cpu_limits,
+    flow_coef,
+    flow_limits,
+    fan_coef,
+    fan_limits,
+    min_flow_fraction,
+):
+    """What the inlet temperature adds to a server's tabulated power, with its fan power and
+    airflow fraction: returns (delta_w, fan_w, flow_fraction).
+
+    A server's power table (SPECpower or idle/max) holds at the reference inlet temperature
+    (22.5 °C, where the OpenStudio ITE curves equal 1 at full load). The EnergyPlus ITE curves
+    give what a different inlet changes:
+
+        P(u, T) = P_table(u) + P_cpu,d [f_P(u, T) - f_P(u, T_ref)]
+                  + P_fan,d [f_F(f_V(u, T)) - f_F(f_V(u, T_ref))]
+        flow fraction = max(f_V(u, T), f_min)
+
+    (EnergyPlus Engineering Reference, ElectricEquipment:ITE:AirCooled; REFERENCES.md "IT
+    equipment"). f_min is the fans' lowest speed: the OpenStudio airflow curve reaches zero at
+    low load and cold inlet, which no real server fan does. Branch-free so rack loops vectorise.
+    """
+    fv = max(biquadratic_value(flow_coef, flow_limits, u, inlet_c), min_flow_fraction)
+    fv_ref = max(biquadratic_value(flow_coef, flow_limits, u, reference_inlet_c), min_flow_fraction)
+    fan_w = design_fan_w * cubic_value(fan_coef, fan_limits, fv)
+    fan_ref_w = design_fan_w * cubic_value(fan_coef, fan_limits, fv_ref)
+    d_cpu = design_cpu_w * (
+        biquadratic_value(cpu_coef, cpu_limits, u, inlet_c) - biquadratic_value(cpu_coef, cpu_limits, u, reference_inlet_c)
+    )
+    return d_cpu + fan_w - fan_ref_w, fan_w, fv
+
+
+@njit(cache=True)
+def server_power_at_inlet(
+    u,
+    inlet_c,
+    load_points,
+    power_points_w,
+    load_step,
+    design_cpu_w,
+    design_fan_w,
+    reference_inlet_c,
+    cpu_coef,
+    cpu_limits,
+    flow_coef,
+    flow_limits,
+    fan_coef,
+    fan_limits,
+    min_flow_fraction,
+    inlet_effects,
+):
+    """Power (W), fan power (W) and airflow fraction of one server with a measured power table
+    at inlet temperature ``inlet_c`` (see :func:`inlet_adjustment_w`). With ``inlet_effects``
+    false the table power holds at any inlet and the airflow stays at its design value.
+    Scalar reference; the facility kernel runs the same equations in branch-free rack loops.
+    """
+    if load_step > 0.0:
+        p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
+    else:
+        p_table = interp_clamped(load_points, power_points_w, u)
+    if not inlet_effects:
+        return p_table, 0.0, 1.0
+    delta, fan_w, fv = inlet_adjustment_w(
+        u, inlet_c, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits,
+        fan_coef, fan_limits, min_flow_fraction,
+    )
+    return max(p_table + delta, 0.0), fan_w, fv

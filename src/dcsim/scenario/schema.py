@@ -164,6 +164,25 @@ class ServerTable(_Section):
         return self
 
 
+class ItePowerCurves(_Section):
+    """Inlet-temperature curves of the EnergyPlus ITE model (biquadratic in CPU load x and
+    inlet temperature y: c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y). Defaults: the
+    OpenStudio curves in REFERENCES.md."""
+
+    cpu_power: list[float] = Field(
+        default=[-0.035289, 1.0, 0.0, 0.0015684, 0.0, 0.0],
+        min_length=6, max_length=6, description="CPU power factor f_P(x, T_in).",
+    )
+    airflow: list[float] = Field(
+        default=[-1.025, 0.9, 0.0, 0.05, 0.0, 0.0],
+        min_length=6, max_length=6, description="Server airflow factor f_V(x, T_in).",
+    )
+    fan_power: Literal["linear", "cubic"] = Field(
+        default="linear",
+        description="Server fan power against flow fraction: OpenStudio's default (linear) or the affinity law (cubic).",
+    )
+
+
 class IT(_Section):
     """The IT equipment: racks of identical servers."""
 
@@ -178,9 +197,42 @@ class IT(_Section):
         gt=0,
         le=1,
         description=(
-            "Server airflow per kW of maximum server power (REFERENCES.md: 0.1 m3/s per kW gives "
-            "about 8.3 K across the servers at full load)."
+            "Server design airflow per kW of maximum server power (REFERENCES.md: EnergyPlus "
+            "uses 0.0001 m3/s per W; 0.1 m3/s per kW gives about 8.3 K across the servers)."
         ),
+    )
+    inlet_temperature_effects: bool = Field(
+        default=True,
+        description="Let CPU power, server airflow and fan power follow the inlet temperature (EnergyPlus ITE model).",
+    )
+    fan_power_fraction: float = Field(
+        default=0.4,
+        ge=0,
+        lt=1,
+        description="Server fans' share of design power (EnergyPlus ITE 'Design Fan Power Input Fraction'; 0.4 in its example).",
+    )
+    min_airflow_fraction: float = Field(
+        default=0.1,
+        gt=0,
+        le=1,
+        description="Lowest server fan speed as a share of design airflow (assumption: fans never stop).",
+    )
+    reference_inlet_c: float = Field(
+        default=22.5, ge=10, le=35,
+        description="Inlet temperature at which the power table holds (the OpenStudio curves' reference).",
+    )
+    curves: ItePowerCurves = Field(default_factory=ItePowerCurves)
+    thermal_time_constant_s: float = Field(
+        default=300.0,
+        ge=0,
+        le=7200,
+        description="Time constant of a server's thermal mass (Erden, Khalifa & Schmidt 2013: several minutes); 0: massless.",
+    )
+    heat_capacity_kj_per_k_per_server: float = Field(
+        default=15.0,
+        ge=0,
+        le=1000,
+        description="Heat capacity of one server (assumption: about 25 kg of steel, aluminium and copper).",
     )
 
 
@@ -202,6 +254,23 @@ class Room(_Section):
             "Share of rack inlet air that is recirculated exhaust. Empty: by containment "
             "(none 0.10, cold-aisle 0.03, hot-aisle 0.02; assumptions, see docs/physics.md)."
         ),
+    )
+    recirculation_by_rack: list[Annotated[float, Field(ge=0, lt=0.6)]] | None = Field(
+        default=None,
+        description="Per-rack recirculation shares (one per rack), for halls with uneven air distribution.",
+    )
+    interference_matrix: str | None = Field(
+        default=None,
+        description=(
+            "Path to a CSV of the cross-interference matrix D (K of inlet rise of rack i per kW "
+            "of heat from rack j; racks x racks, no header): abstract heat-flow model for "
+            "rack-level studies. Replaces the recirculation shares."
+        ),
+    )
+    air_volume_m3: float | None = Field(
+        default=None,
+        gt=0,
+        description="Air volume of the hall, for its thermal mass. Empty: 20 m3 per rack (assumption).",
     )
 
 
@@ -225,7 +294,15 @@ class Chiller(_Section):
     carnot_efficiency: float = Field(
         default=0.3, gt=0, lt=1, description="Fraction of Carnot COP achieved (REFERENCES.md: about 0.3)."
     )
-    chilled_water_supply_c: float = Field(default=12.0, ge=0, le=30, description="Chilled-water supply, °C.")
+    chilled_water_supply_c: float | None = Field(
+        default=None,
+        ge=0,
+        le=30,
+        description="Fixed chilled-water supply, °C. Empty: reset with the supply air, coil_approach_k below it.",
+    )
+    coil_approach_k: float = Field(
+        default=8.0, ge=1, le=20, description="Supply air above chilled-water supply when the water follows the air, K."
+    )
     chilled_water_delta_t_k: float = Field(default=6.0, gt=0, le=20, description="Chilled-water loop ΔT, K.")
     evaporator_approach_k: float = Field(default=3.0, ge=0, le=15, description="Refrigerant below chilled water, K.")
     condenser_approach_k: float = Field(default=10.0, ge=0, le=30, description="Condensing above outdoor dry bulb, K.")
@@ -241,12 +318,26 @@ class Pumps(_Section):
     efficiency: float = Field(default=0.87, gt=0, le=1)
 
 
+class CoolingFailure(_Section):
+    """A period when the plant delivers only part of its capacity (fans keep running)."""
+
+    start: UtcDatetime = Field(description="Start of the outage (ISO 8601; UTC if no offset).")
+    duration: Duration = Field(description="Length of the outage.")
+    available_fraction: float = Field(default=0.0, ge=0, lt=1, description="Capacity left during the outage.")
+
+
 class Cooling(_Section):
     """The cooling plant."""
 
     system: Literal["chiller-crah"] = Field(
         default="chiller-crah", description="Cooling system; more systems follow (DESIGN.md)."
     )
+    capacity_kw: float | None = Field(
+        default=None,
+        gt=0,
+        description="Heat the plant can remove, kW. Empty: 1.25 x the design heat (servers at full load and 27 °C inlet plus fans).",
+    )
+    failures: list[CoolingFailure] = Field(default_factory=list, description="Outages of the cooling plant.")
     crah: Crah = Field(default_factory=Crah)
     chiller: Chiller = Field(default_factory=Chiller)
     pumps: Pumps = Field(default_factory=Pumps)
@@ -269,13 +360,173 @@ class HeatReuse(_Section):
     )
 
 
-class Workload(_Section):
-    """What the IT does: a utilisation level, constant or with a daily shape."""
+def _check_weights(values: list[float] | None, n: int | None, what: str) -> None:
+    """Raise ValueError unless ``values`` are ``n`` (if given) weights >= 0, not all zero."""
+    if values is None:
+        return
+    if n is not None and len(values) != n:
+        raise ValueError(f"needs {n} values ({what}), got {len(values)}")
+    if any(x < 0 for x in values) or sum(values) <= 0:
+        raise ValueError("weights must be >= 0 and not all zero")
 
-    kind: Literal["constant", "profile"] = Field(
-        default="constant", description='"constant" or "profile" (jobs and traces follow, DESIGN.md).'
+
+class SyntheticJobs(_Section):
+    """``workload.kind = "synthetic"``: Poisson job arrivals shaped by daily and weekly profiles.
+
+    The arrival rate is piecewise constant per hour: ``rate = base * daily[local hour] *
+    weekly[local weekday]`` with both profiles scaled to mean 1, so ``base`` is the mean rate
+    over whole weeks. ``base`` is ``arrivals_per_h`` when given, otherwise the rate whose
+    offered load (cores x duration) is ``workload.mean_utilization`` of all cores.
+    """
+
+    arrivals_per_h: float | None = Field(
+        default=None,
+        gt=0,
+        description="Mean arrival rate, jobs per hour. Empty: from workload.mean_utilization.",
     )
-    mean_utilization: float = Field(default=0.5, ge=0, le=1, description="Mean server utilisation in [0, 1].")
+    daily_profile: list[float] | None = Field(
+        default=None, description="24 relative arrival-rate weights for the local hours 0-23 (empty: flat)."
+    )
+    weekly_profile: list[float] | None = Field(
+        default=None, description="7 relative arrival-rate weights for local Monday ... Sunday (empty: flat)."
+    )
+    cores: list[int] = Field(default=[1, 2, 4, 8], description="Job sizes in cores.")
+    cores_weights: list[float] = Field(
+        default=[0.4, 0.3, 0.2, 0.1], description="Relative frequency of each job size in `cores`."
+    )
+    duration_distribution: Literal["exponential", "lognormal", "constant"] = Field(
+        default="lognormal", description="Distribution of job run times."
+    )
+    mean_duration: Duration = Field(default="30min", description="Mean job run time.")
+    duration_cv: float = Field(
+        default=1.0, gt=0, le=20, description="Coefficient of variation of the run time (lognormal only)."
+    )
+    batch_fraction: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Share of jobs that are batch: deferrable, with deadline = submission + batch_slack + run time.",
+    )
+    batch_slack: Duration = Field(default="12h", description="How long a batch job may wait and still meet its deadline.")
+
+    @field_validator("cores")
+    @classmethod
+    def _positive_cores(cls, value: list[int]) -> list[int]:
+        if not value:
+            raise ValueError("give at least one job size")
+        if any(c < 1 for c in value):
+            raise ValueError("job sizes must be >= 1 core")
+        return value
+
+    @field_validator("cores_weights")
+    @classmethod
+    def _cores_weights(cls, value: list[float]) -> list[float]:
+        _check_weights(value, None, "")
+        return value
+
+    @field_validator("daily_profile")
+    @classmethod
+    def _daily(cls, value: list[float] | None) -> list[float] | None:
+        _check_weights(value, 24, "local hours 0-23")
+        return value
+
+    @field_validator("weekly_profile")
+    @classmethod
+    def _weekly(cls, value: list[float] | None) -> list[float] | None:
+        _check_weights(value, 7, "local Monday ... Sunday")
+        return value
+
+    @model_validator(mode="after")
+    def _same_length(self) -> SyntheticJobs:
+        if len(self.cores_weights) != len(self.cores):
+            raise FieldError(
+                "cores_weights", f"needs one weight per job size in cores ({len(self.cores)}), got {len(self.cores_weights)}"
+            )
+        return self
+
+
+class TraceJobs(_Section):
+    """``workload.kind = "trace"``: jobs replayed from a CSV or Parquet file.
+
+    Columns (see ``dcsim.workload.trace``): dcsim's own (``submit_time`` or
+    ``submit_time_s``, ``duration_s``, ``cores``, optional ``deadline``/``deadline_s``/
+    ``slack_s``, ``deferrable``, ``class``, ``cpu_share``) or OpenDC's ``tasks.parquet``
+    (``submission_time``, ``duration`` in ms, ``cpu_count``, ``cpu_capacity``, ``deferrable``,
+    ``deadline``).
+    """
+
+    path: str | None = Field(default=None, description="Path to the trace (.csv or .parquet).")
+    align: Literal["time-of-day", "absolute"] = Field(
+        default="time-of-day",
+        description=(
+            "Calendar timestamps: \"time-of-day\" shifts the trace by whole days so that its first day "
+            "starts on the simulation's first day; \"absolute\" keeps them. Numeric submit_time_s are "
+            "seconds from the simulation start either way."
+        ),
+    )
+    repeat: bool = Field(
+        default=False, description="Replay the trace again (period: its span in whole days) until the run ends."
+    )
+    core_mhz: float | None = Field(
+        default=None,
+        gt=0,
+        description="OpenDC traces: MHz of one core; cpu_capacity / (cpu_count x core_mhz) becomes the job's CPU share.",
+    )
+
+
+class JobScheduler(_Section):
+    """How queued jobs are placed and whether deferrable jobs are delayed."""
+
+    placement: Literal["first-fit", "best-fit", "spread", "thermal-aware"] = Field(
+        default="first-fit",
+        description=(
+            "FCFS queue with: first-fit (lowest server), best-fit (fullest server that fits: "
+            "consolidation), spread (least loaded rack), thermal-aware (coolest rack inlet first)."
+        ),
+    )
+    deferral: Literal["none", "carbon-aware", "price-aware"] = Field(
+        default="none",
+        description="Delay deferrable jobs within their slack to the lowest forecast carbon intensity or price.",
+    )
+    forecast_error_pct: float = Field(
+        default=0.0, ge=0, le=100, description="Standard deviation of the seeded relative forecast error, %."
+    )
+    backfill: bool = Field(
+        default=False, description="Let later queued jobs start when the head of the queue does not fit."
+    )
+
+
+class PowerManagement(_Section):
+    """Server power states: keep every server on, or switch idle servers off."""
+
+    policy: Literal["always-on", "idle-off"] = Field(
+        default="always-on", description="idle-off: switch a server off after idle_timeout, keeping spare_servers idle."
+    )
+    idle_timeout: Duration = Field(default="10min", description="Idle time before a server is switched off.")
+    spare_servers: int = Field(default=0, ge=0, description="Idle servers kept on, ready for new jobs.")
+    low_power_state: Literal["off", "sleep"] = Field(
+        default="off",
+        description="off: boot_s and boot_energy_j of the server model; sleep: sleep_w, sleep_wake_s, wake_energy_j.",
+    )
+
+
+class Workload(_Section):
+    """What the IT does: a utilisation level (constant or with a daily shape), or jobs
+    (synthetic or from a trace) scheduled on the servers."""
+
+    kind: Literal["constant", "profile", "synthetic", "trace"] = Field(
+        default="constant",
+        description='"constant", "profile" (utilisation given), "synthetic" or "trace" (jobs scheduled).',
+    )
+    mean_utilization: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description=(
+            "Mean server utilisation in [0, 1]; kind = \"synthetic\": the offered load (cores x run time) "
+            "as a share of all cores, unless synthetic.arrivals_per_h is given."
+        ),
+    )
     daily_profile: list[float] | None = Field(
         default=None,
         description=(
@@ -283,6 +534,16 @@ class Workload(_Section):
             "mean is mean_utilization."
         ),
     )
+    cores_per_server: int = Field(
+        default=16,
+        ge=1,
+        le=1024,
+        description="kind = \"synthetic\" or \"trace\": cores per server (assumption; the power tables do not give it).",
+    )
+    synthetic: SyntheticJobs = Field(default_factory=SyntheticJobs)
+    trace: TraceJobs = Field(default_factory=TraceJobs)
+    scheduler: JobScheduler = Field(default_factory=JobScheduler)
+    power_management: PowerManagement = Field(default_factory=PowerManagement)
 
     @model_validator(mode="after")
     def _profile(self) -> Workload:
@@ -303,6 +564,15 @@ class Workload(_Section):
                 )
         elif self.daily_profile is not None:
             raise FieldError("daily_profile", 'is only used with kind = "profile"')
+        if self.kind == "synthetic":
+            too_big = [c for c in self.synthetic.cores if c > self.cores_per_server]
+            if too_big:
+                raise FieldError(
+                    "workload.synthetic.cores",
+                    f"job sizes {too_big} exceed cores_per_server ({self.cores_per_server}); a job runs on one server",
+                )
+        if self.kind == "trace" and not self.trace.path:
+            raise FieldError("workload.trace.path", 'is required with kind = "trace" (a .csv or .parquet file of jobs)')
         return self
 
 
@@ -321,11 +591,17 @@ class Scenario(_Section):
     workload: Workload = Field(default_factory=Workload)
 
     @model_validator(mode="after")
-    def _chilled_water_can_cool_supply_air(self) -> Scenario:
-        if self.cooling.chiller.chilled_water_supply_c >= self.room.supply_air_c:
+    def _cross_checks(self) -> Scenario:
+        by_rack = self.room.recirculation_by_rack
+        if by_rack is not None and len(by_rack) != self.it.racks:
+            raise FieldError(
+                "room.recirculation_by_rack", f"needs one value per rack ({self.it.racks} racks), got {len(by_rack)}"
+            )
+        chw = self.cooling.chiller.chilled_water_supply_c
+        if chw is not None and chw >= self.room.supply_air_c:
             raise FieldError(
                 "cooling.chiller.chilled_water_supply_c",
-                f"cooling.chiller.chilled_water_supply_c ({self.cooling.chiller.chilled_water_supply_c} °C) "
+                f"cooling.chiller.chilled_water_supply_c ({chw} °C) "
                 f"must be below room.supply_air_c ({self.room.supply_air_c} °C) for the coil to cool the air"
             )
         return self

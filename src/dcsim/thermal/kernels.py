@@ -1,12 +1,31 @@
-"""The compiled facility time loop (trace-driven path).
+"""The compiled facility time loop.
 
 One call advances steps ``[i0, i1)``: time outer, racks inner, no allocation inside the
-loop. It composes the small physics functions of each domain (server power table, air
-mixing, CRAH fan, chiller, pumps, UPS), all ``@njit`` so they inline. The engine calls it
-chunk by chunk (for the progress bar); results do not depend on the chunking.
+loop. It composes the small ``@njit`` physics functions of each domain (server power with
+inlet-temperature effects, rack thermal mass, recirculation, room air node, CRAH fans,
+chiller, pumps, UPS), which inline. The engine calls it chunk by chunk (progress bar) or one
+step at a time (event-driven workload); results do not depend on the chunking.
 
-Parameters are grouped in namedtuples of floats and arrays (Numba passes them as tuples);
-outputs are preallocated arrays, one per quantity, written at index t.
+Per step and rack i (u = utilisation, T = temperatures, all exact for inputs held over the step):
+
+1. server power P_i and airflow V_i from the power table at u and the rack's inlet
+   temperature of the previous step (``dcsim.it.ite.server_power_at_inlet``); servers that
+   are off draw ``off_w``;
+2. inlet, equipment and outlet temperatures: either the rack's own recirculation share r_i
+   (T_in = T_sup + g_i Q_air,i, g_i = r_i / ((1 - r_i) rho c_p V_i)) or, when a
+   cross-interference matrix D (K/kW) is given, T_in = T_sup + D Q_air of the previous step
+   (abstract heat-flow model, Tang et al.); the rack's thermal mass delivers
+   Q_air,i = P_i - C_i dT_e/dt to the air (``dcsim.thermal.rc``);
+3. room: CRAH airflow = (1 + oversupply) x the servers' net demand; the room (return) air
+   node takes sum Q_air + CRAH fan heat and is cooled by coils limited to the plant's
+   available capacity (``room_air_step``); the supply air is at setpoint unless capacity is
+   short, when it rises;
+4. plant: the chilled-water load is the coil heat + UPS losses (the UPS room is cooled by the
+   same loop) + pump heat; chiller power = load / COP(T_evap, T_cond(outdoor)); heat
+   rejected = load + chiller power.
+
+Energy balance per step: facility power = heat rejected + heat reused + d(stored)/dt
+(rack equipment and room air), which the engine checks over the run.
 """
 
 from __future__ import annotations
@@ -16,24 +35,49 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from .._numeric import interp_clamped
+from .._numeric import FASTMATH, interp_clamped, interp_uniform
 from ..cooling import MODE_MECHANICAL
 from ..cooling.chiller import carnot_cop, condensing_temperature_c, pump_power_kw
 from ..cooling.crah import fan_affinity_power_kw
 from ..electrical.ups import ups_loss_kw
-from .air import air_heat_kw, air_temperature_rise_k, recirculated_inlet_c
+from ..it.ite import inlet_adjustment_w, server_power_at_inlet
+from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
+from .rc import rack_heat_to_air_kw, room_air_step
+
+RHO_CP_KJ_PER_M3_K = AIR_DENSITY_KG_PER_M3 * AIR_CP_J_PER_KG_K / 1000.0
 
 RackParams = namedtuple(
     "RackParams",
     [
         "servers",  # float64[R]: servers in each rack
-        "util_scale",  # float64[R]: rack utilisation relative to the hall mean
-        "airflow_m3_s",  # float64[R]: server airflow of each rack (design, constant)
+        "servers_on",  # float64[R]: servers powered on (event-driven path updates it)
+        "util_scale",  # float64[R]: rack utilisation relative to the hall series
+        "recirculation",  # float64[R]: share of inlet air that is the rack's own exhaust
+        "interference_k_per_kw",  # float64[R, R] or [0, 0]: cross-interference matrix D
+        "heat_capacity_kj_per_k",  # float64[R]: equipment thermal mass of each rack
+        "resistance_k_per_kw",  # float64[R]: equipment-to-air resistance of each rack
+        "decay",  # float64[R]: exp(-dt/tau) of each rack's equipment node
         "load_points",  # float64[K]: server power table, load fraction 0..1
-        "power_points_w",  # float64[K]: server power table, W
-        "recirculation",  # float: share of inlet air that is recirculated exhaust
+        "power_points_w",  # float64[K]: server power table at the reference inlet, W
+        "load_step",  # float: table spacing if uniform, else 0
+        "off_w",  # float: power of a server that is off, W
+        "design_cpu_w",  # float: per server (EnergyPlus ITE design split)
+        "design_fan_w",  # float: per server
+        "design_flow_m3_s",  # float: per server, at flow fraction 1
+        "min_flow_fraction",  # float: lowest server fan speed
+        "reference_inlet_c",  # float: inlet at which the table was measured
+        "cpu_coef",  # float64[6], CPU power factor curve f_P(u, T_in)
+        "cpu_limits",  # float64[6]
+        "flow_coef",  # float64[6], airflow factor curve f_V(u, T_in)
+        "flow_limits",  # float64[6]
+        "fan_coef",  # float64[4], server fan power vs flow fraction f_F
+        "fan_limits",  # float64[4]
+        "inlet_effects",  # bool: apply the inlet-temperature curves
         "recommended_max_c",  # float: ASHRAE recommended upper inlet limit
-        "allowable_max_c",  # float: ASHRAE allowable upper inlet limit of the class
+        "allowable_max_c",  # float: ASHRAE allowable upper limit of the class
+        "xfactor_t0_c",  # float: first temperature of the X-factor table
+        "xfactor_dt_k",  # float: spacing of the X-factor table
+        "xfactor",  # float64[M]: relative failure rate (1 at 20 °C)
     ],
 )
 
@@ -43,7 +87,10 @@ PlantParams = namedtuple(
         "crah_design_flow_m3_s",
         "crah_design_fan_kw",
         "crah_oversupply",
-        "chw_supply_c",
+        "room_heat_capacity_kj_per_k",
+        "cooling_capacity_kw",
+        "chw_fixed_c",  # fixed chilled-water supply, or NaN to reset it with the supply air
+        "chw_coil_approach_k",  # chilled water this far below the supply air setpoint when reset
         "chw_delta_t_k",
         "evaporator_approach_k",
         "condenser_approach_k",
@@ -55,22 +102,53 @@ PlantParams = namedtuple(
     ],
 )
 
+StepInputs = namedtuple(
+    "StepInputs",
+    [
+        "utilization",  # float64[n], hall utilisation series (x util_scale per rack)
+        "outdoor_drybulb_c",  # float64[n]
+        "supply_setpoint_c",  # float64[n]
+        "cooling_availability",  # float64[n], share of the plant's capacity available (0-1)
+    ],
+)
+
 StepOutputs = namedtuple(
     "StepOutputs",
     [
         "it_power_kw",
+        "it_fan_power_kw",
         "crah_fan_power_kw",
         "chiller_power_kw",
         "pump_power_kw",
         "ups_loss_kw",
         "facility_power_kw",
+        "supply_air_c",
         "mean_inlet_c",
         "max_inlet_c",
         "return_air_c",
-        "heat_removed_kw",  # from the air side: rho c_p V (T_return - T_supply)
+        "crah_airflow_m3_s",
+        "heat_to_air_kw",  # what the racks gave the air (after their thermal mass)
+        "coil_heat_kw",  # mean heat the coils took out of the room air
+        "unmet_cooling_kw",  # heat the coils could not take for lack of capacity
+        "stored_heat_kw",  # rate of change of energy stored in racks and room air
         "heat_rejected_kw",  # to outdoors at the condenser
         "chiller_cop",
         "cooling_mode",  # int8 codes, see dcsim.cooling.COOLING_MODES
+    ],
+)
+
+ThermalState = namedtuple(
+    "ThermalState",
+    [
+        "inlet_c",  # float64[R]: each rack's inlet temperature at the end of the last step
+        "equipment_c",  # float64[R]: each rack's equipment temperature
+        "heat_to_air_kw",  # float64[R]: last step's Q_air (cross-interference uses it)
+        "room_c",  # float64[1]: room (return) air node
+        "supply_c",  # float64[1]: supply air the coils delivered at the end of the last step
+        "lift_k",  # float64[R]: scratch, cross-interference inlet lift of this step
+        "power_kw",  # float64[R]: scratch, rack power of this step
+        "fan_kw",  # float64[R]: scratch, server fan power of this step
+        "flow_m3_s",  # float64[R]: scratch, rack airflow of this step
     ],
 )
 
@@ -81,6 +159,7 @@ RackAccumulators = namedtuple(
         "max_inlet_c",  # float64[R]
         "seconds_above_recommended",  # float64[R]
         "seconds_above_allowable",  # float64[R]
+        "xfactor_seconds",  # float64[R]: integral of the X-factor over time
     ],
 )
 
@@ -91,81 +170,188 @@ def allocate_outputs(n: int) -> StepOutputs:
 
 
 def allocate_rack_accumulators(racks: int) -> RackAccumulators:
-    return RackAccumulators(
-        np.zeros(racks), np.full(racks, -np.inf), np.zeros(racks), np.zeros(racks)
+    return RackAccumulators(np.zeros(racks), np.full(racks, -np.inf), np.zeros(racks), np.zeros(racks), np.zeros(racks))
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _rack_power(i, u, t_in, rack):
+    """Power (kW), server fan power (kW) and airflow (m3/s) of rack i (Python-callable twin of
+    the power pass, used for design values and the initial state)."""
+    p_w, fan_w, fv = server_power_at_inlet(
+        u, t_in, rack.load_points, rack.power_points_w, rack.load_step, rack.design_cpu_w, rack.design_fan_w,
+        rack.reference_inlet_c, rack.cpu_coef, rack.cpu_limits, rack.flow_coef, rack.flow_limits, rack.fan_coef,
+        rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,
     )
+    on = rack.servers_on[i]
+    off = rack.servers[i] - on
+    # servers that are off move no air; a rack with every server off keeps a trickle so its
+    # (tiny) heat still has somewhere to go
+    return (on * p_w + off * rack.off_w) / 1000.0, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _power_pass(u_hall, util_scale, servers, servers_on, inlet_c, load_points, power_points_w, load_step, off_w,
+                design_cpu_w, design_fan_w, design_flow_m3_s, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
+                flow_limits, fan_coef, fan_limits, min_flow_fraction, inlet_effects, power_kw, fan_kw, flow_m3_s):
+    """Pass 1 over racks: server power, fan power and airflow at last step's inlet temperature.
+
+    The branches on the table kind and on inlet effects sit outside the rack loops so each
+    loop is branch-free and vectorises."""
+    n = servers.shape[0]
+    if load_step > 0.0:  # table power at each rack's utilisation
+        for i in range(n):
+            power_kw[i] = interp_uniform(load_points[0], load_step, power_points_w, min(u_hall * util_scale[i], 1.0))
+    else:
+        for i in range(n):
+            power_kw[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
+    if inlet_effects:
+        for i in range(n):
+            u = min(u_hall * util_scale[i], 1.0)
+            delta, fan_w, fv = inlet_adjustment_w(
+                u, inlet_c[i], design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
+                flow_limits, fan_coef, fan_limits, min_flow_fraction,
+            )
+            on = servers_on[i]
+            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001
+            fan_kw[i] = on * fan_w * 0.001
+            flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s * fv
+    else:
+        for i in range(n):
+            on = servers_on[i]
+            power_kw[i] = (on * power_kw[i] + (servers[i] - on) * off_w) * 0.001
+            fan_kw[i] = 0.0
+            flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_kj_per_k, resistance_k_per_kw,
+                  decay, power_kw, flow_m3_s, equipment_c, inlet_c, heat_to_air_kw):
+    """Pass 2 over racks: heat to air through each rack's thermal mass, inlet and equipment
+    temperatures (exact exponential step, dcsim.thermal.rc)."""
+    for i in range(power_kw.shape[0]):
+        if use_matrix:
+            gain = 0.0
+            base = t_sup + lift_k[i]
+        else:
+            r = recirculation[i]
+            gain = r / ((1.0 - r) * RHO_CP_KJ_PER_M3_K * flow_m3_s[i])
+            base = t_sup
+        q_air, t_in, t_e = rack_heat_to_air_kw(
+            power_kw[i], base, equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i], decay[i], dt_s, gain
+        )
+        heat_to_air_kw[i] = q_air
+        inlet_c[i] = t_in
+        equipment_c[i] = t_e
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _accumulate_pass(dt_s, inlet_c, power_kw, recommended_max_c, allowable_max_c, xfactor_t0_c, xfactor_dt_k,
+                     xfactor, energy_kwh, max_inlet_c, seconds_above_recommended, seconds_above_allowable,
+                     xfactor_seconds):
+    """Pass 3 over racks: per-rack energy, hottest inlet, time above the ASHRAE envelopes and
+    X-factor-weighted time."""
+    h = dt_s / 3600.0
+    for i in range(inlet_c.shape[0]):
+        t_in = inlet_c[i]
+        energy_kwh[i] += power_kw[i] * h
+        max_inlet_c[i] = max(max_inlet_c[i], t_in)
+        if t_in > recommended_max_c:
+            seconds_above_recommended[i] += dt_s
+        if t_in > allowable_max_c:
+            seconds_above_allowable[i] += dt_s
+        xfactor_seconds[i] += interp_uniform(xfactor_t0_c, xfactor_dt_k, xfactor, t_in) * dt_s
 
 
 @njit(cache=True)
-def facility_kernel(i0, i1, dt_s, utilization, outdoor_drybulb_c, supply_air_c, rack, plant, out, acc):
-    """Advance the facility over steps i0..i1-1 (see module docstring).
-
-    Per step: server power from the table at each rack's utilisation; rack temperature rise
-    dT = P/(rho c_p V); inlet with recirculation; CRAH flow = (1 + oversupply) x net server
-    air, fan power by the affinity law; return air from mixing the exhausts with the bypass;
-    heat removed from the air = rho c_p V_crah (T_ret - T_sup); chilled-water load adds fan
-    heat, UPS losses (UPS room cooled by the same loop) and pump heat; chiller power = load /
-    COP(T_evap, T_cond(outdoor)); heat rejected = load + chiller power.
-    """
+def facility_kernel(i0, i1, dt_s, inputs, rack, plant, state, out, acc):
+    """Advance the facility over steps i0..i1-1 (see the module docstring)."""
     n_racks = rack.servers.shape[0]
+    use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
     for t in range(i0, i1):
-        u_hall = utilization[t]
-        t_sup = supply_air_c[t]
+        t_set = inputs.supply_setpoint_c[t]
+        t_sup = state.supply_c[0]
+        if use_matrix:  # D Q of the previous step, before any rack overwrites its Q
+            for i in range(n_racks):
+                lift = 0.0
+                for j in range(n_racks):
+                    lift += rack.interference_k_per_kw[i, j] * state.heat_to_air_kw[j]
+                state.lift_k[i] = lift
+        _power_pass(
+            inputs.utilization[t], rack.util_scale, rack.servers, rack.servers_on, state.inlet_c, rack.load_points,
+            rack.power_points_w, rack.load_step, rack.off_w, rack.design_cpu_w, rack.design_fan_w,
+            rack.design_flow_m3_s, rack.reference_inlet_c, rack.cpu_coef, rack.cpu_limits, rack.flow_coef,
+            rack.flow_limits, rack.fan_coef, rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,
+            state.power_kw, state.fan_kw, state.flow_m3_s,
+        )
+        _thermal_pass(
+            t_sup, dt_s, use_matrix, rack.recirculation, state.lift_k, rack.heat_capacity_kj_per_k,
+            rack.resistance_k_per_kw, rack.decay, state.power_kw, state.flow_m3_s, state.equipment_c, state.inlet_c,
+            state.heat_to_air_kw,
+        )
+        _accumulate_pass(
+            dt_s, state.inlet_c, state.power_kw, rack.recommended_max_c, rack.allowable_max_c, rack.xfactor_t0_c,
+            rack.xfactor_dt_k, rack.xfactor, acc.energy_kwh, acc.max_inlet_c, acc.seconds_above_recommended,
+            acc.seconds_above_allowable, acc.xfactor_seconds,
+        )
         it_kw = 0.0
+        it_fan_kw = 0.0
+        q_air_total = 0.0
         net_flow = 0.0
-        exhaust_flow_temp = 0.0  # sum of V_i (1 - r) T_out_i
         inlet_sum = 0.0
         inlet_max = -1e300
-        r = rack.recirculation
         for i in range(n_racks):
-            u = u_hall * rack.util_scale[i]
-            if u > 1.0:
-                u = 1.0
-            p_kw = rack.servers[i] * interp_clamped(rack.load_points, rack.power_points_w, u) / 1000.0
-            flow = rack.airflow_m3_s[i]
-            rise = air_temperature_rise_k(p_kw, flow)
-            t_in = recirculated_inlet_c(t_sup, rise, r)
-            t_out = t_in + rise
-            it_kw += p_kw
-            net_flow += flow * (1.0 - r)
-            exhaust_flow_temp += flow * (1.0 - r) * t_out
-            inlet_sum += t_in
-            if t_in > inlet_max:
-                inlet_max = t_in
-            acc.energy_kwh[i] += p_kw * dt_s / 3600.0
-            if t_in > acc.max_inlet_c[i]:
-                acc.max_inlet_c[i] = t_in
-            if t_in > rack.recommended_max_c:
-                acc.seconds_above_recommended[i] += dt_s
-            if t_in > rack.allowable_max_c:
-                acc.seconds_above_allowable[i] += dt_s
+            it_kw += state.power_kw[i]
+            it_fan_kw += state.fan_kw[i]
+            q_air_total += state.heat_to_air_kw[i]
+            net_flow += state.flow_m3_s[i] * (1.0 - rack.recirculation[i])
+            inlet_sum += state.inlet_c[i]
+            inlet_max = max(inlet_max, state.inlet_c[i])
+        stored_kw = it_kw - q_air_total
 
         crah_flow = net_flow * (1.0 + plant.crah_oversupply)
-        bypass_flow = crah_flow - net_flow
-        t_ret = (exhaust_flow_temp + bypass_flow * t_sup) / crah_flow
-        q_air = air_heat_kw(crah_flow, t_ret - t_sup)
         fan_kw = fan_affinity_power_kw(crah_flow, plant.crah_design_flow_m3_s, plant.crah_design_fan_kw)
+        heat_in = q_air_total + fan_kw
+        capacity = plant.cooling_capacity_kw * inputs.cooling_availability[t]
+        t_room0 = state.room_c[0]
+        t_room1, q_coil = room_air_step(
+            t_room0, heat_in, crah_flow, t_set, capacity, plant.room_heat_capacity_kj_per_k, dt_s
+        )
+        stored_kw += heat_in - q_coil
+        state.room_c[0] = t_room1
+        g = RHO_CP_KJ_PER_M3_K * crah_flow
+        q_coil_end = min(capacity, g * (t_room1 - t_set))
+        if q_coil_end < 0.0:
+            q_coil_end = 0.0
+        state.supply_c[0] = t_room1 - q_coil_end / g
+        # unmet: heat left in the room because the coils ran at their limit for the step
+        unmet = heat_in - q_coil if q_coil >= capacity * (1.0 - 1e-12) - 1e-9 and heat_in > q_coil else 0.0
+
         ups_kw = ups_loss_kw(it_kw, plant.ups_efficiency)
-        q_coil = q_air + fan_kw
-        # pump heat enters the water; the pump moves the whole chilled-water flow
         q_without_pump = q_coil + ups_kw
         pump_kw = pump_power_kw(q_without_pump, plant.chw_delta_t_k, plant.pump_pressure_rise_pa, plant.pump_efficiency)
         q_chw = q_without_pump + pump_kw
-        t_evap = plant.chw_supply_c - plant.evaporator_approach_k
-        t_cond = condensing_temperature_c(outdoor_drybulb_c[t], plant.condenser_approach_k, plant.min_condensing_c)
+        t_chw = plant.chw_fixed_c if not np.isnan(plant.chw_fixed_c) else t_set - plant.chw_coil_approach_k
+        t_evap = t_chw - plant.evaporator_approach_k
+        t_cond = condensing_temperature_c(inputs.outdoor_drybulb_c[t], plant.condenser_approach_k, plant.min_condensing_c)
         cop = carnot_cop(t_evap, t_cond, plant.carnot_efficiency)
         chiller_kw = q_chw / cop
 
         out.it_power_kw[t] = it_kw
+        out.it_fan_power_kw[t] = it_fan_kw
         out.crah_fan_power_kw[t] = fan_kw
         out.chiller_power_kw[t] = chiller_kw
         out.pump_power_kw[t] = pump_kw
         out.ups_loss_kw[t] = ups_kw
         out.facility_power_kw[t] = it_kw + ups_kw + fan_kw + pump_kw + chiller_kw
+        out.supply_air_c[t] = t_sup
         out.mean_inlet_c[t] = inlet_sum / n_racks
         out.max_inlet_c[t] = inlet_max
-        out.return_air_c[t] = t_ret
-        out.heat_removed_kw[t] = q_air
+        out.return_air_c[t] = 0.5 * (t_room0 + t_room1)
+        out.crah_airflow_m3_s[t] = crah_flow
+        out.heat_to_air_kw[t] = q_air_total
+        out.coil_heat_kw[t] = q_coil
+        out.unmet_cooling_kw[t] = unmet
+        out.stored_heat_kw[t] = stored_kw
         out.heat_rejected_kw[t] = q_chw + chiller_kw
         out.chiller_cop[t] = cop
         out.cooling_mode[t] = MODE_MECHANICAL

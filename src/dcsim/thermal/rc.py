@@ -1,0 +1,106 @@
+"""Lumped thermal masses integrated exactly over a time step.
+
+Two nodes exist in the white space: each rack's equipment (servers, heat sinks, chassis) and
+the room air (the hot side of the hall that the air handlers draw from). Both obey
+C dT/dt = (gain) - (loss linear in T); with inputs held constant over a step the solution is
+the exponential T(t + dt) = T_inf + (T - T_inf) exp(-dt/tau) (REFERENCES.md "Air side",
+thermal mass after Erden, Khalifa & Schmidt 2013). Energy is conserved exactly: what a node
+delivers over the step is its input minus C (T_end - T_start).
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from .air import air_heat_kw
+
+
+@njit(cache=True)
+def rc_step_c(t_c: float, t_inf_c: float, decay: float) -> float:
+    """Exact RC step: T(t+dt) = T_inf + (T - T_inf) a, with a = exp(-dt/tau), °C."""
+    return t_inf_c + (t_c - t_inf_c) * decay
+
+
+def rc_decay(dt_s: float, tau_s: float) -> float:
+    """a = exp(-dt/tau); 0 for a massless node (tau = 0)."""
+    return math.exp(-dt_s / tau_s) if tau_s > 0 else 0.0
+
+
+@njit(cache=True)
+def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, heat_capacity_kj_per_k, resistance_k_per_kw,
+                        decay, dt_s, inlet_gain_k_per_kw):
+    """Mean heat a rack delivers to its air over one step, with its equipment thermal mass.
+
+    Equipment node: C dT_e/dt = P - (T_e - T_in)/R, exact over the step with T_in and P held:
+    T_e1 = T_in + P R + (T_e0 - T_in - P R) a. Heat to air = P - C (T_e1 - T_e0)/dt
+    = P - beta (T_in + P R - T_e0) with beta = C (1 - a)/dt. The inlet depends on the rack's own
+    recirculated exhaust, T_in = T_sup + g Q_air (g = inlet_gain_k_per_kw, see
+    :func:`dcsim.thermal.air.recirculated_inlet_c`), so
+    Q_air = (P - beta (T_sup + P R - T_e0)) / (1 + beta g). Returns (Q_air_kw, T_in_c, T_e1_c).
+    """
+    beta = heat_capacity_kj_per_k * (1.0 - decay) / dt_s  # kW/K
+    q_air = (power_kw - beta * (t_supply_c + power_kw * resistance_k_per_kw - t_equipment_c)) / (
+        1.0 + beta * inlet_gain_k_per_kw
+    )
+    t_in = t_supply_c + inlet_gain_k_per_kw * q_air
+    t_e1 = rc_step_c(t_equipment_c, t_in + power_kw * resistance_k_per_kw, decay)
+    return q_air, t_in, t_e1
+
+
+@njit(cache=True)
+def room_air_step(t_room_c, heat_in_kw, flow_m3_s, t_set_c, capacity_kw, heat_capacity_kj_per_k, dt_s):
+    """Room (return) air node cooled by air handlers of limited capacity, exact over one step.
+
+    C dT/dt = Q_in - Q_coil with Q_coil = min(Q_cap, rho c_p V (T - T_set)): below the
+    capacity limit the coil holds the supply at its setpoint and T relaxes exponentially to
+    T_eq = T_set + Q_in/(rho c_p V) with tau = C/(rho c_p V); at the limit the coil removes
+    Q_cap and T moves linearly at (Q_in - Q_cap)/C. The switch between the two regimes inside
+    a step is found exactly. Returns (T_end_c, mean coil heat over the step in kW).
+    A massless room (C = 0) is in equilibrium every step.
+    """
+    g = air_heat_kw(flow_m3_s, 1.0)  # rho c_p V, kW/K
+    t_sat = t_set_c + capacity_kw / g  # the coil is saturated above this room temperature
+    t_eq = t_set_c + heat_in_kw / g
+    if heat_capacity_kj_per_k <= 0.0:
+        if t_eq <= t_sat:
+            return t_eq, heat_in_kw
+        # no storage and not enough capacity: the room cannot reach a steady state
+        return t_sat, capacity_kw
+    c = heat_capacity_kj_per_k
+    tau = c / g
+    t = t_room_c
+    remaining = dt_s
+    if t <= t_sat:
+        # unsaturated: exponential towards t_eq, until t_sat is crossed (only if t_eq > t_sat)
+        if t_eq > t_sat:
+            t_cross = tau * math.log((t_eq - t) / (t_eq - t_sat)) if t < t_sat else 0.0
+            if t_cross < remaining:
+                remaining -= t_cross
+                t = t_sat
+                t = t + (heat_in_kw - capacity_kw) / c * remaining
+                remaining = 0.0
+            else:
+                t = t_eq + (t - t_eq) * math.exp(-remaining / tau)
+                remaining = 0.0
+        else:
+            t = t_eq + (t - t_eq) * math.exp(-remaining / tau)
+            remaining = 0.0
+    else:
+        # saturated: linear, until the temperature falls back to t_sat (only if Q_in < Q_cap)
+        rate = (heat_in_kw - capacity_kw) / c
+        if rate < 0.0:
+            t_cross = (t_sat - t) / rate
+            if t_cross < remaining:
+                remaining -= t_cross
+                t = t_eq + (t_sat - t_eq) * math.exp(-remaining / tau)
+                remaining = 0.0
+            else:
+                t = t + rate * remaining
+                remaining = 0.0
+        else:
+            t = t + rate * remaining
+            remaining = 0.0
+    q_coil = heat_in_kw - c * (t - t_room_c) / dt_s
+    return t, q_coil

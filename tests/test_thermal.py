@@ -1,0 +1,339 @@
+"""Thermal model (issue 4): closed forms, exact transients, naive twins, scenario behaviour."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dcsim
+import dcsim.scenario
+from dcsim.engine import build_params, initial_state, server_curve
+from dcsim.thermal.kernels import (
+    RHO_CP_KJ_PER_M3_K,
+    StepInputs,
+    allocate_outputs,
+    allocate_rack_accumulators,
+    facility_kernel,
+)
+from dcsim.thermal.rc import rack_heat_to_air_kw, room_air_step
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "scenarios" / "lulea-air-1mw.toml"
+
+
+def scenario(**overrides):
+    base = {"simulation.duration": "2d", "it.racks": 4, "it.servers_per_rack": 10}
+    base.update(overrides)
+    data = dcsim.scenario.resolved_dict(dcsim.load_scenario(REFERENCE, overrides=base))
+    return data
+
+
+def constant(u, **overrides):
+    data = scenario(**overrides)
+    data["workload"] = {"kind": "constant", "mean_utilization": u}
+    return dcsim.load_scenario(data)
+
+
+def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None):
+    rack, plant = build_params(sc, server_curve(sc.it.server), float(sc.simulation.step))
+    inputs = StepInputs(
+        np.asarray(util, float) * np.ones(n),
+        np.full(n, 5.0) if t_db is None else np.asarray(t_db, float),
+        np.full(n, sc.room.supply_air_c) if setpoint is None else np.asarray(setpoint, float),
+        np.ones(n) if avail is None else np.asarray(avail, float),
+    )
+    state = state or initial_state(rack, plant, float(inputs.utilization[0]), float(inputs.supply_setpoint_c[0]))
+    out = allocate_outputs(n)
+    acc = allocate_rack_accumulators(len(rack.servers))
+    facility_kernel(0, n, float(sc.simulation.step), inputs, rack, plant, state, out, acc)
+    return rack, plant, state, out, acc
+
+
+# --------------------------------------------------------------------------- closed forms
+
+
+def test_single_rack_steady_state_matches_closed_form():
+    """T_out = T_in + P / (rho c_p V) for one rack with no recirculation (REFERENCES.md)."""
+    sc = constant(0.6, **{"it.racks": 1, "room.recirculation_fraction": 0.0})
+    rack, plant, state, out, _ = run_kernel(sc, 200, 0.6)
+    p_kw = out.it_power_kw[-1]
+    flow = state.flow_m3_s[0]
+    t_in = state.inlet_c[0]
+    assert t_in == pytest.approx(sc.room.supply_air_c, abs=1e-9)  # no recirculation: inlet = supply
+    # in steady state the rack gives the air all its power
+    assert state.heat_to_air_kw[0] == pytest.approx(p_kw, rel=1e-9)
+    t_out = t_in + state.heat_to_air_kw[0] / (RHO_CP_KJ_PER_M3_K * flow)
+    expected = t_in + p_kw * 1000 / (1.2 * 1006 * flow)
+    assert t_out == pytest.approx(expected, rel=1e-12)
+    # the hot air, mixed with the bypass and the CRAH fan heat, is what returns to the coil
+    crah = out.crah_airflow_m3_s[-1]
+    t_ret = sc.room.supply_air_c + (p_kw + out.crah_fan_power_kw[-1]) / (RHO_CP_KJ_PER_M3_K * crah)
+    assert out.return_air_c[-1] == pytest.approx(t_ret, rel=1e-9)
+
+
+def test_recirculation_closed_form():
+    """T_in = (1 - r) T_sup + r T_out for the rack's own exhaust share r."""
+    r = 0.15
+    sc = constant(0.5, **{"it.racks": 1, "room.recirculation_fraction": r})
+    _, _, state, _, _ = run_kernel(sc, 200, 0.5)
+    t_in = state.inlet_c[0]
+    t_out = t_in + state.heat_to_air_kw[0] / (RHO_CP_KJ_PER_M3_K * state.flow_m3_s[0])
+    assert t_in == pytest.approx((1 - r) * sc.room.supply_air_c + r * t_out, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- exact transients
+
+
+def test_equipment_step_change_follows_the_exponential():
+    """A load step: the equipment temperature follows T_inf + (T0 - T_inf) exp(-t/tau) (1e-9)."""
+    tau = 300.0
+    sc = constant(
+        0.2,
+        **{"it.racks": 1, "room.recirculation_fraction": 0.0, "it.thermal_time_constant_s": tau,
+           "it.inlet_temperature_effects": False},
+    )
+    rack, plant = build_params(sc, server_curve(sc.it.server), 60.0)
+    state = initial_state(rack, plant, 0.2, sc.room.supply_air_c)
+    t_e0 = state.equipment_c[0]
+    n = 30
+    rack_, plant_, state, out, _ = run_kernel(sc, n, np.r_[np.full(1, 0.2), np.full(n - 1, 0.9)][:n] * 0 + 0.9, state=state)
+    c = rack.heat_capacity_kj_per_k[0]
+    res = rack.resistance_k_per_kw[0]
+    p1 = out.it_power_kw[-1]
+    t_in = sc.room.supply_air_c
+    t_inf = t_in + p1 * res
+    expected = t_inf + (t_e0 - t_inf) * math.exp(-n * 60.0 / tau)
+    assert state.equipment_c[0] == pytest.approx(expected, rel=1e-9)
+    # the energy the mass took up is exactly the power not yet given to the air
+    assert c * (state.equipment_c[0] - t_e0) == pytest.approx(
+        (out.it_power_kw - out.heat_to_air_kw).sum() * 60.0, rel=1e-9
+    )
+
+
+def _room_reference(t0, q_in, flow, t_set, cap, c, dt, substeps=200_000):
+    """Independent check of room_air_step: explicit integration with tiny substeps."""
+    g = RHO_CP_KJ_PER_M3_K * flow
+    h = dt / substeps
+    t = t0
+    removed = 0.0
+    for _ in range(substeps):
+        q_coil = min(cap, max(g * (t - t_set), 0.0))
+        t += (q_in - q_coil) / c * h
+        removed += q_coil * h
+    return t, removed / dt
+
+
+@pytest.mark.parametrize(
+    "t0,q_in,cap",
+    [
+        (30.0, 500.0, 1000.0),  # unsaturated, cooling down to equilibrium
+        (30.0, 1500.0, 1000.0),  # starts unsaturated, saturates within the step
+        (40.0, 500.0, 1000.0),  # saturated, falls back within the step
+        (40.0, 1500.0, 1000.0),  # saturated all step: linear rise
+        (28.0, 300.0, 0.0),  # total cooling failure
+    ],
+)
+def test_room_air_node_regimes_against_fine_integration(t0, q_in, cap):
+    flow, t_set, c, dt = 50.0, 20.0, 3000.0, 60.0
+    t1, q = room_air_step(t0, q_in, flow, t_set, cap, c, dt)
+    t_ref, q_ref = _room_reference(t0, q_in, flow, t_set, cap, c, dt)
+    assert t1 == pytest.approx(t_ref, abs=2e-3)  # first-order reference with 200,000 substeps
+    assert q == pytest.approx(q_ref, abs=0.05)
+    assert q_in * dt - c * (t1 - t0) == pytest.approx(q * dt, rel=1e-12)  # energy conserved exactly
+
+
+def test_cooling_failure_transient_is_linear_while_saturated():
+    """Total outage: the room warms at exactly (Q_in) / C while the coils deliver nothing."""
+    sc = constant(0.6, **{"it.inlet_temperature_effects": False, "it.thermal_time_constant_s": 0.0})
+    n = 10
+    rack, plant, state, out, _ = run_kernel(sc, n, 0.6, avail=np.zeros(n))
+    c = plant.room_heat_capacity_kj_per_k
+    q_in = out.heat_to_air_kw[0] + out.crah_fan_power_kw[0]
+    room0 = initial_state(rack, plant, 0.6, sc.room.supply_air_c).room_c[0]
+    # every kW stays in the room air: the supply follows the room, so nothing is removed
+    assert np.abs(out.coil_heat_kw).max() < 1e-9  # zero up to the rounding of q_in - C dT/dt
+    assert state.room_c[0] == pytest.approx(room0 + q_in * n * 60.0 / c, rel=1e-9)
+    assert out.unmet_cooling_kw[0] == pytest.approx(q_in, rel=1e-9)
+
+
+# --------------------------------------------------------------------------- naive twin
+
+
+def naive_kernel(sc, n, util, t_db, setpoint, avail):
+    """Plain-Python twin of facility_kernel written from the equations (no Numba, no passes)."""
+    dt = float(sc.simulation.step)
+    rack, plant = build_params(sc, server_curve(sc.it.server), dt)
+    st = initial_state(rack, plant, float(util[0]), float(setpoint[0]))
+    t_in = list(st.inlet_c)
+    t_e = list(st.equipment_c)
+    room = float(st.room_c[0])
+    sup = float(st.supply_c[0])
+    lp, pp = list(rack.load_points), list(rack.power_points_w)
+
+    def biq(c, x, y, lim):
+        x = min(max(x, lim[0]), lim[1])
+        y = min(max(y, lim[2]), lim[3])
+        return min(max(c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y, lim[4]), lim[5])
+
+    def cub(c, x, lim):
+        x = min(max(x, lim[0]), lim[1])
+        return min(max(c[0] + c[1] * x + c[2] * x * x + c[3] * x ** 3, lim[2]), lim[3])
+
+    rows = []
+    for k in range(n):
+        it = fan_it = q_tot = net = 0.0
+        inlets = []
+        for i in range(len(rack.servers)):
+            u = min(util[k] * rack.util_scale[i], 1.0)
+            p_w = float(np.interp(u, lp, pp))
+            fv = max(biq(rack.flow_coef, u, t_in[i], rack.flow_limits), rack.min_flow_fraction)
+            fv_r = max(biq(rack.flow_coef, u, rack.reference_inlet_c, rack.flow_limits), rack.min_flow_fraction)
+            fan = rack.design_fan_w * cub(rack.fan_coef, fv, rack.fan_limits)
+            fan_r = rack.design_fan_w * cub(rack.fan_coef, fv_r, rack.fan_limits)
+            dcpu = rack.design_cpu_w * (biq(rack.cpu_coef, u, t_in[i], rack.cpu_limits)
+                                        - biq(rack.cpu_coef, u, rack.reference_inlet_c, rack.cpu_limits))
+            p = rack.servers[i] * max(p_w + dcpu + fan - fan_r, 0.0) / 1000
+            flow = rack.servers[i] * rack.design_flow_m3_s * fv
+            r = rack.recirculation[i]
+            c, res, a = rack.heat_capacity_kj_per_k[i], rack.resistance_k_per_kw[i], rack.decay[i]
+            # solve the two linear equations of the step for Q and T_in by 2x2 elimination:
+            #   Q = P - C (1 - a)/dt (T_in + P R - T_e0);  T_in = T_sup + r/(1-r) Q/(rho c_p V)
+            g = r / (1 - r) / (RHO_CP_KJ_PER_M3_K * flow)
+            m = np.array([[1.0, c * (1 - a) / dt], [-g, 1.0]])
+            rhs = np.array([p - c * (1 - a) / dt * (p * res - t_e[i]), sup])
+            q, tin = np.linalg.solve(m, rhs)
+            t_e[i] = tin + p * res + (t_e[i] - tin - p * res) * a
+            t_in[i] = tin
+            inlets.append(tin)
+            it += p
+            fan_it += rack.servers[i] * fan / 1000
+            q_tot += q
+            net += flow * (1 - r)
+        crah = net * (1 + plant.crah_oversupply)
+        fan_crah = plant.crah_design_fan_kw * (crah / plant.crah_design_flow_m3_s) ** 3
+        room0 = room
+        room, q_coil = room_air_step(room0, q_tot + fan_crah, crah, setpoint[k], plant.cooling_capacity_kw * avail[k],
+                                     plant.room_heat_capacity_kj_per_k, dt)
+        sup_prev = sup
+        g_c = RHO_CP_KJ_PER_M3_K * crah
+        sup = room - max(min(plant.cooling_capacity_kw * avail[k], g_c * (room - setpoint[k])), 0.0) / g_c
+        ups = it / plant.ups_efficiency - it
+        q_w = q_coil + ups
+        pump = plant.pump_pressure_rise_pa * q_w * 1000 / (998.0 * 4186.0 * plant.chw_delta_t_k) / plant.pump_efficiency / 1000
+        q_chw = q_w + pump
+        t_evap = setpoint[k] - plant.chw_coil_approach_k - plant.evaporator_approach_k
+        t_cond = max(t_db[k] + plant.condenser_approach_k, plant.min_condensing_c)
+        cop = plant.carnot_efficiency * (t_evap + 273.15) / max(t_cond - t_evap, 1.0)
+        chiller = q_chw / cop
+        rows.append({
+            "it_power_kw": it, "it_fan_power_kw": fan_it, "crah_fan_power_kw": fan_crah, "supply_air_c": sup_prev,
+            "max_inlet_c": max(inlets), "mean_inlet_c": sum(inlets) / len(inlets), "coil_heat_kw": q_coil,
+            "chiller_power_kw": chiller, "pump_power_kw": pump, "ups_loss_kw": ups,
+            "facility_power_kw": it + ups + fan_crah + pump + chiller, "chiller_cop": cop,
+        })
+    return rows
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kernel_matches_naive_twin_on_random_inputs(seed):
+    rng = np.random.default_rng(seed)
+    sc = constant(0.5, **{"it.racks": 5, "room.recirculation_by_rack": list(rng.uniform(0.0, 0.3, 5)),
+                          "cooling.capacity_kw": 60.0})
+    n = 120
+    util = rng.uniform(0, 1, n)
+    t_db = rng.uniform(-30, 35, n)
+    setpoint = rng.uniform(16, 27, n)
+    avail = rng.choice([1.0, 0.5, 0.0], size=n, p=[0.8, 0.1, 0.1])
+    _, _, _, out, _ = run_kernel(sc, n, util, t_db=t_db, setpoint=setpoint, avail=avail)
+    expected = naive_kernel(sc, n, util, t_db, setpoint, avail)
+    for k, row in enumerate(expected):
+        for name, value in row.items():
+            # same equations, other order and fast-math reassociation: only rounding differs
+            assert getattr(out, name)[k] == pytest.approx(value, rel=1e-9, abs=1e-9), (k, name)
+
+
+def test_interference_matrix_matches_the_abstract_heat_flow_model(tmp_path):
+    """With D given, the steady inlet is T_sup + D Q (Tang, Gupta, Varsamopoulos)."""
+    d = np.array([[0.0, 0.02, 0.0], [0.01, 0.0, 0.01], [0.0, 0.03, 0.0]])
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(",".join(str(v) for v in row) for row in d) + "\n")
+    sc = constant(0.7, **{"it.racks": 3, "room.interference_matrix": str(path)})
+    _, _, state, out, _ = run_kernel(sc, 300, 0.7)
+    expected = sc.room.supply_air_c + d @ state.heat_to_air_kw
+    np.testing.assert_allclose(state.inlet_c, expected, rtol=1e-9)
+    assert out.max_inlet_c[-1] == pytest.approx(expected.max(), rel=1e-9)
+
+
+def test_interference_matrix_errors_name_file_and_line(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("0,0.1\n0.1,x\n")
+    with pytest.raises(dcsim.InputError) as info:
+        dcsim.simulate(constant(0.5, **{"it.racks": 3, "room.interference_matrix": str(path)}))
+    text = info.value.format()
+    assert "line 2" in text and "column 2" in text and "needs 3 columns" in text and "needs 3 rows" in text
+
+
+# --------------------------------------------------------------------------- scenario behaviour
+
+
+def test_warmer_supply_air_raises_server_power_and_lowers_chiller_power():
+    """Raising room.supply_air_c from 18 to 27 °C (REFERENCES.md ITE curves; chilled water follows)."""
+    cold = dcsim.simulate(constant(0.6, **{"room.supply_air_c": 18}))
+    warm = dcsim.simulate(constant(0.6, **{"room.supply_air_c": 27}))
+    assert warm.kpis["energy_it_fans_kwh"] > cold.kpis["energy_it_fans_kwh"]
+    cpu = lambda r: r.kpis["energy_it_kwh"] - r.kpis["energy_it_fans_kwh"]  # noqa: E731
+    assert cpu(warm) > cpu(cold)
+    assert warm.timeseries.chiller_power_kw.mean() < cold.timeseries.chiller_power_kw.mean()
+
+
+def test_step_length_does_not_change_it_energy():
+    """The same hall at 60 s and 300 s steps: IT energy within 0.5 % (issue 4)."""
+    a = dcsim.simulate(dcsim.load_scenario(scenario(**{"simulation.step": "60s"})))
+    b = dcsim.simulate(dcsim.load_scenario(scenario(**{"simulation.step": "300s"})))
+    assert b.kpis["energy_it_kwh"] == pytest.approx(a.kpis["energy_it_kwh"], rel=5e-3)
+
+
+def test_outage_heats_inlets_and_recovers():
+    data = scenario(**{"simulation.duration": "1d"})
+    data["cooling"]["failures"] = [{"start": "2025-01-01T06:00:00Z", "duration": "10min"}]
+    res = dcsim.simulate(dcsim.load_scenario(data))
+    ts = res.timeseries
+    assert res.kpis["unmet_cooling_kwh"] > 0
+    assert ts.max_inlet_c.iloc[6] > ts.max_inlet_c.iloc[4] + 1.0  # the outage hour runs hot
+    assert ts.max_inlet_c.iloc[12] == pytest.approx(ts.max_inlet_c.iloc[4], abs=0.5)  # and recovers
+    assert res.kpis["energy_balance_rel_error"] < 1e-6
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"it.thermal_time_constant_s": 0.0},
+        {"it.thermal_time_constant_s": 1800.0, "simulation.step": "300s"},
+        {"it.inlet_temperature_effects": False, "room.containment": "hot-aisle"},
+        {"it.curves.fan_power": "cubic", "room.supply_air_c": 27},
+    ],
+)
+def test_energy_balance_closes_with_thermal_mass(overrides):
+    res = dcsim.simulate(dcsim.load_scenario(scenario(**overrides)))
+    assert res.kpis["energy_balance_rel_error"] < 1e-6  # DESIGN.md quality bar
+
+
+def test_rack_table_and_xfactor():
+    data = scenario(**{"room.supply_air_c": 27, "room.containment": "none"})
+    res = dcsim.simulate(dcsim.load_scenario(data))
+    racks = res.racks
+    assert list(racks.columns) == ["rack", "energy_kwh", "max_inlet_c", "hours_above_recommended",
+                                   "hours_above_allowable", "xfactor_failure_rate"]
+    assert racks.energy_kwh.sum() == pytest.approx(res.kpis["energy_it_kwh"], rel=1e-9)
+    # inlets just above 27 °C: every rack-hour is above the recommended envelope, X-factor about 1.3
+    assert res.kpis["rack_hours_above_recommended"] == pytest.approx(4 * 48, rel=1e-9)
+    assert 1.3 < res.kpis["xfactor_failure_rate"] < 1.42
+    assert res.kpis["xfactor_failure_rate"] == pytest.approx(racks.xfactor_failure_rate.mean(), rel=1e-12)
+
+
+def test_rack_heat_to_air_massless_limit():
+    q, t_in, t_e = rack_heat_to_air_kw(10.0, 20.0, 50.0, 0.0, 0.0, 0.0, 60.0, 0.5)
+    assert q == 10.0 and t_in == 25.0
