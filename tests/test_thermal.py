@@ -337,3 +337,32 @@ def test_rack_table_and_xfactor():
 def test_rack_heat_to_air_massless_limit():
     q, t_in, t_e = rack_heat_to_air_kw(10.0, 20.0, 50.0, 0.0, 0.0, 0.0, 60.0, 0.5)
     assert q == 10.0 and t_in == 25.0
+
+
+# --------------------------------------------------------------------------- power management
+
+
+def test_dvfs_scales_dynamic_power_with_f_cubed():
+    """f = 0.8 at demanded u = 0.5: busy 0.625, P = P_idle + (P(0.625) - P_idle) 0.8^3."""
+    sc = constant(0.5, **{"it.frequency_fraction": 0.8, "it.inlet_temperature_effects": False})
+    res = dcsim.simulate(sc)
+    table = [66, 107, 120, 131, 143, 156, 173, 191, 211, 229, 247]  # IBM x3550 X5670, REFERENCES.md
+    p_busy = float(np.interp(0.625, np.linspace(0, 1, 11), table))
+    p = 66 + (p_busy - 66) * 0.8**3
+    servers, hours = sc.it.racks * sc.it.servers_per_rack, sc.simulation.duration / 3600
+    assert res.kpis["energy_it_kwh"] == pytest.approx(servers * p / 1000 * hours, rel=1e-9)
+    assert res.kpis["it_work_shortfall_pct"] == 0.0  # 0.5 of nominal fits in 0.8
+    busy = dcsim.simulate(constant(0.9, **{"it.frequency_fraction": 0.8}))
+    assert busy.kpis["it_work_shortfall_pct"] == pytest.approx(100 * 0.1 / 0.9, rel=1e-9)
+
+
+def test_power_cap_limits_power_and_reports_unserved_work():
+    """A 200 W cap on a server that draws 211 W at 80 %: u_cap = 0.7 + (200-191)/(211-191) 0.1."""
+    sc = constant(0.9, **{"it.power_cap_w": 200.0, "it.inlet_temperature_effects": False})
+    res = dcsim.simulate(sc)
+    servers, hours = sc.it.racks * sc.it.servers_per_rack, sc.simulation.duration / 3600
+    assert res.kpis["energy_it_kwh"] == pytest.approx(servers * 0.200 * hours, rel=1e-9)
+    u_cap = 0.7 + 9 / 20 * 0.1
+    assert res.kpis["it_work_shortfall_pct"] == pytest.approx(100 * (0.9 - u_cap) / 0.9, rel=1e-9)
+    under = dcsim.simulate(constant(0.5, **{"it.power_cap_w": 200.0, "it.inlet_temperature_effects": False}))
+    assert under.kpis["it_work_shortfall_pct"] == 0.0

@@ -92,6 +92,46 @@ def server_curve(server: str | ServerTable) -> ServerCurve:
     return ServerCurve(server.name, np.array([0.0, 1.0]), np.array([server.idle_w, server.max_w], float))
 
 
+def managed_curve(curve: ServerCurve, frequency_fraction: float, power_cap_w: float | None) -> tuple[ServerCurve, float]:
+    """The power curve against *demanded* utilisation under DVFS and a power cap, and the
+    highest demanded utilisation the servers can still serve.
+
+    DVFS at frequency fraction f: work that needs u of a server at nominal frequency keeps it
+    busy min(u/f, 1), and P = P_idle + (P_table(busy) - P_idle) f^3 (dcsim.it.power.dvfs_power_w,
+    REFERENCES.md: dynamic power ~ f^3). Capping: the server runs at most at the utilisation
+    where its curve reaches the cap (dcsim.it.power.capped_power_w). Both keep the curve
+    piecewise linear, so the new table is exact: breakpoints at f x the old load points and
+    at the cap's utilisation.
+    """
+    lp, pp = curve.load_points, curve.power_points_w
+    f = frequency_fraction
+    served = 1.0
+    if f < 1.0:
+        idle = pp[0]
+        lp = np.append(lp * f, 1.0)
+        pp = np.append(idle + (pp - idle) * f**3, idle + (pp[-1] - idle) * f**3)
+        served = f
+    if power_cap_w is not None and power_cap_w < pp.max():
+        u_cap = _cap_utilisation_of(lp, pp, power_cap_w)
+        xs = np.unique(np.append(lp, u_cap))
+        ys = np.interp(xs, lp, pp)
+        lp, pp = xs, np.where(xs > u_cap, np.interp(u_cap, lp, pp), ys)  # beyond the cap: held at u_cap
+        served = min(served, u_cap)
+    if lp is curve.load_points:
+        return curve, served
+    return ServerCurve(curve.name, np.ascontiguousarray(lp), np.ascontiguousarray(pp), curve.off_w), served
+
+
+def _cap_utilisation_of(lp: np.ndarray, pp: np.ndarray, cap_w: float) -> float:
+    """Utilisation where the (non-decreasing from idle) table first reaches ``cap_w``."""
+    if pp[0] >= cap_w:
+        return 0.0
+    for k in range(1, len(lp)):
+        if pp[k] >= cap_w:
+            return float(lp[k - 1] + (cap_w - pp[k - 1]) / (pp[k] - pp[k - 1]) * (lp[k] - lp[k - 1]))
+    return 1.0
+
+
 def step_times(sc: Scenario) -> tuple[np.datetime64, int, int]:
     """(start as datetime64[s] UTC, step in s, number of steps)."""
     start = np.datetime64(sc.simulation.start.astimezone(timezone.utc).replace(tzinfo=None), "s")
@@ -302,7 +342,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     gx = grid.sample(start, step_s, n)
 
     dt = float(step_s)
-    curve = server_curve(sc.it.server)
+    curve, served_max = managed_curve(server_curve(sc.it.server), sc.it.frequency_fraction, sc.it.power_cap_w)
     rack, plant = build_params(sc, curve, dt)
     utilization = utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
@@ -357,6 +397,10 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         "heat_rejected_kw": out.heat_rejected_kw,
     }
     kpis = compute_kpis(columns, dt_s=dt, step_s=step_s, racks=acc)
+    demanded = float(utilization.sum())
+    kpis["it_work_shortfall_pct"] = (
+        100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
+    )
     timeseries = record_timeseries(columns, start=start, step_s=step_s, record_step_s=sc.simulation.record_step)
     racks = rack_table(acc, n * dt)
     wall = time.perf_counter() - t0

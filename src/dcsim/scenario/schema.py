@@ -222,6 +222,18 @@ class IT(_Section):
         description="Inlet temperature at which the power table holds (the OpenStudio curves' reference).",
     )
     curves: ItePowerCurves = Field(default_factory=ItePowerCurves)
+    frequency_fraction: float = Field(
+        default=1.0,
+        ge=0.3,
+        le=1.0,
+        description=(
+            "DVFS: CPU frequency as a fraction of nominal. Dynamic power scales with f^3 (voltage "
+            "following frequency), throughput with f, so the same work keeps the servers busier."
+        ),
+    )
+    power_cap_w: float | None = Field(
+        default=None, gt=0, description="Power cap per server, W: work beyond the cap's utilisation is not served."
+    )
     thermal_time_constant_s: float = Field(
         default=300.0,
         ge=0,
