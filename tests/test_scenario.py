@@ -171,3 +171,16 @@ def test_yaml_locator():
     idx = yaml_key_lines("a: 1\nb:\n  c: 2\n  d:\n    - 1\n    - 2\n")
     assert idx[("b", "c")] == 3
     assert idx[("b", "d", "1")] == 6
+
+
+def test_scenario_reference_doc_is_current():
+    """docs/scenarios.md is generated from the schema; regenerate with
+    `python -m dcsim.scenario.reference > docs/scenarios.md` after changing the schema."""
+    from dcsim.scenario.reference import render_reference
+
+    assert (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8") == render_reference()
+
+
+def test_every_example_scenario_validates():
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        load_scenario(path)
