@@ -476,6 +476,28 @@ def inlet_adjustment_w(
     return d_cpu + fan_w - fan_ref_w, fan_w, fv
 
 
+@njit(cache=True, fastmath=FASTMATH)
+def inlet_reference_w(u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits,
+                      fan_coef, fan_limits, min_flow_fraction):
+    """The reference-inlet terms of :func:`inlet_adjustment_w`, which depend on u only:
+    returns (P_cpu,d f_P(u, T_ref), P_fan,d f_F(f_V(u, T_ref)))."""
+    fv_ref = max(biquadratic_value(flow_coef, flow_limits, u, reference_inlet_c), min_flow_fraction)
+    return (
+        design_cpu_w * biquadratic_value(cpu_coef, cpu_limits, u, reference_inlet_c),
+        design_fan_w * cubic_value(fan_coef, fan_limits, fv_ref),
+    )
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def inlet_adjustment_given_reference_w(u, inlet_c, cpu_ref_w, fan_ref_w, design_cpu_w, design_fan_w, cpu_coef,
+                                       cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow_fraction):
+    """:func:`inlet_adjustment_w` with its reference terms computed once
+    (:func:`inlet_reference_w`), for racks that share a utilisation."""
+    fv = max(biquadratic_value(flow_coef, flow_limits, u, inlet_c), min_flow_fraction)
+    fan_w = design_fan_w * cubic_value(fan_coef, fan_limits, fv)
+    return design_cpu_w * biquadratic_value(cpu_coef, cpu_limits, u, inlet_c) - cpu_ref_w + fan_w - fan_ref_w, fan_w, fv
+
+
 @njit(cache=True)
 def server_power_at_inlet(
     u,

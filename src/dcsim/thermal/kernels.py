@@ -40,7 +40,12 @@ from ..cooling import MODE_MECHANICAL
 from ..cooling.chiller import carnot_cop, condensing_temperature_c, pump_power_kw
 from ..cooling.crah import fan_affinity_power_kw
 from ..electrical.ups import ups_loss_kw
-from ..it.ite import inlet_adjustment_w, server_power_at_inlet
+from ..it.ite import (
+    inlet_adjustment_given_reference_w,
+    inlet_adjustment_w,
+    inlet_reference_w,
+    server_power_at_inlet,
+)
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
 from .rc import rack_heat_to_air_kw, room_air_step
 
@@ -204,7 +209,25 @@ def _power_pass(u_hall, util_scale, servers, servers_on, inlet_c, load_points, p
     else:
         for i in range(n):
             power_kw[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
-    if inlet_effects:
+    shared_u = True  # every rack at the same utilisation (the trace-driven path)
+    for i in range(n):
+        shared_u = shared_u and util_scale[i] == util_scale[0]
+    if inlet_effects and shared_u and n > 0:
+        u = min(u_hall * util_scale[0], 1.0)
+        cpu_ref, fan_ref = inlet_reference_w(
+            u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits,
+            fan_coef, fan_limits, min_flow_fraction,
+        )
+        for i in range(n):
+            delta, fan_w, fv = inlet_adjustment_given_reference_w(
+                u, inlet_c[i], cpu_ref, fan_ref, design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef,
+                flow_limits, fan_coef, fan_limits, min_flow_fraction,
+            )
+            on = servers_on[i]
+            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001
+            fan_kw[i] = on * fan_w * 0.001
+            flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s * fv
+    elif inlet_effects:
         for i in range(n):
             u = min(u_hall * util_scale[i], 1.0)
             delta, fan_w, fv = inlet_adjustment_w(
