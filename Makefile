@@ -1,11 +1,14 @@
 # dcsim: two commands on a fresh machine with Python 3.11+.
 #   make demo   sets up .venv and runs the reference scenario (writes out/lulea-air-1mw/)
 #   make test   sets up .venv with the test extra and runs the test suite
+#   make bench  runs the benchmark suites and fails on a >25 % slowdown against
+#               benchmarks/baseline.json (bench-quick: CI's short version;
+#               bench-update: rewrite the baseline on purpose; see benchmarks/README.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean bench bench-quick bench-update
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dcsim needs Python 3.11 or newer, found " + sys.version.split()[0])'
@@ -25,9 +28,22 @@ venv: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/dcsim run scenarios/lulea-air-1mw.toml -o out/lulea-air-1mw
+	$(BIN)/dcsim case scenarios/cases/evaporative-free-cooling.toml -o out/evaporative-free-cooling
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Performance gate (benchmarks/README.md). BENCH_ARGS passes options to benchmarks/gate.py,
+# e.g. make bench BENCH_ARGS="--json out/bench.json -- -k thermal".
+BENCH_RUNS ?= 3
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/gate.py $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/gate.py --quick $(BENCH_ARGS)
+
+bench-update: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/gate.py --update --runs $(BENCH_RUNS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .benchmarks

@@ -21,6 +21,20 @@ def simulate(scenario, *, progress=None):
     return _simulate(scenario, progress=progress)
 
 
+def run_case(case, **kwargs):
+    """Run a case file (baseline against proposals); see :func:`dcsim.case.run_case`."""
+    from .case import run_case as _run_case
+
+    return _run_case(case, **kwargs)
+
+
+def run_sweep(path, output_dir=None, **kwargs):
+    """Run a sweep file; returns results.parquet as a DataFrame. See :func:`dcsim.sweep.run_sweep`."""
+    from .sweep import run_sweep as _run_sweep
+
+    return _run_sweep(path, output_dir, **kwargs)
+
+
 __all__ = [
     "EXTRA_KPI_NAMES",
     "KPI_NAMES",
@@ -31,5 +45,7 @@ __all__ = [
     "__version__",
     "load_results",
     "load_scenario",
+    "run_case",
+    "run_sweep",
     "simulate",
 ]

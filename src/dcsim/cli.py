@@ -170,6 +170,118 @@ def validate(
 
 
 @app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep file (.toml or .yaml) with a top-level [sweep] table.")],
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Output folder (default out/<sweep name>).")
+    ] = None,
+    executor: Annotated[
+        Optional[str], typer.Option("--executor", help="local (processes on this machine, the default) or dask.")
+    ] = None,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies dask)."),
+    ] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", "-j", help="Worker processes (default: one per core).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Reuse the finished runs in the output folder and run the rest.")
+    ] = False,
+    kpi: Annotated[
+        Optional[str], typer.Option("--kpi", help="KPI of the sensitivity view (default: the sweep file's kpi).")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run every run of a sweep and write results.parquet (one row per run: parameters and
+    KPIs), summary.csv and the sensitivity view. Exit 1 if any run failed (its error is in
+    results.parquet; the other runs still ran)."""
+    from .sweep import execute_sweep, print_summary
+
+    outcome = execute_sweep(
+        sweep_file, output, executor=executor, scheduler=scheduler, resume=resume, workers=workers,
+        quiet=quiet, kpi=kpi,
+    )
+    if not quiet:
+        print_summary(outcome, out_console)
+    if outcome.failed:
+        failed = outcome.results[outcome.results["status"] == "failed"]
+        first = failed.iloc[0]
+        err_console.print(
+            f"{outcome.failed} of {len(outcome.results)} runs failed (errors in the error column of "
+            f"{outcome.output_dir / 'results.parquet'}); first, run {first['run_id']}: {first['error']}",
+            markup=False,
+        )
+        raise SystemExit(1)  # (click swallows typer.Exit's code when not in standalone mode)
+
+
+class ReportLang(str, Enum):
+    en = "en"
+    sv = "sv"
+
+
+@app.command()
+def case(
+    case_file: Annotated[Path, typer.Argument(help="Case file (.toml or .yaml) with a top-level [case] table.")],
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Output folder (default out/<case name>).")
+    ] = None,
+    lang: Annotated[ReportLang, typer.Option("--lang", help="Language of report.html: en or sv.")] = ReportLang.en,
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="Override a scenario key of the baseline and so of every variant: "
+                     "--set simulation.duration=14d (repeatable)."),
+    ] = None,
+    replications: Annotated[
+        Optional[int], typer.Option("--replications", "-r", help="Weather years to simulate (overrides the case file).")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a baseline against its proposals on the same weather and workload; write
+    report.html, comparison.csv, replications.csv and runs/<variant>/ (one run folder per
+    variant)."""
+    from .case import load_case
+
+    loaded = load_case(case_file, overrides=_parse_sets(set_), replications=replications)
+    target = output if output is not None else Path("out") / loaded.name
+    bar = None
+    task = None
+    if not quiet:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=err_console, transient=True)
+        bar.start()
+        task = bar.add_task(f"case {loaded.name}", total=len(loaded.variants) * len(loaded.seeds))
+
+    def progress(done: int, total: int, label: str) -> None:
+        if bar is not None:
+            bar.update(task, completed=done, description=f"case {loaded.name}: {label}")
+
+    try:
+        result = loaded.run(progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    result.save(target, lang=lang.value)
+    if not quiet:
+        table = Table(title=f"{loaded.name}: {len(result.seeds)} weather year(s), means", header_style="bold")
+        for col in ("variant", "PUE", "cost SEK", "saving SEK/yr", "payback yr", "NPV SEK", "rack-h > 27 °C"):
+            table.add_column(col, justify="left" if col == "variant" else "right")
+        for out in result.outcomes:
+            k = out.mean_kpis()
+            bc = result.business.get(out.name)
+            table.add_row(
+                out.name, f"{k['pue']:.3f}", f"{k['energy_cost_sek']:,.0f}",
+                f"{bc.savings_sek_per_year:,.0f}" if bc else "",
+                (f"{bc.payback_years:.1f}" if bc.payback_years != float("inf") else "never") if bc else "",
+                f"{bc.npv_sek:,.0f}" if bc else "", f"{k['rack_hours_above_recommended']:,.0f}",
+            )
+        out_console.print(table)
+        out_console.print(f"wrote report.html, comparison.csv, replications.csv and runs/ to {target}/")
+
+
+@app.command()
 def schema(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to a file instead of stdout.")] = None,
 ) -> None:

@@ -1,0 +1,238 @@
+"""Running a case: every variant over the same weather years, paired differences, economics.
+
+Replication r (0, 1, ...) runs every variant with ``simulation.seed = base seed + r``: each
+seed is another synthetic weather year (and, once the workload is stochastic, another
+workload draw), and within a replication the baseline and all proposals see exactly the same
+inputs (common random numbers). For each KPI the paired differences d_r = proposal_r -
+baseline_r give the mean difference and its 5th and 95th percentiles (linear interpolation;
+with one replication all three are the single difference). A proposal whose scenario and
+components equal the baseline's is not simulated again: it reuses the baseline's run, so
+every difference, ``sim_wall_s`` included, is exactly zero. Likewise a proposal that only adds
+post-processing components reuses the physics run of the baseline and post-processes it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..results import KPI_NAMES, Results
+from ..scenario.load import scenario_hash
+from .components import run_postprocessors
+from .economics import BusinessCase, business_case
+from .load import Case, Variant, load_case
+
+#: ASHRAE TC9.9 X-factor (relative IT failure rate, 1.00 at 20 °C) against inlet dry bulb, °C.
+#: REFERENCES.md: 15 °C 0.72 and 45 °C 1.76 read; the points between recalled. Clamped outside.
+X_FACTOR_C = np.array([15.0, 17.5, 20.0, 22.5, 25.0, 27.5, 30.0, 32.5, 35.0, 37.5, 40.0, 42.5, 45.0])
+X_FACTOR = np.array([0.72, 0.87, 1.00, 1.13, 1.24, 1.34, 1.42, 1.48, 1.55, 1.61, 1.66, 1.71, 1.76])
+
+#: The engine's KPIs beyond the contract that the report shows (if a run has them), plus the
+#: X-factor, computed here from the hall-mean inlet when the engine does not report it.
+XFACTOR = "xfactor_failure_rate"
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def x_factor_mean(timeseries: pd.DataFrame) -> float:
+    """Time-weighted mean X-factor of the hall-mean inlet temperature (1.00 = 20 °C all year);
+    used when the engine does not report ``xfactor_failure_rate`` itself."""
+    from .datasheet import interp_clamped_many
+
+    inlet = timeseries["mean_inlet_c"].to_numpy(np.float64)
+    if inlet.size == 0:
+        return 0.0
+    return float(interp_clamped_many(X_FACTOR_C, X_FACTOR, inlet).mean())
+
+
+@dataclass
+class Outcome:
+    """What one variant gave over all replications."""
+
+    variant: Variant
+    kpis: list[dict[str, float]] = field(default_factory=list)  # one dict per replication
+    extras: list[dict[str, float]] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
+    first: Results | None = None  # replication 0: run folder and figures
+    notes: list[str] = field(default_factory=list)
+    reused_from: list[str | None] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.variant.name
+
+    def mean_kpis(self) -> dict[str, float]:
+        return {k: float(np.mean([r[k] for r in self.kpis])) for k in KPI_NAMES}
+
+    @property
+    def extra_names(self) -> list[str]:
+        return list(self.extras[0]) if self.extras else []
+
+    def mean_extras(self) -> dict[str, float]:
+        return {k: float(np.mean([r[k] for r in self.extras])) for k in self.extra_names}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A paired difference over replications: mean, 5th and 95th percentile, and each one."""
+
+    mean: float
+    p05: float
+    p95: float
+    values: tuple[float, ...]
+
+
+def paired_difference(proposal: list[float], baseline: list[float]) -> Difference:
+    """Mean and 90 % interval (5th-95th percentile) of proposal_r - baseline_r."""
+    d = np.asarray(proposal, dtype=np.float64) - np.asarray(baseline, dtype=np.float64)
+    p05, p95 = np.percentile(d, [5.0, 95.0])
+    return Difference(float(d.mean()), float(p05), float(p95), tuple(float(x) for x in d))
+
+
+@dataclass
+class CaseResult:
+    """A run case: outcomes per variant (baseline first), paired differences, business cases."""
+
+    case: Case
+    outcomes: list[Outcome]
+    seeds: list[int]
+    differences: dict[str, dict[str, Difference]]
+    business: dict[str, BusinessCase]
+    business_by_seed: dict[str, list[BusinessCase]]
+    started_utc: str
+    wall_s: float
+    runs_simulated: int
+
+    @property
+    def baseline(self) -> Outcome:
+        return self.outcomes[0]
+
+    @property
+    def proposals(self) -> list[Outcome]:
+        return self.outcomes[1:]
+
+    def comparison(self) -> pd.DataFrame:
+        """The comparison.csv table (DESIGN.md section 3): one row per variant, baseline first."""
+        from .output import comparison_frame
+
+        return comparison_frame(self)
+
+    def save(self, directory: str | Path, *, lang: str = "en") -> Path:
+        """Write report.html, comparison.csv, replications.csv and runs/<variant>/ to ``directory``."""
+        from .output import save_case
+
+        return save_case(self, Path(directory), lang=lang)
+
+
+def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_identical: bool = True,
+                    engine_progress: Callable[[int, int], None] | None = None) -> CaseResult:
+    """Run every variant of ``case`` for every replication seed."""
+    from ..engine import simulate
+
+    started = datetime.now(timezone.utc).isoformat()
+    t0 = time.perf_counter()
+    outcomes = [Outcome(v) for v in case.variants]
+    total = len(outcomes) * len(case.seeds)
+    done = 0
+    simulated = 0
+    for r, seed in enumerate(case.seeds):
+        cache: dict[str, tuple[Results, str]] = {}  # scenario hash -> the physics run, who ran it
+        for out in outcomes:
+            v = out.variant
+            sim = v.scenario.simulation.model_copy(update={"seed": seed})
+            sc = v.scenario.model_copy(update={"simulation": sim})
+            key = scenario_hash(sc)
+            if progress is not None:
+                progress(done, total, f"{v.name}, weather year {r + 1} (seed {seed})")
+            if reuse_identical and key in cache:
+                raw, source = cache[key]
+                out.reused_from.append(source)
+            else:
+                raw = simulate(sc, progress=engine_progress)
+                simulated += 1
+                cache[key] = (raw, v.name)
+                out.reused_from.append(None)
+            res, notes = run_postprocessors(raw, v.components, seed)
+            out.kpis.append({k: float(res.kpis[k]) for k in KPI_NAMES})
+            extras = {k: float(v) for k, v in res.kpis.items() if k not in KPI_NAMES}
+            if XFACTOR not in extras:
+                extras[XFACTOR] = x_factor_mean(res.timeseries)
+            out.extras.append(extras)
+            out.hashes.append(scenario_hash(sc))
+            out.notes.extend(notes)
+            if r == 0:
+                out.first = res
+            done += 1
+    if progress is not None:
+        progress(done, total, "done")
+
+    base = outcomes[0]
+    differences: dict[str, dict[str, Difference]] = {}
+    business: dict[str, BusinessCase] = {}
+    by_seed: dict[str, list[BusinessCase]] = {}
+    duration = case.baseline.scenario.simulation.duration
+    a = case.assumptions
+    for out in outcomes[1:]:
+        prop = out.variant.proposal
+        diffs = {
+            k: paired_difference([x[k] for x in out.kpis], [x[k] for x in base.kpis]) for k in KPI_NAMES
+        }
+        shared = [k for k in base.extra_names if k in out.extra_names]
+        diffs.update({
+            k: paired_difference([x[k] for x in out.extras], [x[k] for x in base.extras]) for k in shared
+        })
+        differences[out.name] = diffs
+        common = dict(
+            duration_s=duration,
+            capital_cost_sek=prop.capital_cost_sek,
+            fixed_cost_change_sek_per_year=prop.fixed_cost_change_sek_per_year,
+            lifetime_years=prop.lifetime_years,
+            discount_rate=a.discount_rate,
+            co2_price_sek_per_t=a.co2_price_sek_per_t,
+            water_price_sek_per_m3=a.water_price_sek_per_m3,
+        )
+        business[out.name] = business_case({k: d.mean for k, d in diffs.items()}, **common)
+        by_seed[out.name] = [
+            business_case({k: d.values[i] for k, d in diffs.items()}, **common) for i in range(len(case.seeds))
+        ]
+    return CaseResult(
+        case=case,
+        outcomes=outcomes,
+        seeds=list(case.seeds),
+        differences=differences,
+        business=business,
+        business_by_seed=by_seed,
+        started_utc=started,
+        wall_s=time.perf_counter() - t0,
+        runs_simulated=simulated,
+    )
+
+
+def run_case(
+    case: str | Path | Case,
+    *,
+    output: str | Path | None = None,
+    lang: str = "en",
+    overrides: dict[str, Any] | None = None,
+    replications: int | None = None,
+    progress: ProgressFn | None = None,
+) -> CaseResult:
+    """Load (if given a path) and run a case; with ``output``, also write its report, CSV and
+    run folders there.
+
+    >>> res = run_case("scenarios/cases/supply-air-a2.toml", overrides={"simulation.duration": "14d"})
+    >>> res.comparison()
+    """
+    if not isinstance(case, Case):
+        case = load_case(case, overrides=overrides, replications=replications)
+    result = run_loaded_case(case, progress=progress)
+    if output is not None:
+        result.save(output, lang=lang)
+    return result

@@ -1,0 +1,568 @@
+"""The case report as one self-contained HTML file.
+
+No network: figures are SVG data URIs, the style sheet is inline, there is no script, and a
+Content-Security-Policy forbids loading anything else. Accessible: ``lang`` on the root,
+a contents list, headings in order, every figure with alt text and a caption, every table
+with a caption and ``<th scope>`` headers, the Okabe–Ito palette, and the numbers of every
+figure repeated in a table.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import platform
+from datetime import timedelta
+
+import numpy as np
+
+from .._version import __version__
+from ..engine import ASHRAE_ALLOWABLE_MAX_C
+from ..results import KPI_NAMES
+from . import figures as F
+from .fmt import Fmt
+from .strings import kpi_label
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+CSS = """
+:root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --band: #f3f3f3;
+        --good: #009E73; --warn: #E69F00; --bad: #D55E00; --accent: #0072B2; }
+* { box-sizing: border-box; }
+html { font-size: 100%; }
+body { margin: 0 auto; max-width: 64rem; padding: 1.5rem 1.25rem 3rem; color: var(--ink); background: #fff;
+       font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
+       line-height: 1.55; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.2rem 0 0.6rem; }
+h2 { font-size: 1.4rem; margin: 2.4rem 0 0.6rem; padding-top: 0.6rem; border-top: 2px solid var(--line); }
+h3 { font-size: 1.12rem; margin: 1.4rem 0 0.4rem; }
+p, li, dd { max-width: 46rem; }
+.kind { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.8rem; color: var(--muted); margin: 0; }
+.lede { font-size: 1.1rem; }
+.meta { color: var(--muted); font-size: 0.92rem; }
+nav ol { columns: 2; padding-left: 1.2rem; }
+a { color: var(--accent); }
+a:focus, [tabindex]:focus { outline: 3px solid var(--warn); outline-offset: 2px; }
+.finding { border-left: 6px solid var(--line); padding: 0.4rem 1rem 0.6rem; margin: 1rem 0; background: var(--band); }
+.finding.good { border-left-color: var(--good); }
+.finding.warm { border-left-color: var(--warn); }
+.finding.no { border-left-color: var(--bad); }
+.finding h3 { margin-top: 0.4rem; }
+.verdict { font-weight: 600; }
+.finding ul { padding-left: 1.2rem; margin: 0.4rem 0; }
+figure { margin: 1.2rem 0; }
+figure img { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: 0.92rem; color: var(--muted); margin-top: 0.3rem; max-width: 46rem; }
+.table-wrap { overflow-x: auto; margin: 1rem 0; }
+table { border-collapse: collapse; font-size: 0.9rem; min-width: 50%; }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; caption-side: top; }
+th, td { border: 1px solid var(--line); padding: 0.3rem 0.55rem; vertical-align: top; text-align: left; }
+thead th { background: #e8e8e8; }
+tbody th { font-weight: 600; background: #fafafa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code { font-size: 0.85rem; background: var(--band); padding: 0 0.2rem; word-break: break-all; }
+dl.glossary dt { font-weight: 600; margin-top: 0.5rem; }
+dl.glossary dd { margin-left: 1.2rem; }
+footer { margin-top: 3rem; font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: 0.8rem; }
+@media print { h2 { break-before: auto; } .finding, figure, table { break-inside: avoid; } }
+"""
+
+
+def esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+class Page:
+    """Collects sections, numbering figures and tables."""
+
+    def __init__(self, fmt: Fmt):
+        self.fmt = fmt
+        self.parts: list[str] = []
+        self.nav: list[tuple[str, str]] = []
+        self.n_fig = 0
+        self.n_tab = 0
+
+    def section(self, sid: str, title: str) -> None:
+        if self.nav:
+            self.parts.append("</section>")
+        self.nav.append((sid, title))
+        self.parts.append(f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{esc(title)}</h2>')
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+
+    def p(self, text: str, cls: str = "") -> None:
+        c = f' class="{cls}"' if cls else ""
+        self.parts.append(f"<p{c}>{esc(text)}</p>")
+
+    def figure(self, fig: F.Figure, fid: str) -> None:
+        self.n_fig += 1
+        label = self.fmt.t("figure_n", n=self.n_fig)
+        self.parts.append(
+            f'<figure id="{fid}" class="figure"><img src="{fig.uri}" alt="{esc(fig.alt)}" loading="eager">'
+            f"<figcaption><strong>{esc(label)}</strong> {esc(fig.caption)}</figcaption></figure>"
+        )
+
+    def table(self, caption: str, header: list[str], rows: list[list[str]], *, tid: str, raw: bool = False,
+              numeric_from: int = 1) -> None:
+        """A table whose first column heads its rows. Cells are escaped unless ``raw``."""
+        self.n_tab += 1
+        label = self.fmt.t("table_n", n=self.n_tab)
+        cell = (lambda s: s) if raw else esc
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
+        body = []
+        for row in rows:
+            cells = [f'<th scope="row">{cell(row[0])}</th>']
+            for j, value in enumerate(row[1:], start=1):
+                cls = ' class="num"' if j >= numeric_from else ""
+                cells.append(f"<td{cls}>{cell(value)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        self.parts.append(
+            f'<div class="table-wrap" role="region" aria-labelledby="{tid}-c" tabindex="0"><table id="{tid}">'
+            f'<caption id="{tid}-c"><strong>{esc(label)}</strong> {esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
+
+    def close(self) -> str:
+        if self.nav:
+            self.parts.append("</section>")
+        return "".join(self.parts)
+
+
+def _value(fmt: Fmt, name: str, x: float) -> str:
+    if name == "energy_balance_rel_error" or (x != 0 and abs(x) < 1e-3):
+        if x == 0:
+            return "0"
+        text = f"{x:.1e}"
+        return text.replace(".", ",").replace("-", "\u2212") if fmt.lang == "sv" else text.replace("-", "\u2212")
+    return fmt.auto(x, 4)
+
+
+def _diff(fmt: Fmt, name: str, x: float) -> str:
+    if x == 0:
+        return "0"
+    text = _value(fmt, name, abs(x))
+    return ("\u2212" if x < 0 else "+") + text
+
+
+def _patch_text(patch: dict) -> str:
+    import json
+
+    items = []
+    for k, v in patch.items():
+        text = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else f'"{v}"'
+        if len(text) > 60:
+            text = text[:57] + "..."
+        items.append(f"<code>{esc(k)} = {esc(text)}</code>")
+    return "<br>".join(items)
+
+
+def render_report(result, lang: str = "en") -> str:
+    """The whole report as an HTML string."""
+    fmt = Fmt(lang)
+    case = result.case
+    page = Page(fmt)
+    base = result.baseline
+    bsc = base.variant.scenario
+    tz = bsc.site.timezone
+    sim = bsc.simulation
+    step_h = sim.record_step / 3600.0
+    days = sim.duration / 86400.0
+    annual = 365.0 * 86400.0 / sim.duration
+    start_day = sim.start  # the period is defined in UTC; its first and last day
+    end_day = sim.start + timedelta(seconds=sim.duration - 1)
+    titles = {o.name: (o.variant.title(lang) if not o.variant.is_baseline else
+                       (o.variant.title(lang) if case.info.baseline_title else fmt.t("baseline_label")))
+              for o in result.outcomes}
+    bk = base.mean_kpis()
+    rate_text = fmt.pct(case.assumptions.discount_rate, 1)
+    site = site_label(bsc)
+    n_rep = len(result.seeds)
+
+    # ------------------------------------------------------------------ summary
+    page.section("summary", fmt.t("sec_summary"))
+    period = fmt.t("period_year") if sim.duration == 365 * 86400 else fmt.t("period_days", days=fmt.num(days, 0))
+    intro_key = "intro_many" if n_rep > 1 else "intro_one"
+    page.p(fmt.t(intro_key, dc=fmt.t("the_datacenter", name=bsc.name), site=site, period=period, n=n_rep))
+    mean_carbon = _mean_grid_carbon(base)
+    for out in result.proposals:
+        _summary_block(page, fmt, result, out, bk, titles, annual, rate_text, mean_carbon)
+    # key figures
+    rows = []
+    for out in result.proposals:
+        bc = result.business[out.name]
+        d = result.differences[out.name]
+        rows.append([
+            titles[out.name], fmt.money(bc.savings_sek_per_year, 3), fmt.years(bc.payback_years),
+            fmt.money(bc.npv_sek, 3), fmt.auto(bc.co2_abated_t_per_year, 3), fmt.signed(d["pue"].mean, 3),
+            fmt.signed(d["rack_hours_above_recommended"].mean, 0),
+        ])
+    page.table(fmt.t("tbl_key_caption"), [fmt.t("col_proposal"), fmt.t("col_savings"), fmt.t("col_payback"),
+               fmt.t("col_npv"), fmt.t("col_co2"), fmt.t("col_dpue"), fmt.t("col_drack")], rows, tid="key-figures")
+    page.add(f'<h3>{esc(fmt.t("glossary_title"))}</h3><dl class="glossary">')
+    for key in ("gloss_pue", "gloss_npv", "gloss_payback", "gloss_ashrae", "gloss_rackhours", "gloss_free"):
+        term, _, text = fmt.t(key).partition(": ")
+        page.add(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>")
+    page.add("</dl>")
+
+    # ------------------------------------------------------------------ compared
+    page.section("compared", fmt.t("sec_compared"))
+    bdesc = base.variant.description(lang)
+    desc = f" ({bdesc.rstrip('.')})" if bdesc else ""
+    page.p(fmt.t("compared_intro", scenario=bsc.name, desc=desc))
+    rows = []
+    for out in result.outcomes:
+        v = out.variant
+        if v.is_baseline:
+            rows.append([esc(titles[out.name]), esc(v.description(lang)), "–", "–", "–", "–", "–"])
+            continue
+        p = v.proposal
+        comps = "<br>".join(esc(f"{c.name}: {c.describe()}") for c in v.components) or esc(fmt.t("none"))
+        rows.append([
+            esc(titles[out.name]) + f"<br><code>{esc(v.name)}</code>",
+            esc(v.description(lang)),
+            _patch_text(v.patch) or esc(fmt.t("only_components" if v.components else "no_changes")),
+            esc(fmt.sek(p.capital_cost_sek)),
+            esc(fmt.sek(p.fixed_cost_change_sek_per_year)),
+            esc(fmt.years(p.lifetime_years)),
+            comps,
+        ])
+    page.table(fmt.t("tbl_compared_caption"), [fmt.t("col_variant"), fmt.t("col_description"), fmt.t("col_changes"),
+               fmt.t("col_capital"), fmt.t("col_fixed"), fmt.t("col_life"), fmt.t("col_components")], rows,
+               tid="variants", raw=True, numeric_from=3)
+
+    # ------------------------------------------------------------------ energy
+    page.section("energy", fmt.t("sec_energy"))
+    monthly = [(titles[o.name], F.monthly_energy_mwh(o.first.timeseries, tz, step_h)) for o in result.outcomes]
+    page.figure(F.energy_figure(fmt, monthly, result.seeds[0]), "fig-energy")
+    header = [fmt.t("col_month")]
+    for title, _ in monthly:
+        header += [f"{title}: {fmt.t('leg_it')}", f"{title}: {fmt.t('leg_cooling')}", f"{title}: {fmt.t('leg_losses')}",
+                   f"{title}: {fmt.t('col_total')}"]
+    rows = []
+    for ym in monthly[0][1].index:
+        row = [f"{fmt.month_short(int(ym[1]))} {ym[0]}"]
+        for _, m in monthly:
+            r = m.loc[ym] if ym in m.index else None
+            row += [fmt.num(r[c], 1) if r is not None else "–" for c in ("it", "cooling", "losses", "total")]
+        rows.append(row)
+    total = [fmt.t("col_total")]
+    for _, m in monthly:
+        total += [fmt.num(m[c].sum(), 1) for c in ("it", "cooling", "losses", "total")]
+    rows.append(total)
+    page.table(fmt.t("tbl_energy_caption"), header, rows, tid="energy-table")
+
+    # ------------------------------------------------------------------ PUE
+    page.section("pue", fmt.t("sec_pue"))
+    daily = [(titles[o.name], F.daily_pue(o.first.timeseries, tz, step_h).dropna()) for o in result.outcomes]
+    page.figure(F.pue_figure(fmt, daily), "fig-pue")
+    mp = [(titles[o.name], F.monthly_pue(o.first.timeseries, tz, step_h)) for o in result.outcomes]
+    rows = []
+    for ym in mp[0][1].index:
+        rows.append([f"{fmt.month_short(int(ym[1]))} {ym[0]}"] + [fmt.num(s.get(ym, math.nan), 3) for _, s in mp])
+    rows.append([fmt.t("col_total")] + [fmt.num(o.kpis[0]["pue"], 3) for o in result.outcomes])
+    page.table(fmt.t("tbl_pue_caption"), [fmt.t("col_month")] + [t for t, _ in mp], rows, tid="pue-table")
+
+    # ------------------------------------------------------------------ inlet
+    page.section("inlet", fmt.t("sec_inlet"))
+    cls = bsc.room.ashrae_class
+    allow = ASHRAE_ALLOWABLE_MAX_C[cls]
+    lo_allow = {"A1": 15, "A2": 10, "A3": 5, "A4": 5}[cls]
+    page.p(fmt.t("inlet_intro", cls=cls, lo=lo_allow, hi=fmt.num(allow, 0)))
+    inl = [(titles[o.name], o.first.timeseries["max_inlet_c"].to_numpy(np.float64)) for o in result.outcomes]
+    page.figure(F.inlet_figure(fmt, inl, step_h, cls, allow), "fig-inlet")
+    rows = []
+    for o in result.outcomes:
+        k = o.mean_kpis()
+        v_allow = ASHRAE_ALLOWABLE_MAX_C[o.variant.scenario.room.ashrae_class]
+        rows.append([titles[o.name], fmt.num(k["max_inlet_c"], 1), fmt.num(k["rack_hours_above_recommended"], 0),
+                     fmt.num(k["rack_hours_above_allowable"], 0) + (f" ({fmt.num(v_allow, 0)} °C)" if v_allow != allow else ""),
+                     fmt.num(o.mean_extras().get("xfactor_failure_rate", math.nan), 3)])
+    page.table(fmt.t("tbl_thermal_caption"), [fmt.t("col_variant"), fmt.t("col_max_inlet"), fmt.t("col_rack_rec"),
+               fmt.t("col_rack_allow", allow=fmt.num(allow, 0)), fmt.t("col_xfactor")], rows, tid="thermal-table")
+    rows = [[titles[o.name]] + [fmt.num(h, 0) for h in F.band_hours(o.first.timeseries, step_h, allow)]
+            for o in result.outcomes]
+    page.table(fmt.t("tbl_bands_caption"), [fmt.t("col_variant"), fmt.t("col_below"), fmt.t("col_in_rec"),
+               fmt.t("col_in_allow", allow=fmt.num(allow, 0)), fmt.t("col_above", allow=fmt.num(allow, 0))], rows,
+               tid="bands-table")
+
+    # ------------------------------------------------------------------ cooling modes
+    page.section("cooling-modes", fmt.t("sec_modes"))
+    modes = [(titles[o.name], F.mode_hours(o.first.timeseries, step_h)) for o in result.outcomes]
+    page.figure(F.modes_figure(fmt, modes), "fig-modes")
+    rows = [[t] + [fmt.num(h[m], 0) for m in F.COOLING_MODES] for t, h in modes]
+    page.table(fmt.t("tbl_modes_caption"), [fmt.t("col_variant")] + [F.mode_label(fmt, m) for m in F.COOLING_MODES],
+               rows, tid="modes-table")
+
+    # ------------------------------------------------------------------ cash flow
+    page.section("cash-flow", fmt.t("sec_cash"))
+    flows = [(titles[o.name], result.business[o.name].cash_flows()) for o in result.proposals]
+    page.figure(F.cash_figure(fmt, flows, rate_text), "fig-cash")
+    rows = []
+    bcs = [result.business[o.name] for o in result.proposals]
+    seeds_bc = [result.business_by_seed[o.name] for o in result.proposals]
+
+    def rng(values) -> str:
+        if n_rep < 2:
+            return "–"
+        lo, hi = np.percentile(values, [5.0, 95.0])
+        return f"{fmt.sek(lo)} … {fmt.sek(hi)}"
+
+    price = case.assumptions.co2_price_sek_per_t
+    rows.append([fmt.t("row_energy_saving")] + [fmt.sek(b.energy_cost_saving_sek_per_year) for b in bcs])
+    rows.append([fmt.t("row_heat")] + [fmt.sek(b.heat_revenue_change_sek_per_year) for b in bcs])
+    rows.append([fmt.t("row_fixed")] + [fmt.sek(b.fixed_cost_change_sek_per_year) for b in bcs])
+    if case.assumptions.water_price_sek_per_m3 > 0:
+        rows.append([fmt.t("row_water")] + [fmt.sek(b.water_cost_change_sek_per_year) for b in bcs])
+    if price > 0:
+        rows.append([fmt.t("row_carbon_value")] + [fmt.sek(b.carbon_value_sek_per_year) for b in bcs])
+    rows.append([fmt.t("row_savings")] + [fmt.sek(b.savings_sek_per_year) for b in bcs])
+    rows.append([fmt.t("row_savings_range")] + [rng([x.savings_sek_per_year for x in s]) for s in seeds_bc])
+    rows.append([fmt.t("row_capital")] + [fmt.sek(b.capital_cost_sek) for b in bcs])
+    rows.append([fmt.t("row_life")] + [fmt.years(b.lifetime_years) for b in bcs])
+    rows.append([fmt.t("row_payback")] + [fmt.years(b.payback_years) for b in bcs])
+    rows.append([fmt.t("row_npv")] + [fmt.sek(b.npv_sek) for b in bcs])
+    rows.append([fmt.t("row_npv_range")] + [rng([x.npv_sek for x in s]) for s in seeds_bc])
+    rows.append([fmt.t("row_co2")] + [fmt.num(b.co2_abated_t_per_year, 2) for b in bcs])
+    rows.append([fmt.t("row_abatement")] + [fmt.sek(b.abatement_cost_sek_per_t) if math.isfinite(b.abatement_cost_sek_per_t)
+                                             else fmt.t("na") for b in bcs])
+    page.table(fmt.t("tbl_business_caption"), [fmt.t("col_item")] + [titles[o.name] for o in result.proposals], rows,
+               tid="business-table")
+    years = max(len(f) for _, f in flows)
+    rows = []
+    for y in range(years):
+        rows.append([str(y)] + [fmt.num(f[y][3], 0) if y < len(f) else "–" for _, f in flows])
+    page.table(fmt.t("tbl_cashflow_caption"), [fmt.t("ax_year")] + [t for t, _ in flows], rows, tid="cashflow-table")
+
+    # ------------------------------------------------------------------ all results
+    page.section("results", fmt.t("sec_diffs"))
+    page.p(fmt.t("diffs_intro", days=fmt.num(days, 0)))
+    be = base.mean_extras()
+    for out in result.proposals:
+        k = out.mean_kpis()
+        e = out.mean_extras()
+        d = result.differences[out.name]
+        rows = []
+        for name in (*KPI_NAMES, *[x for x in base.extra_names if x in d]):
+            label, unit = kpi_label(lang, name)
+            bv = bk[name] if name in bk else be[name]
+            pv = k[name] if name in k else e[name]
+            interval = (f"{_diff(fmt, name, d[name].p05)} … {_diff(fmt, name, d[name].p95)}" if n_rep > 1 else "–")
+            rows.append([label, unit, _value(fmt, name, bv), _value(fmt, name, pv), _diff(fmt, name, d[name].mean), interval])
+        page.table(fmt.t("tbl_diffs_caption", proposal=titles[out.name]),
+                   [fmt.t("col_result"), fmt.t("col_unit"), fmt.t("col_baseline"), fmt.t("col_value"),
+                    fmt.t("col_diff"), fmt.t("col_interval")], rows, tid=f"results-{out.name}", numeric_from=2)
+
+    # ------------------------------------------------------------------ assumptions
+    page.section("assumptions", fmt.t("sec_assumptions"))
+    man = base.first.manifest
+    comp_names = sorted({c.name for o in result.proposals for c in o.variant.components if c.has_postprocess})
+    rows = [
+        [fmt.t("a_discount"), rate_text],
+        [fmt.t("a_co2"), fmt.t("a_co2_value", price=fmt.sek(price)) if price > 0 else fmt.t("a_co2_none")],
+        [fmt.t("a_water"), fmt.t("a_water_value", price=fmt.sek(case.assumptions.water_price_sek_per_m3))
+         if case.assumptions.water_price_sek_per_m3 > 0 else fmt.t("a_water_none")],
+        [fmt.t("a_replications"), str(n_rep)],
+        [fmt.t("a_seeds"), ", ".join(str(s) for s in result.seeds)],
+        [fmt.t("a_period"), f"{fmt.datetime_utc(sim.start)} + {fmt.num(days, 2 if days % 1 else 0)} d"],
+        [fmt.t("a_step"), f"{sim.step} s; {sim.record_step} s"],
+        [fmt.t("a_annual"), fmt.t("a_annual_text", f=fmt.num(annual, 4), days=fmt.num(days, 2 if days % 1 else 0))],
+        [fmt.t("a_grid"), str(man.get("grid_source", bsc.site.grid))],
+        [fmt.t("a_weather"), str(man.get("weather_source", bsc.site.climate))],
+        [fmt.t("a_pairing"), fmt.t("a_pairing_text")],
+        [fmt.t("a_interval"), fmt.t("a_interval_text")],
+        [fmt.t("a_money"), fmt.t("a_money_text")],
+        [fmt.t("a_abatement"), fmt.t("a_abatement_text")],
+    ]
+    if comp_names:
+        rows.append([fmt.t("a_components"), fmt.t("a_components_text", names=", ".join(comp_names))])
+    page.table(fmt.t("tbl_assumptions_caption"), [fmt.t("col_assumption"), fmt.t("col_setting")], rows,
+               tid="assumptions-table", numeric_from=99)
+
+    # ------------------------------------------------------------------ provenance
+    page.section("provenance", fmt.t("sec_provenance"))
+    cmd = f"dcsim case {case.path} --lang {lang}"
+    if case.overrides:
+        cmd += "".join(f" --set {k}={v}" for k, v in case.overrides.items())
+    page.add(f"<p>{esc(fmt.t('prov_intro'))} <code>{esc(cmd)}</code></p>")
+    plat = man.get("platform", {})
+    total_runs = len(result.outcomes) * n_rep
+    rows = [
+        [fmt.t("p_version"), __version__],
+        [fmt.t("p_case_file"), str(case.path)],
+        [fmt.t("p_case_sha"), case.source_sha256],
+        [fmt.t("p_baseline_file"), case.info.baseline],
+        [fmt.t("p_overrides"), ", ".join(f"{k}={v}" for k, v in case.overrides.items()) or "–"],
+        [fmt.t("p_started"), result.started_utc],
+        [fmt.t("p_wall"), f"{fmt.num(result.wall_s, 1)} s"],
+        [fmt.t("p_runs"), f"{result.runs_simulated} / {total_runs}"],
+        [fmt.t("p_platform"), f"Python {plat.get('python', platform.python_version())}, numpy {plat.get('numpy', '')}, "
+                              f"numba {plat.get('numba', '')}, {plat.get('system', '')} {plat.get('machine', '')}"],
+    ]
+    page.table(fmt.t("tbl_prov_caption"), ["", fmt.t("col_setting")], rows, tid="provenance-table", numeric_from=99)
+    rows = []
+    for o in result.outcomes:
+        for r, seed in enumerate(result.seeds):
+            rows.append([f"{titles[o.name]}", str(seed), f"<code>{o.hashes[r]}</code>",
+                         esc(o.reused_from[r] or "–")])
+    rows = [[esc(r[0])] + r[1:] for r in rows]
+    page.table(fmt.t("tbl_hash_caption"), [fmt.t("col_variant"), fmt.t("col_seed"), fmt.t("col_hash"),
+               fmt.t("col_reused")], rows, tid="hash-table", raw=True, numeric_from=99)
+    notes = [n for o in result.outcomes for n in dict.fromkeys(o.notes)]
+    if notes:
+        page.add(f"<h3>{esc(fmt.t('notes_title'))}</h3><ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+
+    body = page.close()
+    title = case.title(lang)
+    nav = "".join(f'<li><a href="#{sid}">{esc(text)}</a></li>' for sid, text in page.nav)
+    case_desc = case.info.description
+    from ..case.model import text_in
+
+    lede = text_in(case_desc, lang, "")
+    meta = " ".join([
+        fmt.t("generated", date=fmt.date(_parse_iso(result.started_utc)), version=__version__),
+        fmt.t("meta_site", site=site),
+        fmt.t("meta_period", start=fmt.date(start_day), end=fmt.date(end_day), days=fmt.num(days, 0), years=n_rep),
+    ])
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="dcsim {esc(__version__)}">\n'
+        f"<title>{esc(fmt.t('doc_title', title=title))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<header><p class="kind">{esc(fmt.t("report_kind"))}</p><h1>{esc(title)}</h1>'
+        + (f'<p class="lede">{esc(lede)}</p>' if lede else "")
+        + f'<p class="meta">{esc(meta)}</p></header>\n'
+        f'<nav aria-label="{esc(fmt.t("nav_label"))}"><h2 id="contents-h">{esc(fmt.t("nav_label"))}</h2><ol>{nav}</ol></nav>\n'
+        f"<main>\n{body}\n</main>\n<footer><p>{esc(fmt.t('footer'))}</p></footer>\n</body>\n</html>\n"
+    )
+
+
+_BUILTIN_SITES = {"lulea": "Luleå", "umea": "Umeå", "stockholm": "Stockholm", "goteborg": "Göteborg", "malmo": "Malmö"}
+
+
+def site_label(scenario) -> str:
+    """The site's name for people: site.name, else the built-in site's or the weather file's name."""
+    if scenario.site.name:
+        return scenario.site.name
+    climate = scenario.site.climate
+    if climate.lower().startswith("builtin:"):
+        key = climate.split(":", 1)[1].lower()
+        return _BUILTIN_SITES.get(key, key.capitalize())
+    from pathlib import Path
+
+    return Path(climate).stem
+
+
+def _parse_iso(text: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
+
+
+def _mean_grid_carbon(outcome) -> float:
+    ts = outcome.first.timeseries
+    if "grid_carbon_g_per_kwh" not in ts.columns:
+        return math.nan
+    w = ts["facility_power_kw"].to_numpy()
+    c = ts["grid_carbon_g_per_kwh"].to_numpy()
+    return float((w * c).sum() / w.sum()) if w.sum() > 0 else float(c.mean())
+
+
+def _summary_block(page: Page, fmt: Fmt, result, out, bk, titles, annual, rate_text, mean_carbon) -> None:
+    bc = result.business[out.name]
+    d = result.differences[out.name]
+    pk = out.mean_kpis()
+    prop = out.variant.proposal
+    n_rep = len(result.seeds)
+    moved = [k for k in KPI_NAMES if k not in ("sim_wall_s", "energy_balance_rel_error") and d[k].mean != 0]
+    same = not moved and prop.capital_cost_sek == 0 and prop.fixed_cost_change_sek_per_year == 0
+    warmer = d["rack_hours_above_recommended"].mean > 0.5 or d["rack_hours_above_allowable"].mean > 0
+    if same:
+        verdict, cls = fmt.t("verdict_same"), "same"
+    elif bc.npv_sek > 0 and not warmer:
+        verdict, cls = fmt.t("verdict_good"), "good"
+    elif bc.npv_sek > 0:
+        verdict, cls = fmt.t("verdict_warm"), "warm"
+    else:
+        verdict, cls = fmt.t("verdict_no", life=prop.lifetime_years), "no"
+    items: list[str] = []
+    saving = bc.energy_cost_saving_sek_per_year
+    bill = bk["energy_cost_sek"] * annual
+    if abs(saving) < 0.5:
+        items.append(fmt.t("sum_cost_same"))
+    elif saving > 0:
+        items.append(fmt.t("sum_cost_saves", amount=fmt.money(saving), pct=fmt.pct(saving / bill if bill else 0, 1)))
+    else:
+        items.append(fmt.t("sum_cost_more", amount=fmt.money(-saving), pct=fmt.pct(-saving / bill if bill else 0, 1)))
+    by_seed = [b.savings_sek_per_year for b in result.business_by_seed[out.name]]
+    if n_rep > 1 and max(by_seed) != min(by_seed):
+        lo, hi = np.percentile(by_seed, [5.0, 95.0])
+        lo_text, hi_text = fmt.money(lo, 3), fmt.money(hi, 3)
+        if lo_text != hi_text:
+            items.append(fmt.t("sum_range", lo=lo_text, hi=hi_text))
+    money = [fmt.t("sum_invest", capital=fmt.money(prop.capital_cost_sek, 3))]
+    fixed = prop.fixed_cost_change_sek_per_year
+    if fixed > 0:
+        money.append(fmt.t("sum_fixed_more", amount=fmt.money(fixed)))
+    elif fixed < 0:
+        money.append(fmt.t("sum_fixed_less", amount=fmt.money(-fixed)))
+    if prop.capital_cost_sek == 0 and bc.savings_sek_per_year >= 0:
+        money.append(fmt.t("sum_payback_now"))
+    elif math.isfinite(bc.payback_years):
+        money.append(fmt.t("sum_payback", years=fmt.years(bc.payback_years)))
+    else:
+        money.append(fmt.t("sum_never"))
+    key = "sum_npv_pos" if bc.npv_sek >= 0 else "sum_npv_neg"
+    money.append(fmt.t(key, life=prop.lifetime_years, npv=fmt.money(abs(bc.npv_sek)), rate=rate_text))
+    items.append(" ".join(money))
+    d_mwh = d["energy_facility_kwh"].mean * annual / 1000.0
+    b_pue, p_pue = fmt.num(bk["pue"], 2), fmt.num(pk["pue"], 2)
+    if d["energy_facility_kwh"].mean == 0:
+        items.append(fmt.t("sum_energy_same", b=b_pue))
+    elif d_mwh < 0:
+        items.append(fmt.t("sum_energy_less", mwh=fmt.about(-d_mwh), b=b_pue, p=p_pue))
+    else:
+        items.append(fmt.t("sum_energy_more", mwh=fmt.about(d_mwh), b=b_pue, p=p_pue))
+    t_co2 = bc.co2_abated_t_per_year
+    if t_co2 == 0:
+        co2 = fmt.t("sum_co2_same")
+    elif t_co2 > 0:
+        co2 = fmt.t("sum_co2_less", t=fmt.about(t_co2))
+    else:
+        co2 = fmt.t("sum_co2_more", t=fmt.about(-t_co2))
+    if t_co2 != 0 and math.isfinite(mean_carbon) and mean_carbon < 60:
+        co2 += " " + fmt.t("sum_co2_low_grid", g=fmt.num(mean_carbon, 0))
+    items.append(co2)
+    cls_p = out.variant.scenario.room.ashrae_class
+    items.append(fmt.t(
+        "sum_thermal", p=fmt.num(pk["max_inlet_c"], 1), b=fmt.num(bk["max_inlet_c"], 1),
+        ph=fmt.num(pk["rack_hours_above_recommended"], 0), bh=fmt.num(bk["rack_hours_above_recommended"], 0),
+        pa=fmt.num(pk["rack_hours_above_allowable"], 0), ba=fmt.num(bk["rack_hours_above_allowable"], 0),
+        allow=fmt.num(ASHRAE_ALLOWABLE_MAX_C[cls_p], 0), cls=cls_p,
+    ))
+    if d["free_cooling_hours"].mean != 0:
+        items.append(fmt.t("sum_free", h=fmt.num(pk["free_cooling_hours"] * annual, 0),
+                           b=fmt.num(bk["free_cooling_hours"] * annual, 0)))
+    dw = d["water_m3"].mean * annual
+    if dw > 0:
+        items.append(fmt.t("sum_water_more", m3=fmt.about(dw)))
+    elif dw < 0:
+        items.append(fmt.t("sum_water_less", m3=fmt.about(-dw)))
+    if d["heat_reused_kwh"].mean != 0 or d["heat_revenue_sek"].mean != 0:
+        items.append(fmt.t("sum_heat", mwh=fmt.about(d["heat_reused_kwh"].mean * annual / 1000.0),
+                           sek=fmt.money(d["heat_revenue_sek"].mean * annual)))
+    jobs = ("jobs_completed", "wait_mean_s", "wait_p95_s", "deadline_miss_rate")
+    if all(bk[j] == 0 and pk[j] == 0 for j in jobs):
+        items.append(fmt.t("sum_jobs_none"))
+    else:
+        items.append(fmt.t("sum_jobs", bw=fmt.num(bk["wait_mean_s"], 0), pw=fmt.num(pk["wait_mean_s"], 0),
+                           bm=fmt.pct(bk["deadline_miss_rate"], 1), pm=fmt.pct(pk["deadline_miss_rate"], 1)))
+    desc = out.variant.description(fmt.lang)
+    page.add(
+        f'<div class="finding {cls}" id="finding-{esc(out.name)}"><h3>{esc(titles[out.name])}</h3>'
+        + (f"<p>{esc(desc)}</p>" if desc else "")
+        + f'<p class="verdict"><span>{esc(fmt.t("verdict_label"))}</span> {esc(verdict)}</p><ul>'
+        + "".join(f"<li>{esc(i)}</li>" for i in items)
+        + "</ul></div>"
+    )

@@ -1,0 +1,87 @@
+"""The report's text: both languages complete, numbers written per language, a file that
+needs nothing from outside (checked here without a browser; test_report_browser.py opens it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import dcsim
+from dcsim.report import render_report
+from dcsim.report.fmt import Fmt
+from dcsim.report.strings import KPI_LABELS, LANGUAGES, MONTHS_LONG, MONTHS_SHORT, STRINGS
+from dcsim.results import KPI_NAMES
+
+FIX = Path(__file__).parent / "fixtures" / "cases"
+
+
+def test_every_string_exists_in_every_language():
+    for key, texts in STRINGS.items():
+        assert len(texts) == len(LANGUAGES), key
+        assert all(t.strip() for t in texts), key
+        # the same placeholders in each language
+        fields = [sorted(re.findall(r"{(\w+)}", t)) for t in texts]
+        assert all(f == fields[0] for f in fields), key
+    for lang in LANGUAGES:
+        assert len(MONTHS_SHORT[lang]) == 12 and len(MONTHS_LONG[lang]) == 12
+    assert set(KPI_NAMES) <= set(KPI_LABELS)
+
+
+def test_numbers_per_language():
+    en, sv = Fmt("en"), Fmt("sv")
+    assert en.num(1234567.891, 2) == "1,234,567.89"
+    assert sv.num(1234567.891, 2) == "1\u00a0234\u00a0567,89"
+    assert en.num(-0.004, 2) == "0.00" and sv.num(-12.5, 1) == "\u221212,5"
+    assert en.signed(3.0, 1) == "+3.0" and en.signed(0.0, 1) == "0.0"
+    assert en.money(312457) == "310,000 SEK" and sv.money(312457) == "310\u00a0000 kr"
+    assert en.money(2_140_000) == "2.1 million SEK" and sv.money(2_140_000) == "2,1 miljoner kr"
+    assert sv.pct(0.072) == "7,2\u00a0%"
+    assert en.years(float("inf")) == "never" and sv.years(float("inf")) == "aldrig"
+    assert sv.month_short(5) == "maj" and en.month_short(5) == "May"
+    from datetime import date
+
+    assert sv.date(date(2025, 3, 1)) == "1 mars 2025" and en.date(date(2025, 3, 1)) == "1 March 2025"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return dcsim.run_case(FIX / "small.toml", overrides={"simulation.duration": "2d"}, replications=2)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_report_is_self_contained_and_accessible(result, lang):
+    html = render_report(result, lang)
+    assert f'<html lang="{lang}">' in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    assert not re.search(r"(?:src|href)=\"(?!data:|#)", html)  # only inline data and in-page links
+    assert not re.search(r"url\(", html)
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert len(imgs) == 5
+    assert all(re.search(r'alt="[^"]{60,}"', i) for i in imgs)
+    assert html.count("<table") == html.count("<caption") == 14
+    assert html.count('<th scope="col">') > 50 and html.count('<th scope="row">') > 50
+    assert 'id="summary"' in html
+
+
+def test_swedish_report_has_no_english_headings(result):
+    sv = render_report(result, "sv")
+    en_only = {STRINGS[k][0] for k in STRINGS if STRINGS[k][0] != STRINGS[k][1] and "{" not in STRINGS[k][0]
+               and len(STRINGS[k][0]) > 12}
+    leaked = sorted(s for s in en_only if s in sv)
+    assert leaked == []
+    assert "Varmare tilluft i ett litet rum" in sv  # the case's own Swedish title
+    assert "januari" in sv
+
+
+def test_report_is_deterministic(result):
+    a = render_report(result, "en")
+    b = render_report(result, "en")
+    assert a == b
+
+
+def test_unknown_language_is_refused(result):
+    with pytest.raises(ValueError, match="en, sv"):
+        render_report(result, "de")
