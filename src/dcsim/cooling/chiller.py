@@ -45,3 +45,63 @@ def chiller_carnot_cop(t_evap_c, t_cond_c, carnot_efficiency=0.3):
     t_cond = np.asarray(t_cond_c, dtype=np.float64)
     lift = np.maximum(t_cond - t_evap, 1.0)
     return carnot_efficiency * (t_evap + KELVIN_OFFSET) / lift
+
+
+# ---------------------------------------------------------------------------------------------
+# DOE-2 / EnergyPlus Chiller:Electric:EIR
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def biquadratic(c, x: float, y: float) -> float:
+    """c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y (DOE-2 curve; REFERENCES.md "Cooling plant")."""
+    return c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y
+
+
+@njit(cache=True)
+def _clamp(x: float, lo: float, hi: float) -> float:
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+@njit(cache=True)
+def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirfplr,
+                t_chw_c: float, t_cond_c: float, t_chw_min_c: float, t_chw_max_c: float,
+                t_cond_min_c: float, t_cond_max_c: float, plr_min: float, plr_min_unl: float,
+                plr_max: float):
+    """One DOE-2 EIR chiller asked for ``q_kw`` of cooling.
+
+    Q_avail = Q_ref CAPFT(T_chw, T_cond); PLR1 = min(Q/Q_avail, PLR_max); PLR2 = max(PLR1,
+    PLR_min_unloading); cycling ratio CR = min(PLR1/PLR_min, 1);
+    P = Q_avail/COP_ref EIRFT(T_chw, T_cond) EIRFPLR(PLR2) CR (EnergyPlus Chiller:Electric:EIR,
+    as implemented in Modelica Buildings.Fluid.Chillers.ElectricEIR; REFERENCES.md "Cooling
+    plant"). Temperatures are clamped to the curves' validity range. Returns
+    ``(q_done_kw, power_kw, q_avail_kw)``; q_done = PLR1 Q_avail <= q_kw (the rest is unmet).
+    """
+    if q_kw <= 0.0 or q_ref_kw <= 0.0:
+        return 0.0, 0.0, 0.0
+    x = _clamp(t_chw_c, t_chw_min_c, t_chw_max_c)
+    y = _clamp(t_cond_c, t_cond_min_c, t_cond_max_c)
+    cap = biquadratic(capft, x, y)
+    if cap < 1e-6:
+        cap = 1e-6
+    q_avail = q_ref_kw * cap
+    plr1 = q_kw / q_avail
+    if plr1 > plr_max:
+        plr1 = plr_max
+    plr2 = plr1 if plr1 > plr_min_unl else plr_min_unl
+    cr = plr1 / plr_min if plr_min > 0.0 else 1.0
+    if cr > 1.0:
+        cr = 1.0
+    eir_plr = eirfplr[0] + eirfplr[1] * plr2 + eirfplr[2] * plr2 * plr2
+    power = q_avail / cop_ref * biquadratic(eirft, x, y) * eir_plr * cr
+    return plr1 * q_avail, power, q_avail
+
+
+@njit(cache=True)
+def eir_full_load_cop(cop_ref: float, eirft, eirfplr, t_chw_c: float, t_cond_c: float) -> float:
+    """Full-load COP of an EIR chiller: COP_ref / (EIRFT(T_chw, T_cond) EIRFPLR(1)) (no clamping)."""
+    return cop_ref / (biquadratic(eirft, t_chw_c, t_cond_c) * (eirfplr[0] + eirfplr[1] + eirfplr[2]))

@@ -1,1 +1,35 @@
-"""Electrical chain: UPS and distribution losses."""
+"""Electrical chain: transformer, UPS, PDUs and fixed loads (:mod:`dcsim.electrical.chain`)."""
+
+from .chain import (
+    E_FACILITY_KW,
+    E_FIXED_KW,
+    E_HEAT_TO_PLANT_KW,
+    E_LOSSES_KW,
+    E_PDU_LOSS_KW,
+    E_TRANSFORMER_LOSS_KW,
+    E_UPS_LOAD_FRACTION,
+    E_UPS_LOSS_KW,
+    ELECTRICAL_OUT_FIELDS,
+    N_ELECTRICAL_OUT,
+    ElectricalParams,
+    build_electrical,
+    electrical_losses_kw,
+    electrical_step,
+)
+
+__all__ = [
+    "E_FACILITY_KW",
+    "E_FIXED_KW",
+    "E_HEAT_TO_PLANT_KW",
+    "E_LOSSES_KW",
+    "E_PDU_LOSS_KW",
+    "E_TRANSFORMER_LOSS_KW",
+    "E_UPS_LOAD_FRACTION",
+    "E_UPS_LOSS_KW",
+    "ELECTRICAL_OUT_FIELDS",
+    "N_ELECTRICAL_OUT",
+    "ElectricalParams",
+    "build_electrical",
+    "electrical_losses_kw",
+    "electrical_step",
+]

@@ -1,0 +1,56 @@
+"""Cooling-mode control: hysteresis and a minimum time between mode changes.
+
+Modes are ordered by running cost: free < evaporative < partial-free < mechanical. Each step a
+plant computes the cheapest mode that would hold the setpoint with a margin (the deadband,
+``cand``) and whether the mode now active still holds it with no margin (``current_ok``). The
+plant stays in a cheaper mode while it still works (hysteresis), otherwise wants ``cand``;
+a change happens only after the active mode has run for ``min_time_s`` (Stein 2009, as in
+Modelica Buildings.Applications.DataCenters.ChillerCooled.Controls.CoolingMode: 20 min).
+While a change waits, the active mode runs as well as it can and any shortfall is reported as
+unmet load. The first step picks ``cand`` directly.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from . import MODE_EVAPORATIVE, MODE_FREE, MODE_PARTIAL_FREE
+
+# state array layout (shared with dcsim.cooling.plant)
+S_MODE = 0  # active mode code, -1 before the first step
+S_MODE_TIME_S = 1  # time the active mode has run at the start of the step, s
+S_SUPPLY_W = 2  # supply-air humidity ratio of the last step, kg/kg
+S_MODE_CHANGES = 3  # number of mode changes so far
+S_DEW_PW = 4  # cache: vapour pressure (Pa) whose dew point is in S_DEW_C (-1: none yet)
+S_DEW_C = 5
+N_STATE = 6
+
+
+@njit(cache=True)
+def mode_rank(mode: int) -> int:
+    """Running-cost rank: free 0, evaporative 1, partial-free 2, mechanical 3."""
+    if mode == MODE_FREE:
+        return 0
+    if mode == MODE_EVAPORATIVE:
+        return 1
+    if mode == MODE_PARTIAL_FREE:
+        return 2
+    return 3
+
+
+@njit(cache=True)
+def select_mode(state, cand: int, current_ok: bool, dt_s: float, min_time_s: float) -> int:
+    """Mode for this step (updates ``state``: mode, time in mode, change counter)."""
+    cur = int(state[S_MODE])
+    if cur < 0:
+        new = cand
+    else:
+        desired = cur if (current_ok and mode_rank(cur) <= mode_rank(cand)) else cand
+        new = desired if (desired != cur and state[S_MODE_TIME_S] >= min_time_s) else cur
+    if new != cur:
+        state[S_MODE] = new
+        state[S_MODE_TIME_S] = 0.0
+        if cur >= 0:
+            state[S_MODE_CHANGES] += 1.0
+    state[S_MODE_TIME_S] += dt_s
+    return new

@@ -1,0 +1,206 @@
+"""The electrical chain from the grid connection to the IT load.
+
+Topology (one equivalent path of each kind):
+
+    grid -> transformer -> UPS -> PDU -> IT
+                       \\-> cooling plant (and, with ``ups.feeds_cooling``, through the UPS)
+                       \\-> lighting and other fixed loads
+
+Each converter's loss follows the no-load + proportional + square-law form (Schneider
+Electric, "Definitions of losses", and Avelar, "Making large UPS systems more efficient",
+White Paper 108): loss = P_rated (a0 + a1 x + a2 x^2) with x = P_out / P_rated. PDUs and
+transformers have no proportional term (no-load/core loss + load/copper loss ~ current^2).
+A UPS may also be given as a constant efficiency (the original ``electrical.ups.efficiency``
+key: loss = P (1/eta - 1), REFERENCES.md "IT equipment"), as an efficiency table against load
+fraction (``interp_clamped``), or be absent (``none``, as in Boden Type DC One).
+
+Heat of the losses: UPS and PDU losses and the fixed loads end up as heat indoors, which the
+cooling plant must remove (``E_HEAT_TO_PLANT_KW``, pass it to ``plant_step`` as ``q_aux_kw``);
+the transformer is taken to stand outdoors (its loss is rejected to outdoors directly).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from numba import njit
+
+from .._numeric import interp_clamped
+
+UPS_CONSTANT = 0
+UPS_COEFFICIENTS = 1
+UPS_TABLE = 2
+UPS_NONE = 3
+
+ElectricalParams = namedtuple(
+    "ElectricalParams",
+    [
+        "ups_kind",  # UPS_* code (float)
+        "ups_efficiency",  # UPS_CONSTANT: eta
+        "ups_rated_kw",  # rating for the load fraction, kW
+        "ups_no_load",  # a0, fraction of rating
+        "ups_proportional",  # a1
+        "ups_square",  # a2
+        "ups_table_load",  # TABLE_SIZE floats: load fraction points (UPS_TABLE)
+        "ups_table_efficiency",  # TABLE_SIZE floats
+        "ups_feeds_cooling",  # 1.0: the cooling plant is on the UPS output too
+        "pdu_rated_kw",
+        "pdu_no_load",
+        "pdu_load_loss",  # loss at rated load, fraction of rating (square law)
+        "transformer_rated_kw",
+        "transformer_no_load",
+        "transformer_load_loss",
+        "fixed_kw",  # lighting and other constant loads
+    ],
+)
+
+# Indices of the electrical_step output array.
+E_UPS_LOSS_KW = 0
+E_PDU_LOSS_KW = 1
+E_TRANSFORMER_LOSS_KW = 2
+E_FIXED_KW = 3
+E_LOSSES_KW = 4  # UPS + PDU + transformer
+E_FACILITY_KW = 5  # grid input: IT + cooling + losses + fixed loads
+E_HEAT_TO_PLANT_KW = 6  # UPS + PDU losses + fixed loads (indoors)
+E_UPS_LOAD_FRACTION = 7
+N_ELECTRICAL_OUT = 8
+ELECTRICAL_OUT_FIELDS = (
+    "ups_loss_kw",
+    "pdu_loss_kw",
+    "transformer_loss_kw",
+    "fixed_loads_kw",
+    "electrical_losses_kw",
+    "facility_power_kw",
+    "electrical_heat_to_plant_kw",
+    "ups_load_fraction",
+)
+
+
+@njit(cache=True)
+def converter_loss_kw(p_out_kw: float, rated_kw: float, no_load: float, proportional: float, square: float) -> float:
+    """Loss of a converter delivering p_out_kw: P_rated (a0 + a1 x + a2 x^2), x = P_out/P_rated,
+    kW (Schneider Electric WP108 loss model). 0 when the rating is 0 (no converter)."""
+    if rated_kw <= 0.0:
+        return 0.0
+    x = p_out_kw / rated_kw
+    return rated_kw * (no_load + proportional * x + square * x * x)
+
+
+@njit(cache=True)
+def ups_loss_for(p_out_kw: float, e) -> float:
+    """UPS loss for an output power, by the UPS kind of ElectricalParams ``e``, kW."""
+    k = e.ups_kind
+    if k == UPS_NONE:
+        return 0.0
+    if k == UPS_CONSTANT:
+        return p_out_kw * (1.0 / e.ups_efficiency - 1.0)
+    if k == UPS_COEFFICIENTS:
+        return converter_loss_kw(p_out_kw, e.ups_rated_kw, e.ups_no_load, e.ups_proportional, e.ups_square)
+    x = p_out_kw / e.ups_rated_kw
+    eta = interp_clamped(e.ups_table_load, e.ups_table_efficiency, x)
+    return p_out_kw * (1.0 / eta - 1.0)
+
+
+@njit(cache=True)
+def electrical_step(it_kw: float, mech_kw: float, e, out) -> float:
+    """Losses of the chain for an IT load and a mechanical (cooling plant) load, written into
+    ``out`` (indices E_*); returns the total conversion losses (UPS + PDU + transformer), kW.
+
+    PDU loss = P_r (b0 + b2 (P_IT/P_r)^2); UPS output = IT + PDU loss (+ cooling with
+    ups_feeds_cooling); transformer carries everything: IT, cooling, UPS and PDU losses and
+    the fixed loads.
+    """
+    pdu = converter_loss_kw(it_kw, e.pdu_rated_kw, e.pdu_no_load, 0.0, e.pdu_load_loss)
+    ups_out = it_kw + pdu
+    if e.ups_feeds_cooling != 0.0:
+        ups_out += mech_kw
+    ups = ups_loss_for(ups_out, e)
+    downstream = it_kw + mech_kw + pdu + ups + e.fixed_kw
+    tr = converter_loss_kw(downstream, e.transformer_rated_kw, e.transformer_no_load, 0.0, e.transformer_load_loss)
+    losses = ups + pdu + tr
+    out[E_UPS_LOSS_KW] = ups
+    out[E_PDU_LOSS_KW] = pdu
+    out[E_TRANSFORMER_LOSS_KW] = tr
+    out[E_FIXED_KW] = e.fixed_kw
+    out[E_LOSSES_KW] = losses
+    out[E_FACILITY_KW] = downstream + tr
+    out[E_HEAT_TO_PLANT_KW] = ups + pdu + e.fixed_kw
+    out[E_UPS_LOAD_FRACTION] = ups_out / e.ups_rated_kw if e.ups_rated_kw > 0.0 else 0.0
+    return losses
+
+
+@njit(cache=True)
+def electrical_losses_kw(it_kw: float, mech_kw: float, e) -> float:
+    """Total conversion losses (UPS + PDU + transformer) for an IT and a mechanical load, kW
+    (see :func:`electrical_step`; no output array needed)."""
+    pdu = converter_loss_kw(it_kw, e.pdu_rated_kw, e.pdu_no_load, 0.0, e.pdu_load_loss)
+    ups_out = it_kw + pdu
+    if e.ups_feeds_cooling != 0.0:
+        ups_out += mech_kw
+    ups = ups_loss_for(ups_out, e)
+    downstream = it_kw + mech_kw + pdu + ups + e.fixed_kw
+    tr = converter_loss_kw(downstream, e.transformer_rated_kw, e.transformer_no_load, 0.0, e.transformer_load_loss)
+    return ups + pdu + tr
+
+
+# ---------------------------------------------------------------------------------------------
+# Python side
+# ---------------------------------------------------------------------------------------------
+
+UPS_KINDS = ("constant", "double-conversion", "eco-mode", "none", "table")
+
+
+def ups_presets() -> dict[str, dict]:
+    """UPS loss-coefficient presets from ``dcsim/data/equipment_ups.csv`` (key -> row)."""
+    from ..cooling.catalog import _rows
+
+    return {r["key"]: r for r in _rows("equipment_ups.csv")}
+
+
+def build_electrical(section, design_it_kw: float) -> ElectricalParams:
+    """ElectricalParams from the scenario's ``electrical`` section (dcsim.scenario.facility).
+
+    Ratings left empty default to the design IT power (UPS, PDU) and to 1.5 x the design IT
+    power (transformer: IT plus a cooling plant and margin).
+    """
+    if design_it_kw <= 0:
+        raise ValueError("design_it_kw must be > 0")
+    ups = section.ups
+    kind = ups.type
+    from ..cooling.tables import pad_table
+
+    table_load, table_eff = [0.0, 1.0], [1.0, 1.0]
+    a0 = a1 = a2 = 0.0
+    if kind == "constant":
+        code = UPS_CONSTANT
+    elif kind == "none":
+        code = UPS_NONE
+    elif kind == "table":
+        code = UPS_TABLE
+        table_load, table_eff = ups.load_points, ups.efficiency_points
+    else:
+        code = UPS_COEFFICIENTS
+        row = ups_presets()[kind]
+        a0, a1, a2 = float(row["no_load_fraction"]), float(row["proportional_fraction"]), float(row["square_fraction"])
+    ups_rated = float(ups.rated_kw) if ups.rated_kw is not None else float(design_it_kw)
+    table_load, table_eff = pad_table(table_load, table_eff, "electrical.ups.load_points")
+    pdu = section.pdu
+    tr = section.transformer
+    return ElectricalParams(
+        ups_kind=float(code),
+        ups_efficiency=float(ups.efficiency),
+        ups_rated_kw=ups_rated,
+        ups_no_load=a0,
+        ups_proportional=a1,
+        ups_square=a2,
+        ups_table_load=table_load,
+        ups_table_efficiency=table_eff,
+        ups_feeds_cooling=1.0 if ups.feeds_cooling else 0.0,
+        pdu_rated_kw=float(pdu.rated_kw) if pdu.rated_kw is not None else float(design_it_kw),
+        pdu_no_load=float(pdu.no_load_fraction),
+        pdu_load_loss=float(pdu.load_loss_fraction),
+        transformer_rated_kw=float(tr.rated_kw) if tr.rated_kw is not None else 1.5 * float(design_it_kw),
+        transformer_no_load=float(tr.no_load_fraction),
+        transformer_load_loss=float(tr.load_loss_fraction),
+        fixed_kw=float(section.lighting_kw + section.other_kw),
+    )

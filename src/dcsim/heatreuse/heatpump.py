@@ -1,0 +1,222 @@
+"""Heat pump lifting datacenter waste heat to a district-heating (DH) network.
+
+Physics (REFERENCES.md "Heat reuse"):
+
+- heating COP as a Carnot fraction, COP_h = eta(L) * T_h / (T_h - T_c), temperatures in kelvin,
+  with T_h = DH supply + approach and T_c = source temperature - approach (5 K approaches, as
+  in the REFERENCES.md CoolProp cycle checks); L = T_h - T_c is the temperature lift;
+- ``cop_model = "lorenz"``: the same formula with the Lorenz (log-mean) temperatures of the
+  sink stream (DH return -> supply) and the source stream (return -> supply of the cooled
+  loop), for large glides;
+- ``cop_model = "table"``: a user table of COP against lift_k = DH supply - source
+  temperature (K, no approaches), interpolated linearly and clamped (``interp_clamped``).
+
+The Carnot fraction falls with the lift, eta(L) = eta_ref - slope (L - L_ref), clamped to
+[0.05, 0.95]. Default eta_ref = 0.625 at L_ref = 50 K, slope 0.0017 per K: a two-parameter
+fit, made here, to a single-stage R1233zd(E) cycle computed with CoolProp (isentropic
+efficiency 0.7, 5 K approaches, 5 K superheat and 5 K subcooling), which also lands inside
+every CoolProp range listed in REFERENCES.md (25->70 °C: 3.90; 35->80: 4.01; 45->75: 5.67;
+55->80: 6.66; 25->90: 2.86). A constant eta cannot: the 45->75 case needs eta >= 0.623 and
+the 25->90 case eta <= 0.611 (tests/test_heatreuse_heatpump.py checks both).
+
+The DH supply temperature follows the outdoor temperature by a piecewise-linear curve. No
+published Swedish supply-vs-outdoor curve was found (shared/data/economics/README.md
+section 4a); the default joins the sourced bounds: 100 °C at the design outdoor temperature
+-15 °C (Stockholm Exergi design temperature; Jokkmokk "100-120 °C on very cold days") and
+70 °C from +15 °C (Ei: DH water "between 70 and 120 degrees"), i.e. 85 °C at 0 °C, inside
+Jokkmokk's 85-95 °C and Höganäs' 75-90 °C normal operation. Return 55 -> 40 °C on the same
+outdoor points (Jokkmokk: return 40-50 K below supply; Stockholm Exergi's 50 °C winter
+return threshold). The heat delivered is limited by the DH network's demand (kW, a series
+computed by :func:`dh_demand_kw_series`), the heat pump's evaporator capacity and the heat
+in the source stream. When the source is warmer than the sink (no lift) the heat is passed
+by a heat exchanger and the heat pump uses no electricity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from .._numeric import interp_clamped
+from ..units import KELVIN_OFFSET
+
+#: Codes of HeatReuseParams.source and .cop_model (floats in the params tuple).
+SOURCE_RETURN_AIR = 0
+SOURCE_CHILLED_WATER = 1
+SOURCE_LIQUID_LOOP = 2
+SOURCE_CODES = {"return-air": SOURCE_RETURN_AIR, "chilled-water": SOURCE_CHILLED_WATER, "liquid-loop": SOURCE_LIQUID_LOOP}
+COP_CARNOT = 0
+COP_LORENZ = 1
+COP_TABLE = 2
+COP_MODELS = {"carnot": COP_CARNOT, "lorenz": COP_LORENZ, "table": COP_TABLE}
+
+HeatReuseParams = namedtuple(
+    "HeatReuseParams",
+    [
+        "enabled",  # 1.0 on, 0.0 off
+        "source",  # SOURCE_* code
+        "capacity_kw",  # evaporator duty at full load (heat taken from the datacenter), kW
+        "cop_model",  # COP_* code
+        "carnot_efficiency",  # eta at the reference lift
+        "efficiency_slope_per_k",  # drop of eta per K of lift above the reference lift
+        "reference_lift_k",
+        "approach_k",  # evaporator and condenser approach, K
+        "table_lift_k",  # TABLE_SIZE floats (COP_TABLE): DH supply - source temperature, K
+        "table_cop",  # TABLE_SIZE floats
+        "dh_outdoor_c",  # TABLE_SIZE floats: outdoor temperature points of the DH curves
+        "dh_supply_c",  # TABLE_SIZE floats: DH supply temperature at those points
+        "dh_return_c",  # TABLE_SIZE floats: DH return temperature at those points
+    ],
+)
+
+_MIN_ETA = 0.05
+_MAX_ETA = 0.95
+
+
+@njit(cache=True)
+def log_mean_k(t_a_k: float, t_b_k: float) -> float:
+    """Logarithmic mean of two absolute temperatures (Lorenz mean temperature of a stream
+    between them), K: (T_a - T_b) / ln(T_a / T_b); the arithmetic mean when they are equal."""
+    if abs(t_a_k - t_b_k) < 1e-9:
+        return 0.5 * (t_a_k + t_b_k)
+    return (t_a_k - t_b_k) / math.log(t_a_k / t_b_k)
+
+
+@njit(cache=True)
+def carnot_fraction(lift_k: float, eta_ref: float, slope_per_k: float, ref_lift_k: float) -> float:
+    """Carnot fraction at a lift: eta_ref - slope (L - L_ref), clamped to [0.05, 0.95]."""
+    eta = eta_ref - slope_per_k * (lift_k - ref_lift_k)
+    if eta < _MIN_ETA:
+        return _MIN_ETA
+    if eta > _MAX_ETA:
+        return _MAX_ETA
+    return eta
+
+
+@njit(cache=True)
+def heat_pump_cop(hp, t_source_in_c: float, t_source_out_c: float, t_sink_supply_c: float,
+                  t_sink_return_c: float) -> float:
+    """Heating COP (heat delivered / electricity) of the heat pump; ``inf`` when no lift is
+    needed (source warmer than sink after the approaches: direct heat exchange).
+
+    Carnot: COP = eta(L) T_h / L, T_h = T_sink_supply + a, T_c = T_source_in - a (kelvin);
+    Lorenz: T_h, T_c the log-mean temperatures of the sink (return -> supply) and source
+    (in -> out) streams, +/- a; table: COP(lift = T_sink_supply - T_source_in) from the user
+    table. Source: REFERENCES.md "Heat reuse" (Carnot fraction 0.45-0.6, Lorenz option).
+    """
+    a = hp.approach_k
+    if hp.cop_model == COP_TABLE:
+        return interp_clamped(hp.table_lift_k, hp.table_cop, t_sink_supply_c - t_source_in_c)
+    if hp.cop_model == COP_LORENZ:
+        t_h = log_mean_k(t_sink_supply_c + KELVIN_OFFSET, t_sink_return_c + KELVIN_OFFSET) + a
+        t_c = log_mean_k(t_source_in_c + KELVIN_OFFSET, t_source_out_c + KELVIN_OFFSET) - a
+    else:
+        t_h = t_sink_supply_c + KELVIN_OFFSET + a
+        t_c = t_source_in_c + KELVIN_OFFSET - a
+    lift = t_h - t_c
+    if lift <= 0.0:
+        return np.inf
+    eta = carnot_fraction(lift, hp.carnot_efficiency, hp.efficiency_slope_per_k, hp.reference_lift_k)
+    return eta * t_h / lift
+
+
+@njit(cache=True)
+def dh_temperatures_c(hp, t_outdoor_c: float):
+    """(supply, return) temperature of the DH network at an outdoor temperature, °C."""
+    return (interp_clamped(hp.dh_outdoor_c, hp.dh_supply_c, t_outdoor_c),
+            interp_clamped(hp.dh_outdoor_c, hp.dh_return_c, t_outdoor_c))
+
+
+@njit(cache=True)
+def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out_c: float,
+                   t_outdoor_c: float, dh_demand_kw: float):
+    """One step of the heat pump.
+
+    Returns ``(q_evaporator_kw, q_delivered_kw, power_kw, cop, t_dh_supply_c)``: the heat
+    taken from the datacenter stream (it no longer has to be rejected by the plant), the
+    heat delivered to the DH network (= evaporator heat + electricity, first law), the
+    heat pump's electricity, its heating COP (``inf`` for direct exchange, 0 when off) and the
+    DH supply temperature. Limits: evaporator capacity, heat in the stream, DH demand.
+    The heat pump does not run when its COP would be <= 1.
+    """
+    t_sup, t_ret = dh_temperatures_c(hp, t_outdoor_c)
+    if hp.enabled == 0.0 or q_available_kw <= 0.0 or dh_demand_kw <= 0.0 or hp.capacity_kw <= 0.0:
+        return 0.0, 0.0, 0.0, 0.0, t_sup
+    cop = heat_pump_cop(hp, t_source_in_c, t_source_out_c, t_sup, t_ret)
+    q_evap_max = q_available_kw if q_available_kw < hp.capacity_kw else hp.capacity_kw
+    if cop == np.inf:
+        q_del = q_evap_max if q_evap_max < dh_demand_kw else dh_demand_kw
+        return q_del, q_del, 0.0, cop, t_sup
+    if not cop > 1.0:
+        return 0.0, 0.0, 0.0, 0.0, t_sup
+    q_del = q_evap_max * cop / (cop - 1.0)
+    if q_del > dh_demand_kw:
+        q_del = dh_demand_kw
+    power = q_del / cop
+    return q_del - power, q_del, power, cop, t_sup
+
+
+# ---------------------------------------------------------------------------------------------
+# Python side: defaults, building the params, the DH demand series
+# ---------------------------------------------------------------------------------------------
+
+#: DH supply/return curve against outdoor temperature (module docstring gives the sources).
+DEFAULT_DH_OUTDOOR_C = (-15.0, 15.0)
+DEFAULT_DH_SUPPLY_C = (100.0, 70.0)
+DEFAULT_DH_RETURN_C = (55.0, 40.0)
+
+#: Monthly DH demand shape, Jan..Dec, as a fraction of the winter maximum: the monthly
+#: energy-price steps of Umeå Energi's "Rörlig" tariff 2023 (141.9 Dec-Feb, 105.3 Mar/Nov,
+#: 88.7 Apr/Oct, 55.4 May/Sep, 27.7 Jun-Aug öre/kWh excl. VAT; shared/data/economics,
+#: district_heating.csv) divided by the winter price. A proxy (derived here): the utility's
+#: price follows its marginal production cost, which follows the heat demand.
+DEFAULT_MONTHLY_DEMAND_FRACTION = (1.0, 1.0, 0.742, 0.625, 0.390, 0.195, 0.195, 0.195, 0.390, 0.625, 0.742, 1.0)
+
+#: Price paid for delivered heat, SEK/MWh: Stockholm Exergi Open District Heating, about
+#: 2.0 MSEK per MW delivered most of the year (stockholmexergi.se FAQ, district_heating.csv),
+#: / 8760 h = 228 SEK/MWh (derived here, a lower bound of the hourly average).
+DEFAULT_HEAT_PRICE_SEK_PER_MWH = 228.0
+
+
+def disabled_heat_reuse_params() -> HeatReuseParams:
+    """A HeatReuseParams that never runs (same types as an enabled one)."""
+    from ..cooling.tables import pad_table
+
+    lift, cop = pad_table([0.0, 1.0], [1.0, 1.0])
+    xs, sup = pad_table(DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_SUPPLY_C)
+    _, ret = pad_table(DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_RETURN_C)
+    return HeatReuseParams(
+        enabled=0.0, source=float(SOURCE_RETURN_AIR), capacity_kw=0.0, cop_model=float(COP_CARNOT),
+        carnot_efficiency=0.625, efficiency_slope_per_k=0.0017, reference_lift_k=50.0, approach_k=5.0,
+        table_lift_k=lift, table_cop=cop, dh_outdoor_c=xs, dh_supply_c=sup, dh_return_c=ret,
+    )
+
+
+def dh_demand_kw_series(section, design_it_kw: float, times_utc, t_outdoor_c, *, timezone: str = "UTC") -> np.ndarray:
+    """Heat the DH network takes at each step, kW (the ``dh_demand_kw`` input of plant_step).
+
+    ``section`` is the scenario's ``heat_reuse`` section; ``times_utc`` datetime64 step times
+    (UTC), ``t_outdoor_c`` the outdoor dry bulb at those times. demand_kw (default: the
+    design IT power) times the profile: ``constant`` 1; ``monthly`` the local month's
+    fraction; ``outdoor`` the fraction interpolated in (outdoor_points_c, outdoor_fraction).
+    Zeros when heat reuse is off.
+    """
+    import pandas as pd
+
+    t = np.asarray(t_outdoor_c, dtype=np.float64)
+    n = t.shape[0]
+    if not getattr(section, "enabled", False):
+        return np.zeros(n)
+    peak = float(section.demand_kw) if section.demand_kw is not None else float(design_it_kw)
+    profile = section.demand_profile
+    if profile == "constant":
+        frac = np.ones(n)
+    elif profile == "monthly":
+        idx = pd.DatetimeIndex(np.asarray(times_utc, dtype="datetime64[ns]")).tz_localize("UTC").tz_convert(timezone)
+        frac = np.asarray(section.monthly_fraction, dtype=np.float64)[idx.month.to_numpy() - 1]
+    else:
+        frac = np.interp(t, np.asarray(section.outdoor_points_c, float), np.asarray(section.outdoor_fraction, float))
+    return peak * frac

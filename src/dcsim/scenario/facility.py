@@ -1,0 +1,561 @@
+"""Scenario sections of the facility: ``cooling``, ``electrical`` and ``heat_reuse``.
+
+``dcsim.scenario.schema`` imports :class:`Cooling`, :class:`Electrical` and :class:`HeatReuse`
+from here. The keys of the walking skeleton keep their names and meanings (cooling.system,
+cooling.crah.*, cooling.chiller.*, cooling.pumps.*, electrical.ups.efficiency,
+heat_reuse.enabled) and a file that uses only them gives the same plant as before: an
+air-cooled Carnot-fraction chiller with CRAH units, a constant-efficiency UPS, no other
+losses. Every default says where its value comes from; "assumption" marks a value chosen
+here without a published source. ``dcsim.cooling.plant.build_plant`` turns these sections
+into kernel parameters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from ..units import DURATION_HELP, format_duration, parse_duration_s
+
+from ..heatreuse.heatpump import (
+    DEFAULT_DH_OUTDOOR_C,
+    DEFAULT_DH_RETURN_C,
+    DEFAULT_DH_SUPPLY_C,
+    DEFAULT_HEAT_PRICE_SEK_PER_MWH,
+    DEFAULT_MONTHLY_DEMAND_FRACTION,
+)
+
+__all__ = [
+    "Crah",
+    "Chiller",
+    "Pumps",
+    "CoolingTower",
+    "Economizer",
+    "DryCooler",
+    "FreshAir",
+    "IndirectEvaporative",
+    "Liquid",
+    "CoolingFailure",
+    "Cooling",
+    "Ups",
+    "Pdu",
+    "Transformer",
+    "Electrical",
+    "HeatReuse",
+]
+
+
+def _field_error(field: str, message: str) -> ValueError:
+    """The schema's FieldError (imported late: schema.py imports this module)."""
+    from .schema import FieldError
+
+    return FieldError(field, message)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# The same two types as dcsim.scenario.schema (defined here too: schema imports this module).
+_Duration = Annotated[
+    int,
+    BeforeValidator(parse_duration_s),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|d|w)\s*$"},
+                {"type": "integer", "exclusiveMinimum": 0},
+            ],
+            "description": DURATION_HELP,
+        }
+    ),
+]
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+_UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+def _increasing(values: list[float], name: str) -> None:
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"{name} must be strictly increasing")
+
+
+# ---------------------------------------------------------------------------------------------
+# cooling
+# ---------------------------------------------------------------------------------------------
+
+
+class Crah(_Section):
+    """Computer-room air handlers (also the supply fans of fresh-air and indirect units)."""
+
+    airflow_oversupply_fraction: float = Field(
+        default=0.1, ge=0, le=1, description="CRAH airflow above the servers' net demand (bypass)."
+    )
+    fan_kw_per_m3_per_s: float = Field(
+        default=0.69,
+        gt=0,
+        le=5,
+        description="Fan power at design flow per m3/s (REFERENCES.md: EC plug fan, about 0.69 kW per m3/s).",
+    )
+
+
+class Chiller(_Section):
+    """Vapour-compression cooling: the chiller of chilled-water systems, the DX trim of
+    fresh-air and indirect-evaporative units."""
+
+    model: Literal["carnot", "eir"] = Field(
+        default="carnot",
+        description=(
+            '"carnot": COP = carnot_efficiency x T_evap/(T_cond - T_evap); "eir": DOE-2 / EnergyPlus '
+            "Chiller:Electric:EIR curves of the catalogue entry `curve` (`dcsim catalog equipment`)."
+        ),
+    )
+    curve: str = Field(
+        default="mcquay-pfh-2124kw",
+        description="Catalogue curve set for model = \"eir\" (REFERENCES.md: McQuay PFH 2124 kW, Modelica Buildings data).",
+    )
+    condenser: Literal["air", "water"] = Field(
+        default="air",
+        description=(
+            '"air": condensing on outdoor dry bulb (the walking-skeleton plant); "water": cooling tower '
+            "(cooling.tower), chiller-crah only."
+        ),
+    )
+    capacity_kw: float | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Total compressor capacity at the curve's reference point, kW. Empty: cooling.capacity_kw, else "
+            "cooling.sizing_factor x the design heat. 0: no mechanical cooling (e.g. a fresh-air site without DX trim)."
+        ),
+    )
+    count: int = Field(default=1, ge=1, le=50, description="Equal chillers sharing the capacity (model \"eir\": staged).")
+    carnot_efficiency: float = Field(
+        default=0.3, gt=0, lt=1, description="Fraction of Carnot COP achieved (REFERENCES.md: about 0.3)."
+    )
+    chilled_water_supply_c: float | None = Field(
+        default=None,
+        ge=0,
+        le=30,
+        description="Fixed chilled-water (DX coil) supply, °C. Empty: reset with the supply air, coil_approach_k below it.",
+    )
+    coil_approach_k: float = Field(
+        default=8.0, ge=1, le=20, description="Supply air above chilled-water supply when the water follows the air, K."
+    )
+    chilled_water_delta_t_k: float = Field(default=6.0, gt=0, le=20, description="Chilled-water loop ΔT, K.")
+    evaporator_approach_k: float = Field(default=3.0, ge=0, le=15, description="Refrigerant below chilled water, K.")
+    condenser_approach_k: float = Field(
+        default=10.0, ge=0, le=30, description="Condensing above outdoor dry bulb (air) or entering condenser water (water), K."
+    )
+    min_condensing_c: float = Field(
+        default=25.0, ge=0, le=60, description="Head-pressure control floor of the condensing temperature, °C (model carnot)."
+    )
+    condenser_fan_power_ratio: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.2,
+        description=(
+            "Air-cooled condenser fan power per kW of cooling (EnergyPlus 'Condenser Fan Power Ratio'); "
+            "0 when the COP already includes the fans (the Carnot fraction 0.3 does)."
+        ),
+    )
+
+    @field_validator("curve")
+    @classmethod
+    def _known_curve(cls, value: str) -> str:
+        from ..cooling.catalog import get_chiller
+
+        try:
+            get_chiller(value)
+        except KeyError as exc:
+            raise ValueError(str(exc.args[0])) from None
+        return value
+
+
+class Pumps(_Section):
+    """Water pumps: P = Δp V / η (REFERENCES.md: 160-300 kPa, η 0.87)."""
+
+    pressure_rise_kpa: float = Field(default=200.0, ge=0, le=1000, description="Chilled-water loop, kPa.")
+    efficiency: float = Field(default=0.87, gt=0, le=1, description="Wire-to-water efficiency of every pump.")
+    condenser_pressure_rise_kpa: float = Field(
+        default=150.0, ge=0, le=1000,
+        description="Condenser-water (tower) or glycol (dry cooler) loop, kPa (inside REFERENCES.md's 160-300 kPa span's lower end; assumption).",
+    )
+    condenser_delta_t_k: float = Field(
+        default=5.56, gt=0, le=20, description="Condenser-water / glycol ΔT, K (10 °F tower range, assumption)."
+    )
+
+
+class CoolingTower(_Section):
+    """Open cooling tower of a water-cooled chiller (cooling.chiller.condenser = "water")."""
+
+    approach_k: float = Field(default=4.0, ge=0.5, le=15, description="Cold water above outdoor wet bulb at full fan, K (assumption; typical 3-5 K).")
+    min_condenser_water_c: float = Field(
+        default=12.78, ge=0, le=40,
+        description="Floor of the water sent to the chiller (fan cycling), °C: the McQuay curve's lower limit (REFERENCES.md).",
+    )
+    min_free_cooling_water_c: float = Field(
+        default=4.0, ge=0, le=30, description="Floor of the tower water in economiser operation (freeze protection), °C (assumption)."
+    )
+    fan_kw_per_kw: float = Field(
+        default=0.0133, ge=0, le=0.1,
+        description=(
+            "Fan power at design heat rejection per kW rejected: ASHRAE 90.1 axial-fan tower minimum 38.2 gpm/hp "
+            "at 95/85/75 °F (recalled, not checked here) = 0.0133 kW/kW; part load by the cube law."
+        ),
+    )
+    evaporated_fraction: float = Field(
+        default=1.0, ge=0, le=1,
+        description="Share of the rejected heat carried away by evaporation (1 = upper bound; REFERENCES.md 1.47 L/kWh).",
+    )
+    drift_fraction: float = Field(
+        default=0.01, ge=0, le=0.2, description="Drift as a share of the evaporated water (REFERENCES.md: about 1 %)."
+    )
+    cycles_of_concentration: float = Field(
+        default=5.0, gt=1, le=20, description="Blowdown = evaporation/(cycles - 1) - drift (REFERENCES.md: about 5)."
+    )
+
+
+class Economizer(_Section):
+    """Waterside economiser (chiller-crah with a cooling tower): plate heat exchanger between
+    tower water and chilled-water return; modes free / partial / mechanical after Stein 2009."""
+
+    enabled: bool = Field(default=False, description="Waterside economiser on (needs cooling.chiller.condenser = \"water\").")
+    hx_approach_k: float = Field(default=1.5, ge=0, le=10, description="Plate heat exchanger approach, K (assumption).")
+
+
+class DryCooler(_Section):
+    """Dry cooler (free cooling of the dry-cooler system, and of the liquid loop)."""
+
+    effectiveness: float = Field(
+        default=8.0 / 12.0, gt=0, lt=1,
+        description=(
+            "Water-side effectiveness at design flow and full fan: (entering - leaving)/(entering - T_db) = "
+            "(12 - 4)/12 (REFERENCES.md: 12 K entering-water ITD at rated duty, 4 K approach)."
+        ),
+    )
+    fan_power_fraction: float = Field(
+        default=0.037, ge=0, le=0.2, description="Fan power at full speed per kW of design duty (REFERENCES.md: about 3.7 %)."
+    )
+    capacity_kw: float | None = Field(
+        default=None, gt=0, description="Design duty, kW. Empty: cooling.sizing_factor x design IT power."
+    )
+    hx_approach_k: float = Field(default=1.0, ge=0, le=10, description="Glycol-to-chilled-water heat exchanger approach, K (assumption).")
+
+
+class FreshAir(_Section):
+    """Direct outdoor-air cooling with return-air mixing, humidification and evaporative assist."""
+
+    evaporative_effectiveness: float = Field(
+        default=0.85, ge=0, lt=1,
+        description="Evaporative media: T_out = T_db - eps (T_db - T_wb) (REFERENCES.md: pads 0.7-0.9). 0: no adiabatic assist.",
+    )
+    relief_fan_kw_per_m3_per_s: float = Field(
+        default=0.25, ge=0, le=3,
+        description="Relief/exhaust fan power per m3/s of outdoor air (assumption: about 150 Pa at 60 % efficiency).",
+    )
+    humidifier: Literal["adiabatic", "steam"] = Field(
+        default="adiabatic",
+        description='"adiabatic": spray/media on the mixed air (water, pump energy only); "steam": electric steam humidifier.',
+    )
+    steam_kwh_per_kg: float = Field(
+        default=0.73, gt=0, le=2,
+        description="Electricity per kg of steam: heating water 10 -> 100 °C and evaporating it, 0.73 kWh/kg (steam tables, derived here).",
+    )
+    adiabatic_pump_kwh_per_kg: float = Field(
+        default=0.004, ge=0, le=0.1,
+        description=(
+            "Pump electricity per kg of water sprayed for humidification or evaporative cooling: a 70 bar "
+            "high-pressure fog pump at 50 % efficiency, 7e6 Pa x 1e-3 m3/kg / 0.5 = 0.004 kWh/kg (derived here)."
+        ),
+    )
+    min_dewpoint_c: float | None = Field(default=None, ge=-40, le=20, description="Lowest supply dew point, °C. Empty: -12 (ASHRAE A1-A4).")
+    min_rh_pct: float | None = Field(default=None, ge=0, le=60, description="Lowest supply RH, %. Empty: 8 (ASHRAE A1-A4).")
+    max_dewpoint_c: float | None = Field(default=None, ge=0, le=30, description="Highest supply dew point, °C. Empty: by room.ashrae_class (A1 17, A2 21, A3/A4 24).")
+    max_rh_pct: float | None = Field(default=None, gt=0, le=100, description="Highest supply RH, %. Empty: by class (A1/A2 80, A3 85, A4 90).")
+
+
+class IndirectEvaporative(_Section):
+    """Indirect evaporative cooler: air-to-air heat exchanger, scavenger air wet or dry."""
+
+    dry_effectiveness: float = Field(default=0.65, ge=0, lt=1, description="Dry mode, on outdoor dry bulb (REFERENCES.md: about 0.65).")
+    wet_effectiveness: float = Field(default=0.65, ge=0, lt=1, description="Wet mode, on outdoor wet bulb (REFERENCES.md: about 0.65).")
+    scavenger_fan_kw_per_m3_per_s: float = Field(
+        default=0.6, ge=0, le=3, description="Scavenger-air fan power at full speed per m3/s (assumption: about 360 Pa at 60 %)."
+    )
+    scavenger_flow_ratio: float = Field(default=1.0, gt=0, le=3, description="Design scavenger flow / design supply flow.")
+    cycles_of_concentration: float = Field(default=5.0, gt=1, le=20, description="Bleed = evaporation/(cycles - 1).")
+
+
+class Liquid(_Section):
+    """Direct-to-chip warm-water cooling (cooling.system = "liquid")."""
+
+    share: float = Field(
+        default=0.7, ge=0, le=1,
+        description="Share of IT heat captured by the cold plates (assumption); the rest goes to the air. Used by the engine.",
+    )
+    supply_c: float = Field(default=40.0, ge=15, le=60, description="Coolant supply to the cold plates, °C (\"40 °C-ish\" warm water).")
+    delta_t_k: float = Field(default=10.0, gt=0, le=30, description="Coolant ΔT across the cold plates, K.")
+    cdu_approach_k: float = Field(default=3.0, ge=0, le=15, description="CDU heat exchanger approach, K (assumption).")
+    pressure_rise_kpa: float = Field(default=250.0, ge=0, le=1000, description="Loop pump head, kPa (REFERENCES.md pumps 160-300 kPa).")
+    dry_cooler_capacity_kw: float | None = Field(
+        default=None, gt=0, description="Design duty of the loop's dry cooler, kW. Empty: cooling.sizing_factor x share x design IT."
+    )
+
+
+class CoolingFailure(_Section):
+    """A period when the plant delivers only part of its capacity (fans keep running)."""
+
+    start: _UtcDatetime = Field(description="Start of the outage (ISO 8601; UTC if no offset).")
+    duration: _Duration = Field(description="Length of the outage.")
+    available_fraction: float = Field(default=0.0, ge=0, lt=1, description="Capacity left during the outage.")
+
+
+class Cooling(_Section):
+    """The cooling plant (dcsim.cooling.plant)."""
+
+    system: Literal["chiller-crah", "dry-cooler", "fresh-air", "indirect-evaporative", "liquid"] = Field(
+        default="chiller-crah", description="Cooling system (DESIGN.md section 3)."
+    )
+    capacity_kw: float | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "Heat the plant can remove, kW. Empty: sizing_factor x the design heat (servers at full load and "
+            "27 °C inlet plus fans). Also the default compressor capacity (cooling.chiller.capacity_kw)."
+        ),
+    )
+    failures: list[CoolingFailure] = Field(default_factory=list, description="Outages of the cooling plant.")
+    min_mode_time_s: float = Field(
+        default=1200.0, ge=0, le=86400,
+        description="Minimum time between cooling-mode changes, s (Stein 2009 / Modelica Buildings: 20 min).",
+    )
+    mode_deadband_k: float = Field(
+        default=1.0, ge=0, le=10,
+        description="Margin a cheaper mode needs before it is entered, K (Modelica Buildings example: 0.5-1.1 K).",
+    )
+    sizing_factor: float = Field(
+        default=1.25, gt=0, le=5, description="Default capacities = this x design IT power (assumption: 25 % margin)."
+    )
+    crah: Crah = Field(default_factory=Crah)
+    chiller: Chiller = Field(default_factory=Chiller)
+    pumps: Pumps = Field(default_factory=Pumps)
+    tower: CoolingTower = Field(default_factory=CoolingTower)
+    economizer: Economizer = Field(default_factory=Economizer)
+    dry_cooler: DryCooler = Field(default_factory=DryCooler)
+    fresh_air: FreshAir = Field(default_factory=FreshAir)
+    indirect_evaporative: IndirectEvaporative = Field(default_factory=IndirectEvaporative)
+    liquid: Liquid = Field(default_factory=Liquid)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Cooling:
+        if self.chiller.condenser == "water" and self.system != "chiller-crah":
+            raise _field_error(
+                "cooling.chiller.condenser",
+                f'"water" (cooling tower) is only modelled for system "chiller-crah", not "{self.system}"',
+            )
+        if self.economizer.enabled and self.system != "chiller-crah":
+            raise _field_error(
+                "cooling.economizer.enabled",
+                f'the waterside economiser belongs to system "chiller-crah"; "{self.system}" has its own free cooling',
+            )
+        if self.economizer.enabled and self.chiller.condenser != "water":
+            raise _field_error(
+                "cooling.economizer.enabled",
+                'needs cooling.chiller.condenser = "water" (a cooling tower); for dry-cooler free cooling use system = "dry-cooler"',
+            )
+        if self.system == "chiller-crah" and self.chiller.capacity_kw == 0 and not self.economizer.enabled:
+            raise _field_error("cooling.chiller.capacity_kw", "0 leaves a chiller-crah plant without any cooling")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
+# electrical
+# ---------------------------------------------------------------------------------------------
+
+
+class Ups(_Section):
+    """Uninterruptible power supply feeding the IT load (dcsim.electrical.chain)."""
+
+    type: Literal["constant", "double-conversion", "eco-mode", "none", "table"] = Field(
+        default="constant",
+        description=(
+            '"constant": `efficiency` at every load; "double-conversion" / "eco-mode": loss-curve presets '
+            '(`dcsim catalog equipment`); "none": no UPS (Boden Type DC One); "table": load_points/efficiency_points.'
+        ),
+    )
+    efficiency: float = Field(default=0.94, gt=0.5, le=1.0, description="Constant UPS efficiency (0-1] (type \"constant\").")
+    rated_kw: float | None = Field(default=None, gt=0, description="UPS rating for the load fraction, kW. Empty: design IT power.")
+    load_points: list[float] | None = Field(default=None, description="type \"table\": load fractions (0-1.5], increasing.")
+    efficiency_points: list[float] | None = Field(default=None, description="type \"table\": efficiency at those load fractions.")
+    feeds_cooling: bool = Field(default=False, description="The cooling plant is on the UPS output too.")
+
+    @model_validator(mode="after")
+    def _forms(self) -> Ups:
+        if self.type != "constant" and "efficiency" in self.model_fields_set:
+            raise _field_error("efficiency", f'is only used with type = "constant" (type is "{self.type}")')
+        if self.type == "table":
+            if self.load_points is None or self.efficiency_points is None:
+                raise _field_error("load_points", 'type = "table" needs load_points and efficiency_points')
+            if len(self.load_points) != len(self.efficiency_points) or len(self.load_points) < 2:
+                raise _field_error("efficiency_points", "needs as many values as load_points (at least 2)")
+            try:
+                _increasing(self.load_points, "load_points")
+            except ValueError as exc:
+                raise _field_error("load_points", str(exc)) from None
+            if any(x <= 0 or x > 1.5 for x in self.load_points):
+                raise _field_error("load_points", "load fractions must be in (0, 1.5]")
+            if any(e <= 0.5 or e > 1 for e in self.efficiency_points):
+                raise _field_error("efficiency_points", "efficiencies must be in (0.5, 1]")
+        elif self.load_points is not None or self.efficiency_points is not None:
+            raise _field_error("load_points", 'load_points/efficiency_points are only used with type = "table"')
+        return self
+
+
+class Pdu(_Section):
+    """Power distribution units (with transformers): loss = P_r (no_load + load_loss (P/P_r)^2)."""
+
+    no_load_fraction: float = Field(default=0.0, ge=0, le=0.1, description="No-load loss per kW of rating (0 = not modelled; typical 0.005).")
+    load_loss_fraction: float = Field(default=0.0, ge=0, le=0.1, description="Load loss at rating per kW of rating (typical 0.01).")
+    rated_kw: float | None = Field(default=None, gt=0, description="Rating, kW. Empty: design IT power.")
+
+
+class Transformer(_Section):
+    """MV/LV transformer carrying the whole facility: loss = P_r (no_load + load_loss (S/P_r)^2)."""
+
+    no_load_fraction: float = Field(
+        default=0.0, ge=0, le=0.05,
+        description="Core loss per kW of rating (0 = not modelled; EU 548/2014 Tier 2, 1000 kVA oil: about 0.0007, recalled).",
+    )
+    load_loss_fraction: float = Field(
+        default=0.0, ge=0, le=0.05, description="Copper loss at rating per kW of rating (same source: about 0.0076, recalled)."
+    )
+    rated_kw: float | None = Field(default=None, gt=0, description="Rating, kW. Empty: 1.5 x design IT power.")
+
+
+class Electrical(_Section):
+    """The electrical chain: transformer, UPS, PDUs, fixed loads."""
+
+    ups: Ups = Field(default_factory=Ups)
+    pdu: Pdu = Field(default_factory=Pdu)
+    transformer: Transformer = Field(default_factory=Transformer)
+    lighting_kw: float = Field(default=0.0, ge=0, description="Lighting, kW (constant).")
+    other_kw: float = Field(default=0.0, ge=0, description="Other constant loads (security, offices), kW.")
+
+
+# ---------------------------------------------------------------------------------------------
+# heat reuse
+# ---------------------------------------------------------------------------------------------
+
+
+class HeatReuse(_Section):
+    """Heat pump lifting waste heat to district heating (dcsim.heatreuse)."""
+
+    enabled: bool = Field(default=False, description="Heat pump to district heating on or off.")
+    source: Literal["auto", "return-air", "chilled-water", "liquid-loop"] = Field(
+        default="auto",
+        description='Waste-heat stream. "auto": liquid loop (liquid), chilled-water return (chiller-crah, dry-cooler), else return air.',
+    )
+    capacity_kw: float | None = Field(
+        default=None, gt=0, description="Heat taken from the datacenter at full load (evaporator duty), kW. Empty: design IT power."
+    )
+    cop_model: Literal["carnot", "lorenz", "table"] = Field(
+        default="carnot", description="COP from a Carnot fraction (isothermal temperatures), Lorenz mean temperatures, or a table."
+    )
+    carnot_efficiency: float = Field(
+        default=0.625, gt=0, lt=1,
+        description="Carnot fraction at reference_lift_k (fit to a CoolProp R1233zd(E) cycle; REFERENCES.md ranges; docs/physics.md).",
+    )
+    carnot_efficiency_slope_per_k: float = Field(
+        default=0.0017, ge=0, le=0.02, description="Drop of the Carnot fraction per K of lift above reference_lift_k (same fit)."
+    )
+    reference_lift_k: float = Field(default=50.0, gt=0, le=150, description="Lift at which carnot_efficiency applies, K.")
+    approach_k: float = Field(default=5.0, ge=0, le=20, description="Evaporator and condenser approach, K (REFERENCES.md: 5 K).")
+    cop_table_lift_k: list[float] | None = Field(
+        default=None, description='cop_model = "table": lifts, K (DH supply minus source temperature), increasing.'
+    )
+    cop_table: list[float] | None = Field(default=None, description='cop_model = "table": heating COP at those lifts.')
+    supply_curve_outdoor_c: list[float] = Field(
+        default=list(DEFAULT_DH_OUTDOOR_C), description="Outdoor temperatures of the DH supply/return curves, °C, increasing."
+    )
+    supply_curve_c: list[float] = Field(
+        default=list(DEFAULT_DH_SUPPLY_C),
+        description="DH supply temperature at those points, °C (Ei 70-120 °C; Jokkmokk 100 °C+ on very cold days; design -15 °C).",
+    )
+    return_curve_c: list[float] = Field(
+        default=list(DEFAULT_DH_RETURN_C),
+        description="DH return temperature at those points, °C (Jokkmokk: 40-50 K below supply; used by cop_model lorenz).",
+    )
+    demand_kw: float | None = Field(
+        default=None, gt=0, description="Most heat the DH network takes, kW. Empty: design IT power."
+    )
+    demand_profile: Literal["constant", "monthly", "outdoor"] = Field(
+        default="monthly", description="Seasonal shape of the DH demand (fractions of demand_kw)."
+    )
+    monthly_fraction: list[float] = Field(
+        default=list(DEFAULT_MONTHLY_DEMAND_FRACTION),
+        description="demand_profile monthly: Jan..Dec fractions (default: Umeå Energi 2023 monthly price steps / winter price; a proxy).",
+    )
+    outdoor_points_c: list[float] = Field(default=[-15.0, 5.0, 15.0], description="demand_profile outdoor: outdoor temperatures, °C.")
+    outdoor_fraction: list[float] = Field(
+        default=[1.0, 1.0, 0.2], description="demand_profile outdoor: fractions at those temperatures (assumption)."
+    )
+    price_sek_per_mwh: float = Field(
+        default=DEFAULT_HEAT_PRICE_SEK_PER_MWH, ge=0,
+        description="Paid for delivered heat, SEK/MWh (Stockholm Open District Heating ~2.0 MSEK per MW-year / 8760 h).",
+    )
+
+    @model_validator(mode="after")
+    def _tables(self) -> HeatReuse:
+        pairs = (
+            ("supply_curve_c", self.supply_curve_outdoor_c, self.supply_curve_c),
+            ("return_curve_c", self.supply_curve_outdoor_c, self.return_curve_c),
+            ("outdoor_fraction", self.outdoor_points_c, self.outdoor_fraction),
+        )
+        for name, xs, ys in pairs:
+            if len(xs) != len(ys) or len(xs) < 1:
+                raise _field_error(name, f"needs one value per point ({len(xs)}), got {len(ys)}")
+        for name, xs in (("supply_curve_outdoor_c", self.supply_curve_outdoor_c), ("outdoor_points_c", self.outdoor_points_c)):
+            try:
+                _increasing(xs, name)
+            except ValueError as exc:
+                raise _field_error(name, str(exc)) from None
+        if any(r >= s for r, s in zip(self.return_curve_c, self.supply_curve_c)):
+            raise _field_error("return_curve_c", "DH return must be below DH supply at every point")
+        if len(self.monthly_fraction) != 12 or any(f < 0 or f > 1 for f in self.monthly_fraction):
+            raise _field_error("monthly_fraction", "needs 12 fractions in [0, 1] (Jan..Dec)")
+        if any(f < 0 or f > 1 for f in self.outdoor_fraction):
+            raise _field_error("outdoor_fraction", "fractions must be in [0, 1]")
+        if self.cop_model == "table":
+            if self.cop_table_lift_k is None or self.cop_table is None:
+                raise _field_error("cop_table", 'cop_model = "table" needs cop_table_lift_k and cop_table')
+            if len(self.cop_table_lift_k) != len(self.cop_table) or len(self.cop_table) < 2:
+                raise _field_error("cop_table", "needs as many values as cop_table_lift_k (at least 2)")
+            try:
+                _increasing(self.cop_table_lift_k, "cop_table_lift_k")
+            except ValueError as exc:
+                raise _field_error("cop_table_lift_k", str(exc)) from None
+            if any(c <= 1 for c in self.cop_table):
+                raise _field_error("cop_table", "heating COPs must be > 1")
+        elif self.cop_table is not None or self.cop_table_lift_k is not None:
+            raise _field_error("cop_table", 'cop_table/cop_table_lift_k are only used with cop_model = "table"')
+        return self

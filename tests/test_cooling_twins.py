@@ -1,0 +1,108 @@
+"""Small compiled plant functions against plain-Python twins written from their equations."""
+
+import math
+
+import numpy as np
+import psychrolib as pl
+import pytest
+
+from dcsim.climate.psychro import _dewpoint_from_pw
+from dcsim.cooling.catalog import get_chiller
+from dcsim.cooling.plant import (
+    ashrae_humidity_bounds,
+    build_plant,
+    drybulb_from_enthalpy,
+    humidity_ratio_from_enthalpy,
+    mechanical_cooling,
+    moist_enthalpy,
+)
+from dcsim.cooling.plant import _dewpoint_cached
+from dcsim.heatreuse import heatreuse_step
+from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
+
+pl.SetUnitSystem(pl.SI)
+
+
+def test_moist_air_enthalpy_against_psychrolib():
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        t, w = rng.uniform(-30, 45), rng.uniform(1e-4, 0.03)
+        h = moist_enthalpy(t, w)
+        assert h == pytest.approx(pl.GetMoistAirEnthalpy(t, w), rel=1e-12)
+        assert drybulb_from_enthalpy(h, w) == pytest.approx(pl.GetTDryBulbFromEnthalpyAndHumRatio(h, w), abs=1e-10)
+        assert humidity_ratio_from_enthalpy(h, t) == pytest.approx(w, rel=1e-10)
+
+
+@pytest.mark.parametrize("cls", ["A1", "A2", "A3", "A4"])
+def test_humidity_bounds_against_psychrolib(cls):
+    _, p, _ = build_plant(Cooling(system="fresh-air"), Electrical(), HeatReuse(), 500.0, 50.0, ashrae_class=cls)
+    lim = {"A1": (17, 80), "A2": (21, 80), "A3": (24, 85), "A4": (24, 90)}[cls]
+    for t_sup in (15.0, 20.0, 27.0):
+        lo, hi = ashrae_humidity_bounds(p, t_sup, 101325.0)
+        want_lo = max(pl.GetHumRatioFromTDewPoint(-12.0, 101325.0), pl.GetHumRatioFromRelHum(t_sup, 0.08, 101325.0))
+        want_hi = min(pl.GetHumRatioFromTDewPoint(lim[0], 101325.0), pl.GetHumRatioFromRelHum(t_sup, lim[1] / 100, 101325.0))
+        assert lo == pytest.approx(want_lo, rel=1e-9) and hi == pytest.approx(want_hi, rel=1e-9)
+
+
+def test_warm_started_dewpoint_equals_the_psychro_solver():
+    state = np.array([-1.0, 1e30, 0.0, 0.0, -1.0, 0.0])
+    rng = np.random.default_rng(13)
+    pws = rng.uniform(10.0, 4000.0, 500)
+    for pw in np.concatenate([pws, np.sort(pws), [611.0, 611.2, 611.3, 612.0]]):
+        assert _dewpoint_cached(state, pw) == pytest.approx(_dewpoint_from_pw(pw), abs=2e-7)
+
+
+def _mech_twin(p, cur, q, t_chw, t_cond):
+    """Plain-Python twin of mechanical_cooling (Carnot, or staged DOE-2 EIR chillers)."""
+    if q <= 0 or p.mech_capacity_kw <= 0:
+        return 0.0, 0.0, 0.0
+    if cur is None:
+        t_evap = t_chw - p.evaporator_approach_k
+        tc = max(t_cond + p.condenser_approach_k, p.min_condensing_c)
+        cop = p.carnot_efficiency * (t_evap + 273.15) / max(tc - t_evap, 1.0)
+        qd = min(q, p.mech_capacity_kw)
+        return qd, qd / cop, cop
+    x = min(max(t_chw, cur.t_chw_min_c), cur.t_chw_max_c)
+    y = min(max(t_cond, cur.t_cond_min_c), cur.t_cond_max_c)
+    bq = lambda c: c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y  # noqa: E731
+    each = p.mech_capacity_kw / p.chiller_count
+    avail = each * max(bq(cur.capft), 1e-6)
+    n_on = int(min(max(math.ceil(q / avail - 1e-12), 1), p.chiller_count))
+    plr1 = min(q / n_on / avail, cur.plr_max)
+    plr2 = max(plr1, cur.plr_min_unloading)
+    cr = min(plr1 / cur.plr_min, 1.0)
+    power = n_on * avail / cur.cop_ref * bq(cur.eirft) * (cur.eirfplr[0] + cur.eirfplr[1] * plr2 + cur.eirfplr[2] * plr2**2) * cr
+    qd = n_on * plr1 * avail
+    return qd, power, qd / power
+
+
+@pytest.mark.parametrize("chiller", [{}, {"model": "eir", "count": 3}, {"model": "eir", "curve": "mcquay-wsc-471kw", "count": 1},
+                                     {"capacity_kw": 200.0}])
+def test_mechanical_cooling_matches_twin(chiller):
+    _, p, _ = build_plant(Cooling(chiller=chiller), Electrical(), HeatReuse(), 900.0, 80.0)
+    cur = get_chiller(Cooling(chiller=chiller).chiller.curve) if chiller.get("model") == "eir" else None
+    rng = np.random.default_rng(14)
+    for _ in range(300):
+        q, t_chw, t_cond = rng.uniform(0, 1500), rng.uniform(4, 18), rng.uniform(-10, 40)
+        got = mechanical_cooling(p, q, t_chw, t_cond)
+        want = _mech_twin(p, cur, q, t_chw, t_cond)
+        assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
+def test_heatreuse_step_matches_twin():
+    _, p, _ = build_plant(Cooling(), Electrical(), HeatReuse(enabled=True, capacity_kw=400.0), 900.0, 80.0)
+    hp = p.heat_reuse
+    rng = np.random.default_rng(15)
+    for _ in range(300):
+        q_av, t_in, t_db, dem = rng.uniform(0, 900), rng.uniform(10, 60), rng.uniform(-30, 30), rng.uniform(0, 800)
+        t_sup = float(np.interp(t_db, [-15, 15], [100, 70]))
+        th, tc = t_sup + 5 + 273.15, t_in - 5 + 273.15
+        cop = (0.625 - 0.0017 * ((th - tc) - 50)) * th / (th - tc)
+        q_e_max = min(q_av, 400.0)
+        q_del = min(q_e_max * cop / (cop - 1), dem) if q_av > 0 and dem > 0 else 0.0
+        w = q_del / cop
+        got = heatreuse_step(hp, q_av, t_in, t_in - 6, t_db, dem)
+        assert got[1] == pytest.approx(q_del, rel=1e-12, abs=1e-12)
+        assert got[2] == pytest.approx(w, rel=1e-12, abs=1e-12)
+        assert got[0] == pytest.approx(q_del - w, rel=1e-12, abs=1e-9)
+        assert got[4] == pytest.approx(t_sup, rel=1e-14)

@@ -1,0 +1,119 @@
+"""Electrical chain: UPS (constant, presets, table, none), PDU, transformer, fixed loads."""
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from dcsim.electrical.chain import (
+    E_FACILITY_KW,
+    E_FIXED_KW,
+    E_HEAT_TO_PLANT_KW,
+    E_LOSSES_KW,
+    E_PDU_LOSS_KW,
+    E_TRANSFORMER_LOSS_KW,
+    E_UPS_LOAD_FRACTION,
+    E_UPS_LOSS_KW,
+    N_ELECTRICAL_OUT,
+    build_electrical,
+    converter_loss_kw,
+    electrical_losses_kw,
+    electrical_step,
+    ups_presets,
+)
+from dcsim.electrical.ups import ups_loss_kw
+from dcsim.scenario.facility import Electrical, Pdu, Transformer, Ups
+
+
+def _twin(it, mech, sec, design):
+    """Plain-Python twin of electrical_step written from the module docstring."""
+    u = sec.ups
+    pr = sec.pdu.rated_kw or design
+    pdu = pr * (sec.pdu.no_load_fraction + sec.pdu.load_loss_fraction * (it / pr) ** 2)
+    out = it + pdu + (mech if u.feeds_cooling else 0.0)
+    ur = u.rated_kw or design
+    if u.type == "constant":
+        ups = out * (1 / u.efficiency - 1)
+    elif u.type == "none":
+        ups = 0.0
+    elif u.type == "table":
+        eta = np.interp(out / ur, u.load_points, u.efficiency_points)
+        ups = out * (1 / eta - 1)
+    else:
+        r = ups_presets()[u.type]
+        x = out / ur
+        ups = ur * (float(r["no_load_fraction"]) + float(r["proportional_fraction"]) * x + float(r["square_fraction"]) * x * x)
+    fixed = sec.lighting_kw + sec.other_kw
+    s = it + mech + pdu + ups + fixed
+    tr_r = sec.transformer.rated_kw or 1.5 * design
+    tr = tr_r * (sec.transformer.no_load_fraction + sec.transformer.load_loss_fraction * (s / tr_r) ** 2)
+    return ups, pdu, tr, fixed
+
+
+SECTIONS = [
+    Electrical(),
+    Electrical(ups=Ups(type="double-conversion")),
+    Electrical(ups=Ups(type="eco-mode", feeds_cooling=True), lighting_kw=5.0),
+    Electrical(ups=Ups(type="none")),
+    Electrical(ups=Ups(type="table", load_points=[0.1, 0.5, 1.0], efficiency_points=[0.85, 0.95, 0.96]),
+               pdu=Pdu(no_load_fraction=0.005, load_loss_fraction=0.01),
+               transformer=Transformer(no_load_fraction=0.001, load_loss_fraction=0.008), other_kw=3.0),
+]
+
+
+@pytest.mark.parametrize("sec", SECTIONS)
+def test_electrical_step_matches_twin(sec):
+    design = 800.0
+    e = build_electrical(sec, design)
+    out = np.zeros(N_ELECTRICAL_OUT)
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        it, mech = rng.uniform(0, 1000), rng.uniform(0, 400)
+        total = electrical_step(it, mech, e, out)
+        ups, pdu, tr, fixed = _twin(it, mech, sec, design)
+        assert out[E_UPS_LOSS_KW] == pytest.approx(ups, rel=1e-12, abs=1e-12)
+        assert out[E_PDU_LOSS_KW] == pytest.approx(pdu, rel=1e-12, abs=1e-12)
+        assert out[E_TRANSFORMER_LOSS_KW] == pytest.approx(tr, rel=1e-12, abs=1e-12)
+        assert out[E_FIXED_KW] == fixed
+        assert total == out[E_LOSSES_KW] == pytest.approx(ups + pdu + tr, rel=1e-12, abs=1e-12)
+        assert electrical_losses_kw(it, mech, e) == total
+        # energy: grid input = loads + losses; heat indoors = UPS + PDU + fixed loads
+        assert out[E_FACILITY_KW] == pytest.approx(it + mech + fixed + total, rel=1e-13)
+        assert out[E_HEAT_TO_PLANT_KW] == pytest.approx(ups + pdu + fixed, rel=1e-13)
+        assert out[E_UPS_LOAD_FRACTION] >= 0
+
+
+def test_default_is_the_walking_skeleton_constant_ups():
+    e = build_electrical(Electrical(), 1000.0)
+    for it in (0.0, 300.0, 987.6):
+        assert electrical_losses_kw(it, 500.0, e) == ups_loss_kw(it, 0.94)
+
+
+@pytest.mark.parametrize("key", ["double-conversion", "eco-mode"])
+def test_presets_reproduce_their_tabulated_efficiencies(key):
+    row = ups_presets()[key]
+    e = build_electrical(Electrical(ups=Ups(type=key)), 100.0)
+    for pct in (25, 50, 75, 100):
+        loss = electrical_losses_kw(float(pct), 0.0, e)
+        # the CSV lists the efficiencies to 3 decimals
+        assert pct / (pct + loss) == pytest.approx(float(row[f"eta_{pct}pct"]), abs=6e-4)
+    assert row["source"]
+
+
+def test_efficiency_falls_at_low_load_and_none_has_no_loss():
+    e = build_electrical(Electrical(ups=Ups(type="double-conversion")), 1000.0)
+    eff = [p / (p + electrical_losses_kw(p, 0.0, e)) for p in (100.0, 250.0, 500.0, 1000.0)]
+    assert np.all(np.diff(eff) > 0)
+    assert electrical_losses_kw(500.0, 100.0, build_electrical(Electrical(ups=Ups(type="none")), 1000.0)) == 0.0
+    assert converter_loss_kw(10.0, 0.0, 0.1, 0.1, 0.1) == 0.0
+
+
+def test_ups_section_validation():
+    with pytest.raises(ValidationError, match="only used with type"):
+        Ups(type="eco-mode", efficiency=0.97)
+    with pytest.raises(ValidationError, match="needs load_points"):
+        Ups(type="table")
+    with pytest.raises(ValidationError, match="strictly increasing"):
+        Ups(type="table", load_points=[0.5, 0.2], efficiency_points=[0.9, 0.9])
+    with pytest.raises(ValidationError):
+        Ups(type="flywheel")
+    assert Ups(efficiency=0.96).efficiency == 0.96
