@@ -10,7 +10,7 @@ import pytest
 
 import dcsim
 import dcsim.scenario
-from dcsim.engine import build_params, initial_state, server_curve
+from dcsim.engine import build_model, initial_state, server_curve
 from dcsim.results import EXTRA_KPI_NAMES, KPI_NAMES
 from dcsim.thermal.kernels import StepInputs, allocate_outputs, allocate_rack_accumulators, facility_kernel
 
@@ -143,16 +143,19 @@ def test_profile_follows_local_hours():
 
 def test_chunking_does_not_change_results():
     sc = small()
-    rack, plant = build_params(sc, server_curve(sc.it.server), 60.0)
+    m = build_model(sc, server_curve(sc.it.server), 60.0)
     rng = np.random.default_rng(3)
     n = 1000
-    inputs = StepInputs(rng.uniform(0, 1, n), rng.uniform(-20, 30, n), np.full(n, 20.0), rng.uniform(0.5, 1, n))
+    t_db = rng.uniform(-20, 30, n)
+    inputs = StepInputs(rng.uniform(0, 1, n), t_db, np.full(n, 20.0), rng.uniform(0.5, 1, n), np.full(n, 0.003),
+                        t_db - 3.0, np.full(n, 101325.0), np.zeros(n))
     one, many = allocate_outputs(n), allocate_outputs(n)
-    acc1, acc2 = allocate_rack_accumulators(len(rack.servers)), allocate_rack_accumulators(len(rack.servers))
-    s1, s2 = initial_state(rack, plant, 0.5, 20.0), initial_state(rack, plant, 0.5, 20.0)
-    facility_kernel(0, n, 60.0, inputs, rack, plant, s1, one, acc1)
+    acc1, acc2 = allocate_rack_accumulators(len(m.rack.servers)), allocate_rack_accumulators(len(m.rack.servers))
+    s1 = initial_state(m.rack, m.hall, 0.5, 20.0, m.plant_state0)
+    s2 = initial_state(m.rack, m.hall, 0.5, 20.0, m.plant_state0)
+    facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, s1, one, acc1)
     for i0 in range(0, n, 37):
-        facility_kernel(i0, min(n, i0 + 37), 60.0, inputs, rack, plant, s2, many, acc2)
+        facility_kernel(i0, min(n, i0 + 37), 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, s2, many, acc2)
     for a, b in zip(one, many):
         assert np.array_equal(a, b)
     for a, b in zip(acc1, acc2):

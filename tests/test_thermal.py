@@ -10,7 +10,9 @@ import pytest
 
 import dcsim
 import dcsim.scenario
-from dcsim.engine import build_params, initial_state, server_curve
+from dcsim.cooling.plant import N_OUT, OUT_PLANT_KW, OUT_UNMET_KW, plant_step
+from dcsim.electrical.chain import E_FIXED_KW, E_HEAT_TO_PLANT_KW, E_LOSSES_KW, N_ELECTRICAL_OUT, electrical_step
+from dcsim.engine import build_model, initial_state, server_curve
 from dcsim.thermal.kernels import (
     RHO_CP_KJ_PER_M3_K,
     StepInputs,
@@ -37,19 +39,30 @@ def constant(u, **overrides):
     return dcsim.load_scenario(data)
 
 
-def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None):
-    rack, plant = build_params(sc, server_curve(sc.it.server), float(sc.simulation.step))
-    inputs = StepInputs(
-        np.asarray(util, float) * np.ones(n),
-        np.full(n, 5.0) if t_db is None else np.asarray(t_db, float),
-        np.full(n, sc.room.supply_air_c) if setpoint is None else np.asarray(setpoint, float),
-        np.ones(n) if avail is None else np.asarray(avail, float),
+def make_inputs(n, util, t_db=None, setpoint=20.0, avail=None):
+    """Kernel inputs with dry outdoor air at sea level (w = 0.003 kg/kg) and no heat demand."""
+    t_db = np.full(n, 5.0) if t_db is None else np.asarray(t_db, float)
+    w = np.full(n, 0.003)
+    from dcsim.climate.psychro import wetbulb_c_from_humidity_ratio
+
+    return StepInputs(
+        np.asarray(util, float) * np.ones(n), t_db, np.asarray(setpoint, float) * np.ones(n),
+        np.ones(n) if avail is None else np.asarray(avail, float), w,
+        np.asarray(wetbulb_c_from_humidity_ratio(t_db, w, np.full(n, 101325.0)), float), np.full(n, 101325.0),
+        np.zeros(n),
     )
-    state = state or initial_state(rack, plant, float(inputs.utilization[0]), float(inputs.supply_setpoint_c[0]))
+
+
+def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None):
+    model = build_model(sc, server_curve(sc.it.server), float(sc.simulation.step))
+    inputs = make_inputs(n, util, t_db, sc.room.supply_air_c if setpoint is None else setpoint, avail)
+    state = state or initial_state(model.rack, model.hall, float(inputs.utilization[0]),
+                                   float(inputs.supply_setpoint_c[0]), model.plant_state0)
     out = allocate_outputs(n)
-    acc = allocate_rack_accumulators(len(rack.servers))
-    facility_kernel(0, n, float(sc.simulation.step), inputs, rack, plant, state, out, acc)
-    return rack, plant, state, out, acc
+    acc = allocate_rack_accumulators(len(model.rack.servers))
+    facility_kernel(0, n, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_code, model.plant,
+                    state, out, acc)
+    return model, state, out, acc
 
 
 # --------------------------------------------------------------------------- closed forms
@@ -58,7 +71,7 @@ def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None)
 def test_single_rack_steady_state_matches_closed_form():
     """T_out = T_in + P / (rho c_p V) for one rack with no recirculation (REFERENCES.md)."""
     sc = constant(0.6, **{"it.racks": 1, "room.recirculation_fraction": 0.0})
-    rack, plant, state, out, _ = run_kernel(sc, 200, 0.6)
+    model, state, out, _ = run_kernel(sc, 200, 0.6)
     p_kw = out.it_power_kw[-1]
     flow = state.flow_m3_s[0]
     t_in = state.inlet_c[0]
@@ -78,7 +91,7 @@ def test_recirculation_closed_form():
     """T_in = (1 - r) T_sup + r T_out for the rack's own exhaust share r."""
     r = 0.15
     sc = constant(0.5, **{"it.racks": 1, "room.recirculation_fraction": r})
-    _, _, state, _, _ = run_kernel(sc, 200, 0.5)
+    _, state, _, _ = run_kernel(sc, 200, 0.5)
     t_in = state.inlet_c[0]
     t_out = t_in + state.heat_to_air_kw[0] / (RHO_CP_KJ_PER_M3_K * state.flow_m3_s[0])
     assert t_in == pytest.approx((1 - r) * sc.room.supply_air_c + r * t_out, rel=1e-12)
@@ -95,11 +108,12 @@ def test_equipment_step_change_follows_the_exponential():
         **{"it.racks": 1, "room.recirculation_fraction": 0.0, "it.thermal_time_constant_s": tau,
            "it.inlet_temperature_effects": False},
     )
-    rack, plant = build_params(sc, server_curve(sc.it.server), 60.0)
-    state = initial_state(rack, plant, 0.2, sc.room.supply_air_c)
+    model = build_model(sc, server_curve(sc.it.server), 60.0)
+    rack = model.rack
+    state = initial_state(rack, model.hall, 0.2, sc.room.supply_air_c, model.plant_state0)
     t_e0 = state.equipment_c[0]
     n = 30
-    rack_, plant_, state, out, _ = run_kernel(sc, n, np.r_[np.full(1, 0.2), np.full(n - 1, 0.9)][:n] * 0 + 0.9, state=state)
+    _, state, out, _ = run_kernel(sc, n, 0.9, state=state)  # from steady state at 20 % to 90 %
     c = rack.heat_capacity_kj_per_k[0]
     res = rack.resistance_k_per_kw[0]
     p1 = out.it_power_kw[-1]
@@ -149,10 +163,10 @@ def test_cooling_failure_transient_is_linear_while_saturated():
     """Total outage: the room warms at exactly (Q_in) / C while the coils deliver nothing."""
     sc = constant(0.6, **{"it.inlet_temperature_effects": False, "it.thermal_time_constant_s": 0.0})
     n = 10
-    rack, plant, state, out, _ = run_kernel(sc, n, 0.6, avail=np.zeros(n))
-    c = plant.room_heat_capacity_kj_per_k
+    model, state, out, _ = run_kernel(sc, n, 0.6, avail=np.zeros(n))
+    c = model.hall.room_heat_capacity_kj_per_k
     q_in = out.heat_to_air_kw[0] + out.crah_fan_power_kw[0]
-    room0 = initial_state(rack, plant, 0.6, sc.room.supply_air_c).room_c[0]
+    room0 = initial_state(model.rack, model.hall, 0.6, sc.room.supply_air_c, model.plant_state0).room_c[0]
     # every kW stays in the room air: the supply follows the room, so nothing is removed
     assert np.abs(out.coil_heat_kw).max() < 1e-9  # zero up to the rounding of q_in - C dT/dt
     assert state.room_c[0] == pytest.approx(room0 + q_in * n * 60.0 / c, rel=1e-9)
@@ -165,8 +179,12 @@ def test_cooling_failure_transient_is_linear_while_saturated():
 def naive_kernel(sc, n, util, t_db, setpoint, avail):
     """Plain-Python twin of facility_kernel written from the equations (no Numba, no passes)."""
     dt = float(sc.simulation.step)
-    rack, plant = build_params(sc, server_curve(sc.it.server), dt)
-    st = initial_state(rack, plant, float(util[0]), float(setpoint[0]))
+    model = build_model(sc, server_curve(sc.it.server), dt)
+    rack, hall = model.rack, model.hall
+    st = initial_state(rack, hall, float(util[0]), float(setpoint[0]), model.plant_state0)
+    plant_state = model.plant_state0.copy()
+    inputs = make_inputs(n, util, t_db, setpoint, avail)
+    mech_prev = 0.0
     t_in = list(st.inlet_c)
     t_e = list(st.equipment_c)
     room = float(st.room_c[0])
@@ -212,27 +230,28 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail):
             fan_it += rack.servers[i] * fan / 1000
             q_tot += q
             net += flow * (1 - r)
-        crah = net * (1 + plant.crah_oversupply)
-        fan_crah = plant.crah_design_fan_kw * (crah / plant.crah_design_flow_m3_s) ** 3
+        crah = net * (1 + hall.crah_oversupply)
+        fan_crah = hall.crah_design_fan_kw * (crah / hall.crah_design_flow_m3_s) ** 3
         room0 = room
-        room, q_coil = room_air_step(room0, q_tot + fan_crah, crah, setpoint[k], plant.cooling_capacity_kw * avail[k],
-                                     plant.room_heat_capacity_kj_per_k, dt)
+        cap = hall.cooling_capacity_kw * avail[k]
+        room, q_coil = room_air_step(room0, q_tot + fan_crah, crah, setpoint[k], cap, hall.room_heat_capacity_kj_per_k, dt)
         sup_prev = sup
         g_c = RHO_CP_KJ_PER_M3_K * crah
-        sup = room - max(min(plant.cooling_capacity_kw * avail[k], g_c * (room - setpoint[k])), 0.0) / g_c
-        ups = it / plant.ups_efficiency - it
-        q_w = q_coil + ups
-        pump = plant.pump_pressure_rise_pa * q_w * 1000 / (998.0 * 4186.0 * plant.chw_delta_t_k) / plant.pump_efficiency / 1000
-        q_chw = q_w + pump
-        t_evap = setpoint[k] - plant.chw_coil_approach_k - plant.evaporator_approach_k
-        t_cond = max(t_db[k] + plant.condenser_approach_k, plant.min_condensing_c)
-        cop = plant.carnot_efficiency * (t_evap + 273.15) / max(t_cond - t_evap, 1.0)
-        chiller = q_chw / cop
+        sup = room - max(min(cap, g_c * (room - setpoint[k])), 0.0) / g_c
+        # the plant and the electrical chain are compiled components with their own twins and
+        # tests (tests/test_cooling_*.py): here their plain-Python execution (py_func)
+        e = np.zeros(N_ELECTRICAL_OUT)
+        electrical_step.py_func(it, mech_prev, model.plant.electrical, e)
+        po = np.zeros(N_OUT)
+        plant_step.py_func(model.plant_code, model.plant, plant_state, q_coil, crah, 0.5 * (room0 + room), setpoint[k],
+                           0.0, e[E_HEAT_TO_PLANT_KW], t_db[k], inputs.outdoor_humidity_ratio[k],
+                           inputs.outdoor_wetbulb_c[k], 101325.0, 0.0, dt, po)
+        assert po[OUT_UNMET_KW] == 0.0  # the twin covers steps the plant can serve
+        mech_prev = po[OUT_PLANT_KW] + fan_crah
         rows.append({
             "it_power_kw": it, "it_fan_power_kw": fan_it, "crah_fan_power_kw": fan_crah, "supply_air_c": sup_prev,
             "max_inlet_c": max(inlets), "mean_inlet_c": sum(inlets) / len(inlets), "coil_heat_kw": q_coil,
-            "chiller_power_kw": chiller, "pump_power_kw": pump, "ups_loss_kw": ups,
-            "facility_power_kw": it + ups + fan_crah + pump + chiller, "chiller_cop": cop,
+            "facility_power_kw": it + mech_prev + e[E_LOSSES_KW] + e[E_FIXED_KW],
         })
     return rows
 
@@ -247,7 +266,7 @@ def test_kernel_matches_naive_twin_on_random_inputs(seed):
     t_db = rng.uniform(-30, 35, n)
     setpoint = rng.uniform(16, 27, n)
     avail = rng.choice([1.0, 0.5, 0.0], size=n, p=[0.8, 0.1, 0.1])
-    _, _, _, out, _ = run_kernel(sc, n, util, t_db=t_db, setpoint=setpoint, avail=avail)
+    _, _, out, _ = run_kernel(sc, n, util, t_db=t_db, setpoint=setpoint, avail=avail)
     expected = naive_kernel(sc, n, util, t_db, setpoint, avail)
     for k, row in enumerate(expected):
         for name, value in row.items():
@@ -261,7 +280,7 @@ def test_interference_matrix_matches_the_abstract_heat_flow_model(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("\n".join(",".join(str(v) for v in row) for row in d) + "\n")
     sc = constant(0.7, **{"it.racks": 3, "room.interference_matrix": str(path)})
-    _, _, state, out, _ = run_kernel(sc, 300, 0.7)
+    _, state, out, _ = run_kernel(sc, 300, 0.7)
     expected = sc.room.supply_air_c + d @ state.heat_to_air_kw
     np.testing.assert_allclose(state.inlet_c, expected, rtol=1e-9)
     assert out.max_inlet_c[-1] == pytest.approx(expected.max(), rel=1e-9)

@@ -17,8 +17,10 @@ def interp_clamped(xs, ys, x: float) -> float:
     ``xs`` must be strictly increasing. Linear between points, never rounded to an index
     (REFERENCES.md warns of a simulator that indexed SPECpower tables by rounding).
     Datasheet tables (server power, unit capacity, heat-pump COP) all go through here.
+    ``xs`` and ``ys`` may be 1-D arrays or tuples of floats (the plant keeps its tables in
+    tuples: no reference counting in compiled code, see dcsim.cooling.tables).
     """
-    n = xs.shape[0]
+    n = len(xs)
     if x <= xs[0]:
         return ys[0]
     if x >= xs[n - 1]:

@@ -35,9 +35,14 @@ from .it.curves import (
     OPENSTUDIO_FAN_POWER_CURVE,
 )
 from .thermal.air import RECIRCULATION_BY_CONTAINMENT
+from .cooling import plant as P
+from .cooling.plant import build_plant
+from .electrical.chain import E_FIXED_KW, E_LOSSES_KW, E_PDU_LOSS_KW, E_TRANSFORMER_LOSS_KW, E_UPS_LOSS_KW
+from .errors import InputError, Problem
+from .heatreuse import dh_demand_kw_series
 from .thermal.kernels import (
     RHO_CP_KJ_PER_M3_K,
-    PlantParams,
+    HallParams,
     RackParams,
     StepInputs,
     ThermalState,
@@ -173,8 +178,6 @@ def availability_series(sc: Scenario, start: np.datetime64, step_s: int, n: int)
 
 def read_interference_matrix(path: str, racks: int) -> np.ndarray:
     """Read a racks x racks CSV of inlet rise (K) per kW, refusing anything else with its location."""
-    from .errors import InputError, Problem
-
     problems = []
     rows = []
     try:
@@ -205,7 +208,19 @@ def read_interference_matrix(path: str, racks: int) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def build_params(sc: Scenario, curve: ServerCurve, dt_s: float) -> tuple[RackParams, PlantParams]:
+@dataclass(frozen=True)
+class Model:
+    """Everything the facility kernel needs besides the input series and its state."""
+
+    rack: RackParams
+    hall: HallParams
+    plant_code: int
+    plant: object  # dcsim.cooling.plant.PlantParams
+    plant_state0: np.ndarray
+    design_it_kw: float
+
+
+def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     """Kernel parameters from the scenario (every derived design value is computed here)."""
     racks = sc.it.racks
     servers = float(sc.it.servers_per_rack)
@@ -265,33 +280,40 @@ def build_params(sc: Scenario, curve: ServerCurve, dt_s: float) -> tuple[RackPar
     c = sc.cooling
     # design: every server at full load with a 27 °C inlet
     p_design_kw, _, flow_design = _rack_power(0, 1.0, DESIGN_INLET_C, rack)
+    design_it_kw = racks * p_design_kw
     net_design = float(np.sum(flow_design * (1.0 - recirc)))
     design_flow = net_design * (1.0 + c.crah.airflow_oversupply_fraction)
     design_fan_kw = c.crah.fan_kw_per_m3_per_s * design_flow
-    capacity = c.capacity_kw if c.capacity_kw is not None else CAPACITY_MARGIN * (racks * p_design_kw + design_fan_kw)
+    design_heat_kw = design_it_kw + design_fan_kw
+    capacity = c.capacity_kw if c.capacity_kw is not None else c.sizing_factor * design_heat_kw
     volume = sc.room.air_volume_m3 if sc.room.air_volume_m3 is not None else AIR_VOLUME_M3_PER_RACK * racks
-    chw_fixed = c.chiller.chilled_water_supply_c
-    plant = PlantParams(
+    liquid_share = c.liquid.share if c.system == "liquid" else 0.0
+    hall = HallParams(
         crah_design_flow_m3_s=design_flow,
         crah_design_fan_kw=design_fan_kw,
         crah_oversupply=c.crah.airflow_oversupply_fraction,
         room_heat_capacity_kj_per_k=volume * RHO_CP_KJ_PER_M3_K,
-        cooling_capacity_kw=capacity,
-        chw_fixed_c=float("nan") if chw_fixed is None else float(chw_fixed),
-        chw_coil_approach_k=c.chiller.coil_approach_k,
-        chw_delta_t_k=c.chiller.chilled_water_delta_t_k,
-        evaporator_approach_k=c.chiller.evaporator_approach_k,
-        condenser_approach_k=c.chiller.condenser_approach_k,
-        min_condensing_c=c.chiller.min_condensing_c,
-        carnot_efficiency=c.chiller.carnot_efficiency,
-        pump_pressure_rise_pa=c.pumps.pressure_rise_kpa * 1000.0,
-        pump_efficiency=c.pumps.efficiency,
-        ups_efficiency=sc.electrical.ups.efficiency,
+        cooling_capacity_kw=float(capacity),
+        liquid_share=float(liquid_share),
     )
-    return rack, plant
+    try:
+        code, plant, state0 = build_plant(
+            c, sc.electrical, sc.heat_reuse, design_it_kw, design_flow, ashrae_class=sc.room.ashrae_class,
+            design_heat_kw=design_heat_kw, design_liquid_kw=liquid_share * design_it_kw or None,
+        )
+    except ValueError as exc:
+        raise InputError(Problem("cooling", str(exc), value=c.system)) from None
+    return Model(rack, hall, int(code), plant, np.asarray(state0, dtype=np.float64), design_it_kw)
 
 
-def initial_state(rack: RackParams, plant: PlantParams, u0: float, t_set_c: float) -> ThermalState:
+def build_params(sc: Scenario, curve: ServerCurve, dt_s: float) -> tuple[RackParams, HallParams]:
+    """(rack, hall) parameters: the air side of :func:`build_model`."""
+    m = build_model(sc, curve, dt_s)
+    return m.rack, m.hall
+
+
+def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
+                  plant_state0: np.ndarray | None = None) -> ThermalState:
     """Steady state for the first step's load and setpoint, so a run starts without a transient."""
     n = rack.servers.shape[0]
     t_in = np.full(n, t_set_c)
@@ -306,9 +328,14 @@ def initial_state(rack: RackParams, plant: PlantParams, u0: float, t_set_c: floa
         else:
             t_in = t_set_c + r / ((1 - r) * RHO_CP_KJ_PER_M3_K * flow) * q
     net = float(np.sum(flow * (1 - r)))
-    crah = net * (1.0 + plant.crah_oversupply)
-    fan = fan_affinity_power_kw(crah, plant.crah_design_flow_m3_s, plant.crah_design_fan_kw)
-    room = t_set_c + (q.sum() + fan) / (RHO_CP_KJ_PER_M3_K * crah)
+    crah = net * (1.0 + hall.crah_oversupply)
+    fan = fan_affinity_power_kw(crah, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
+    room_heat = (q.sum() * (1.0 - hall.liquid_share) + fan)
+    room = t_set_c + room_heat / (RHO_CP_KJ_PER_M3_K * crah)
+    if plant_state0 is None:
+        from .cooling.plant import N_STATE
+
+        plant_state0 = np.zeros(N_STATE)
     return ThermalState(
         inlet_c=t_in.copy(),
         equipment_c=t_in + q * rack.resistance_k_per_kw,
@@ -319,7 +346,68 @@ def initial_state(rack: RackParams, plant: PlantParams, u0: float, t_set_c: floa
         power_kw=np.zeros(n),
         fan_kw=np.zeros(n),
         flow_m3_s=np.zeros(n),
+        plant_state=np.array(plant_state0, dtype=np.float64, copy=True),
+        plant_state_trial=np.zeros(len(plant_state0)),
+        mech_kw=np.zeros(1),
     )
+
+
+def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
+    """Named step series (contract timeseries columns first) from the kernel outputs."""
+    pl, el = out.plant, out.electrical
+    n = len(out.it_power_kw)
+    cooling = out.crah_fan_power_kw + pl[:, P.OUT_COOLING_KW]
+    return {
+        "outdoor_drybulb_c": wx.drybulb_c,
+        "outdoor_rh_pct": wx.rh_pct,
+        "it_power_kw": out.it_power_kw,
+        "cooling_power_kw": cooling,
+        "electrical_losses_kw": el[:, E_LOSSES_KW],
+        "facility_power_kw": out.facility_power_kw,
+        "supply_air_c": out.supply_air_c,
+        "mean_inlet_c": out.mean_inlet_c,
+        "max_inlet_c": out.max_inlet_c,
+        "cooling_mode": pl[:, P.OUT_MODE].astype(np.int8),
+        "water_l_per_h": pl[:, P.OUT_WATER_TOTAL_L] * 3600.0 / dt,
+        "heat_reused_kw": pl[:, P.OUT_HEAT_REUSED_KW],
+        "grid_carbon_g_per_kwh": gx.carbon_g_per_kwh,
+        "price_sek_per_kwh": gx.price_sek_per_kwh,
+        "utilization": inputs.utilization,
+        "servers_on": np.full(n, float(sc.it.racks * sc.it.servers_per_rack)),
+        "queue_length": np.zeros(n),
+        # beyond the contract
+        "outdoor_wetbulb_c": wx.wetbulb_c,
+        "supply_setpoint_c": inputs.supply_setpoint_c,
+        "return_air_c": out.return_air_c,
+        "supply_rh_pct": pl[:, P.OUT_SUPPLY_RH_PCT],
+        "supply_dewpoint_c": pl[:, P.OUT_SUPPLY_DEWPOINT_C],
+        "outdoor_air_fraction": pl[:, P.OUT_OUTDOOR_AIR_FRACTION],
+        "it_fan_power_kw": out.it_fan_power_kw,
+        "crah_fan_power_kw": out.crah_fan_power_kw,
+        "crah_airflow_m3_s": out.crah_airflow_m3_s,
+        "chiller_power_kw": pl[:, P.OUT_CHILLER_KW],
+        "heat_rejection_fan_power_kw": pl[:, P.OUT_FANS_KW],
+        "pump_power_kw": pl[:, P.OUT_PUMPS_KW],
+        "humidifier_power_kw": pl[:, P.OUT_HUMIDIFIER_KW],
+        "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],
+        "fixed_loads_kw": el[:, E_FIXED_KW],
+        "ups_loss_kw": el[:, E_UPS_LOSS_KW],
+        "pdu_loss_kw": el[:, E_PDU_LOSS_KW],
+        "transformer_loss_kw": el[:, E_TRANSFORMER_LOSS_KW],
+        "chiller_cop": pl[:, P.OUT_CHILLER_COP],
+        "free_fraction": pl[:, P.OUT_FREE_FRACTION],
+        "heat_pump_cop": pl[:, P.OUT_HEAT_PUMP_COP],
+        "dh_supply_c": pl[:, P.OUT_DH_SUPPLY_C],
+        "dh_demand_kw": inputs.dh_demand_kw,
+        "water_evaporation_l_per_h": pl[:, P.OUT_WATER_EVAPORATION_L] * 3600.0 / dt,
+        "water_humidification_l_per_h": pl[:, P.OUT_WATER_HUMIDIFICATION_L] * 3600.0 / dt,
+        "heat_to_air_kw": out.heat_to_air_kw,
+        "liquid_heat_kw": out.liquid_heat_kw,
+        "coil_heat_kw": out.coil_heat_kw,
+        "unmet_cooling_kw": out.unmet_cooling_kw,
+        "stored_heat_kw": out.stored_heat_kw,
+        "heat_rejected_kw": pl[:, P.OUT_HEAT_REJECTED_KW] + el[:, E_TRANSFORMER_LOSS_KW],
+    }
 
 
 def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) -> Results:
@@ -343,60 +431,38 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
 
     dt = float(step_s)
     curve, served_max = managed_curve(server_curve(sc.it.server), sc.it.frequency_fraction, sc.it.power_cap_w)
-    rack, plant = build_params(sc, curve, dt)
+    model = build_model(sc, curve, dt)
     utilization = utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
+    dh_demand = dh_demand_kw_series(
+        sc.heat_reuse, model.design_it_kw, step_midpoints(start, step_s, n), wx.drybulb_c, timezone=sc.site.timezone
+    )
     inputs = StepInputs(
         utilization=utilization,
         outdoor_drybulb_c=wx.drybulb_c,
         supply_setpoint_c=setpoint,
         cooling_availability=availability_series(sc, start, step_s, n),
+        outdoor_humidity_ratio=wx.humidity_ratio_kg_per_kg,
+        outdoor_wetbulb_c=wx.wetbulb_c,
+        outdoor_pressure_pa=wx.pressure_pa,
+        dh_demand_kw=np.ascontiguousarray(dh_demand, dtype=np.float64),
     )
-    state = initial_state(rack, plant, float(utilization[0]), float(setpoint[0]))
+    state = initial_state(model.rack, model.hall, float(utilization[0]), float(setpoint[0]), model.plant_state0)
     out = allocate_outputs(n)
     acc = allocate_rack_accumulators(sc.it.racks)
 
     chunk = max(1, math.ceil(n / 100))
     for i0 in range(0, n, chunk):
         i1 = min(n, i0 + chunk)
-        facility_kernel(i0, i1, dt, inputs, rack, plant, state, out, acc)
+        facility_kernel(i0, i1, dt, inputs, model.rack, model.hall, model.plant_code, model.plant, state, out, acc)
         if progress is not None:
             progress(i1, n)
 
-    columns = {
-        "outdoor_drybulb_c": wx.drybulb_c,
-        "outdoor_rh_pct": wx.rh_pct,
-        "outdoor_wetbulb_c": wx.wetbulb_c,
-        "it_power_kw": out.it_power_kw,
-        "cooling_power_kw": out.crah_fan_power_kw + out.pump_power_kw + out.chiller_power_kw,
-        "electrical_losses_kw": out.ups_loss_kw,
-        "facility_power_kw": out.facility_power_kw,
-        "supply_air_c": out.supply_air_c,
-        "mean_inlet_c": out.mean_inlet_c,
-        "max_inlet_c": out.max_inlet_c,
-        "return_air_c": out.return_air_c,
-        "supply_setpoint_c": setpoint,
-        "cooling_mode": out.cooling_mode,
-        "water_l_per_h": np.zeros(n),
-        "heat_reused_kw": np.zeros(n),
-        "grid_carbon_g_per_kwh": gx.carbon_g_per_kwh,
-        "price_sek_per_kwh": gx.price_sek_per_kwh,
-        "utilization": utilization,
-        "servers_on": np.full(n, float(sc.it.racks * sc.it.servers_per_rack)),
-        "queue_length": np.zeros(n),
-        "it_fan_power_kw": out.it_fan_power_kw,
-        "crah_fan_power_kw": out.crah_fan_power_kw,
-        "crah_airflow_m3_s": out.crah_airflow_m3_s,
-        "chiller_power_kw": out.chiller_power_kw,
-        "pump_power_kw": out.pump_power_kw,
-        "chiller_cop": out.chiller_cop,
-        "heat_to_air_kw": out.heat_to_air_kw,
-        "coil_heat_kw": out.coil_heat_kw,
-        "unmet_cooling_kw": out.unmet_cooling_kw,
-        "stored_heat_kw": out.stored_heat_kw,
-        "heat_rejected_kw": out.heat_rejected_kw,
-    }
-    kpis = compute_kpis(columns, dt_s=dt, step_s=step_s, racks=acc)
+    columns = step_columns(out, wx, gx, inputs, dt, sc)
+    kpis = compute_kpis(
+        columns, dt_s=dt, step_s=step_s, racks=acc,
+        heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
+    )
     demanded = float(utilization.sum())
     kpis["it_work_shortfall_pct"] = (
         100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cooling import COOLING_MODES, MODE_FREE, MODE_PARTIAL_FREE
+from .cooling import COOLING_MODES, MODE_FREE_WEIGHT
 
 #: The contract KPI names (DESIGN.md section 3), in report order.
 KPI_NAMES = (
@@ -67,8 +67,12 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else 0.0
 
 
-def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks) -> dict[str, float]:
-    """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators."""
+def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
+                 heat_price_sek_per_mwh: float = 0.0) -> dict[str, float]:
+    """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
+
+    Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
+    mode (dcsim.cooling.MODE_FREE_WEIGHT: free and evaporative 1, partial 0.5)."""
     h = dt_s / 3600.0
     e_it = float(columns["it_power_kw"].sum() * h)
     e_fac = float(columns["facility_power_kw"].sum() * h)
@@ -79,10 +83,11 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     carbon_kg = float((columns["facility_power_kw"] * columns["grid_carbon_g_per_kwh"]).sum() * h / 1000.0)
     cost = float((columns["facility_power_kw"] * columns["price_sek_per_kwh"]).sum() * h)
     modes = columns["cooling_mode"]
-    free_h = float(((modes == MODE_FREE).sum() + 0.5 * (modes == MODE_PARTIAL_FREE).sum()) * h)
+    free_h = float(np.asarray(MODE_FREE_WEIGHT)[modes].sum() * h)
     # Energy balance (first law over the period): electricity in = heat rejected outdoors
-    # + heat reused. Heat rejected is built from the air-side temperatures, so this checks
-    # that the thermal model moves every kW the IT and plant dissipate.
+    # + heat reused + the change of heat stored in racks and room air. Heat rejected is built
+    # by the plant from the coil heat, which comes from the air-side temperatures, so this
+    # checks that the thermal model and the plant move every kW the IT and plant dissipate.
     e_rejected = float(columns["heat_rejected_kw"].sum() * h)
     e_stored = float(columns["stored_heat_kw"].sum() * h)
     balance = _ratio(abs(e_fac - e_rejected - e_reused - e_stored), e_fac)
@@ -102,7 +107,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "erf": erf,
         "ere": _ratio(e_fac - e_reused, e_it),
         "energy_cost_sek": cost,
-        "heat_revenue_sek": 0.0,
+        "heat_revenue_sek": e_reused * heat_price_sek_per_mwh / 1000.0,
         "peak_facility_kw": float(columns["facility_power_kw"].max()),
         "max_inlet_c": float(columns["max_inlet_c"].max()),
         "rack_hours_above_recommended": float(racks.seconds_above_recommended.sum() / 3600.0),

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from ..units import DURATION_HELP, format_duration, parse_duration_s
+from .facility import Cooling, Electrical, HeatReuse
 
 
 class FieldError(ValueError):
@@ -101,9 +102,13 @@ class SyntheticClimate(_Section):
     Leave a field empty to use the generator's stated default (docs/physics.md).
     """
 
-    diurnal_range_k: float | None = Field(default=None, ge=0, le=30)
-    mean_rh_pct: float | None = Field(default=None, gt=0, le=100)
-    day_to_day_sd_k: float | None = Field(default=None, ge=0, le=15)
+    diurnal_range_k: float | None = Field(
+        default=None, ge=0, le=30, description="Peak-to-peak daily temperature cycle, K, all year."
+    )
+    mean_rh_pct: float | None = Field(default=None, gt=0, le=100, description="Mean relative humidity, %, all year.")
+    day_to_day_sd_k: float | None = Field(
+        default=None, ge=0, le=15, description="Standard deviation of day-to-day temperature anomalies, K."
+    )
 
 
 class Site(_Section):
@@ -286,99 +291,13 @@ class Room(_Section):
     )
 
 
-class Crah(_Section):
-    """Computer-room air handlers."""
-
-    airflow_oversupply_fraction: float = Field(
-        default=0.1, ge=0, le=1, description="CRAH airflow above the servers' net demand (bypass)."
-    )
-    fan_kw_per_m3_per_s: float = Field(
-        default=0.69,
-        gt=0,
-        le=5,
-        description="Fan power at design flow per m3/s (REFERENCES.md: EC plug fan, about 0.69 kW per m3/s).",
-    )
-
-
-class Chiller(_Section):
-    """Vapour-compression chiller rejecting heat to outdoor air (Carnot-fraction model)."""
-
-    carnot_efficiency: float = Field(
-        default=0.3, gt=0, lt=1, description="Fraction of Carnot COP achieved (REFERENCES.md: about 0.3)."
-    )
-    chilled_water_supply_c: float | None = Field(
-        default=None,
-        ge=0,
-        le=30,
-        description="Fixed chilled-water supply, °C. Empty: reset with the supply air, coil_approach_k below it.",
-    )
-    coil_approach_k: float = Field(
-        default=8.0, ge=1, le=20, description="Supply air above chilled-water supply when the water follows the air, K."
-    )
-    chilled_water_delta_t_k: float = Field(default=6.0, gt=0, le=20, description="Chilled-water loop ΔT, K.")
-    evaporator_approach_k: float = Field(default=3.0, ge=0, le=15, description="Refrigerant below chilled water, K.")
-    condenser_approach_k: float = Field(default=10.0, ge=0, le=30, description="Condensing above outdoor dry bulb, K.")
-    min_condensing_c: float = Field(
-        default=25.0, ge=0, le=60, description="Head-pressure control floor of the condensing temperature, °C."
-    )
-
-
-class Pumps(_Section):
-    """Chilled-water pumps: P = Δp V / η (REFERENCES.md: 160-300 kPa, η 0.87)."""
-
-    pressure_rise_kpa: float = Field(default=200.0, ge=0, le=1000)
-    efficiency: float = Field(default=0.87, gt=0, le=1)
-
-
-class CoolingFailure(_Section):
-    """A period when the plant delivers only part of its capacity (fans keep running)."""
-
-    start: UtcDatetime = Field(description="Start of the outage (ISO 8601; UTC if no offset).")
-    duration: Duration = Field(description="Length of the outage.")
-    available_fraction: float = Field(default=0.0, ge=0, lt=1, description="Capacity left during the outage.")
-
-
-class Cooling(_Section):
-    """The cooling plant."""
-
-    system: Literal["chiller-crah"] = Field(
-        default="chiller-crah", description="Cooling system; more systems follow (DESIGN.md)."
-    )
-    capacity_kw: float | None = Field(
-        default=None,
-        gt=0,
-        description="Heat the plant can remove, kW. Empty: 1.25 x the design heat (servers at full load and 27 °C inlet plus fans).",
-    )
-    failures: list[CoolingFailure] = Field(default_factory=list, description="Outages of the cooling plant.")
-    crah: Crah = Field(default_factory=Crah)
-    chiller: Chiller = Field(default_factory=Chiller)
-    pumps: Pumps = Field(default_factory=Pumps)
-
-
-class Ups(_Section):
-    """Uninterruptible power supply feeding the IT load."""
-
-    efficiency: float = Field(default=0.94, gt=0.5, le=1.0, description="Constant UPS efficiency (0-1].")
-
-
-class Electrical(_Section):
-    ups: Ups = Field(default_factory=Ups)
-
-
-class HeatReuse(_Section):
-    enabled: Literal[False] = Field(
-        default=False,
-        description="Heat pump to district heating. Not yet modelled in this version: only false is accepted.",
-    )
-
-
-def _check_weights(values: list[float] | None, n: int | None, what: str) -> None:
-    """Raise ValueError unless ``values`` are ``n`` (if given) weights >= 0, not all zero."""
-    if values is None:
+def _check_weights(value: list[float] | None, n: int | None, what: str) -> None:
+    """Relative weights: the expected count, none negative, not all zero (empty passes)."""
+    if value is None:
         return
-    if n is not None and len(values) != n:
-        raise ValueError(f"needs {n} values ({what}), got {len(values)}")
-    if any(x < 0 for x in values) or sum(values) <= 0:
+    if n is not None and len(value) != n:
+        raise ValueError(f"needs {n} values ({what}), got {len(value)}")
+    if any(v < 0 for v in value) or sum(value) <= 0:
         raise ValueError("weights must be >= 0 and not all zero")
 
 
@@ -432,8 +351,9 @@ class SyntheticJobs(_Section):
 
     @field_validator("cores_weights")
     @classmethod
-    def _cores_weights(cls, value: list[float]) -> list[float]:
-        _check_weights(value, None, "")
+    def _cores_weights(cls, value: list[float], info) -> list[float]:
+        cores = info.data.get("cores")  # absent if cores itself was invalid
+        _check_weights(value, None if cores is None else len(cores), "one weight per job size in cores")
         return value
 
     @field_validator("daily_profile")
@@ -447,14 +367,6 @@ class SyntheticJobs(_Section):
     def _weekly(cls, value: list[float] | None) -> list[float] | None:
         _check_weights(value, 7, "local Monday ... Sunday")
         return value
-
-    @model_validator(mode="after")
-    def _same_length(self) -> SyntheticJobs:
-        if len(self.cores_weights) != len(self.cores):
-            raise FieldError(
-                "cores_weights", f"needs one weight per job size in cores ({len(self.cores)}), got {len(self.cores_weights)}"
-            )
-        return self
 
 
 class TraceJobs(_Section):

@@ -17,15 +17,21 @@ Per step and rack i (u = utilisation, T = temperatures, all exact for inputs hel
    (abstract heat-flow model, Tang et al.); the rack's thermal mass delivers
    Q_air,i = P_i - C_i dT_e/dt to the air (``dcsim.thermal.rc``);
 3. room: CRAH airflow = (1 + oversupply) x the servers' net demand; the room (return) air
-   node takes sum Q_air + CRAH fan heat and is cooled by coils limited to the plant's
-   available capacity (``room_air_step``); the supply air is at setpoint unless capacity is
-   short, when it rises;
-4. plant: the chilled-water load is the coil heat + UPS losses (the UPS room is cooled by the
-   same loop) + pump heat; chiller power = load / COP(T_evap, T_cond(outdoor)); heat
-   rejected = load + chiller power.
+   node takes sum Q_air + CRAH fan heat (less a direct-to-chip loop's share) and is cooled by
+   coils limited to the plant's available capacity (``room_air_step``); the supply air is at
+   setpoint unless capacity is short, when it rises;
+4. electrical chain (``dcsim.electrical.chain.electrical_step``, with last step's mechanical
+   load): UPS, PDU and transformer losses and fixed loads; the indoor ones are heat the plant
+   removes;
+5. plant (``dcsim.cooling.plant.plant_step``, one compiled function for every cooling system,
+   heat reuse included): it removes the coil heat, the liquid-loop heat and the indoor
+   electrical heat; if it cannot remove all the coil heat, the coils are limited to what it can
+   and the step is redone from the same plant state, so the heat left behind stays in the
+   room air.
 
-Energy balance per step: facility power = heat rejected + heat reused + d(stored)/dt
-(rack equipment and room air), which the engine checks over the run.
+Energy balance per step: facility power = heat leaving the site (plant rejection, heat
+reused, the outdoor transformer's loss) + d(stored)/dt (rack equipment and room air), which the
+engine checks over the run.
 """
 
 from __future__ import annotations
@@ -36,10 +42,24 @@ import numpy as np
 from numba import njit
 
 from .._numeric import FASTMATH, interp_clamped, interp_uniform
-from ..cooling import MODE_MECHANICAL
-from ..cooling.chiller import carnot_cop, condensing_temperature_c, pump_power_kw
 from ..cooling.crah import fan_affinity_power_kw
-from ..electrical.ups import ups_loss_kw
+from ..cooling.plant import (
+    N_OUT,
+    OUT_HEAT_REJECTED_KW,
+    OUT_HEAT_REUSED_KW,
+    OUT_PLANT_KW,
+    OUT_SUPPLY_AIR_C,
+    OUT_UNMET_KW,
+    plant_step,
+)
+from ..electrical.chain import (
+    E_FIXED_KW,
+    E_HEAT_TO_PLANT_KW,
+    E_LOSSES_KW,
+    E_TRANSFORMER_LOSS_KW,
+    N_ELECTRICAL_OUT,
+    electrical_step,
+)
 from ..it.ite import (
     inlet_adjustment_given_reference_w,
     inlet_adjustment_w,
@@ -86,24 +106,15 @@ RackParams = namedtuple(
     ],
 )
 
-PlantParams = namedtuple(
-    "PlantParams",
+HallParams = namedtuple(
+    "HallParams",
     [
         "crah_design_flow_m3_s",
         "crah_design_fan_kw",
         "crah_oversupply",
         "room_heat_capacity_kj_per_k",
-        "cooling_capacity_kw",
-        "chw_fixed_c",  # fixed chilled-water supply, or NaN to reset it with the supply air
-        "chw_coil_approach_k",  # chilled water this far below the supply air setpoint when reset
-        "chw_delta_t_k",
-        "evaporator_approach_k",
-        "condenser_approach_k",
-        "min_condensing_c",
-        "carnot_efficiency",
-        "pump_pressure_rise_pa",
-        "pump_efficiency",
-        "ups_efficiency",
+        "cooling_capacity_kw",  # heat the coils can take at full availability
+        "liquid_share",  # share of rack heat taken by a direct-to-chip loop (cooling.system = liquid)
     ],
 )
 
@@ -114,6 +125,10 @@ StepInputs = namedtuple(
         "outdoor_drybulb_c",  # float64[n]
         "supply_setpoint_c",  # float64[n]
         "cooling_availability",  # float64[n], share of the plant's capacity available (0-1)
+        "outdoor_humidity_ratio",  # float64[n], kg/kg
+        "outdoor_wetbulb_c",  # float64[n]
+        "outdoor_pressure_pa",  # float64[n]
+        "dh_demand_kw",  # float64[n], heat the district-heating network takes (0 without reuse)
     ],
 )
 
@@ -123,9 +138,6 @@ StepOutputs = namedtuple(
         "it_power_kw",
         "it_fan_power_kw",
         "crah_fan_power_kw",
-        "chiller_power_kw",
-        "pump_power_kw",
-        "ups_loss_kw",
         "facility_power_kw",
         "supply_air_c",
         "mean_inlet_c",
@@ -133,12 +145,13 @@ StepOutputs = namedtuple(
         "return_air_c",
         "crah_airflow_m3_s",
         "heat_to_air_kw",  # what the racks gave the air (after their thermal mass)
-        "coil_heat_kw",  # mean heat the coils took out of the room air
-        "unmet_cooling_kw",  # heat the coils could not take for lack of capacity
+        "liquid_heat_kw",  # what the racks gave a direct-to-chip loop
+        "coil_heat_kw",  # mean heat the air handlers took out of the room air
+        "unmet_cooling_kw",  # heat left in the room for lack of cooling
         "stored_heat_kw",  # rate of change of energy stored in racks and room air
-        "heat_rejected_kw",  # to outdoors at the condenser
-        "chiller_cop",
-        "cooling_mode",  # int8 codes, see dcsim.cooling.COOLING_MODES
+        "heat_out_kw",  # heat leaving the site: plant rejection + reuse + outdoor transformer loss
+        "plant",  # float64[n, N_OUT]: every plant_step output (dcsim.cooling.plant.OUT_FIELDS)
+        "electrical",  # float64[n, N_ELECTRICAL_OUT]: the electrical chain (dcsim.electrical.chain)
     ],
 )
 
@@ -154,6 +167,9 @@ ThermalState = namedtuple(
         "power_kw",  # float64[R]: scratch, rack power of this step
         "fan_kw",  # float64[R]: scratch, server fan power of this step
         "flow_m3_s",  # float64[R]: scratch, rack airflow of this step
+        "plant_state",  # float64[N_STATE]: the plant's modes and timers (dcsim.cooling.control)
+        "plant_state_trial",  # float64[N_STATE]: scratch copy for a retried plant step
+        "mech_kw",  # float64[1]: last step's plant + CRAH fan power (the UPS may feed it)
     ],
 )
 
@@ -170,8 +186,8 @@ RackAccumulators = namedtuple(
 
 
 def allocate_outputs(n: int) -> StepOutputs:
-    arrays = [np.zeros(n, dtype=np.float64) for _ in StepOutputs._fields[:-1]]
-    return StepOutputs(*arrays, np.zeros(n, dtype=np.int8))
+    arrays = [np.zeros(n, dtype=np.float64) for _ in StepOutputs._fields[:-2]]
+    return StepOutputs(*arrays, np.zeros((n, N_OUT)), np.zeros((n, N_ELECTRICAL_OUT)))
 
 
 def allocate_rack_accumulators(racks: int) -> RackAccumulators:
@@ -248,16 +264,17 @@ def _power_pass(u_hall, util_scale, servers, servers_on, inlet_c, load_points, p
 
 @njit(cache=True, fastmath=FASTMATH)
 def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_kj_per_k, resistance_k_per_kw,
-                  decay, power_kw, flow_m3_s, equipment_c, inlet_c, heat_to_air_kw):
-    """Pass 2 over racks: heat to air through each rack's thermal mass, inlet and equipment
-    temperatures (exact exponential step, dcsim.thermal.rc)."""
+                  decay, air_share, power_kw, flow_m3_s, equipment_c, inlet_c, heat_to_air_kw):
+    """Pass 2 over racks: heat leaving each rack's thermal mass (to air, and to a liquid loop
+    for the share 1 - air_share), inlet and equipment temperatures (exact exponential step,
+    dcsim.thermal.rc). ``heat_to_air_kw`` gets the rack's total heat output."""
     for i in range(power_kw.shape[0]):
         if use_matrix:
             gain = 0.0
             base = t_sup + lift_k[i]
         else:
             r = recirculation[i]
-            gain = r / ((1.0 - r) * RHO_CP_KJ_PER_M3_K * flow_m3_s[i])
+            gain = air_share * r / ((1.0 - r) * RHO_CP_KJ_PER_M3_K * flow_m3_s[i])
             base = t_sup
         q_air, t_in, t_e = rack_heat_to_air_kw(
             power_kw[i], base, equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i], decay[i], dt_s, gain
@@ -286,7 +303,7 @@ def _accumulate_pass(dt_s, inlet_c, power_kw, recommended_max_c, allowable_max_c
 
 
 @njit(cache=True)
-def facility_kernel(i0, i1, dt_s, inputs, rack, plant, state, out, acc):
+def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, out, acc):
     """Advance the facility over steps i0..i1-1 (see the module docstring)."""
     n_racks = rack.servers.shape[0]
     use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
@@ -306,10 +323,11 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, plant, state, out, acc):
             rack.flow_limits, rack.fan_coef, rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,
             state.power_kw, state.fan_kw, state.flow_m3_s,
         )
+        air_share = 1.0 - hall.liquid_share
         _thermal_pass(
             t_sup, dt_s, use_matrix, rack.recirculation, state.lift_k, rack.heat_capacity_kj_per_k,
-            rack.resistance_k_per_kw, rack.decay, state.power_kw, state.flow_m3_s, state.equipment_c, state.inlet_c,
-            state.heat_to_air_kw,
+            rack.resistance_k_per_kw, rack.decay, air_share, state.power_kw, state.flow_m3_s, state.equipment_c,
+            state.inlet_c, state.heat_to_air_kw,
         )
         _accumulate_pass(
             dt_s, state.inlet_c, state.power_kw, rack.recommended_max_c, rack.allowable_max_c, rack.xfactor_t0_c,
@@ -329,52 +347,79 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, plant, state, out, acc):
             net_flow += state.flow_m3_s[i] * (1.0 - rack.recirculation[i])
             inlet_sum += state.inlet_c[i]
             inlet_max = max(inlet_max, state.inlet_c[i])
-        stored_kw = it_kw - q_air_total
+        stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
+        q_liquid = q_air_total * hall.liquid_share
+        q_air = q_air_total - q_liquid
 
-        crah_flow = net_flow * (1.0 + plant.crah_oversupply)
-        fan_kw = fan_affinity_power_kw(crah_flow, plant.crah_design_flow_m3_s, plant.crah_design_fan_kw)
-        heat_in = q_air_total + fan_kw
-        capacity = plant.cooling_capacity_kw * inputs.cooling_availability[t]
+        crah_flow = net_flow * (1.0 + hall.crah_oversupply)
+        fan_kw = fan_affinity_power_kw(crah_flow, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
+        heat_in = q_air + fan_kw
+        capacity = hall.cooling_capacity_kw * inputs.cooling_availability[t]
         t_room0 = state.room_c[0]
-        t_room1, q_coil = room_air_step(
-            t_room0, heat_in, crah_flow, t_set, capacity, plant.room_heat_capacity_kj_per_k, dt_s
-        )
-        stored_kw += heat_in - q_coil
-        state.room_c[0] = t_room1
         g = RHO_CP_KJ_PER_M3_K * crah_flow
-        q_coil_end = min(capacity, g * (t_room1 - t_set))
-        if q_coil_end < 0.0:
-            q_coil_end = 0.0
-        state.supply_c[0] = t_room1 - q_coil_end / g
-        # unmet: heat left in the room because the coils ran at their limit for the step
-        unmet = heat_in - q_coil if q_coil >= capacity * (1.0 - 1e-12) - 1e-9 and heat_in > q_coil else 0.0
 
-        ups_kw = ups_loss_kw(it_kw, plant.ups_efficiency)
-        q_without_pump = q_coil + ups_kw
-        pump_kw = pump_power_kw(q_without_pump, plant.chw_delta_t_k, plant.pump_pressure_rise_pa, plant.pump_efficiency)
-        q_chw = q_without_pump + pump_kw
-        t_chw = plant.chw_fixed_c if not np.isnan(plant.chw_fixed_c) else t_set - plant.chw_coil_approach_k
-        t_evap = t_chw - plant.evaporator_approach_k
-        t_cond = condensing_temperature_c(inputs.outdoor_drybulb_c[t], plant.condenser_approach_k, plant.min_condensing_c)
-        cop = carnot_cop(t_evap, t_cond, plant.carnot_efficiency)
-        chiller_kw = q_chw / cop
+        # electrical chain with last step's mechanical load (the UPS may carry the cooling):
+        # its UPS/PDU losses and fixed loads are heat the plant must remove this step
+        elec = out.electrical[t]
+        electrical_step(it_kw, state.mech_kw[0], plant.electrical, elec)
+        q_aux = elec[E_HEAT_TO_PLANT_KW]
+
+        # room air node with the coils' capacity, then the plant for that coil heat. If the plant
+        # cannot deliver the setpoint (free cooling on a warm day, a mode held by its minimum
+        # time), the supply it can deliver becomes the room node's target and the step is redone
+        # from the same plant state: the room then settles warmer instead of storing heat forever
+        t_target = t_set
+        t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity, hall.room_heat_capacity_kj_per_k, dt_s)
+        po = out.plant[t]
+        t_ret = 0.5 * (t_room0 + t_room1)
+        for attempt in range(6):
+            for k in range(state.plant_state.shape[0]):
+                state.plant_state_trial[k] = state.plant_state[k]
+            plant_step(plant_code, plant, state.plant_state_trial, q_coil, crah_flow, t_ret, t_target,
+                       q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
+                       inputs.outdoor_wetbulb_c[t], inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], dt_s, po)
+            if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
+                break
+            t_target = max(po[OUT_SUPPLY_AIR_C], t_target + 1e-6)
+            t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity,
+                                            hall.room_heat_capacity_kj_per_k, dt_s)
+            t_ret = 0.5 * (t_room0 + t_room1)
+        for k in range(state.plant_state.shape[0]):
+            state.plant_state[k] = state.plant_state_trial[k]
+        # whatever the plant still could not remove stays in the room air (counted as stored)
+        residual = po[OUT_UNMET_KW]
+        stored_kw += heat_in - q_coil + residual
+        state.room_c[0] = t_room1
+        q_end = min(capacity, g * (t_room1 - t_target))
+        state.supply_c[0] = t_room1 - max(q_end, 0.0) / g
+        # unmet: cooling missing to hold the setpoint: the heat that would take the supply from
+        # what the plant delivered down to the setpoint, or the heat left in the room when the
+        # coils ran at their capacity limit, plus anything the plant still could not remove
+        unmet = residual
+        if t_target > t_set:
+            unmet += g * (t_target - t_set)
+        elif q_coil >= capacity * (1.0 - 1e-12) - 1e-9 and heat_in > q_coil:
+            unmet += heat_in - q_coil
+
+        mech_kw = po[OUT_PLANT_KW] + fan_kw
+        state.mech_kw[0] = mech_kw
+        facility_kw = it_kw + mech_kw + elec[E_LOSSES_KW] + elec[E_FIXED_KW]
+        # leaving the site: plant rejection and reuse (they include q_aux) + the transformer
+        # loss, outdoors; CRAH fan heat is inside q_coil
+        heat_out = po[OUT_HEAT_REJECTED_KW] + po[OUT_HEAT_REUSED_KW] + elec[E_TRANSFORMER_LOSS_KW]
 
         out.it_power_kw[t] = it_kw
         out.it_fan_power_kw[t] = it_fan_kw
         out.crah_fan_power_kw[t] = fan_kw
-        out.chiller_power_kw[t] = chiller_kw
-        out.pump_power_kw[t] = pump_kw
-        out.ups_loss_kw[t] = ups_kw
-        out.facility_power_kw[t] = it_kw + ups_kw + fan_kw + pump_kw + chiller_kw
+        out.facility_power_kw[t] = facility_kw
         out.supply_air_c[t] = t_sup
         out.mean_inlet_c[t] = inlet_sum / n_racks
         out.max_inlet_c[t] = inlet_max
-        out.return_air_c[t] = 0.5 * (t_room0 + t_room1)
+        out.return_air_c[t] = t_ret
         out.crah_airflow_m3_s[t] = crah_flow
-        out.heat_to_air_kw[t] = q_air_total
+        out.heat_to_air_kw[t] = q_air
+        out.liquid_heat_kw[t] = q_liquid
         out.coil_heat_kw[t] = q_coil
         out.unmet_cooling_kw[t] = unmet
         out.stored_heat_kw[t] = stored_kw
-        out.heat_rejected_kw[t] = q_chw + chiller_kw
-        out.chiller_cop[t] = cop
-        out.cooling_mode[t] = MODE_MECHANICAL
+        out.heat_out_kw[t] = heat_out
