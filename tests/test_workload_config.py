@@ -36,7 +36,9 @@ def test_kind_synthetic_alone_is_a_complete_configuration():
          "power_management": {"policy": "idle-off", "idle_timeout": "15min", "spare_servers": 4, "low_power_state": "sleep"}},
     ],
 )
-def test_workload_sections_round_trip_through_toml(workload, tmp_path):
+def test_workload_sections_round_trip_through_toml(workload, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a dict scenario resolves relative paths against the working directory
+    (tmp_path / "jobs.parquet").write_bytes(b"")  # the loader checks that a trace file exists
     sc = load_scenario({"workload": workload})
     path = tmp_path / "resolved.toml"
     path.write_text(dump_toml(sc))

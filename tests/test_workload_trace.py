@@ -194,7 +194,17 @@ def test_sample_trace_is_the_generated_one_and_runs():
     assert 0.2 < m.core_seconds_served / (40 * 16 * 86400) < 0.6
 
 
-def test_relative_trace_path_resolves_against_base_dir():
-    sc = load_scenario({"workload": {"kind": "trace", "trace": {"path": "data/sample_jobs.parquet"}}, "simulation": {"duration": "1h"}})
-    sim = WorkloadSimulation.from_scenario(sc, server=get_server("ibm-x3550-x5670"), base_dir=ROOT / "scenarios")
+def test_relative_trace_path_resolves_against_the_scenario_folder(tmp_path):
+    import shutil
+
+    import tomli_w
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "scenarios" / "data" / "sample_jobs.parquet", tmp_path / "data" / "jobs.parquet")
+    path = tmp_path / "scenario.toml"
+    path.write_text(tomli_w.dumps({"simulation": {"duration": "1h"},
+                                   "workload": {"kind": "trace", "trace": {"path": "data/jobs.parquet"}}}))
+    sc = load_scenario(path)
+    assert sc.workload.trace.path == str((tmp_path / "data" / "jobs.parquet").resolve())
+    sim = WorkloadSimulation.from_scenario(sc, server=get_server("ibm-x3550-x5670"))
     assert len(sim.jobs) > 0

@@ -97,6 +97,17 @@ def server_curve(server: str | ServerTable) -> ServerCurve:
     return ServerCurve(server.name, np.array([0.0, 1.0]), np.array([server.idle_w, server.max_w], float))
 
 
+def server_spec(server: str | ServerTable):
+    """The dcsim.it.power.ServerSpec (power states included) for ``it.server``."""
+    from .it.power import ServerSpec
+
+    if isinstance(server, str):
+        return get_server(server)
+    if server.power_w is not None:
+        return ServerSpec(server.name, np.linspace(0.0, 1.0, 11), np.asarray(server.power_w, float))
+    return ServerSpec.linear(server.name, server.idle_w, server.max_w)
+
+
 def managed_curve(curve: ServerCurve, frequency_fraction: float, power_cap_w: float | None) -> tuple[ServerCurve, float]:
     """The power curve against *demanded* utilisation under DVFS and a power cap, and the
     highest demanded utilisation the servers can still serve.
@@ -154,6 +165,8 @@ def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) 
     w = sc.workload
     if w.kind == "constant":
         return np.full(n, w.mean_utilization, dtype=np.float64)
+    if w.kind in ("synthetic", "trace"):
+        return np.ones(n)  # a multiplier: each rack's utilisation comes from the workload simulation
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
     mid = step_midpoints(start, step_s, n)
@@ -248,6 +261,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     rack = RackParams(
         servers=np.full(racks, servers),
         servers_on=np.full(racks, servers),
+        extra_power_kw=np.zeros(racks),
         util_scale=np.ones(racks),
         recirculation=recirc,
         interference_k_per_kw=matrix,
@@ -352,6 +366,41 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
     )
 
 
+def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress):
+    """The SimPy workload path: each step the workload simulation runs to the end of the step
+    with the racks' current inlet temperatures, hands over per-rack utilisation, servers on
+    and transition/standby energy, and the kernel advances the physics one step."""
+    from .workload import WorkloadSimulation
+
+    rack = model.rack
+    spec = server_spec(sc.it.server)
+    sim = WorkloadSimulation.from_scenario(
+        sc, server=spec, carbon_g_per_kwh=gx.carbon_g_per_kwh, price_sek_per_kwh=gx.price_sek_per_kwh
+    )
+    hall_u = np.zeros(n)
+    servers_on = np.zeros(n)
+    queue = np.zeros(n)
+    inputs.utilization[:] = 1.0  # the rack utilisation arrives through util_scale
+    # standby and transition energy arrive as extra power, so off servers draw nothing here
+    rack_off = rack._replace(off_w=0.0)
+    total_servers = float(sc.it.racks * sc.it.servers_per_rack)
+    every = max(1, n // 100)
+    for k in range(n):
+        w = sim.advance(k, state.inlet_c)
+        rack_off.util_scale[:] = w.utilization
+        rack_off.servers_on[:] = w.servers_on
+        rack_off.extra_power_kw[:] = (w.transition_energy_j + w.standby_energy_j) / dt / 1000.0
+        facility_kernel(k, k + 1, dt, inputs, rack_off, model.hall, model.plant_code, model.plant, state, out, acc)
+        on = float(w.servers_on.sum())
+        servers_on[k] = on
+        hall_u[k] = float(w.utilization @ w.servers_on) / total_servers  # busy share of all servers
+        queue[k] = w.queue_length
+        if progress is not None and (k % every == 0 or k == n - 1):
+            progress(k + 1, n)
+    metrics = sim.finish()
+    return metrics, hall_u, servers_on, queue
+
+
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
     """Named step series (contract timeseries columns first) from the kernel outputs."""
     pl, el = out.plant, out.electrical
@@ -373,7 +422,7 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "grid_carbon_g_per_kwh": gx.carbon_g_per_kwh,
         "price_sek_per_kwh": gx.price_sek_per_kwh,
         "utilization": inputs.utilization,
-        "servers_on": np.full(n, float(sc.it.racks * sc.it.servers_per_rack)),
+        "servers_on": np.full(n, float(sc.it.racks * sc.it.servers_per_rack)),  # event path overwrites
         "queue_length": np.zeros(n),
         # beyond the contract
         "outdoor_wetbulb_c": wx.wetbulb_c,
@@ -447,22 +496,38 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         outdoor_pressure_pa=wx.pressure_pa,
         dh_demand_kw=np.ascontiguousarray(dh_demand, dtype=np.float64),
     )
-    state = initial_state(model.rack, model.hall, float(utilization[0]), float(setpoint[0]), model.plant_state0)
+    event_driven = sc.workload.kind in ("synthetic", "trace")
+    # the event-driven path starts from an idle hall (jobs arrive from t = 0)
+    u0 = 0.0 if event_driven else float(utilization[0])
+    state = initial_state(model.rack, model.hall, u0, float(setpoint[0]), model.plant_state0)
     out = allocate_outputs(n)
     acc = allocate_rack_accumulators(sc.it.racks)
 
-    chunk = max(1, math.ceil(n / 100))
-    for i0 in range(0, n, chunk):
-        i1 = min(n, i0 + chunk)
-        facility_kernel(i0, i1, dt, inputs, model.rack, model.hall, model.plant_code, model.plant, state, out, acc)
-        if progress is not None:
-            progress(i1, n)
+    job_metrics = None
+    servers_on = np.full(n, float(sc.it.racks * sc.it.servers_per_rack))
+    queue = np.zeros(n)
+    if event_driven:
+        job_metrics, utilization, servers_on, queue = _run_event_driven(
+            sc, model, inputs, state, out, acc, gx, dt, n, progress
+        )
+    else:
+        chunk = max(1, math.ceil(n / 100))
+        for i0 in range(0, n, chunk):
+            i1 = min(n, i0 + chunk)
+            facility_kernel(i0, i1, dt, inputs, model.rack, model.hall, model.plant_code, model.plant, state, out, acc)
+            if progress is not None:
+                progress(i1, n)
 
     columns = step_columns(out, wx, gx, inputs, dt, sc)
+    columns["utilization"] = utilization
+    columns["servers_on"] = servers_on
+    columns["queue_length"] = queue
     kpis = compute_kpis(
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
     )
+    if job_metrics is not None:
+        kpis.update(job_metrics.kpis())
     demanded = float(utilization.sum())
     kpis["it_work_shortfall_pct"] = (
         100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0

@@ -284,6 +284,14 @@ def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Prob
                 problems.append(
                     Problem(f"site.{key}", f"{what} file not found: {path}", value=value)
                 )
+    workload = scenario_data.get("workload") if isinstance(scenario_data.get("workload"), dict) else {}
+    trace = workload.get("trace") if isinstance(workload.get("trace"), dict) else {}
+    if isinstance(trace.get("path"), str) and workload.get("kind") == "trace":
+        path = Path(trace["path"])
+        if not path.is_absolute():
+            path = base_dir / path
+        if not path.is_file():
+            problems.append(Problem("workload.trace.path", f"trace file not found: {path}", value=trace["path"]))
     it = scenario_data.get("it") if isinstance(scenario_data.get("it"), dict) else {}
     server = it.get("server")
     if isinstance(server, str):
@@ -331,6 +339,10 @@ def _absolute_paths(sc: Scenario, base_dir: Path) -> Scenario:
             updates[key] = str((base_dir / value).resolve())
     if updates:
         sc = sc.model_copy(update={"site": sc.site.model_copy(update=updates)})
+    trace = getattr(sc.workload, "trace", None)
+    if trace is not None and getattr(trace, "path", None) and not Path(trace.path).is_absolute():
+        new_trace = trace.model_copy(update={"path": str((base_dir / trace.path).resolve())})
+        sc = sc.model_copy(update={"workload": sc.workload.model_copy(update={"trace": new_trace})})
     return sc
 
 

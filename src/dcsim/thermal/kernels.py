@@ -76,6 +76,7 @@ RackParams = namedtuple(
     [
         "servers",  # float64[R]: servers in each rack
         "servers_on",  # float64[R]: servers powered on (event-driven path updates it)
+        "extra_power_kw",  # float64[R]: power beyond on-servers x P(u): transitions, standby (event path)
         "util_scale",  # float64[R]: rack utilisation relative to the hall series
         "recirculation",  # float64[R]: share of inlet air that is the rack's own exhaust
         "interference_k_per_kw",  # float64[R, R] or [0, 0]: cross-interference matrix D
@@ -207,11 +208,12 @@ def _rack_power(i, u, t_in, rack):
     off = rack.servers[i] - on
     # servers that are off move no air; a rack with every server off keeps a trickle so its
     # (tiny) heat still has somewhere to go
-    return (on * p_w + off * rack.off_w) / 1000.0, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
+    power = (on * p_w + off * rack.off_w) / 1000.0 + rack.extra_power_kw[i]
+    return power, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def _power_pass(u_hall, util_scale, servers, servers_on, inlet_c, load_points, power_points_w, load_step, off_w,
+def _power_pass(u_hall, util_scale, servers, servers_on, extra_power_kw, inlet_c, load_points, power_points_w, load_step, off_w,
                 design_cpu_w, design_fan_w, design_flow_m3_s, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
                 flow_limits, fan_coef, fan_limits, min_flow_fraction, inlet_effects, power_kw, fan_kw, flow_m3_s):
     """Pass 1 over racks: server power, fan power and airflow at last step's inlet temperature.
@@ -240,7 +242,7 @@ def _power_pass(u_hall, util_scale, servers, servers_on, inlet_c, load_points, p
                 flow_limits, fan_coef, fan_limits, min_flow_fraction,
             )
             on = servers_on[i]
-            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001
+            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
             fan_kw[i] = on * fan_w * 0.001
             flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s * fv
     elif inlet_effects:
@@ -251,13 +253,13 @@ def _power_pass(u_hall, util_scale, servers, servers_on, inlet_c, load_points, p
                 flow_limits, fan_coef, fan_limits, min_flow_fraction,
             )
             on = servers_on[i]
-            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001
+            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
             fan_kw[i] = on * fan_w * 0.001
             flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s * fv
     else:
         for i in range(n):
             on = servers_on[i]
-            power_kw[i] = (on * power_kw[i] + (servers[i] - on) * off_w) * 0.001
+            power_kw[i] = (on * power_kw[i] + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
             fan_kw[i] = 0.0
             flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s
 
@@ -317,7 +319,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                     lift += rack.interference_k_per_kw[i, j] * state.heat_to_air_kw[j]
                 state.lift_k[i] = lift
         _power_pass(
-            inputs.utilization[t], rack.util_scale, rack.servers, rack.servers_on, state.inlet_c, rack.load_points,
+            inputs.utilization[t], rack.util_scale, rack.servers, rack.servers_on, rack.extra_power_kw, state.inlet_c,
+            rack.load_points,
             rack.power_points_w, rack.load_step, rack.off_w, rack.design_cpu_w, rack.design_fan_w,
             rack.design_flow_m3_s, rack.reference_inlet_c, rack.cpu_coef, rack.cpu_limits, rack.flow_coef,
             rack.flow_limits, rack.fan_coef, rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,

@@ -90,6 +90,11 @@ class WorkloadSeries:
         return dict(self.__dict__)
 
 
+#: Share of a deferrable job's slack that deferral leaves unused, as a guard against queueing
+#: after release (a design choice: 0 lets jobs go to the last possible start).
+DEFERRAL_SLACK_RESERVE = 0.25
+
+
 @dataclass
 class WorkloadMetrics:
     """Results of a workload run (from :meth:`WorkloadSimulation.finish`).
@@ -410,7 +415,11 @@ class WorkloadSimulation:
                 k = self._cores[i]
                 # deferred jobs may book what the jobs that were not deferred leave free now
                 limit = self._total_cores - self._unbooked_cores
-                t = d.choose(now, deadline - dur, dur, k, limit)
+                # keep a quarter of the slack in hand: a job released into a busy hall still
+                # has time to queue before its latest start
+                latest = deadline - dur
+                latest -= DEFERRAL_SLACK_RESERVE * max(latest - now, 0.0)
+                t = d.choose(now, latest, dur, k, limit)
                 if t > now:
                     d.commit(t, dur, k)
                     self._booked[i] = 1
