@@ -95,7 +95,8 @@ def test_schema_prints_json_schema():
     assert "room" in schema["properties"]
 
 
-@pytest.mark.parametrize("kind,expect", [("servers", "ibm-x3550-x5670"), ("climates", "builtin:lulea"), ("grids", "builtin:se1")])
+@pytest.mark.parametrize("kind,expect", [("servers", "ibm-x3550-x5670"), ("climates", "builtin:lulea"),
+                                         ("grids", "builtin:se1"), ("equipment", "mcquay")])
 def test_catalog(kind, expect):
     proc = dcsim("catalog", kind)
     assert proc.returncode == 0, proc.stderr

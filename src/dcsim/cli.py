@@ -299,13 +299,14 @@ class CatalogKind(str, Enum):
     servers = "servers"
     climates = "climates"
     grids = "grids"
+    equipment = "equipment"
 
 
 @app.command()
 def catalog(
     kind: Annotated[CatalogKind, typer.Argument(help="What to list.")] = CatalogKind.servers,
 ) -> None:
-    """List built-in data: servers, climates or grids."""
+    """List built-in data: servers, climates, grids or equipment (chillers, UPS presets)."""
     table = Table(show_header=True, header_style="bold")
     if kind is CatalogKind.servers:
         from .it.catalog import server_catalog
@@ -323,6 +324,13 @@ def catalog(
         table.add_column("description")
         for key, text in BUILTIN_CLIMATES.items():
             table.add_row(f"builtin:{key}", text)
+    elif kind is CatalogKind.equipment:
+        from .cooling.catalog import equipment_catalog
+
+        for column in ("kind", "key", "name", "key figures"):
+            table.add_column(column)
+        for row in equipment_catalog():
+            table.add_row(row["kind"], row["key"], row["name"], row["summary"])
     else:
         from .grid import BUILTIN_GRIDS
 
