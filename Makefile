@@ -1,5 +1,6 @@
 # dcsim: two commands on a fresh machine with Python 3.11+.
-#   make demo   sets up .venv and runs the reference scenario (writes out/lulea-air-1mw/)
+#   make demo   sets up .venv, runs the reference scenario (out/lulea-air-1mw/) and an
+#               example case with its report (out/evaporative-free-cooling/)
 #   make test   sets up .venv with the test extra and runs the test suite
 #   make bench  runs the benchmark suites and fails on a >25 % slowdown against
 #               benchmarks/baseline.json (bench-quick: CI's short version;
