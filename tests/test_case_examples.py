@@ -24,7 +24,8 @@ CASES = sorted((ROOT / "scenarios" / "cases").glob("*.toml"))
 def test_there_are_example_cases():
     names = {p.stem for p in CASES}
     assert {"supply-air-a2", "hot-aisle-containment", "efficient-ups", "efficient-chiller",
-            "evaporative-free-cooling"} <= names
+            "evaporative-free-cooling", "heat-pump-district-heating", "price-aware-batch-scheduling",
+            "direct-to-chip-liquid"} <= names
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.stem)
