@@ -522,16 +522,15 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     columns["utilization"] = utilization
     columns["servers_on"] = servers_on
     columns["queue_length"] = queue
+    demanded = float(utilization.sum())
+    shortfall = 100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
     kpis = compute_kpis(
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
+        work_shortfall_pct=shortfall,
     )
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())
-    demanded = float(utilization.sum())
-    kpis["it_work_shortfall_pct"] = (
-        100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
-    )
     timeseries = record_timeseries(columns, start=start, step_s=step_s, record_step_s=sc.simulation.record_step)
     racks = rack_table(acc, n * dt)
     wall = time.perf_counter() - t0

@@ -68,7 +68,7 @@ def _ratio(num: float, den: float) -> float:
 
 
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
-                 heat_price_sek_per_mwh: float = 0.0) -> dict[str, float]:
+                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
@@ -123,6 +123,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "unmet_cooling_kwh": float(columns["unmet_cooling_kw"].sum() * h),
         # ASHRAE X-factor averaged over racks and time: failure rate relative to 20 °C inlets
         "xfactor_failure_rate": float(racks.xfactor_seconds.sum() / (len(racks.xfactor_seconds) * len(modes) * dt_s)),
+        "it_work_shortfall_pct": float(work_shortfall_pct),
     }
     return kpis
 
