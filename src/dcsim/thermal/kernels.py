@@ -287,21 +287,36 @@ def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def _accumulate_pass(dt_s, inlet_c, power_kw, recommended_max_c, allowable_max_c, xfactor_t0_c, xfactor_dt_k,
-                     xfactor, energy_kwh, max_inlet_c, seconds_above_recommended, seconds_above_allowable,
-                     xfactor_seconds):
-    """Pass 3 over racks: per-rack energy, hottest inlet, time above the ASHRAE envelopes and
-    X-factor-weighted time."""
+def _hall_sums(dt_s, power_kw, fan_kw, heat_to_air_kw, flow_m3_s, recirculation, inlet_c, recommended_max_c,
+               allowable_max_c, xfactor_t0_c, xfactor_dt_k, xfactor, energy_kwh, max_inlet_c,
+               seconds_above_recommended, seconds_above_allowable, xfactor_seconds):
+    """Pass 3 over racks: the hall totals (IT power, server fans, heat to air, net airflow,
+    inlet sum and maximum), and per rack its energy, hottest inlet, time above the ASHRAE
+    envelopes and X-factor-weighted time. Reassociated so the reductions vectorise."""
     h = dt_s / 3600.0
-    for i in range(inlet_c.shape[0]):
+    it_kw = 0.0
+    it_fan_kw = 0.0
+    q_air = 0.0
+    net_flow = 0.0
+    inlet_sum = 0.0
+    inlet_max = -1e300
+    for i in range(power_kw.shape[0]):
         t_in = inlet_c[i]
-        energy_kwh[i] += power_kw[i] * h
+        p = power_kw[i]
+        it_kw += p
+        it_fan_kw += fan_kw[i]
+        q_air += heat_to_air_kw[i]
+        net_flow += flow_m3_s[i] * (1.0 - recirculation[i])
+        inlet_sum += t_in
+        inlet_max = max(inlet_max, t_in)
+        energy_kwh[i] += p * h
         max_inlet_c[i] = max(max_inlet_c[i], t_in)
         if t_in > recommended_max_c:
             seconds_above_recommended[i] += dt_s
         if t_in > allowable_max_c:
             seconds_above_allowable[i] += dt_s
         xfactor_seconds[i] += interp_uniform(xfactor_t0_c, xfactor_dt_k, xfactor, t_in) * dt_s
+    return it_kw, it_fan_kw, q_air, net_flow, inlet_sum, inlet_max
 
 
 @njit(cache=True)
@@ -332,24 +347,12 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
             rack.resistance_k_per_kw, rack.decay, air_share, state.power_kw, state.flow_m3_s, state.equipment_c,
             state.inlet_c, state.heat_to_air_kw,
         )
-        _accumulate_pass(
-            dt_s, state.inlet_c, state.power_kw, rack.recommended_max_c, rack.allowable_max_c, rack.xfactor_t0_c,
-            rack.xfactor_dt_k, rack.xfactor, acc.energy_kwh, acc.max_inlet_c, acc.seconds_above_recommended,
-            acc.seconds_above_allowable, acc.xfactor_seconds,
+        it_kw, it_fan_kw, q_air_total, net_flow, inlet_sum, inlet_max = _hall_sums(
+            dt_s, state.power_kw, state.fan_kw, state.heat_to_air_kw, state.flow_m3_s, rack.recirculation, state.inlet_c,
+            rack.recommended_max_c, rack.allowable_max_c, rack.xfactor_t0_c, rack.xfactor_dt_k, rack.xfactor,
+            acc.energy_kwh, acc.max_inlet_c, acc.seconds_above_recommended, acc.seconds_above_allowable,
+            acc.xfactor_seconds,
         )
-        it_kw = 0.0
-        it_fan_kw = 0.0
-        q_air_total = 0.0
-        net_flow = 0.0
-        inlet_sum = 0.0
-        inlet_max = -1e300
-        for i in range(n_racks):
-            it_kw += state.power_kw[i]
-            it_fan_kw += state.fan_kw[i]
-            q_air_total += state.heat_to_air_kw[i]
-            net_flow += state.flow_m3_s[i] * (1.0 - rack.recirculation[i])
-            inlet_sum += state.inlet_c[i]
-            inlet_max = max(inlet_max, state.inlet_c[i])
         stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
         q_liquid = q_air_total * hall.liquid_share
         q_air = q_air_total - q_liquid
