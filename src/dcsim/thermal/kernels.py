@@ -270,20 +270,27 @@ def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_
     """Pass 2 over racks: heat leaving each rack's thermal mass (to air, and to a liquid loop
     for the share 1 - air_share), inlet and equipment temperatures (exact exponential step,
     dcsim.thermal.rc). ``heat_to_air_kw`` gets the rack's total heat output."""
-    for i in range(power_kw.shape[0]):
-        if use_matrix:
-            gain = 0.0
-            base = t_sup + lift_k[i]
-        else:
+    n = power_kw.shape[0]
+    if use_matrix:  # inlet lift from the cross-interference matrix, computed before this pass
+        for i in range(n):
+            q_air, t_in, t_e = rack_heat_to_air_kw(
+                power_kw[i], t_sup + lift_k[i], equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i],
+                decay[i], dt_s, 0.0,
+            )
+            heat_to_air_kw[i] = q_air
+            inlet_c[i] = t_in
+            equipment_c[i] = t_e
+    else:  # the rack's own recirculated exhaust
+        for i in range(n):
             r = recirculation[i]
             gain = air_share * r / ((1.0 - r) * RHO_CP_KJ_PER_M3_K * flow_m3_s[i])
-            base = t_sup
-        q_air, t_in, t_e = rack_heat_to_air_kw(
-            power_kw[i], base, equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i], decay[i], dt_s, gain
-        )
-        heat_to_air_kw[i] = q_air
-        inlet_c[i] = t_in
-        equipment_c[i] = t_e
+            q_air, t_in, t_e = rack_heat_to_air_kw(
+                power_kw[i], t_sup, equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i], decay[i], dt_s,
+                gain,
+            )
+            heat_to_air_kw[i] = q_air
+            inlet_c[i] = t_in
+            equipment_c[i] = t_e
 
 
 @njit(cache=True, fastmath=FASTMATH)
