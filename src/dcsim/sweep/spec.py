@@ -1,0 +1,737 @@
+"""Sweep files: the ``[sweep]`` table, its expansion into runs, and up-front validation.
+
+A sweep file (TOML or YAML) has one top-level table, ``[sweep]``::
+
+    [sweep]
+    base = "../lulea-air-1mw.toml"     # the scenario every run starts from (relative to this file)
+    replications = 2                   # seeds count up from `seed` (default: the base's simulation.seed)
+    kpi = "pue"                        # KPI of the sensitivity view
+
+    [sweep.set]                        # fixed overrides, applied to every run
+    "simulation.duration" = "30d"
+
+    [sweep.grid]                       # full factorial: every combination of these axes
+    "room.supply_air_c" = { start = 18, stop = 27, step = 3 }   # 18, 21, 24, 27 (stop included)
+    "room.containment" = ["none", "cold-aisle", "hot-aisle"]
+
+    [sweep.zip.site]                   # a zipped group: its lists move together, one axis of the product
+    "site.climate" = ["builtin:lulea", "builtin:stockholm"]
+    "site.grid" = ["builtin:se1", "builtin:se3"]
+
+    [sweep.sample]                     # Latin-hypercube samples, crossed with the grid
+    n = 20
+    seed = 1
+    params."workload.mean_utilization" = { min = 0.3, max = 0.8 }
+
+Keys are scenario keys in dotted form; in TOML they may be quoted (``"room.supply_air_c"``)
+or written as nested tables (``[sweep.grid.room] supply_air_c = [...]``). Runs expand in
+file order: grid axes, zip groups, samples, then replications (innermost), and every run is
+validated against the scenario schema before anything runs; all problems are reported at
+once, each naming the sweep file line and the parameters of a run it occurs in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .._version import __version__
+from ..errors import InputError, Problem
+from ..results import KPI_NAMES
+from ..scenario.load import (
+    OVERRIDE_ORIGIN,
+    _pydantic_problems,
+    read_document,
+    scenario_hash,
+    validate_scenario_data,
+)
+from ..scenario.locate import toml_key_lines, yaml_key_lines
+from ..scenario.schema import FieldError, Scenario
+from .lhs import latin_hypercube
+
+#: A sweep expands to at most this many runs (each is validated up front, about 1-2 ms a run).
+MAX_RUNS = 100_000
+#: Scenario keys holding file paths: relative paths written in a sweep file are relative to it.
+PATH_KEYS = ("site.climate", "site.grid")
+
+_DOTTED = re.compile(r"^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*$")
+_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_RANGE_KEYS = frozenset({"start", "stop", "step", "num"})
+_SAMPLE_KEYS = frozenset({"min", "max", "integer", "values"})
+_MAX_AXIS_VALUES = 100_000
+_MAX_LISTED_RUN_PROBLEMS = 50
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _clean_float(v: float) -> float:
+    """Drop the float noise of ``start + i * step`` (21.000000000000004 -> 21.0)."""
+    return float(f"{v:.12g}")
+
+
+def expand_range(spec: dict[str, Any]) -> list[Any]:
+    """Values of a range table: ``{start, stop, step}`` (stop included when a step lands on it)
+    or ``{start, stop, num}`` (``num`` evenly spaced values, both ends included)."""
+    unknown = sorted(set(spec) - _RANGE_KEYS)
+    if unknown:
+        raise ValueError(
+            f"unknown key {', '.join(map(repr, unknown))} in a range; allowed: start, stop and step (or num)"
+        )
+    missing = [k for k in ("start", "stop") if k not in spec]
+    if missing:
+        raise ValueError(f"a range needs start and stop (missing {', '.join(missing)}), and step or num")
+    start, stop = spec["start"], spec["stop"]
+    if not (_is_number(start) and _is_number(stop)):
+        raise ValueError("start and stop of a range must be numbers")
+    if ("step" in spec) == ("num" in spec):
+        raise ValueError("a range needs exactly one of step (spacing, stop included) or num (number of values)")
+    if "step" in spec:
+        step = spec["step"]
+        if not _is_number(step) or step <= 0:
+            raise ValueError(f"step must be a number > 0 (got {step!r})")
+        if stop < start:
+            raise ValueError(f"stop ({stop!r}) must not be below start ({start!r})")
+        count = int(math.floor((stop - start) / step + 1e-9)) + 1
+        if count > _MAX_AXIS_VALUES:
+            raise ValueError(f"gives {count:,} values; at most {_MAX_AXIS_VALUES:,} per axis")
+        if all(isinstance(v, int) for v in (start, stop, step)):
+            return [start + i * step for i in range(count)]
+        return [_clean_float(start + i * step) for i in range(count)]
+    num = spec["num"]
+    if not isinstance(num, int) or isinstance(num, bool) or num < 1 or num > _MAX_AXIS_VALUES:
+        raise ValueError(f"num must be a whole number from 1 to {_MAX_AXIS_VALUES:,} (got {num!r})")
+    if num == 1:
+        return [start]
+    return [_clean_float(start + (stop - start) * i / (num - 1)) for i in range(num)]
+
+
+def _axis_values(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return expand_range(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError("empty list; give at least one value")
+        return list(value)
+    raise ValueError(
+        "expected a list of values, e.g. [18, 22, 26], or a range {start = 18, stop = 26, step = 2}"
+    )
+
+
+AxisValues = Annotated[list[Any], BeforeValidator(_axis_values)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _sample_param(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return {"values": list(value)}
+    return value
+
+
+class SampleParam(_Model):
+    """One sampled parameter: uniform on ``[min, max]`` (whole numbers if ``integer``), or
+    equally likely choices from ``values`` (a list written directly)."""
+
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    values: list[Any] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> SampleParam:
+        if self.values is not None:
+            if self.min is not None or self.max is not None or self.integer:
+                raise FieldError("values", "give either a list of choices or min and max, not both")
+            if not self.values:
+                raise FieldError("values", "empty list; give at least one choice")
+            return self
+        if self.min is None or self.max is None:
+            raise FieldError(
+                "min" if self.min is None else "max",
+                "a sampled parameter needs min and max, e.g. {min = 18, max = 27}, or a list of choices",
+            )
+        if not self.min < self.max:
+            raise FieldError("max", f"must be greater than min ({self.min:g})")
+        if self.integer and (self.min != int(self.min) or self.max != int(self.max)):
+            raise FieldError("min", "min and max of an integer parameter must be whole numbers")
+        return self
+
+
+class SampleSpec(_Model):
+    """Latin-hypercube samples over ``params``: ``n`` points, seeded."""
+
+    n: int = Field(ge=1, le=MAX_RUNS, description="Number of sample points.")
+    seed: int = Field(default=0, ge=0, description="Seed of the Latin hypercube.")
+    params: dict[str, Annotated[SampleParam, BeforeValidator(_sample_param)]] = Field(
+        description="Sampled scenario keys: {min, max[, integer]} or a list of choices."
+    )
+
+    @field_validator("params")
+    @classmethod
+    def _not_empty(cls, value: dict) -> dict:
+        if not value:
+            raise ValueError("give at least one sampled parameter")
+        return value
+
+
+class SweepSpec(_Model):
+    """The ``[sweep]`` table."""
+
+    base: str = Field(description="Base scenario file, relative to the sweep file.")
+    name: str | None = Field(default=None, description="Short name; default the sweep file's name.")
+    description: str = ""
+    replications: int = Field(default=1, ge=1, le=10_000, description="Runs per parameter point.")
+    seed: int | None = Field(
+        default=None, ge=0, description="Seed of the first replication (default: the base's simulation.seed)."
+    )
+    kpi: str = Field(default="pue", description="KPI of the tornado chart and rank correlations.")
+    set: dict[str, Any] = Field(default_factory=dict, description="Fixed overrides for every run.")
+    grid: dict[str, AxisValues] = Field(default_factory=dict, description="Full-factorial axes.")
+    zip: dict[str, dict[str, AxisValues]] = Field(
+        default_factory=dict, description="Named groups of keys whose values move together."
+    )
+    sample: SampleSpec | None = None
+
+    @field_validator("kpi")
+    @classmethod
+    def _known_kpi(cls, value: str) -> str:
+        return check_kpi(value)
+
+
+class SweepFile(_Model):
+    sweep: SweepSpec
+
+
+def check_kpi(value: str) -> str:
+    """A KPI name: a contract KPI or one of the extra KPIs runs report."""
+    from .. import results
+
+    allowed = (*KPI_NAMES, *getattr(results, "EXTRA_KPI_NAMES", ()))
+    if value not in allowed:
+        close = difflib.get_close_matches(value, allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown KPI; {hint}allowed: {', '.join(allowed)}")
+    return value
+
+
+# --------------------------------------------------------------------------- the expanded sweep
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of the run product: a grid key, a zip group or the sample points."""
+
+    name: str
+    kind: str  # "grid" | "zip" | "sample"
+    keys: tuple[str, ...]
+    levels: tuple[tuple[Any, ...], ...]
+
+    def describe(self) -> str:
+        n = len(self.levels)
+        if self.kind == "grid":
+            return f"{self.name} ({n})"
+        if self.kind == "zip":
+            return f"{self.name} = zip of {', '.join(self.keys)} ({n})"
+        return f"{n} Latin-hypercube samples of {', '.join(self.keys)}"
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of a sweep: its varied parameters, seed, validated scenario and cache key."""
+
+    run_id: int
+    params: dict[str, Any]
+    levels: tuple[int, ...]
+    replication: int
+    seed: int
+    scenario: Scenario
+    scenario_hash: str
+    key: str
+
+    def describe(self) -> str:
+        parts = [f"{k}={v!r}" for k, v in self.params.items()]
+        return ", ".join(parts + [f"seed={self.seed}"])
+
+
+def run_key(scenario_sha256: str, version: str = __version__) -> str:
+    """Cache key of a run: its resolved scenario and the dcsim version that computes it."""
+    return hashlib.sha256(f"{scenario_sha256}|dcsim {version}".encode()).hexdigest()
+
+
+@dataclass
+class Sweep:
+    """A validated sweep: where it comes from, its axes and every run."""
+
+    path: Path
+    name: str
+    description: str
+    base_path: Path
+    spec: SweepSpec
+    axes: list[Axis]
+    replications: int
+    base_seed: int
+    kpi: str
+    base_scenario: Scenario
+    runs: list[PlannedRun] = field(default_factory=list)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.runs)
+
+    @property
+    def param_keys(self) -> list[str]:
+        return [k for axis in self.axes for k in axis.keys]
+
+    @property
+    def sampled(self) -> bool:
+        return any(a.kind == "sample" for a in self.axes)
+
+    def reference_levels(self) -> tuple[int, ...]:
+        """For each axis, the level of the base scenario: the centre of one-at-a-time
+        sensitivity. When the base's value is not among the levels, the level nearest to it
+        (a single numeric key), else the middle level."""
+        from ..scenario.load import resolved_dict
+
+        base = resolved_dict(self.base_scenario)
+        refs = []
+        for axis in self.axes:
+            ref = len(axis.levels) // 2
+            if axis.kind != "sample":
+                base_values = tuple(_value_at(base, k) for k in axis.keys)
+                exact = [i for i, level in enumerate(axis.levels) if all(map(_same, level, base_values))]
+                numeric = len(axis.keys) == 1 and _is_number(base_values[0]) and all(
+                    _is_number(level[0]) for level in axis.levels
+                )
+                if exact:
+                    ref = exact[0]
+                elif numeric:
+                    ref = min(range(len(axis.levels)), key=lambda i: abs(axis.levels[i][0] - base_values[0]))
+            refs.append(ref)
+        return tuple(refs)
+
+    def summary(self) -> str:
+        """One line: what the sweep is and how many runs it expands to."""
+        if self.axes:
+            shape = " x ".join(a.describe() for a in self.axes)
+        else:
+            shape = "no axes (the base scenario only)"
+        reps = f" x {self.replications} replications (seeds {self.base_seed}..{self.base_seed + self.replications - 1})" \
+            if self.replications > 1 else f", seed {self.base_seed}"
+        unique = len({r.key for r in self.runs})
+        dup = f" ({unique:,} distinct scenarios)" if unique != self.n_runs else ""
+        return (
+            f"valid sweep {self.name!r}: {self.n_runs:,} run{'s' if self.n_runs != 1 else ''}{dup} = {shape}{reps}, "
+            f"on base scenario {self.base_path}; every run validated"
+        )
+
+
+def _value_at(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _same(a: Any, b: Any) -> bool:
+    if _is_number(a) and _is_number(b):
+        return float(a) == float(b)
+    return a == b
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _flatten(mapping: Any, is_leaf, prefix: tuple[str, ...] = ()) -> Any:
+    """Nested tables (unquoted dotted TOML keys) to dotted keys. A key that already contains
+    a dot is a whole path and keeps its value as written; so does any value ``is_leaf`` accepts."""
+    if not isinstance(mapping, dict):
+        return mapping
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        path = prefix + (str(key),)
+        if isinstance(value, dict) and "." not in str(key) and not is_leaf(value):
+            out.update(_flatten(value, is_leaf, path))
+        else:
+            out[".".join(path)] = value
+    return out
+
+
+def _never(_: Any) -> bool:
+    return False
+
+
+def _is_range(value: dict) -> bool:
+    return bool(value) and set(value) <= _RANGE_KEYS and not any(isinstance(v, (dict, list)) for v in value.values())
+
+
+def _is_sample(value: dict) -> bool:
+    return bool(value) and set(value) <= _SAMPLE_KEYS and not any(isinstance(v, dict) for v in value.values())
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """The document with the key tables of [sweep] flattened to dotted keys."""
+    sweep = data.get("sweep")
+    if not isinstance(sweep, dict):
+        return data
+    sweep = dict(sweep)
+    if isinstance(sweep.get("set"), dict):
+        sweep["set"] = _flatten(sweep["set"], _never)
+    if isinstance(sweep.get("grid"), dict):
+        sweep["grid"] = _flatten(sweep["grid"], _is_range)
+    if isinstance(sweep.get("zip"), dict):
+        sweep["zip"] = {g: _flatten(v, _is_range) for g, v in sweep["zip"].items()}
+    sample = sweep.get("sample")
+    if isinstance(sample, dict) and isinstance(sample.get("params"), dict):
+        sweep["sample"] = {**sample, "params": _flatten(sample["params"], _is_sample)}
+    return {**data, "sweep": sweep}
+
+
+class _Lines:
+    """Line numbers of keys in the sweep file, whichever way a dotted key was written."""
+
+    def __init__(self, text: str, fmt: str):
+        self.index = toml_key_lines(text) if fmt == "toml" else yaml_key_lines(text)
+
+    def __call__(self, path: tuple[str, ...]) -> int | None:
+        """Line of ``path`` (or of its nearest written parent). A dotted scenario key may be one
+        quoted key or nested tables, so every grouping of the dotted parts is tried."""
+        parts = tuple(p for part in path for p in part.split("."))
+        best: tuple[int, int | None] = (0, None)
+        for cand in _groupings(parts):
+            covered = 0
+            for n in range(len(cand), 0, -1):
+                if cand[:n] in self.index:
+                    covered = sum(c.count(".") + 1 for c in cand[:n])
+                    if covered > best[0]:
+                        best = (covered, self.index[cand[:n]])
+                    break
+        return best[1]
+
+
+def _groupings(parts: tuple[str, ...]):
+    """Every way to join consecutive parts with dots: (a, b, c), (a.b, c), (a, b.c), (a.b.c)."""
+    if len(parts) > 12:  # not a real key path; do not enumerate 2**n groupings
+        yield parts
+        return
+    for mask in range(1 << max(len(parts) - 1, 0)):
+        out, current = [], parts[0] if parts else ""
+        for i, part in enumerate(parts[1:]):
+            if mask >> i & 1:
+                current += "." + part
+            else:
+                out.append(current)
+                current = part
+        if parts:
+            out.append(current)
+        yield tuple(out)
+
+
+def _problem(path: tuple[str, ...], message: str, lines: _Lines, file: str, **value: Any) -> Problem:
+    return Problem(".".join(path), message, file=file, line=lines(path), **value)
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read, check and expand a sweep file; every run is validated.
+
+    Raises :class:`dcsim.InputError` listing every problem (file, line, dotted path, value and
+    what is allowed; run-level problems also name a run's parameters).
+    """
+    sweep_path = Path(path)
+    data, text, fmt = read_document(sweep_path)
+    file = str(sweep_path)
+    lines = _Lines(text, fmt)
+    data = _normalise(data)
+
+    def fail(problems: list[Problem]) -> InputError:
+        n = len(problems)
+        return InputError(problems, title=f"{n} problem{'s' if n != 1 else ''} in sweep {file}")
+
+    if not isinstance(data.get("sweep"), dict):
+        raise fail([Problem("sweep", "a sweep file needs a top-level [sweep] table", file=file)])
+    spec, problems = _validate_spec(data, lines, file)
+    if spec is None:
+        raise fail(problems)
+
+    sweep_dir = sweep_path.parent
+
+    # Where each key was written in the file, for locating problems of its values.
+    origin: dict[str, tuple[str, ...]] = {}
+    sections: list[tuple[tuple[str, ...], dict[str, Any]]] = [(("sweep", "set"), spec.set), (("sweep", "grid"), spec.grid)]
+    sections += [(("sweep", "zip", g), group) for g, group in spec.zip.items()]
+    if spec.sample is not None:
+        sections.append((("sweep", "sample", "params"), spec.sample.params))
+    for where, keys in sections:
+        for key in keys:
+            loc = where + (key,)
+            if not _DOTTED.match(key):
+                problems.append(_problem(loc, "is not a dotted scenario key such as room.supply_air_c", lines, file))
+                continue
+            if key in origin:
+                first = ".".join(origin[key][:-1])
+                problems.append(
+                    _problem(loc, f"is already set in {first}; a key may be set or varied in one place only", lines, file)
+                )
+                continue
+            if key == "simulation.seed" and where[1] != "set":
+                problems.append(
+                    _problem(loc, "seeds are not an axis; use sweep.replications (and sweep.seed for the first)", lines, file)
+                )
+            origin[key] = loc
+    for group, keys in spec.zip.items():
+        loc = ("sweep", "zip", group)
+        if not _NAME.match(group):
+            problems.append(_problem(loc, "a zip group name must be a plain name such as 'site'", lines, file))
+        if not keys:
+            problems.append(_problem(loc, "an empty zip group; give two or more keys with lists of equal length", lines, file))
+        lengths = {k: len(v) for k, v in keys.items()}
+        if len(set(lengths.values())) > 1:
+            problems.append(
+                _problem(
+                    loc,
+                    "the lists of a zip group must have equal lengths; got "
+                    + ", ".join(f"{k}: {n}" for k, n in lengths.items()),
+                    lines,
+                    file,
+                )
+            )
+
+    axes = _axes(spec)
+    n_runs = math.prod(len(a.levels) for a in axes) * spec.replications
+    too_many = n_runs > MAX_RUNS
+    if too_many:
+        problems.append(
+            _problem(("sweep",), f"expands to {n_runs:,} runs; at most {MAX_RUNS:,} per sweep file", lines, file)
+        )
+
+    base_path = Path(spec.base)
+    if not base_path.is_absolute():
+        base_path = Path(os.path.normpath(sweep_dir / base_path))
+    base_loc = ("sweep", "base")
+    base_doc = None
+    try:
+        base_doc = read_document(base_path)
+    except InputError as exc:
+        for p in exc.problems:
+            problems.append(_problem(base_loc, f"base scenario: {p.format()}", lines, file, value=spec.base))
+    if base_doc is not None and ("sweep" in base_doc[0] or "case" in base_doc[0]):
+        kind = "sweep" if "sweep" in base_doc[0] else "case"
+        problems.append(_problem(base_loc, f"must be a scenario file, not a {kind} file", lines, file, value=spec.base))
+        base_doc = None
+    if base_doc is None:
+        raise fail(problems)
+
+    base_data, base_text, base_fmt = base_doc
+    fixed = {k: _resolve_path(k, v, sweep_dir) for k, v in spec.set.items()}
+
+    def relocate(p: Problem, overrides: dict[str, Any]) -> Problem:
+        """Point a problem caused by an override at the line of the sweep file that set it."""
+        if p.file != OVERRIDE_ORIGIN:
+            return p
+        key = max((k for k in overrides if p.path == k or p.path.startswith(k + ".")), key=len, default=None)
+        loc = origin.get(key) if key else None
+        if loc is None:
+            loc = ("sweep", "seed") if key == "simulation.seed" else ("sweep",)
+        kwargs = {"value": p.value} if p.has_value else {}
+        return Problem(p.path, p.message, file=file, line=lines(loc), **kwargs)
+
+    # The base with the fixed overrides: its problems are reported once, not once per run.
+    base_sc = None
+    base_problems: list[Problem] = []
+    try:
+        base_sc = validate_scenario_data(
+            base_data, overrides=fixed, base_dir=base_path.parent, file=str(base_path), text=base_text, fmt=base_fmt
+        )
+    except InputError as exc:
+        base_problems = [relocate(p, fixed) for p in exc.problems]
+        problems += base_problems
+    if spec.seed is not None:
+        base_seed = spec.seed
+    elif base_sc is not None:
+        base_seed = base_sc.simulation.seed
+    else:
+        seed = fixed.get("simulation.seed", _value_at(base_data, "simulation.seed"))
+        base_seed = seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 42
+    if too_many:
+        raise fail(problems)
+    runs, run_problems = _expand(spec, axes, fixed, base_seed, base_data, base_path, base_text, base_fmt, sweep_dir,
+                                 relocate, known=base_problems)
+    problems += run_problems
+    if problems:
+        raise fail(problems)
+
+    return Sweep(
+        path=sweep_path,
+        name=spec.name or sweep_path.stem,
+        description=spec.description,
+        base_path=base_path,
+        spec=spec,
+        axes=axes,
+        replications=spec.replications,
+        base_seed=base_seed,
+        kpi=spec.kpi,
+        base_scenario=base_sc,
+        runs=runs,
+    )
+
+
+def _prune_point(loc: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The entry to drop so that validation can go on past an invalid one (None: cannot)."""
+    if not loc:
+        return None
+    if loc[0] != "sweep":
+        return loc[:1]
+    if len(loc) < 2 or loc[1] == "base":
+        return None
+    depth = {"set": 3, "grid": 3, "zip": 4}.get(loc[1], 2)
+    if loc[1] == "sample" and len(loc) >= 4 and loc[2] == "params":
+        depth = 4
+    return loc[: min(depth, len(loc))]
+
+
+def _drop(data: Any, loc: tuple[str, ...]) -> bool:
+    node = data
+    for part in loc[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    if isinstance(node, dict) and loc[-1] in node:
+        del node[loc[-1]]
+        return True
+    return False
+
+
+def _validate_spec(data: dict[str, Any], lines: _Lines, file: str) -> tuple[SweepSpec | None, list[Problem]]:
+    """Validate the [sweep] table. Invalid entries are reported, then dropped so that the rest
+    (and the runs it expands to) can still be checked; None when what is left cannot make a
+    sweep (no base, say). Only the first pass's problems are reported: later passes only see
+    the consequences of dropping entries."""
+    import copy
+
+    work = copy.deepcopy(data)
+    problems: list[Problem] = []
+    for attempt in range(8):
+        try:
+            return SweepFile.model_validate(work).sweep, problems
+        except ValidationError as exc:
+            found = _pydantic_problems(exc, SweepFile, work)
+            if attempt == 0:
+                for p in found:
+                    loc = tuple(p.path.split(".")) if p.path else ()
+                    kwargs = {"value": p.value} if p.has_value else {}
+                    problems.append(Problem(p.path, p.message, file=file, line=lines(loc), **kwargs))
+            dropped = False
+            for err in exc.errors(include_url=False):
+                loc = tuple(str(x) for x in err["loc"])
+                point = _prune_point(_field_loc(loc))
+                if point is None:
+                    return None, problems
+                dropped |= _drop(work, point)
+            if not dropped:
+                return None, problems
+    return None, problems
+
+
+def _field_loc(loc: tuple[str, ...]) -> tuple[str, ...]:
+    """A pydantic error location without union-branch and validator tags."""
+    return tuple(p for p in loc if not (p.startswith("function-") or p in ("SampleParam",)))
+
+
+def _resolve_path(key: str, value: Any, sweep_dir: Path) -> Any:
+    if key in PATH_KEYS and isinstance(value, str) and not value.lower().startswith("builtin:"):
+        p = Path(value)
+        if not p.is_absolute():
+            return str((sweep_dir / p).resolve())
+    return value
+
+
+def _axes(spec: SweepSpec) -> list[Axis]:
+    axes = [Axis(key, "grid", (key,), tuple((v,) for v in values)) for key, values in spec.grid.items()]
+    for group, keys in spec.zip.items():
+        if not keys:
+            continue
+        n = min(len(v) for v in keys.values())
+        axes.append(Axis(group, "zip", tuple(keys), tuple(tuple(v[i] for v in keys.values()) for i in range(n))))
+    if spec.sample is not None:
+        s = spec.sample
+        names = tuple(s.params)
+        u = latin_hypercube(s.n, len(names), s.seed)
+        columns = [_sample_values(s.params[k], u[:, j]) for j, k in enumerate(names)]
+        axes.append(Axis("sample", "sample", names, tuple(zip(*columns))))
+    return axes
+
+
+def _sample_values(param: SampleParam, u) -> list[Any]:
+    if param.values is not None:
+        k = len(param.values)
+        return [param.values[min(int(x * k), k - 1)] for x in u]
+    lo, hi = float(param.min), float(param.max)
+    if param.integer:
+        a, b = int(lo), int(hi)
+        return [min(a + int(x * (b - a + 1)), b) for x in u]
+    return [float(f"{lo + float(x) * (hi - lo):.8g}") for x in u]
+
+
+def _expand(spec, axes, fixed, base_seed, base_data, base_path, base_text, base_fmt, sweep_dir, relocate, known=()):
+    """Every run's parameters, seed and validated scenario; and the distinct problems of the
+    runs that are invalid (those already reported for the base are left out)."""
+    already = {(p.path, p.message) for p in known}
+    runs: list[PlannedRun] = []
+    seen: dict[tuple, list] = {}  # problem -> [count, first run]
+    order: list[tuple] = []
+    run_id = 0
+    for levels in itertools.product(*(range(len(a.levels)) for a in axes)):
+        params: dict[str, Any] = {}
+        for axis, i in zip(axes, levels):
+            params.update(zip(axis.keys, axis.levels[i]))
+        for rep in range(spec.replications):
+            seed = base_seed + rep
+            overrides = {**fixed, **{k: _resolve_path(k, v, sweep_dir) for k, v in params.items()}, "simulation.seed": seed}
+            try:
+                sc = validate_scenario_data(
+                    base_data, overrides=overrides, base_dir=base_path.parent, file=str(base_path),
+                    text=base_text, fmt=base_fmt,
+                )
+            except InputError as exc:
+                for p in exc.problems:
+                    if (p.path, p.message) in already:
+                        continue
+                    p = relocate(p, overrides)
+                    key = (p.path, p.message, repr(p.value) if p.has_value else None, p.file, p.line)
+                    if key not in seen:
+                        seen[key] = [0, run_id, p, dict(params), seed]
+                        order.append(key)
+                    seen[key][0] += 1
+                run_id += 1
+                continue
+            h = scenario_hash(sc)
+            runs.append(PlannedRun(run_id, dict(params), tuple(levels), rep, seed, sc, h, run_key(h)))
+            run_id += 1
+    problems = []
+    for key in order[:_MAX_LISTED_RUN_PROBLEMS]:
+        count, first, p, params, seed = seen[key]
+        shown = ", ".join([f"{k}={v!r}" for k, v in params.items()] + ([f"seed={seed}"] if spec.replications > 1 else []))
+        where = f"in run {first}" if count == 1 else f"in {count:,} runs, first run {first}"
+        message = f"{p.message}; {where} ({shown or 'the base scenario'})"
+        kwargs = {"value": p.value} if p.has_value else {}
+        problems.append(Problem(p.path, message, file=p.file, line=p.line, column=p.column, **kwargs))
+    if len(order) > _MAX_LISTED_RUN_PROBLEMS:
+        problems.append(Problem("sweep", f"... and {len(order) - _MAX_LISTED_RUN_PROBLEMS} more distinct problems in runs"))
+    return runs, problems
