@@ -28,6 +28,7 @@ signal (carbon intensity or price per control step). Built in:
 
 from __future__ import annotations
 
+import abc
 import math
 from collections.abc import Callable
 
@@ -59,7 +60,7 @@ def placement_policy(name: str, cluster: Cluster) -> PlacementPolicy:
     return cls(cluster)
 
 
-class PlacementPolicy:
+class PlacementPolicy(abc.ABC):
     """Base class. Subclasses implement :meth:`select` (and may override :meth:`boot_rack`).
 
     Class attributes: ``rack_level`` (the policy needs the cluster's per-rack indexes; the
@@ -78,9 +79,9 @@ class PlacementPolicy:
         self.cores = cluster.cores
         self.inlet_c = np.zeros(cluster.racks)
 
+    @abc.abstractmethod
     def select(self, k: int) -> int:
         """An ON server with at least ``k`` free cores, or -1 if none."""
-        raise NotImplementedError
 
     def set_inlet(self, inlet_c: np.ndarray) -> None:
         """Per-rack inlet temperatures (°C) the policy sees until the next call."""
