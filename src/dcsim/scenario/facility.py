@@ -12,22 +12,13 @@ into kernel parameters.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
-    PlainSerializer,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
-
-from ..units import DURATION_HELP, format_duration, parse_duration_s
 
 from ..heatreuse.heatpump import (
     DEFAULT_DH_OUTDOOR_C,
@@ -36,6 +27,7 @@ from ..heatreuse.heatpump import (
     DEFAULT_HEAT_PRICE_SEK_PER_MWH,
     DEFAULT_MONTHLY_DEMAND_FRACTION,
 )
+from .types import Duration, FieldError, Section, UtcDatetime
 
 __all__ = [
     "Crah",
@@ -58,40 +50,12 @@ __all__ = [
 
 
 def _field_error(field: str, message: str) -> ValueError:
-    """The schema's FieldError (imported late: schema.py imports this module)."""
-    from .schema import FieldError
-
     return FieldError(field, message)
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
-
-
-# The same two types as dcsim.scenario.schema (defined here too: schema imports this module).
-_Duration = Annotated[
-    int,
-    BeforeValidator(parse_duration_s),
-    PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|d|w)\s*$"},
-                {"type": "integer", "exclusiveMinimum": 0},
-            ],
-            "description": DURATION_HELP,
-        }
-    ),
-]
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-_UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+_Section = Section
+_Duration = Duration
+_UtcDatetime = UtcDatetime
 
 
 def _increasing(values: list[float], name: str) -> None:

@@ -13,58 +13,17 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
-    PlainSerializer,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from ..units import DURATION_HELP, format_duration, parse_duration_s
+from ..units import format_duration
 from .facility import Cooling, Electrical, HeatReuse
+from .types import Duration, FieldError, Section, UtcDatetime
 
 
-class FieldError(ValueError):
-    """Raised by a cross-field validator to name the field at fault (relative to its section),
-    so the error path points at the key the user must change."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
-
-
-Duration = Annotated[
-    int,
-    BeforeValidator(parse_duration_s),
-    PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|d|w)\s*$"},
-                {"type": "integer", "exclusiveMinimum": 0},
-            ],
-            "description": DURATION_HELP,
-        }
-    ),
-]
-"""A duration: written as ``"60s"``/``"1h"``/``"365d"``, held as whole seconds."""
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+_Section = Section
 
 
 class Simulation(_Section):

@@ -1,0 +1,53 @@
+"""Building blocks shared by every schema module: the section base class, the duration and
+UTC datetime types, and the error that names the field at fault."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+
+from ..units import DURATION_HELP, format_duration, parse_duration_s
+
+
+class FieldError(ValueError):
+    """Raised by a cross-field validator to name the field at fault (relative to its section),
+    so the error path points at the key the user must change."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class Section(BaseModel):
+    """A scenario section: unknown keys are errors, values are frozen, defaults validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+Duration = Annotated[
+    int,
+    BeforeValidator(parse_duration_s),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|d|w)\s*$"},
+                {"type": "integer", "exclusiveMinimum": 0},
+            ],
+            "description": DURATION_HELP,
+        }
+    ),
+]
+"""A duration: written as ``"60s"``/``"1h"``/``"365d"``, held as whole seconds."""
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+"""A datetime in UTC (a value without an offset is taken as UTC)."""
