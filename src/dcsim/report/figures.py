@@ -119,7 +119,7 @@ def local_index(ts: pd.DataFrame, tz: str) -> pd.DatetimeIndex:
     return ts.index.tz_convert(tz)
 
 
-def _fold_stubs(groups: pd.DataFrame, hours: pd.Series, min_hours: float) -> pd.DataFrame:
+def _fold_short_periods(groups: pd.DataFrame, hours: pd.Series, min_hours: float) -> pd.DataFrame:
     """Add a first or last group shorter than ``min_hours`` to its neighbour (a period given in
     UTC spills an hour into the next local month or day; a one-hour "month" helps no one)."""
     if len(groups) < 2:
@@ -141,11 +141,11 @@ def _grouped(ts: pd.DataFrame, tz: str, step_h: float, columns: dict[str, str], 
     keys = [idx.year, idx.month] if by == "month" else [idx.normalize()]
     sums = frame.groupby(keys).sum()
     hours = frame.groupby(keys).size() * step_h
-    return _fold_stubs(sums, hours, 24.0 if by == "month" else 6.0)
+    return _fold_short_periods(sums, hours, 24.0 if by == "month" else 6.0)
 
 
 def monthly_energy_mwh(ts: pd.DataFrame, tz: str, step_h: float) -> pd.DataFrame:
-    """MWh per local month: it, cooling, losses, other, total (a stub month of under a day is
+    """MWh per local month: it, cooling, losses, other, total (a partial month of under a day is
     counted with its neighbour)."""
     cols = {"it": "it_power_kw", "cooling": "cooling_power_kw", "losses": "electrical_losses_kw",
             "total": "facility_power_kw"}

@@ -1,6 +1,6 @@
 """Every word of the report, in English and Swedish.
 
-``t(lang, key, **values)`` returns the text with ``{placeholders}`` filled. Both languages
+``t(lang, key, **values)`` returns the text with ``{fields}`` filled. Both languages
 must have the same keys (a test checks it). To add a language, add a column to each entry
 and to the month names, and add it to ``LANGUAGES``.
 """
@@ -512,7 +512,7 @@ _SUFFIX_UNITS = (("_kwh", "kWh"), ("_kw", "kW"), ("_c", "°C"), ("_s", "s"), ("_
 
 
 def t(lang: str, key: str, **values) -> str:
-    """The text of ``key`` in ``lang`` with ``{placeholders}`` filled."""
+    """The text of ``key`` in ``lang`` with ``{fields}`` filled."""
     i = LANGUAGES.index(lang)
     return STRINGS[key][i].format(**values) if values else STRINGS[key][i]
 
