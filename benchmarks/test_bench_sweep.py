@@ -14,7 +14,15 @@ Two figures per executor (``local`` processes, Dask ``LocalCluster``):
 
 With ``--benchmark-disable`` (the test suite) each test runs once on a handful of tiny runs
 and checks that the executor's results equal the in-process ones: a plain test. With
-benchmarking enabled it measures (about a minute per executor on a 2-core machine).
+benchmarking enabled it measures (about a minute per executor on a 2-core machine);
+``DCSIM_BENCH_SWEEP_RUNS`` (default 24) and ``DCSIM_BENCH_SWEEP_ROUNDS`` (default 1, best of)
+set the size of the speedup measurement. The figures are printed (``-s``) and stored in
+``extra_info``.
+
+Measured on the 2-core development machine with nothing else running (load about 1):
+overhead per run 3.7 ms CPU (local) and 25 ms CPU (Dask) beside 18 ms for a tiny run, plus
+about 2 s (local) and 3 s (Dask) once per sweep; 24 reference-year runs (1.5 s each) on
+two workers ran 1.72x (local) and 1.78x (Dask) faster than in one process.
 """
 
 from __future__ import annotations
@@ -139,8 +147,10 @@ def test_bench_sweep_speedup_two_workers(benchmark, executor, tmp_path):
         pytest.importorskip("distributed")
     _warm(tmp_path)
     quick = benchmark.disabled
-    n = 2 if quick else int(os.environ.get("DCSIM_BENCH_SWEEP_RUNS", "12"))
-    rounds = 1 if quick else int(os.environ.get("DCSIM_BENCH_SWEEP_ROUNDS", "2"))
+    # 24 runs: the workers' start (about 2 s: interpreter, imports, loading the compiled
+    # kernels) is then small beside 12 runs' worth of time per worker.
+    n = 2 if quick else int(os.environ.get("DCSIM_BENCH_SWEEP_RUNS", "24"))
+    rounds = 1 if quick else int(os.environ.get("DCSIM_BENCH_SWEEP_ROUNDS", "1"))
     path = _sweep_file(tmp_path, "year", n, tiny=quick)
     load_before = os.getloadavg()
     refs, sweeps = [], []
