@@ -254,8 +254,8 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     else:
         res, decay = tau / c_rack, rc_decay(dt_s, tau)
     fan_curve = AFFINITY_FAN_POWER_CURVE if sc.it.curves.fan_power == "cubic" else OPENSTUDIO_FAN_POWER_CURVE
-    cpu_coef, cpu_limits = OPENSTUDIO_CPU_POWER_CURVE.arrays()
-    flow_coef, flow_limits = OPENSTUDIO_AIRFLOW_CURVE.arrays()
+    _, cpu_limits = OPENSTUDIO_CPU_POWER_CURVE.arrays()  # the scenario gives the coefficients
+    _, flow_limits = OPENSTUDIO_AIRFLOW_CURVE.arrays()
     fan_coef, fan_limits = fan_curve.arrays()
     frac = sc.it.fan_power_fraction
     rack = RackParams(
@@ -290,7 +290,6 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         xfactor_dt_k=XFACTOR_DT_K,
         xfactor=XFACTOR.copy(),
     )
-    del cpu_coef, flow_coef  # the scenario's curves are used; the constants gave the limits
     c = sc.cooling
     # design: every server at full load with a 27 °C inlet
     p_design_kw, _, flow_design = _rack_power(0, 1.0, DESIGN_INLET_C, rack)

@@ -466,14 +466,14 @@ def inlet_adjustment_w(
     equipment"). f_min is the fans' lowest speed: the OpenStudio airflow curve reaches zero at
     low load and cold inlet, which no real server fan does. Branch-free so rack loops vectorise.
     """
-    fv = max(biquadratic_value(flow_coef, flow_limits, u, inlet_c), min_flow_fraction)
-    fv_ref = max(biquadratic_value(flow_coef, flow_limits, u, reference_inlet_c), min_flow_fraction)
-    fan_w = design_fan_w * cubic_value(fan_coef, fan_limits, fv)
-    fan_ref_w = design_fan_w * cubic_value(fan_coef, fan_limits, fv_ref)
-    d_cpu = design_cpu_w * (
-        biquadratic_value(cpu_coef, cpu_limits, u, inlet_c) - biquadratic_value(cpu_coef, cpu_limits, u, reference_inlet_c)
+    cpu_ref, fan_ref = inlet_reference_w(
+        u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
+        fan_limits, min_flow_fraction,
     )
-    return d_cpu + fan_w - fan_ref_w, fan_w, fv
+    return inlet_adjustment_given_reference_w(
+        u, inlet_c, cpu_ref, fan_ref, design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits,
+        fan_coef, fan_limits, min_flow_fraction,
+    )
 
 
 @njit(cache=True, fastmath=FASTMATH)
