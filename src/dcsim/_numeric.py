@@ -37,7 +37,7 @@ def interp_clamped(xs, ys, x: float) -> float:
     return ys[lo] + w * (ys[hi] - ys[lo])
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def interp_uniform(x0: float, dx: float, ys, x: float) -> float:
     """Piecewise-linear interpolation in a table sampled every ``dx`` from ``x0``, clamped.
 

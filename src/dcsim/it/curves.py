@@ -44,7 +44,7 @@ __all__ = [
 _INF = math.inf
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def biquadratic_value(coef, limits, x, y):
     """Evaluate a ``Curve:Biquadratic`` at one point, with EnergyPlus clamping.
 
@@ -65,7 +65,7 @@ def biquadratic_value(coef, limits, x, y):
     return min(max(v, limits[4]), limits[5])
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def cubic_value(coef, limits, x):
     """Evaluate a ``Curve:Cubic`` (or quadratic, ``c4 = 0``) at one point, with clamping.
 

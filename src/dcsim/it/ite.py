@@ -436,7 +436,7 @@ def ite_aircooled(
     return ITEAirCooledResult(*(o.reshape(shape) for o in outs))
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def inlet_adjustment_w(
     u,
     inlet_c,
@@ -476,7 +476,7 @@ def inlet_adjustment_w(
     )
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def inlet_reference_w(u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits,
                       fan_coef, fan_limits, min_flow_fraction):
     """The reference-inlet terms of :func:`inlet_adjustment_w`, which depend on u only:
@@ -488,7 +488,7 @@ def inlet_reference_w(u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef
     )
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def inlet_adjustment_given_reference_w(u, inlet_c, cpu_ref_w, fan_ref_w, design_cpu_w, design_fan_w, cpu_coef,
                                        cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow_fraction):
     """:func:`inlet_adjustment_w` with its reference terms computed once

@@ -195,7 +195,7 @@ def allocate_rack_accumulators(racks: int) -> RackAccumulators:
     return RackAccumulators(np.zeros(racks), np.full(racks, -np.inf), np.zeros(racks), np.zeros(racks), np.zeros(racks))
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _rack_power(i, u, t_in, rack):
     """Power (kW), server fan power (kW) and airflow (m3/s) of rack i (Python-callable twin of
     the power pass, used for design values and the initial state)."""
@@ -212,7 +212,7 @@ def _rack_power(i, u, t_in, rack):
     return power, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _power_pass(u_hall, util_scale, servers, servers_on, extra_power_kw, inlet_c, load_points, power_points_w, load_step, off_w,
                 design_cpu_w, design_fan_w, design_flow_m3_s, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
                 flow_limits, fan_coef, fan_limits, min_flow_fraction, inlet_effects, power_kw, fan_kw, flow_m3_s):
@@ -264,7 +264,7 @@ def _power_pass(u_hall, util_scale, servers, servers_on, extra_power_kw, inlet_c
             flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_kj_per_k, resistance_k_per_kw,
                   decay, air_share, power_kw, flow_m3_s, equipment_c, inlet_c, heat_to_air_kw):
     """Pass 2 over racks: heat leaving each rack's thermal mass (to air, and to a liquid loop
@@ -293,7 +293,7 @@ def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_
             equipment_c[i] = t_e
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _hall_sums(dt_s, power_kw, fan_kw, heat_to_air_kw, flow_m3_s, recirculation, inlet_c, recommended_max_c,
                allowable_max_c, xfactor_t0_c, xfactor_dt_k, xfactor, energy_kwh, max_inlet_c,
                seconds_above_recommended, seconds_above_allowable, xfactor_seconds):

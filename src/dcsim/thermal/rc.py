@@ -18,7 +18,7 @@ from .._numeric import FASTMATH
 from .air import air_heat_kw
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def rc_step_c(t_c: float, t_inf_c: float, decay: float) -> float:
     """Exact RC step: T(t+dt) = T_inf + (T - T_inf) a, with a = exp(-dt/tau), °C."""
     return t_inf_c + (t_c - t_inf_c) * decay
@@ -29,7 +29,7 @@ def rc_decay(dt_s: float, tau_s: float) -> float:
     return math.exp(-dt_s / tau_s) if tau_s > 0 else 0.0
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, heat_capacity_kj_per_k, resistance_k_per_kw,
                         decay, dt_s, inlet_gain_k_per_kw):
     """Mean heat a rack delivers to its air over one step, with its equipment thermal mass.
