@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -12,7 +13,16 @@ import dcsim
 import dcsim.scenario
 from dcsim.cooling.plant import N_OUT, OUT_PLANT_KW, OUT_UNMET_KW, plant_step
 from dcsim.electrical.chain import E_FIXED_KW, E_HEAT_TO_PLANT_KW, E_LOSSES_KW, N_ELECTRICAL_OUT, electrical_step
-from dcsim.engine import build_model, initial_state, server_curve
+from dcsim.engine import (
+    ASHRAE_ALLOWABLE_MAX_C,
+    ASHRAE_RECOMMENDED_MAX_C,
+    XFACTOR,
+    XFACTOR_DT_K,
+    XFACTOR_T0_C,
+    build_model,
+    initial_state,
+    server_curve,
+)
 from dcsim.thermal.kernels import (
     RHO_CP_KJ_PER_M3_K,
     StepInputs,
@@ -53,8 +63,10 @@ def make_inputs(n, util, t_db=None, setpoint=20.0, avail=None):
     )
 
 
-def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None):
+def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None, rack_changes=None):
     model = build_model(sc, server_curve(sc.it.server), float(sc.simulation.step))
+    if rack_changes:
+        model = dataclasses.replace(model, rack=model.rack._replace(**rack_changes))
     inputs = make_inputs(n, util, t_db, sc.room.supply_air_c if setpoint is None else setpoint, avail)
     state = state or initial_state(model.rack, model.hall, float(inputs.utilization[0]),
                                    float(inputs.supply_setpoint_c[0]), model.plant_state0)
@@ -73,7 +85,7 @@ def test_single_rack_steady_state_matches_closed_form():
     sc = constant(0.6, **{"it.racks": 1, "room.recirculation_fraction": 0.0})
     model, state, out, _ = run_kernel(sc, 200, 0.6)
     p_kw = out.it_power_kw[-1]
-    flow = state.flow_m3_s[0]
+    flow = out.crah_airflow_m3_s[-1] / (1.0 + model.hall.crah_oversupply)  # the rack's airflow (r = 0)
     t_in = state.inlet_c[0]
     assert t_in == pytest.approx(sc.room.supply_air_c, abs=1e-9)  # no recirculation: inlet = supply
     # in steady state the rack gives the air all its power
@@ -91,9 +103,10 @@ def test_recirculation_closed_form():
     """T_in = (1 - r) T_sup + r T_out for the rack's own exhaust share r."""
     r = 0.15
     sc = constant(0.5, **{"it.racks": 1, "room.recirculation_fraction": r})
-    _, state, _, _ = run_kernel(sc, 200, 0.5)
+    model, state, out, _ = run_kernel(sc, 200, 0.5)
     t_in = state.inlet_c[0]
-    t_out = t_in + state.heat_to_air_kw[0] / (RHO_CP_KJ_PER_M3_K * state.flow_m3_s[0])
+    flow = out.crah_airflow_m3_s[-1] / (1.0 + model.hall.crah_oversupply) / (1.0 - r)  # CRAH serves the net demand
+    t_out = t_in + state.heat_to_air_kw[0] / (RHO_CP_KJ_PER_M3_K * flow)
     assert t_in == pytest.approx((1 - r) * sc.room.supply_air_c + r * t_out, rel=1e-12)
 
 
@@ -176,11 +189,20 @@ def test_cooling_failure_transient_is_linear_while_saturated():
 # --------------------------------------------------------------------------- naive twin
 
 
-def naive_kernel(sc, n, util, t_db, setpoint, avail):
-    """Plain-Python twin of facility_kernel written from the equations (no Numba, no passes)."""
+def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
+    """Plain-Python twin of facility_kernel written from the equations (no Numba, no passes).
+    Returns the hall rows per step and the per-rack accumulators."""
     dt = float(sc.simulation.step)
     model = build_model(sc, server_curve(sc.it.server), dt)
+    if rack_changes:
+        model = dataclasses.replace(model, rack=model.rack._replace(**rack_changes))
     rack, hall = model.rack, model.hall
+    racks = len(rack.servers)
+    matrix = rack.interference_k_per_kw if rack.interference_k_per_kw.shape[0] == racks else None
+    q_prev = list(initial_state(rack, hall, float(util[0]), float(setpoint[0]), model.plant_state0).heat_to_air_kw)
+    energy, max_in, above_rec, above_allow, xf = (np.zeros(racks) for _ in range(5))
+    max_in[:] = -np.inf
+    xf_t = np.arange(XFACTOR.size) * XFACTOR_DT_K + XFACTOR_T0_C
     st = initial_state(rack, hall, float(util[0]), float(setpoint[0]), model.plant_state0)
     plant_state = model.plant_state0.copy()
     inputs = make_inputs(n, util, t_db, setpoint, avail)
@@ -204,30 +226,42 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail):
     for k in range(n):
         it = fan_it = q_tot = net = 0.0
         inlets = []
-        for i in range(len(rack.servers)):
+        lift = matrix @ np.array(q_prev) if matrix is not None else np.zeros(racks)
+        for i in range(racks):
             u = min(util[k] * rack.util_scale[i], 1.0)
             p_w = float(np.interp(u, lp, pp))
-            fv = max(biq(rack.flow_coef, u, t_in[i], rack.flow_limits), rack.min_flow_fraction)
-            fv_r = max(biq(rack.flow_coef, u, rack.reference_inlet_c, rack.flow_limits), rack.min_flow_fraction)
-            fan = rack.design_fan_w * cub(rack.fan_coef, fv, rack.fan_limits)
-            fan_r = rack.design_fan_w * cub(rack.fan_coef, fv_r, rack.fan_limits)
-            dcpu = rack.design_cpu_w * (biq(rack.cpu_coef, u, t_in[i], rack.cpu_limits)
-                                        - biq(rack.cpu_coef, u, rack.reference_inlet_c, rack.cpu_limits))
-            p = rack.servers[i] * max(p_w + dcpu + fan - fan_r, 0.0) / 1000
-            flow = rack.servers[i] * rack.design_flow_m3_s * fv
+            if rack.inlet_effects:
+                fv = max(biq(rack.flow_coef, u, t_in[i], rack.flow_limits), rack.min_flow_fraction)
+                fv_r = max(biq(rack.flow_coef, u, rack.reference_inlet_c, rack.flow_limits), rack.min_flow_fraction)
+                fan = rack.design_fan_w * cub(rack.fan_coef, fv, rack.fan_limits)
+                fan_r = rack.design_fan_w * cub(rack.fan_coef, fv_r, rack.fan_limits)
+                dcpu = rack.design_cpu_w * (biq(rack.cpu_coef, u, t_in[i], rack.cpu_limits)
+                                            - biq(rack.cpu_coef, u, rack.reference_inlet_c, rack.cpu_limits))
+            else:
+                fv, fan, fan_r, dcpu = 1.0, 0.0, 0.0, 0.0
+            on, off = rack.servers_on[i], rack.servers[i] - rack.servers_on[i]
+            p = (on * max(p_w + dcpu + fan - fan_r, 0.0) + off * rack.off_w) / 1000 + rack.extra_power_kw[i]
+            flow = max(on, 0.01) * rack.design_flow_m3_s * fv
             r = rack.recirculation[i]
             c, res, a = rack.heat_capacity_kj_per_k[i], rack.resistance_k_per_kw[i], rack.decay[i]
             # solve the two linear equations of the step for Q and T_in by 2x2 elimination:
-            #   Q = P - C (1 - a)/dt (T_in + P R - T_e0);  T_in = T_sup + r/(1-r) Q/(rho c_p V)
-            g = r / (1 - r) / (RHO_CP_KJ_PER_M3_K * flow)
+            #   Q = P - C (1 - a)/dt (T_in + P R - T_e0);  T_in = T_sup + r/(1-r) Q/(rho c_p V),
+            # or with a cross-interference matrix T_in = T_sup + (D Q_previous)_i
+            g = 0.0 if matrix is not None else r / (1 - r) / (RHO_CP_KJ_PER_M3_K * flow)
             m = np.array([[1.0, c * (1 - a) / dt], [-g, 1.0]])
-            rhs = np.array([p - c * (1 - a) / dt * (p * res - t_e[i]), sup])
+            rhs = np.array([p - c * (1 - a) / dt * (p * res - t_e[i]), sup + lift[i]])
             q, tin = np.linalg.solve(m, rhs)
             t_e[i] = tin + p * res + (t_e[i] - tin - p * res) * a
             t_in[i] = tin
+            q_prev[i] = q
             inlets.append(tin)
+            energy[i] += p * dt / 3600
+            max_in[i] = max(max_in[i], tin)
+            above_rec[i] += dt * (tin > ASHRAE_RECOMMENDED_MAX_C)
+            above_allow[i] += dt * (tin > ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class])
+            xf[i] += float(np.interp(tin, xf_t, XFACTOR)) * dt
             it += p
-            fan_it += rack.servers[i] * fan / 1000
+            fan_it += on * fan / 1000
             q_tot += q
             net += flow * (1 - r)
         crah = net * (1 + hall.crah_oversupply)
@@ -253,25 +287,50 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail):
             "max_inlet_c": max(inlets), "mean_inlet_c": sum(inlets) / len(inlets), "coil_heat_kw": q_coil,
             "facility_power_kw": it + mech_prev + e[E_LOSSES_KW] + e[E_FIXED_KW],
         })
-    return rows
+    return rows, {"energy_kwh": energy, "max_inlet_c": max_in, "seconds_above_recommended": above_rec,
+                  "seconds_above_allowable": above_allow, "xfactor_seconds": xf}
 
 
+def _rack_variant(variant, rng, racks):
+    """Rack parameters that send the kernel down each of its rack loops."""
+    if variant == "shared-load":  # every rack at the hall's utilisation (the trace path)
+        return {}
+    if variant == "own-load":  # racks at their own utilisation, some servers off (the event path)
+        return {"util_scale": rng.uniform(0.3, 1.6, racks), "servers_on": np.array([10.0, 7.0, 0.0, 10.0, 3.0]),
+                "extra_power_kw": rng.uniform(0.0, 0.2, racks)}
+    if variant == "no-inlet-effects":
+        return {"inlet_effects": False}
+    if variant == "matrix":  # cross-interference matrix, shared utilisation
+        return {"interference_k_per_kw": rng.uniform(0.0, 0.05, (racks, racks))}
+    if variant == "matrix-own-load":
+        return {"interference_k_per_kw": rng.uniform(0.0, 0.05, (racks, racks)),
+                "util_scale": rng.uniform(0.3, 1.6, racks)}
+    raise AssertionError(variant)
+
+
+@pytest.mark.parametrize("variant", ["shared-load", "own-load", "no-inlet-effects", "matrix", "matrix-own-load"])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_kernel_matches_naive_twin_on_random_inputs(seed):
+def test_kernel_matches_naive_twin_on_random_inputs(seed, variant):
     rng = np.random.default_rng(seed)
     sc = constant(0.5, **{"it.racks": 5, "room.recirculation_by_rack": list(rng.uniform(0.0, 0.3, 5)),
-                          "cooling.capacity_kw": 60.0})
+                          "cooling.capacity_kw": 60.0, "room.ashrae_class": "A2"})
     n = 120
     util = rng.uniform(0, 1, n)
     t_db = rng.uniform(-30, 35, n)
     setpoint = rng.uniform(16, 27, n)
     avail = rng.choice([1.0, 0.5, 0.0], size=n, p=[0.8, 0.1, 0.1])
-    _, _, out, _ = run_kernel(sc, n, util, t_db=t_db, setpoint=setpoint, avail=avail)
-    expected = naive_kernel(sc, n, util, t_db, setpoint, avail)
+    changes = _rack_variant(variant, rng, 5)
+    _, _, out, acc = run_kernel(sc, n, util, t_db=t_db, setpoint=setpoint, avail=avail, rack_changes=changes)
+    expected, expected_acc = naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=changes)
     for k, row in enumerate(expected):
         for name, value in row.items():
             # same equations, other order and fast-math reassociation: only rounding differs
             assert getattr(out, name)[k] == pytest.approx(value, rel=1e-9, abs=1e-9), (k, name)
+    for name, value in expected_acc.items():
+        # the X-factor is summed as hinges (no table lookup): rounding again
+        np.testing.assert_allclose(getattr(acc, name), value, rtol=1e-9, atol=1e-9, err_msg=name)
+    # the inputs reach above the recommended envelope and span the X-factor table
+    assert expected_acc["seconds_above_recommended"].sum() > 0
 
 
 def test_interference_matrix_matches_the_abstract_heat_flow_model(tmp_path):
@@ -354,7 +413,9 @@ def test_rack_table_and_xfactor():
 
 
 def test_rack_heat_to_air_massless_limit():
-    q, t_in, t_e = rack_heat_to_air_kw(10.0, 20.0, 50.0, 0.0, 0.0, 0.0, 60.0, 0.5)
+    # no thermal mass (beta = 0): all the power leaves at once; half recirculated per unit of
+    # through-flow heat capacity: T_in = T_sup + 0.5 Q / 1 kW/K
+    q, t_in, t_e = rack_heat_to_air_kw(10.0, 20.0, 50.0, 0.0, 0.0, 0.0, 0.5, 1.0)
     assert q == 10.0 and t_in == 25.0
 
 

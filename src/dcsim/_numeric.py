@@ -1,8 +1,10 @@
-"""Small numerical building blocks shared by kernels (tables, interpolation)."""
+"""Small numerical building blocks shared by kernels (tables, interpolation, reductions)."""
 
 from __future__ import annotations
 
-from numba import njit
+import numpy as np
+from numba import literal_unroll, njit, types
+from numba.extending import intrinsic
 
 # Fast-math without the no-NaN/no-Inf assumptions (curve limits may be infinite): lets LLVM
 # reassociate and vectorise loops over racks. Results stay deterministic for a given machine
@@ -65,3 +67,74 @@ def uniform_step(xs) -> float:
         return 0.0
     d = np.diff(xs)
     return float(d[0]) if np.allclose(d, d[0], rtol=1e-12, atol=0.0) and d[0] > 0 else 0.0
+
+
+def hinge_form(xs, ys) -> tuple[float, float, float, tuple[tuple[float, float], ...]]:
+    """The piecewise-linear table (xs, ys), clamped at its ends, as a sum of hinges.
+
+    For x_0 <= x <= x_{n-1}, linear interpolation equals
+
+        f(x) = c + sum_k d_k max(x, x_k),   k = 0 .. n-2,
+
+    with s_k = (y_{k+1} - y_k) / (x_{k+1} - x_k), d_k = s_k - s_{k-1} (s_{-1} = 0) and
+    c = y_0 - sum_k d_k x_k: each hinge adds the change of slope at its knot (a telescoping
+    sum). Knots where the slope does not change (to 1e-12 of the steepest slope) are dropped. Returns (c, x_0, x_{n-1},
+    ((x_k, d_k), ...)) for :func:`hinge_value`. Unlike an indexed lookup, the sum needs no
+    gather, so a rack loop evaluating it vectorises (the ASHRAE X-factor table per rack and step).
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    if xs.ndim != 1 or xs.shape != ys.shape or xs.size < 2 or np.any(np.diff(xs) <= 0):
+        raise ValueError("hinge_form needs two or more points with strictly increasing x")
+    slopes = np.diff(ys) / np.diff(xs)
+    changes = np.diff(slopes, prepend=0.0)
+    # a change that is only the rounding of equal slopes is no change (1e-12 of the steepest)
+    negligible = 1e-12 * float(np.max(np.abs(slopes)))
+    hinges = tuple((float(x), float(d)) for x, d in zip(xs[:-1], changes) if abs(d) > negligible)
+    c = float(ys[0] - sum(d * x for x, d in hinges))
+    return c, float(xs[0]), float(xs[-1]), hinges
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def hinge_value(c, x_min, x_max, hinges, x):
+    """Evaluate :func:`hinge_form`'s representation at x (clamped to [x_min, x_max]): the
+    same value as linear interpolation in the table, to rounding. ``hinges`` is a tuple of
+    (knot, slope change) pairs, so the sum unrolls at compile time."""
+    xc = min(max(x, x_min), x_max)
+    v = c
+    for knot_slope in literal_unroll(hinges):  # straight-line code: no switch on a tuple index
+        v += knot_slope[1] * max(xc, knot_slope[0])
+    return v
+
+
+@intrinsic
+def _int64_bits_as_float64(typingctx, bits):
+    """Reinterpret an int64's bits as a float64 (no conversion)."""
+    if not isinstance(bits, types.Integer) or bits.bitwidth != 64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.float64))
+
+    return types.float64(bits), codegen
+
+
+_MAGNITUDE_BITS = 0x7FFFFFFFFFFFFFFF
+
+
+@njit(cache=True)
+def max_value(values):
+    """The largest element of a float64 array (-inf if empty; NaN if any element is NaN).
+
+    A plain ``m = max(m, v)`` loop does not vectorise without the no-NaN fast-math flag; here
+    each value's IEEE bit pattern b becomes the signed integer b ^ ((b >> 63) & 0x7FF..F),
+    whose order is the floating-point order (negative values have their magnitude bits
+    flipped; NaN sorts above +inf), and an integer maximum vectorises. Exact: the winner's
+    bits are transformed back.
+    """
+    bits = values.view(np.int64)
+    best = np.int64(-0x7FF0000000000001)  # the key of -inf
+    for i in range(bits.shape[0]):
+        b = bits[i]
+        best = max(best, b ^ ((b >> 63) & _MAGNITUDE_BITS))
+    return _int64_bits_as_float64(best ^ ((best >> 63) & _MAGNITUDE_BITS))

@@ -26,7 +26,7 @@ from .it.catalog import get_server
 from .results import Results, compute_kpis, rack_table, record_timeseries
 from .scenario.load import scenario_hash
 from .scenario.schema import Scenario, ServerTable
-from ._numeric import uniform_step
+from ._numeric import hinge_form, uniform_step
 from .cooling.crah import fan_affinity_power_kw
 from .it.curves import (
     AFFINITY_FAN_POWER_CURVE,
@@ -51,7 +51,7 @@ from .thermal.kernels import (
     allocate_rack_accumulators,
     facility_kernel,
 )
-from .thermal.rc import rc_decay
+from .thermal.rc import rack_beta_kw_per_k, rc_decay
 
 # ASHRAE TC9.9 Thermal Guidelines, 5th ed. (REFERENCES.md): recommended 18-27 °C dry bulb;
 # allowable upper dry-bulb limit per class.
@@ -233,6 +233,10 @@ class Model:
     design_it_kw: float
 
 
+def _floats(values) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
 def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     """Kernel parameters from the scenario (every derived design value is computed here)."""
     racks = sc.it.racks
@@ -268,6 +272,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         heat_capacity_kj_per_k=np.full(racks, c_rack),
         resistance_k_per_kw=np.full(racks, res),
         decay=np.full(racks, decay),
+        beta_kw_per_k=np.full(racks, rack_beta_kw_per_k(c_rack, decay, dt_s)),
         load_points=np.ascontiguousarray(curve.load_points),
         power_points_w=np.ascontiguousarray(curve.power_points_w),
         load_step=uniform_step(curve.load_points),
@@ -277,18 +282,17 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         design_flow_m3_s=sc.it.airflow_m3_per_s_per_kw * p_max / 1000.0,
         min_flow_fraction=sc.it.min_airflow_fraction,
         reference_inlet_c=sc.it.reference_inlet_c,
-        cpu_coef=np.asarray(sc.it.curves.cpu_power, float),
-        cpu_limits=cpu_limits,
-        flow_coef=np.asarray(sc.it.curves.airflow, float),
-        flow_limits=flow_limits,
-        fan_coef=fan_coef,
-        fan_limits=fan_limits,
+        # curves as float tuples: constants to the compiled loops (no array reference counts)
+        cpu_coef=_floats(sc.it.curves.cpu_power),
+        cpu_limits=_floats(cpu_limits),
+        flow_coef=_floats(sc.it.curves.airflow),
+        flow_limits=_floats(flow_limits),
+        fan_coef=_floats(fan_coef),
+        fan_limits=_floats(fan_limits),
         inlet_effects=bool(sc.it.inlet_temperature_effects),
         recommended_max_c=ASHRAE_RECOMMENDED_MAX_C,
         allowable_max_c=ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class],
-        xfactor_t0_c=XFACTOR_T0_C,
-        xfactor_dt_k=XFACTOR_DT_K,
-        xfactor=XFACTOR.copy(),
+        xfactor_hinges=hinge_form(XFACTOR_T0_C + XFACTOR_DT_K * np.arange(XFACTOR.size), XFACTOR),
     )
     c = sc.cooling
     # design: every server at full load with a 27 °C inlet
@@ -356,9 +360,7 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
         room_c=np.array([room]),
         supply_c=np.array([t_set_c]),
         lift_k=np.zeros(n),
-        power_kw=np.zeros(n),
-        fan_kw=np.zeros(n),
-        flow_m3_s=np.zeros(n),
+        table_power_w=np.zeros(n),
         plant_state=np.array(plant_state0, dtype=np.float64, copy=True),
         plant_state_trial=np.zeros(len(plant_state0)),
         mech_kw=np.zeros(1),

@@ -33,7 +33,10 @@ __all__ = [
     "BiquadraticCurve",
     "CubicCurve",
     "biquadratic_value",
+    "biquadratic_at_x",
+    "clamped_quadratic_value",
     "cubic_value",
+    "clamped_cubic_value",
     "OPENSTUDIO_CPU_POWER_CURVE",
     "OPENSTUDIO_AIRFLOW_CURVE",
     "OPENSTUDIO_FAN_POWER_CURVE",
@@ -50,19 +53,12 @@ def biquadratic_value(coef, limits, x, y):
 
     ``coef`` = (c1..c6); ``limits`` = (x_min, x_max, y_min, y_max, out_min, out_max),
     infinite where a limit is absent. Inputs are clamped first, then the output
-    (EnergyPlus Engineering Reference, Performance Curves).
+    (EnergyPlus Engineering Reference, Performance Curves):
+    f = c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y, evaluated as a quadratic in y
+    (:func:`biquadratic_at_x`), the form the rack loops use.
     """
-    xc = min(max(x, limits[0]), limits[1])
-    yc = min(max(y, limits[2]), limits[3])
-    v = (
-        coef[0]
-        + coef[1] * xc
-        + coef[2] * xc * xc
-        + coef[3] * yc
-        + coef[4] * yc * yc
-        + coef[5] * xc * yc
-    )
-    return min(max(v, limits[4]), limits[5])
+    a0, a1, a2, y_min, y_max, out_min, out_max = biquadratic_at_x(coef, limits, x)
+    return clamped_quadratic_value(a0, a1, a2, y_min, y_max, out_min, out_max, y)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -72,9 +68,44 @@ def cubic_value(coef, limits, x):
     ``coef`` = (c1..c4); ``limits`` = (x_min, x_max, out_min, out_max), infinite where
     absent (EnergyPlus Engineering Reference, Performance Curves).
     """
+    return clamped_cubic_value(coef[0], coef[1], coef[2], coef[3], limits[0], limits[1], limits[2], limits[3], x)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def clamped_cubic_value(c1, c2, c3, c4, x_min, x_max, out_min, out_max, x):
+    """c1 + c2 xc + c3 xc^2 + c4 xc^3 with xc = x clamped to [x_min, x_max], the result
+    clamped to [out_min, out_max]: :func:`cubic_value` with its coefficients as scalars."""
+    xc = min(max(x, x_min), x_max)
+    return min(max(c1 + xc * (c2 + xc * (c3 + xc * c4)), out_min), out_max)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def biquadratic_at_x(coef, limits, x):
+    """A ``Curve:Biquadratic`` with its first input fixed, as a clamped quadratic in y.
+
+    Returns ``(a0, a1, a2, y_min, y_max, out_min, out_max)`` such that
+    ``clamped_quadratic_value(*that, y) == biquadratic_value(coef, limits, x, y)`` up to
+    rounding: with x clamped to its limits, f(x, y) = (c1 + c2 x + c3 x^2) + (c4 + c6 x) y + c5 y^2.
+    Rack loops where every rack shares x (utilisation) then cost two multiply-adds per rack.
+    """
     xc = min(max(x, limits[0]), limits[1])
-    v = coef[0] + xc * (coef[1] + xc * (coef[2] + xc * coef[3]))
-    return min(max(v, limits[2]), limits[3])
+    return (
+        coef[0] + coef[1] * xc + coef[2] * xc * xc,
+        coef[3] + coef[5] * xc,
+        coef[4],
+        limits[2],
+        limits[3],
+        limits[4],
+        limits[5],
+    )
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def clamped_quadratic_value(a0, a1, a2, y_min, y_max, out_min, out_max, y):
+    """a0 + a1 yc + a2 yc^2 with yc = y clamped to [y_min, y_max], the result clamped to
+    [out_min, out_max] (see :func:`biquadratic_at_x`)."""
+    yc = min(max(y, y_min), y_max)
+    return min(max(a0 + yc * (a1 + yc * a2), out_min), out_max)
 
 
 @njit(cache=True)

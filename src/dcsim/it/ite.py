@@ -33,6 +33,7 @@ EnergyPlus evaluates ``rho`` at the site's *standard* barometric pressure (98934
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -47,7 +48,10 @@ from .curves import (
     OPENSTUDIO_CPU_POWER_CURVE,
     BiquadraticCurve,
     CubicCurve,
+    biquadratic_at_x,
     biquadratic_value,
+    clamped_cubic_value,
+    clamped_quadratic_value,
     cubic_value,
 )
 
@@ -436,6 +440,59 @@ def ite_aircooled(
     return ITEAirCooledResult(*(o.reshape(shape) for o in outs))
 
 
+InletTerms = namedtuple(
+    "InletTerms",
+    [
+        # CPU power curve f_P(u, T) at this load, as a clamped quadratic in T (biquadratic_at_x)
+        "cpu_a0", "cpu_a1", "cpu_a2", "cpu_t_min_c", "cpu_t_max_c", "cpu_out_min", "cpu_out_max",
+        # airflow curve f_V(u, T) at this load, likewise
+        "flow_a0", "flow_a1", "flow_a2", "flow_t_min_c", "flow_t_max_c", "flow_out_min", "flow_out_max",
+        # fan power curve f_F(flow fraction), a clamped cubic
+        "fan_c1", "fan_c2", "fan_c3", "fan_c4", "fan_x_min", "fan_x_max", "fan_out_min", "fan_out_max",
+        "min_flow_fraction",
+        "design_cpu_w",
+        "design_fan_w",
+        "reference_w",  # P_cpu,d f_P(u, T_ref) + P_fan,d f_F(f_V(u, T_ref))
+    ],
+)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
+                        flow_limits, fan_coef, fan_limits, min_flow_fraction):
+    """Everything of :func:`inlet_adjustment_w` that depends on the load u only (an
+    :class:`InletTerms`): computed once per step for racks that share a utilisation, it leaves
+    two clamped quadratics and a cubic per rack (:func:`inlet_adjustment_from_terms_w`)."""
+    cpu = biquadratic_at_x(cpu_coef, cpu_limits, u)
+    flow = biquadratic_at_x(flow_coef, flow_limits, u)
+    cpu_ref = design_cpu_w * clamped_quadratic_value(cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6],
+                                                     reference_inlet_c)
+    fv_ref = max(clamped_quadratic_value(flow[0], flow[1], flow[2], flow[3], flow[4], flow[5], flow[6],
+                                         reference_inlet_c), min_flow_fraction)
+    fan_ref = design_fan_w * clamped_cubic_value(fan_coef[0], fan_coef[1], fan_coef[2], fan_coef[3], fan_limits[0],
+                                                 fan_limits[1], fan_limits[2], fan_limits[3], fv_ref)
+    return InletTerms(
+        cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6],
+        flow[0], flow[1], flow[2], flow[3], flow[4], flow[5], flow[6],
+        fan_coef[0], fan_coef[1], fan_coef[2], fan_coef[3], fan_limits[0], fan_limits[1], fan_limits[2],
+        fan_limits[3],
+        min_flow_fraction, design_cpu_w, design_fan_w, cpu_ref + fan_ref,
+    )
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def inlet_adjustment_from_terms_w(inlet_c, k):
+    """:func:`inlet_adjustment_w` at inlet ``inlet_c`` from the load's :class:`InletTerms` ``k``:
+    returns (delta_w, fan_w, flow_fraction). Branch-free, so rack loops vectorise."""
+    cpu_w = k.design_cpu_w * clamped_quadratic_value(k.cpu_a0, k.cpu_a1, k.cpu_a2, k.cpu_t_min_c, k.cpu_t_max_c,
+                                                     k.cpu_out_min, k.cpu_out_max, inlet_c)
+    fv = max(clamped_quadratic_value(k.flow_a0, k.flow_a1, k.flow_a2, k.flow_t_min_c, k.flow_t_max_c,
+                                     k.flow_out_min, k.flow_out_max, inlet_c), k.min_flow_fraction)
+    fan_w = k.design_fan_w * clamped_cubic_value(k.fan_c1, k.fan_c2, k.fan_c3, k.fan_c4, k.fan_x_min, k.fan_x_max,
+                                                 k.fan_out_min, k.fan_out_max, fv)
+    return cpu_w + fan_w - k.reference_w, fan_w, fv
+
+
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def inlet_adjustment_w(
     u,
@@ -464,38 +521,14 @@ def inlet_adjustment_w(
 
     (EnergyPlus Engineering Reference, ElectricEquipment:ITE:AirCooled; REFERENCES.md "IT
     equipment"). f_min is the fans' lowest speed: the OpenStudio airflow curve reaches zero at
-    low load and cold inlet, which no real server fan does. Branch-free so rack loops vectorise.
+    low load and cold inlet, which no real server fan does. Evaluated as
+    :func:`inlet_terms_at_load` then :func:`inlet_adjustment_from_terms_w`.
     """
-    cpu_ref, fan_ref = inlet_reference_w(
+    terms = inlet_terms_at_load(
         u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
         fan_limits, min_flow_fraction,
     )
-    return inlet_adjustment_given_reference_w(
-        u, inlet_c, cpu_ref, fan_ref, design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits,
-        fan_coef, fan_limits, min_flow_fraction,
-    )
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def inlet_reference_w(u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits,
-                      fan_coef, fan_limits, min_flow_fraction):
-    """The reference-inlet terms of :func:`inlet_adjustment_w`, which depend on u only:
-    returns (P_cpu,d f_P(u, T_ref), P_fan,d f_F(f_V(u, T_ref)))."""
-    fv_ref = max(biquadratic_value(flow_coef, flow_limits, u, reference_inlet_c), min_flow_fraction)
-    return (
-        design_cpu_w * biquadratic_value(cpu_coef, cpu_limits, u, reference_inlet_c),
-        design_fan_w * cubic_value(fan_coef, fan_limits, fv_ref),
-    )
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def inlet_adjustment_given_reference_w(u, inlet_c, cpu_ref_w, fan_ref_w, design_cpu_w, design_fan_w, cpu_coef,
-                                       cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow_fraction):
-    """:func:`inlet_adjustment_w` with its reference terms computed once
-    (:func:`inlet_reference_w`), for racks that share a utilisation."""
-    fv = max(biquadratic_value(flow_coef, flow_limits, u, inlet_c), min_flow_fraction)
-    fan_w = design_fan_w * cubic_value(fan_coef, fan_limits, fv)
-    return design_cpu_w * biquadratic_value(cpu_coef, cpu_limits, u, inlet_c) - cpu_ref_w + fan_w - fan_ref_w, fan_w, fv
+    return inlet_adjustment_from_terms_w(inlet_c, terms)
 
 
 @njit(cache=True)

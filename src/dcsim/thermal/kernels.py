@@ -41,7 +41,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from .._numeric import FASTMATH, interp_clamped, interp_uniform
+from .._numeric import FASTMATH, hinge_value, interp_clamped, interp_uniform, max_value
 from ..cooling.crah import fan_affinity_power_kw
 from ..cooling.plant import (
     N_OUT,
@@ -61,9 +61,8 @@ from ..electrical.chain import (
     electrical_step,
 )
 from ..it.ite import (
-    inlet_adjustment_given_reference_w,
-    inlet_adjustment_w,
-    inlet_reference_w,
+    inlet_adjustment_from_terms_w,
+    inlet_terms_at_load,
     server_power_at_inlet,
 )
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
@@ -83,6 +82,7 @@ RackParams = namedtuple(
         "heat_capacity_kj_per_k",  # float64[R]: equipment thermal mass of each rack
         "resistance_k_per_kw",  # float64[R]: equipment-to-air resistance of each rack
         "decay",  # float64[R]: exp(-dt/tau) of each rack's equipment node
+        "beta_kw_per_k",  # float64[R]: C (1 - decay)/dt (dcsim.thermal.rc.rack_beta_kw_per_k)
         "load_points",  # float64[K]: server power table, load fraction 0..1
         "power_points_w",  # float64[K]: server power table at the reference inlet, W
         "load_step",  # float: table spacing if uniform, else 0
@@ -92,18 +92,17 @@ RackParams = namedtuple(
         "design_flow_m3_s",  # float: per server, at flow fraction 1
         "min_flow_fraction",  # float: lowest server fan speed
         "reference_inlet_c",  # float: inlet at which the table was measured
-        "cpu_coef",  # float64[6], CPU power factor curve f_P(u, T_in)
-        "cpu_limits",  # float64[6]
-        "flow_coef",  # float64[6], airflow factor curve f_V(u, T_in)
-        "flow_limits",  # float64[6]
-        "fan_coef",  # float64[4], server fan power vs flow fraction f_F
-        "fan_limits",  # float64[4]
+        "cpu_coef",  # 6 floats, CPU power factor curve f_P(u, T_in) (dcsim.it.curves)
+        "cpu_limits",  # 6 floats
+        "flow_coef",  # 6 floats, airflow factor curve f_V(u, T_in)
+        "flow_limits",  # 6 floats
+        "fan_coef",  # 4 floats, server fan power vs flow fraction f_F
+        "fan_limits",  # 4 floats
         "inlet_effects",  # bool: apply the inlet-temperature curves
         "recommended_max_c",  # float: ASHRAE recommended upper inlet limit
         "allowable_max_c",  # float: ASHRAE allowable upper limit of the class
-        "xfactor_t0_c",  # float: first temperature of the X-factor table
-        "xfactor_dt_k",  # float: spacing of the X-factor table
-        "xfactor",  # float64[M]: relative failure rate (1 at 20 °C)
+        "xfactor_hinges",  # the X-factor table (relative failure rate, 1 at 20 °C) in hinge form
+        # (dcsim._numeric.hinge_form): (c, t_min_c, t_max_c, ((knot_c, slope_change), ...))
     ],
 )
 
@@ -164,10 +163,8 @@ ThermalState = namedtuple(
         "heat_to_air_kw",  # float64[R]: last step's Q_air (cross-interference uses it)
         "room_c",  # float64[1]: room (return) air node
         "supply_c",  # float64[1]: supply air the coils delivered at the end of the last step
-        "lift_k",  # float64[R]: scratch, cross-interference inlet lift of this step
-        "power_kw",  # float64[R]: scratch, rack power of this step
-        "fan_kw",  # float64[R]: scratch, server fan power of this step
-        "flow_m3_s",  # float64[R]: scratch, rack airflow of this step
+        "lift_k",  # float64[R]: cross-interference inlet lift of this step (zero without a matrix)
+        "table_power_w",  # float64[R]: scratch, each rack's table power per server at its own load
         "plant_state",  # float64[N_STATE]: the plant's modes and timers (dcsim.cooling.control)
         "plant_state_trial",  # float64[N_STATE]: scratch copy for a retried plant step
         "mech_kw",  # float64[1]: last step's plant + CRAH fan power (the UPS may feed it)
@@ -213,117 +210,163 @@ def _rack_power(i, u, t_in, rack):
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _power_pass(u_hall, util_scale, servers, servers_on, extra_power_kw, inlet_c, load_points, power_points_w, load_step, off_w,
-                design_cpu_w, design_fan_w, design_flow_m3_s, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
-                flow_limits, fan_coef, fan_limits, min_flow_fraction, inlet_effects, power_kw, fan_kw, flow_m3_s):
-    """Pass 1 over racks: server power, fan power and airflow at last step's inlet temperature.
+def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, servers, servers_on, extra_power_kw,
+                 off_w, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
+                 recommended_max_c, allowable_max_c, xfactor_hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh,
+                 max_inlet_c, seconds_above_recommended, seconds_above_allowable, xfactor_seconds):
+    """One rack over one step (LLVM inlines it into the rack loops of :func:`_rack_pass`).
 
-    The branches on the table kind and on inlet effects sit outside the rack loops so each
-    loop is branch-free and vectorises."""
+    Server power, fan power and airflow at last step's inlet (table power ``p_table_w`` at
+    the rack's load, the inlet-temperature terms ``k`` of that load,
+    :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); the heat the rack's thermal mass
+    delivers and its new inlet and equipment temperatures (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`)
+    with the cross-interference lift ``lift_k`` (zero without a matrix) and, when
+    ``own_recirculation`` is 1.0 (0.0 with a matrix), the rack's own recirculated exhaust; then
+    the rack's accumulators. Returns (power_kw, server_fan_kw, net_flow_m3_s, Q_kw, T_in_c).
+
+    Branch-free so the loops vectorise; arrays come as arguments rather than inside the
+    parameter tuples (taking an array out of a tuple inside the loop costs a reference count).
+    """
+    delta, fan_w, fv = inlet_adjustment_from_terms_w(inlet_c[i], k)
+    on = servers_on[i]
+    power = (on * max(p_table_w + delta, 0.0) + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
+    # servers that are off move no air; a rack with every server off keeps a trickle so its
+    # (tiny) heat still has somewhere to go
+    flow = max(on, 0.01) * design_flow_m3_s * fv
+    r = recirculation[i]
+    # share r of the inlet is the rack's exhaust, warmed by the air's share of Q; with a matrix
+    # the lift replaces it (recirculated share 0, through-flow 1 kW/K: any positive value)
+    q, t_in, t_e = rack_heat_to_air_kw(
+        power, t_supply_c + lift_k[i], equipment_c[i], beta_kw_per_k[i], resistance_k_per_kw[i], decay[i],
+        own_recirculation * air_share * r,
+        own_recirculation * (1.0 - r) * RHO_CP_KJ_PER_M3_K * flow + (1.0 - own_recirculation),
+    )
+    heat_to_air_kw[i] = q
+    inlet_c[i] = t_in
+    equipment_c[i] = t_e
+    # accumulators: selects, not branches around a store; the X-factor table as hinges (no gather)
+    energy_kwh[i] += power * h
+    max_inlet_c[i] = max(max_inlet_c[i], t_in)
+    dt_s = h * 3600.0
+    seconds_above_recommended[i] += dt_s if t_in > recommended_max_c else 0.0
+    seconds_above_allowable[i] += dt_s if t_in > allowable_max_c else 0.0
+    xf = xfactor_hinges
+    xfactor_seconds[i] += hinge_value(xf[0], xf[1], xf[2], xf[3], t_in) * dt_s
+    return power, on * fan_w * 0.001, flow * (1.0 - r), q, t_in
+
+
+# With it.inlet_temperature_effects = false the same equations run with these: no CPU or fan
+# design power to adjust, and an airflow curve that is 1 everywhere
+_FLAT_BIQUADRATIC = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_NO_LIMITS_6 = (-np.inf, np.inf, -np.inf, np.inf, -np.inf, np.inf)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def _rack_pass(u_hall, shared_u, t_supply_c, air_share, use_matrix, dt_s, rack, state, acc):
+    """Every rack over one step (:func:`_rack_update`), and the hall totals: IT power, server
+    fan power, heat delivered, net airflow and the sum of inlets.
+
+    One vectorising loop: per rack and step it reads the rack's parameters and state once,
+    keeps every intermediate value in registers and writes its state and accumulators once.
+    With ``shared_u`` (every rack at the hall's utilisation: the trace-driven path) the table
+    power and the load's inlet terms (:func:`dcsim.it.ite.inlet_terms_at_load`) are computed
+    once per step; otherwise a first loop looks up each rack's table power (a gather, so apart)
+    into ``state.table_power_w`` and the main loop computes each rack's terms. Every array is
+    taken out of the tuples here, once, before the loops."""
+    servers = rack.servers
+    servers_on = rack.servers_on
+    extra_power_kw = rack.extra_power_kw
+    util_scale = rack.util_scale
+    recirculation = rack.recirculation
+    beta_kw_per_k = rack.beta_kw_per_k
+    resistance_k_per_kw = rack.resistance_k_per_kw
+    decay = rack.decay
+    load_points = rack.load_points
+    power_points_w = rack.power_points_w
+    lift_k = state.lift_k
+    table_power_w = state.table_power_w
+    inlet_c = state.inlet_c
+    equipment_c = state.equipment_c
+    heat_to_air_kw = state.heat_to_air_kw
+    energy_kwh = acc.energy_kwh
+    max_inlet_c = acc.max_inlet_c
+    above_recommended = acc.seconds_above_recommended
+    above_allowable = acc.seconds_above_allowable
+    xfactor_seconds = acc.xfactor_seconds
+    off_w = rack.off_w
+    design_flow = rack.design_flow_m3_s
+    recommended = rack.recommended_max_c
+    allowable = rack.allowable_max_c
+    hinges = rack.xfactor_hinges
+    load_step = rack.load_step
+    reference_c = rack.reference_inlet_c
+    cpu_coef = rack.cpu_coef
+    cpu_limits = rack.cpu_limits
+    fan_coef = rack.fan_coef
+    fan_limits = rack.fan_limits
+    if rack.inlet_effects:
+        design_cpu_w = rack.design_cpu_w
+        design_fan_w = rack.design_fan_w
+        flow_coef = rack.flow_coef
+        flow_limits = rack.flow_limits
+        min_flow = rack.min_flow_fraction
+    else:
+        design_cpu_w = 0.0
+        design_fan_w = 0.0
+        flow_coef = _FLAT_BIQUADRATIC
+        flow_limits = _NO_LIMITS_6
+        min_flow = 0.0
+    own = 0.0 if use_matrix else 1.0
     n = servers.shape[0]
-    if load_step > 0.0:  # table power at each rack's utilisation
-        for i in range(n):
-            power_kw[i] = interp_uniform(load_points[0], load_step, power_points_w, min(u_hall * util_scale[i], 1.0))
-    else:
-        for i in range(n):
-            power_kw[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
-    shared_u = True  # every rack at the same utilisation (the trace-driven path)
-    for i in range(n):
-        shared_u = shared_u and util_scale[i] == util_scale[0]
-    if inlet_effects and shared_u and n > 0:
-        u = min(u_hall * util_scale[0], 1.0)
-        cpu_ref, fan_ref = inlet_reference_w(
-            u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits,
-            fan_coef, fan_limits, min_flow_fraction,
-        )
-        for i in range(n):
-            delta, fan_w, fv = inlet_adjustment_given_reference_w(
-                u, inlet_c[i], cpu_ref, fan_ref, design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef,
-                flow_limits, fan_coef, fan_limits, min_flow_fraction,
-            )
-            on = servers_on[i]
-            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
-            fan_kw[i] = on * fan_w * 0.001
-            flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s * fv
-    elif inlet_effects:
-        for i in range(n):
-            u = min(u_hall * util_scale[i], 1.0)
-            delta, fan_w, fv = inlet_adjustment_w(
-                u, inlet_c[i], design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
-                flow_limits, fan_coef, fan_limits, min_flow_fraction,
-            )
-            on = servers_on[i]
-            power_kw[i] = (on * max(power_kw[i] + delta, 0.0) + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
-            fan_kw[i] = on * fan_w * 0.001
-            flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s * fv
-    else:
-        for i in range(n):
-            on = servers_on[i]
-            power_kw[i] = (on * power_kw[i] + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
-            fan_kw[i] = 0.0
-            flow_m3_s[i] = max(on, 0.01) * design_flow_m3_s
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _thermal_pass(t_sup, dt_s, use_matrix, recirculation, lift_k, heat_capacity_kj_per_k, resistance_k_per_kw,
-                  decay, air_share, power_kw, flow_m3_s, equipment_c, inlet_c, heat_to_air_kw):
-    """Pass 2 over racks: heat leaving each rack's thermal mass (to air, and to a liquid loop
-    for the share 1 - air_share), inlet and equipment temperatures (exact exponential step,
-    dcsim.thermal.rc). ``heat_to_air_kw`` gets the rack's total heat output."""
-    n = power_kw.shape[0]
-    if use_matrix:  # inlet lift from the cross-interference matrix, computed before this pass
-        for i in range(n):
-            q_air, t_in, t_e = rack_heat_to_air_kw(
-                power_kw[i], t_sup + lift_k[i], equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i],
-                decay[i], dt_s, 0.0,
-            )
-            heat_to_air_kw[i] = q_air
-            inlet_c[i] = t_in
-            equipment_c[i] = t_e
-    else:  # the rack's own recirculated exhaust
-        for i in range(n):
-            r = recirculation[i]
-            gain = air_share * r / ((1.0 - r) * RHO_CP_KJ_PER_M3_K * flow_m3_s[i])
-            q_air, t_in, t_e = rack_heat_to_air_kw(
-                power_kw[i], t_sup, equipment_c[i], heat_capacity_kj_per_k[i], resistance_k_per_kw[i], decay[i], dt_s,
-                gain,
-            )
-            heat_to_air_kw[i] = q_air
-            inlet_c[i] = t_in
-            equipment_c[i] = t_e
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _hall_sums(dt_s, power_kw, fan_kw, heat_to_air_kw, flow_m3_s, recirculation, inlet_c, recommended_max_c,
-               allowable_max_c, xfactor_t0_c, xfactor_dt_k, xfactor, energy_kwh, max_inlet_c,
-               seconds_above_recommended, seconds_above_allowable, xfactor_seconds):
-    """Pass 3 over racks: the hall totals (IT power, server fans, heat to air, net airflow,
-    inlet sum and maximum), and per rack its energy, hottest inlet, time above the ASHRAE
-    envelopes and X-factor-weighted time. Reassociated so the reductions vectorise."""
     h = dt_s / 3600.0
     it_kw = 0.0
-    it_fan_kw = 0.0
-    q_air = 0.0
+    fan_kw = 0.0
+    q_kw = 0.0
     net_flow = 0.0
     inlet_sum = 0.0
-    inlet_max = -1e300
-    for i in range(power_kw.shape[0]):
-        t_in = inlet_c[i]
-        p = power_kw[i]
+    if shared_u and n > 0:
+        u = min(u_hall * util_scale[0], 1.0)
+        if load_step > 0.0:
+            p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
+        else:
+            p_table = interp_clamped(load_points, power_points_w, u)
+        k = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
+                                flow_limits, fan_coef, fan_limits, min_flow)
+        for i in range(n):
+            p, f, v, q, t = _rack_update(
+                i, p_table, k, t_supply_c, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
+                design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended,
+                allowable, hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c,
+                above_recommended, above_allowable, xfactor_seconds,
+            )
+            it_kw += p
+            fan_kw += f
+            net_flow += v
+            q_kw += q
+            inlet_sum += t
+        return it_kw, fan_kw, q_kw, net_flow, inlet_sum
+    # racks at their own utilisation (the event-driven path)
+    if load_step > 0.0:
+        for i in range(n):
+            table_power_w[i] = interp_uniform(load_points[0], load_step, power_points_w, min(u_hall * util_scale[i], 1.0))
+    else:
+        for i in range(n):
+            table_power_w[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
+    for i in range(n):
+        k = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c, cpu_coef,
+                                cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
+        p, f, v, q, t = _rack_update(
+            i, table_power_w[i], k, t_supply_c, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
+            design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable,
+            hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
+            above_allowable, xfactor_seconds,
+        )
         it_kw += p
-        it_fan_kw += fan_kw[i]
-        q_air += heat_to_air_kw[i]
-        net_flow += flow_m3_s[i] * (1.0 - recirculation[i])
-        inlet_sum += t_in
-        inlet_max = max(inlet_max, t_in)
-        energy_kwh[i] += p * h
-        max_inlet_c[i] = max(max_inlet_c[i], t_in)
-        if t_in > recommended_max_c:
-            seconds_above_recommended[i] += dt_s
-        if t_in > allowable_max_c:
-            seconds_above_allowable[i] += dt_s
-        xfactor_seconds[i] += interp_uniform(xfactor_t0_c, xfactor_dt_k, xfactor, t_in) * dt_s
-    return it_kw, it_fan_kw, q_air, net_flow, inlet_sum, inlet_max
+        fan_kw += f
+        net_flow += v
+        q_kw += q
+        inlet_sum += t
+    return it_kw, fan_kw, q_kw, net_flow, inlet_sum
 
 
 @njit(cache=True)
@@ -331,6 +374,10 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
     """Advance the facility over steps i0..i1-1 (see the module docstring)."""
     n_racks = rack.servers.shape[0]
     use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
+    # every rack at the hall's utilisation (the trace-driven path)?
+    shared_u = n_racks > 0
+    for i in range(n_racks):
+        shared_u = shared_u and rack.util_scale[i] == rack.util_scale[0]
     for t in range(i0, i1):
         t_set = inputs.supply_setpoint_c[t]
         t_sup = state.supply_c[0]
@@ -340,26 +387,10 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                 for j in range(n_racks):
                     lift += rack.interference_k_per_kw[i, j] * state.heat_to_air_kw[j]
                 state.lift_k[i] = lift
-        _power_pass(
-            inputs.utilization[t], rack.util_scale, rack.servers, rack.servers_on, rack.extra_power_kw, state.inlet_c,
-            rack.load_points,
-            rack.power_points_w, rack.load_step, rack.off_w, rack.design_cpu_w, rack.design_fan_w,
-            rack.design_flow_m3_s, rack.reference_inlet_c, rack.cpu_coef, rack.cpu_limits, rack.flow_coef,
-            rack.flow_limits, rack.fan_coef, rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,
-            state.power_kw, state.fan_kw, state.flow_m3_s,
+        it_kw, it_fan_kw, q_air_total, net_flow, inlet_sum = _rack_pass(
+            inputs.utilization[t], shared_u, t_sup, 1.0 - hall.liquid_share, use_matrix, dt_s, rack, state, acc
         )
-        air_share = 1.0 - hall.liquid_share
-        _thermal_pass(
-            t_sup, dt_s, use_matrix, rack.recirculation, state.lift_k, rack.heat_capacity_kj_per_k,
-            rack.resistance_k_per_kw, rack.decay, air_share, state.power_kw, state.flow_m3_s, state.equipment_c,
-            state.inlet_c, state.heat_to_air_kw,
-        )
-        it_kw, it_fan_kw, q_air_total, net_flow, inlet_sum, inlet_max = _hall_sums(
-            dt_s, state.power_kw, state.fan_kw, state.heat_to_air_kw, state.flow_m3_s, rack.recirculation, state.inlet_c,
-            rack.recommended_max_c, rack.allowable_max_c, rack.xfactor_t0_c, rack.xfactor_dt_k, rack.xfactor,
-            acc.energy_kwh, acc.max_inlet_c, acc.seconds_above_recommended, acc.seconds_above_allowable,
-            acc.xfactor_seconds,
-        )
+        inlet_max = max_value(state.inlet_c)
         stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
         q_liquid = q_air_total * hall.liquid_share
         q_air = q_air_total - q_liquid

@@ -29,25 +29,39 @@ def rc_decay(dt_s: float, tau_s: float) -> float:
     return math.exp(-dt_s / tau_s) if tau_s > 0 else 0.0
 
 
+def rack_beta_kw_per_k(heat_capacity_kj_per_k, decay, dt_s):
+    """beta = C (1 - a) / dt (kW/K): what a rack's equipment node gives up over one step per
+    kelvin of its initial excess temperature (see :func:`rack_heat_to_air_kw`). ``decay`` is
+    a = exp(-dt/tau) for the same ``dt_s``; scalars or arrays."""
+    return heat_capacity_kj_per_k * (1.0 - decay) / dt_s
+
+
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, heat_capacity_kj_per_k, resistance_k_per_kw,
-                        decay, dt_s, inlet_gain_k_per_kw):
-    """Mean heat a rack delivers to its air over one step, with its equipment thermal mass.
+def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, beta_kw_per_k, resistance_k_per_kw, decay,
+                        recirculated_share, through_flow_kw_per_k):
+    """Mean heat a rack delivers over one step, with its equipment thermal mass and its own
+    recirculated exhaust. Returns (Q_kw, T_in_c, T_e1_c).
 
     Equipment node: C dT_e/dt = P - (T_e - T_in)/R, exact over the step with T_in and P held:
-    T_e1 = T_in + P R + (T_e0 - T_in - P R) a. Heat to air = P - C (T_e1 - T_e0)/dt
-    = P - beta (T_in + P R - T_e0) with beta = C (1 - a)/dt. The inlet depends on the rack's own
-    recirculated exhaust, T_in = T_sup + g Q_air (g = inlet_gain_k_per_kw, see
-    :func:`dcsim.thermal.air.recirculated_inlet_c`), so
-    Q_air = (P - beta (T_sup + P R - T_e0)) / (1 + beta g). Returns (Q_air_kw, T_in_c, T_e1_c).
+    T_e1 = T_in + P R + (T_e0 - T_in - P R) a, a = exp(-dt/tau) (``decay``). Heat delivered
+    Q = P - C (T_e1 - T_e0)/dt = P - beta (T_in + P R - T_e0), beta = C (1 - a)/dt
+    (:func:`rack_beta_kw_per_k`). The inlet mixes supply air with the rack's own exhaust:
+    T_in = T_sup + s Q / G, with s = ``recirculated_share`` (the recirculated fraction r times
+    the share of Q that goes to air) and G = ``through_flow_kw_per_k`` = (1 - r) rho c_p V, the
+    supply air passing through (:func:`dcsim.thermal.air.recirculated_inlet_c`). Solving the
+    two linear equations, with num = P - beta (T_sup + P R - T_e0):
+
+        Q = num G / (G + beta s),   T_in = T_sup + s num / (G + beta s)
+
+    One division, no branch: rack loops vectorise. s = 0 is no recirculation (T_in = T_sup);
+    a massless rack has beta = 0 (Q = P).
     """
-    beta = heat_capacity_kj_per_k * (1.0 - decay) / dt_s  # kW/K
-    q_air = (power_kw - beta * (t_supply_c + power_kw * resistance_k_per_kw - t_equipment_c)) / (
-        1.0 + beta * inlet_gain_k_per_kw
-    )
-    t_in = t_supply_c + inlet_gain_k_per_kw * q_air
+    num = power_kw - beta_kw_per_k * (t_supply_c + power_kw * resistance_k_per_kw - t_equipment_c)
+    inv = 1.0 / (through_flow_kw_per_k + beta_kw_per_k * recirculated_share)
+    q = num * through_flow_kw_per_k * inv
+    t_in = t_supply_c + recirculated_share * num * inv
     t_e1 = rc_step_c(t_equipment_c, t_in + power_kw * resistance_k_per_kw, decay)
-    return q_air, t_in, t_e1
+    return q, t_in, t_e1
 
 
 @njit(cache=True)
