@@ -214,7 +214,7 @@ def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, s
                  off_w, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
                  recommended_max_c, allowable_max_c, xfactor_hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh,
                  max_inlet_c, seconds_above_recommended, seconds_above_allowable, xfactor_seconds):
-    """One rack over one step (LLVM inlines it into the rack loops of :func:`_rack_pass`).
+    """One rack over one step (LLVM inlines it into the rack loops of :func:`facility_kernel`).
 
     Server power, fan power and airflow at last step's inlet (table power ``p_table_w`` at
     the rack's load, the inlet-temperature terms ``k`` of that load,
@@ -262,17 +262,17 @@ _NO_LIMITS_6 = (-np.inf, np.inf, -np.inf, np.inf, -np.inf, np.inf)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _rack_pass(u_hall, shared_u, t_supply_c, air_share, use_matrix, dt_s, rack, state, acc):
-    """Every rack over one step (:func:`_rack_update`), and the hall totals: IT power, server
-    fan power, heat delivered, net airflow and the sum of inlets.
-
-    One vectorising loop: per rack and step it reads the rack's parameters and state once,
-    keeps every intermediate value in registers and writes its state and accumulators once.
-    With ``shared_u`` (every rack at the hall's utilisation: the trace-driven path) the table
-    power and the load's inlet terms (:func:`dcsim.it.ite.inlet_terms_at_load`) are computed
-    once per step; otherwise a first loop looks up each rack's table power (a gather, so apart)
-    into ``state.table_power_w`` and the main loop computes each rack's terms. Every array is
-    taken out of the tuples here, once, before the loops."""
+def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, out, acc):
+    """Advance the facility over steps i0..i1-1 (see the module docstring)."""
+    n_racks = rack.servers.shape[0]
+    use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
+    # every rack at the hall's utilisation (the trace-driven path)?
+    shared_u = n_racks > 0
+    for i in range(n_racks):
+        shared_u = shared_u and rack.util_scale[i] == rack.util_scale[0]
+    # the rack arrays and constants, out of the tuples once per call and not every step (each
+    # costs a reference count: about 0.3 us per step in all); with inlet effects off the same
+    # equations run with no CPU or fan design power and a flat airflow curve
     servers = rack.servers
     servers_on = rack.servers_on
     extra_power_kw = rack.extra_power_kw
@@ -316,68 +316,10 @@ def _rack_pass(u_hall, shared_u, t_supply_c, air_share, use_matrix, dt_s, rack, 
         flow_coef = _FLAT_BIQUADRATIC
         flow_limits = _NO_LIMITS_6
         min_flow = 0.0
-    own = 0.0 if use_matrix else 1.0
-    n = servers.shape[0]
+    own = 0.0 if use_matrix else 1.0  # the racks' own recirculation, or a cross-interference matrix
+    n = n_racks
     h = dt_s / 3600.0
-    it_kw = 0.0
-    fan_kw = 0.0
-    q_kw = 0.0
-    net_flow = 0.0
-    inlet_sum = 0.0
-    if shared_u and n > 0:
-        u = min(u_hall * util_scale[0], 1.0)
-        if load_step > 0.0:
-            p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
-        else:
-            p_table = interp_clamped(load_points, power_points_w, u)
-        k = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
-                                flow_limits, fan_coef, fan_limits, min_flow)
-        for i in range(n):
-            p, f, v, q, t = _rack_update(
-                i, p_table, k, t_supply_c, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
-                design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended,
-                allowable, hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c,
-                above_recommended, above_allowable, xfactor_seconds,
-            )
-            it_kw += p
-            fan_kw += f
-            net_flow += v
-            q_kw += q
-            inlet_sum += t
-        return it_kw, fan_kw, q_kw, net_flow, inlet_sum
-    # racks at their own utilisation (the event-driven path)
-    if load_step > 0.0:
-        for i in range(n):
-            table_power_w[i] = interp_uniform(load_points[0], load_step, power_points_w, min(u_hall * util_scale[i], 1.0))
-    else:
-        for i in range(n):
-            table_power_w[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
-    for i in range(n):
-        k = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c, cpu_coef,
-                                cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
-        p, f, v, q, t = _rack_update(
-            i, table_power_w[i], k, t_supply_c, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
-            design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable,
-            hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
-            above_allowable, xfactor_seconds,
-        )
-        it_kw += p
-        fan_kw += f
-        net_flow += v
-        q_kw += q
-        inlet_sum += t
-    return it_kw, fan_kw, q_kw, net_flow, inlet_sum
-
-
-@njit(cache=True)
-def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, out, acc):
-    """Advance the facility over steps i0..i1-1 (see the module docstring)."""
-    n_racks = rack.servers.shape[0]
-    use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
-    # every rack at the hall's utilisation (the trace-driven path)?
-    shared_u = n_racks > 0
-    for i in range(n_racks):
-        shared_u = shared_u and rack.util_scale[i] == rack.util_scale[0]
+    air_share = 1.0 - hall.liquid_share
     for t in range(i0, i1):
         t_set = inputs.supply_setpoint_c[t]
         t_sup = state.supply_c[0]
@@ -387,9 +329,58 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                 for j in range(n_racks):
                     lift += rack.interference_k_per_kw[i, j] * state.heat_to_air_kw[j]
                 state.lift_k[i] = lift
-        it_kw, it_fan_kw, q_air_total, net_flow, inlet_sum = _rack_pass(
-            inputs.utilization[t], shared_u, t_sup, 1.0 - hall.liquid_share, use_matrix, dt_s, rack, state, acc
-        )
+        # every rack over the step in one vectorising loop (_rack_update): each rack's
+        # intermediate values stay in registers; the loop returns the hall sums. With every rack
+        # at the hall's load (the trace-driven path) the table power and the load's inlet terms
+        # (dcsim.it.ite.inlet_terms_at_load) are computed once per step; otherwise a first loop
+        # looks up each rack's table power (a gather, so apart) and the main loop computes each
+        # rack's terms
+        it_kw = 0.0
+        it_fan_kw = 0.0
+        q_air_total = 0.0
+        net_flow = 0.0
+        inlet_sum = 0.0
+        if shared_u and n > 0:
+            u = min(inputs.utilization[t] * util_scale[0], 1.0)
+            if load_step > 0.0:
+                p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
+            else:
+                p_table = interp_clamped(load_points, power_points_w, u)
+            k = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
+                                    flow_limits, fan_coef, fan_limits, min_flow)
+            for i in range(n):
+                p_r, f_r, v_r, q_r, t_r = _rack_update(
+                    i, p_table, k, t_sup, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
+                    design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended,
+                    allowable, hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c,
+                    above_recommended, above_allowable, xfactor_seconds,
+                )
+                it_kw += p_r
+                it_fan_kw += f_r
+                net_flow += v_r
+                q_air_total += q_r
+                inlet_sum += t_r
+        else:  # racks at their own utilisation (the event-driven path)
+            if load_step > 0.0:
+                for i in range(n):
+                    table_power_w[i] = interp_uniform(load_points[0], load_step, power_points_w, min(inputs.utilization[t] * util_scale[i], 1.0))
+            else:
+                for i in range(n):
+                    table_power_w[i] = interp_clamped(load_points, power_points_w, min(inputs.utilization[t] * util_scale[i], 1.0))
+            for i in range(n):
+                k = inlet_terms_at_load(min(inputs.utilization[t] * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c, cpu_coef,
+                                        cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
+                p_r, f_r, v_r, q_r, t_r = _rack_update(
+                    i, table_power_w[i], k, t_sup, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
+                    design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable,
+                    hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
+                    above_allowable, xfactor_seconds,
+                )
+                it_kw += p_r
+                it_fan_kw += f_r
+                net_flow += v_r
+                q_air_total += q_r
+                inlet_sum += t_r
         inlet_max = max_value(state.inlet_c)
         stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
         q_liquid = q_air_total * hall.liquid_share
