@@ -292,7 +292,8 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         inlet_effects=bool(sc.it.inlet_temperature_effects),
         recommended_max_c=ASHRAE_RECOMMENDED_MAX_C,
         allowable_max_c=ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class],
-        xfactor_hinges=hinge_form(XFACTOR_T0_C + XFACTOR_DT_K * np.arange(XFACTOR.size), XFACTOR),
+        # X-factor x step length (s), so the kernel adds it as it is
+        xfactor_hinges=hinge_form(XFACTOR_T0_C + XFACTOR_DT_K * np.arange(XFACTOR.size), XFACTOR * dt_s),
     )
     c = sc.cooling
     # design: every server at full load with a 27 °C inlet

@@ -101,8 +101,8 @@ RackParams = namedtuple(
         "inlet_effects",  # bool: apply the inlet-temperature curves
         "recommended_max_c",  # float: ASHRAE recommended upper inlet limit
         "allowable_max_c",  # float: ASHRAE allowable upper limit of the class
-        "xfactor_hinges",  # the X-factor table (relative failure rate, 1 at 20 °C) in hinge form
-        # (dcsim._numeric.hinge_form): (c, t_min_c, t_max_c, ((knot_c, slope_change), ...))
+        "xfactor_hinges",  # the X-factor table (relative failure rate, 1 at 20 °C) times the step
+        # length dt_s, in hinge form (dcsim._numeric.hinge_form): (c, t_min_c, t_max_c, ((knot_c, slope_change), ...))
     ],
 )
 
@@ -251,7 +251,7 @@ def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, s
     seconds_above_recommended[i] += dt_s if t_in > recommended_max_c else 0.0
     seconds_above_allowable[i] += dt_s if t_in > allowable_max_c else 0.0
     xf = xfactor_hinges
-    xfactor_seconds[i] += hinge_value(xf[0], xf[1], xf[2], xf[3], t_in) * dt_s
+    xfactor_seconds[i] += hinge_value(xf[0], xf[1], xf[2], xf[3], t_in)  # X-factor x dt
     return power, on * fan_w * 0.001, flow * (1.0 - r), q, t_in
 
 
