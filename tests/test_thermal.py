@@ -239,8 +239,8 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
                                             - biq(rack.cpu_coef, u, rack.reference_inlet_c, rack.cpu_limits))
             else:
                 fv, fan, fan_r, dcpu = 1.0, 0.0, 0.0, 0.0
-            on, off = rack.servers_on[i], rack.servers[i] - rack.servers_on[i]
-            p = (on * max(p_w + dcpu + fan - fan_r, 0.0) + off * rack.off_w) / 1000 + rack.extra_power_kw[i]
+            on = rack.servers_on[i]  # servers that are off draw what extra_power_kw says (event path)
+            p = on * max(p_w + dcpu + fan - fan_r, 0.0) / 1000 + rack.extra_power_kw[i]
             flow = max(on, 0.01) * rack.design_flow_m3_s * fv
             r = rack.recirculation[i]
             c, res, a = rack.heat_capacity_kj_per_k[i], rack.resistance_k_per_kw[i], rack.decay[i]

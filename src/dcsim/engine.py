@@ -276,7 +276,6 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         load_points=np.ascontiguousarray(curve.load_points),
         power_points_w=np.ascontiguousarray(curve.power_points_w),
         load_step=uniform_step(curve.load_points),
-        off_w=float(curve.off_w),
         design_cpu_w=(1.0 - frac) * p_max,
         design_fan_w=frac * p_max,
         design_flow_m3_s=sc.it.airflow_m3_per_s_per_kw * p_max / 1000.0,
@@ -383,16 +382,15 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress):
     servers_on = np.zeros(n)
     queue = np.zeros(n)
     inputs.utilization[:] = 1.0  # the rack utilisation arrives through util_scale
-    # standby and transition energy arrive as extra power, so off servers draw nothing here
-    rack_off = rack._replace(off_w=0.0)
     total_servers = float(sc.it.racks * sc.it.servers_per_rack)
     every = max(1, n // 100)
     for k in range(n):
         w = sim.advance(k, state.inlet_c)
-        rack_off.util_scale[:] = w.utilization
-        rack_off.servers_on[:] = w.servers_on
-        rack_off.extra_power_kw[:] = (w.transition_energy_j + w.standby_energy_j) / dt / 1000.0
-        facility_kernel(k, k + 1, dt, inputs, rack_off, model.hall, model.plant_code, model.plant, state, out, acc)
+        rack.util_scale[:] = w.utilization
+        rack.servers_on[:] = w.servers_on
+        # off servers' standby and transition energy arrive as extra power
+        rack.extra_power_kw[:] = (w.transition_energy_j + w.standby_energy_j) / dt / 1000.0
+        facility_kernel(k, k + 1, dt, inputs, rack, model.hall, model.plant_code, model.plant, state, out, acc)
         on = float(w.servers_on.sum())
         servers_on[k] = on
         hall_u[k] = float(w.utilization @ w.servers_on) / total_servers  # busy share of all servers

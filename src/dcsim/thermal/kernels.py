@@ -9,8 +9,8 @@ step at a time (event-driven workload); results do not depend on the chunking.
 Per step and rack i (u = utilisation, T = temperatures, all exact for inputs held over the step):
 
 1. server power P_i and airflow V_i from the power table at u and the rack's inlet
-   temperature of the previous step (``dcsim.it.ite.server_power_at_inlet``); servers that
-   are off draw ``off_w``;
+   temperature of the previous step (``dcsim.it.ite.server_power_at_inlet``) for the servers
+   that are on, plus the rack's ``extra_power_kw`` (what off servers draw, transitions);
 2. inlet, equipment and outlet temperatures: either the rack's own recirculation share r_i
    (T_in = T_sup + g_i Q_air,i, g_i = r_i / ((1 - r_i) rho c_p V_i)) or, when a
    cross-interference matrix D (K/kW) is given, T_in = T_sup + D Q_air of the previous step
@@ -75,7 +75,7 @@ RackParams = namedtuple(
     [
         "servers",  # float64[R]: servers in each rack
         "servers_on",  # float64[R]: servers powered on (event-driven path updates it)
-        "extra_power_kw",  # float64[R]: power beyond on-servers x P(u): transitions, standby (event path)
+        "extra_power_kw",  # float64[R]: power beyond on-servers x P(u): off servers, transitions (event path)
         "util_scale",  # float64[R]: rack utilisation relative to the hall series
         "recirculation",  # float64[R]: share of inlet air that is the rack's own exhaust
         "interference_k_per_kw",  # float64[R, R] or [0, 0]: cross-interference matrix D
@@ -86,7 +86,6 @@ RackParams = namedtuple(
         "load_points",  # float64[K]: server power table, load fraction 0..1
         "power_points_w",  # float64[K]: server power table at the reference inlet, W
         "load_step",  # float: table spacing if uniform, else 0
-        "off_w",  # float: power of a server that is off, W
         "design_cpu_w",  # float: per server (EnergyPlus ITE design split)
         "design_fan_w",  # float: per server
         "design_flow_m3_s",  # float: per server, at flow fraction 1
@@ -202,16 +201,15 @@ def _rack_power(i, u, t_in, rack):
         rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,
     )
     on = rack.servers_on[i]
-    off = rack.servers[i] - on
     # servers that are off move no air; a rack with every server off keeps a trickle so its
     # (tiny) heat still has somewhere to go
-    power = (on * p_w + off * rack.off_w) / 1000.0 + rack.extra_power_kw[i]
+    power = on * p_w / 1000.0 + rack.extra_power_kw[i]
     return power, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, servers, servers_on, extra_power_kw,
-                 off_w, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
+def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, servers_on, extra_power_kw,
+                 design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
                  recommended_max_c, allowable_max_c, xfactor_hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh,
                  max_inlet_c, seconds_above_recommended, seconds_above_allowable, xfactor_seconds):
     """One rack over one step (LLVM inlines it into the rack loops of :func:`facility_kernel`).
@@ -229,7 +227,7 @@ def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, s
     """
     delta, fan_w, fv = inlet_adjustment_from_terms_w(inlet_c[i], k)
     on = servers_on[i]
-    power = (on * max(p_table_w + delta, 0.0) + (servers[i] - on) * off_w) * 0.001 + extra_power_kw[i]
+    power = on * max(p_table_w + delta, 0.0) * 0.001 + extra_power_kw[i]
     # servers that are off move no air; a rack with every server off keeps a trickle so its
     # (tiny) heat still has somewhere to go
     flow = max(on, 0.01) * design_flow_m3_s * fv
@@ -273,7 +271,6 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
     # the rack arrays and constants, out of the tuples once per call and not every step (each
     # costs a reference count: about 0.3 us per step in all); with inlet effects off the same
     # equations run with no CPU or fan design power and a flat airflow curve
-    servers = rack.servers
     servers_on = rack.servers_on
     extra_power_kw = rack.extra_power_kw
     util_scale = rack.util_scale
@@ -293,7 +290,6 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
     above_recommended = acc.seconds_above_recommended
     above_allowable = acc.seconds_above_allowable
     xfactor_seconds = acc.xfactor_seconds
-    off_w = rack.off_w
     design_flow = rack.design_flow_m3_s
     recommended = rack.recommended_max_c
     allowable = rack.allowable_max_c
@@ -350,7 +346,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                                     flow_limits, fan_coef, fan_limits, min_flow)
             for i in range(n):
                 p_r, f_r, v_r, q_r, t_r = _rack_update(
-                    i, p_table, k, t_sup, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
+                    i, p_table, k, t_sup, air_share, own, h, servers_on, extra_power_kw,
                     design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended,
                     allowable, hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c,
                     above_recommended, above_allowable, xfactor_seconds,
@@ -371,7 +367,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                 k = inlet_terms_at_load(min(inputs.utilization[t] * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c, cpu_coef,
                                         cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
                 p_r, f_r, v_r, q_r, t_r = _rack_update(
-                    i, table_power_w[i], k, t_sup, air_share, own, h, servers, servers_on, extra_power_kw, off_w,
+                    i, table_power_w[i], k, t_sup, air_share, own, h, servers_on, extra_power_kw,
                     design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable,
                     hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
                     above_allowable, xfactor_seconds,
