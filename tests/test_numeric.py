@@ -63,3 +63,18 @@ def test_hinge_form_irregular_table():
 def test_hinge_form_rejects_bad_tables(xs, ys):
     with pytest.raises(ValueError, match="strictly increasing"):
         hinge_form(xs, ys)
+
+
+@pytest.mark.parametrize("n", [1, 7, 1000])
+def test_aligned_arrays_start_on_a_cache_line(n):
+    from dcsim._numeric import SIMD_ALIGN_BYTES, aligned, aligned_full
+
+    values = np.arange(n, dtype=float) * 0.5
+    a = aligned(values)
+    assert a.ctypes.data % SIMD_ALIGN_BYTES == 0 and a.flags.c_contiguous and a.flags.writeable
+    np.testing.assert_array_equal(a, values)
+    b = aligned_full(n, -np.inf)
+    assert b.ctypes.data % SIMD_ALIGN_BYTES == 0 and b.shape == (n,) and np.all(b == -np.inf)
+    with pytest.raises(ValueError, match="1-D"):
+        aligned(np.zeros((2, 2)))
+    assert aligned(np.zeros(0)).shape == (0,)  # an empty array has no data to align

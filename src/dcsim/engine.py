@@ -26,7 +26,7 @@ from .it.catalog import get_server
 from .results import Results, compute_kpis, rack_table, record_timeseries
 from .scenario.load import scenario_hash
 from .scenario.schema import Scenario, ServerTable
-from ._numeric import hinge_form, uniform_step
+from ._numeric import aligned, aligned_full, hinge_form, uniform_step
 from .cooling.crah import fan_affinity_power_kw
 from .it.curves import (
     AFFINITY_FAN_POWER_CURVE,
@@ -245,7 +245,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     r = sc.room.recirculation_fraction
     if r is None:
         r = RECIRCULATION_BY_CONTAINMENT[sc.room.containment]
-    recirc = np.asarray(sc.room.recirculation_by_rack, float) if sc.room.recirculation_by_rack else np.full(racks, float(r))
+    recirc = aligned(sc.room.recirculation_by_rack) if sc.room.recirculation_by_rack else aligned_full(racks, float(r))
     matrix = (
         read_interference_matrix(sc.room.interference_matrix, racks)
         if sc.room.interference_matrix
@@ -263,16 +263,17 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     fan_coef, fan_limits = fan_curve.arrays()
     frac = sc.it.fan_power_fraction
     rack = RackParams(
-        servers=np.full(racks, servers),
-        servers_on=np.full(racks, servers),
-        extra_power_kw=np.zeros(racks),
-        util_scale=np.ones(racks),
+        # per-rack arrays start on a cache line (dcsim._numeric.aligned): the rack loop is SIMD
+        servers=aligned_full(racks, servers),
+        servers_on=aligned_full(racks, servers),
+        extra_power_kw=aligned_full(racks, 0.0),
+        util_scale=aligned_full(racks, 1.0),
         recirculation=recirc,
         interference_k_per_kw=matrix,
-        heat_capacity_kj_per_k=np.full(racks, c_rack),
-        resistance_k_per_kw=np.full(racks, res),
-        decay=np.full(racks, decay),
-        beta_kw_per_k=np.full(racks, rack_beta_kw_per_k(c_rack, decay, dt_s)),
+        heat_capacity_kj_per_k=aligned_full(racks, c_rack),
+        resistance_k_per_kw=aligned_full(racks, res),
+        decay=aligned_full(racks, decay),
+        beta_kw_per_k=aligned_full(racks, rack_beta_kw_per_k(c_rack, decay, dt_s)),
         load_points=np.ascontiguousarray(curve.load_points),
         power_points_w=np.ascontiguousarray(curve.power_points_w),
         load_step=uniform_step(curve.load_points),
@@ -354,13 +355,13 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
 
         plant_state0 = np.zeros(N_STATE)
     return ThermalState(
-        inlet_c=t_in.copy(),
-        equipment_c=t_in + q * rack.resistance_k_per_kw,
-        heat_to_air_kw=q.copy(),
+        inlet_c=aligned(t_in),
+        equipment_c=aligned(t_in + q * rack.resistance_k_per_kw),
+        heat_to_air_kw=aligned(q),
         room_c=np.array([room]),
         supply_c=np.array([t_set_c]),
-        lift_k=np.zeros(n),
-        table_power_w=np.zeros(n),
+        lift_k=aligned_full(n, 0.0),
+        table_power_w=aligned_full(n, 0.0),
         plant_state=np.array(plant_state0, dtype=np.float64, copy=True),
         plant_state_trial=np.zeros(len(plant_state0)),
         mech_kw=np.zeros(1),

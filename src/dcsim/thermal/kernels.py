@@ -41,7 +41,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from .._numeric import FASTMATH, hinge_value, interp_clamped, interp_uniform, max_value
+from .._numeric import FASTMATH, aligned_full, hinge_value, interp_clamped, interp_uniform, max_value
 from ..cooling.crah import fan_affinity_power_kw
 from ..cooling.plant import (
     N_OUT,
@@ -188,7 +188,8 @@ def allocate_outputs(n: int) -> StepOutputs:
 
 
 def allocate_rack_accumulators(racks: int) -> RackAccumulators:
-    return RackAccumulators(np.zeros(racks), np.full(racks, -np.inf), np.zeros(racks), np.zeros(racks), np.zeros(racks))
+    return RackAccumulators(aligned_full(racks, 0.0), aligned_full(racks, -np.inf), aligned_full(racks, 0.0),
+                            aligned_full(racks, 0.0), aligned_full(racks, 0.0))
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
