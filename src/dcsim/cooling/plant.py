@@ -339,7 +339,7 @@ def humidity_ratio_from_enthalpy(h, t_c):
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def mechanical_cooling(p, q_kw, t_chw_c, t_condenser_source_c):
     """Compressor cooling asked for ``q_kw`` at chilled-water (or DX coil) supply ``t_chw_c``;
     condenser on ``t_condenser_source_c`` (entering condenser water, or outdoor dry bulb for
@@ -381,7 +381,7 @@ def mechanical_cooling(p, q_kw, t_chw_c, t_condenser_source_c):
     return q_done, power, (q_done / power if power > 0.0 else 0.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _heat_reuse(p, q_available_kw, t_in_c, t_out_c, t_db_c, dh_demand_kw, out):
     """Run the heat pump on a source stream; write the heat-reuse outputs; return the heat
     it takes from the stream (kW)."""
@@ -417,7 +417,7 @@ def _air_mode_valid(mode, has_evap, has_mech):
     return has_mech
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _chilled_water_plant(p, state, code, q_chw, c_w, t_s, t_ret, t_db, t_wb, dt_s, out):
     """Chilled-water production for chiller-crah (code 0) and dry-cooler/liquid (codes 1, 4).
 
@@ -608,7 +608,7 @@ def _level_of(mode):
     return 3
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def ashrae_humidity_bounds(p, t_supply_c, p_pa):
     """(W_lo, W_hi) at the supply: W_lo = max(W(min dew point), W(min RH at supply)),
     W_hi = min(W(max dew point), W(max RH at supply)), kg/kg (ASHRAE TC9.9 envelopes)."""
