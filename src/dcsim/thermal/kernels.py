@@ -194,8 +194,9 @@ def allocate_rack_accumulators(racks: int) -> RackAccumulators:
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _rack_power(i, u, t_in, rack):
-    """Power (kW), server fan power (kW) and airflow (m3/s) of rack i (Python-callable twin of
-    the power pass, used for design values and the initial state)."""
+    """Power (kW), server fan power (kW) and airflow (m3/s) of rack i: the power part of
+    :func:`_rack_update` through the scalar reference ``server_power_at_inlet``, for design
+    values and the initial state."""
     p_w, fan_w, fv = server_power_at_inlet(
         u, t_in, rack.load_points, rack.power_points_w, rack.load_step, rack.design_cpu_w, rack.design_fan_w,
         rack.reference_inlet_c, rack.cpu_coef, rack.cpu_limits, rack.flow_coef, rack.flow_limits, rack.fan_coef,
