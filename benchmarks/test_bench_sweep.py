@@ -102,12 +102,18 @@ def _warm(directory: Path) -> None:
     execute_sweep(path, directory / "warm-out", executor="local", workers=1)
 
 
-@pytest.mark.parametrize("executor", ["local", "dask"])
-def test_bench_sweep_overhead_per_run(benchmark, executor, tmp_path):
+def _prepare(benchmark, executor, tmp_path) -> bool:
+    """Skip Dask where it is not installed, warm this process up (:func:`_warm`); returns
+    whether this is the untimed quick run of ``make test``."""
     if executor == "dask":
         pytest.importorskip("distributed")
     _warm(tmp_path)
-    quick = benchmark.disabled
+    return benchmark.disabled
+
+
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_bench_sweep_overhead_per_run(benchmark, executor, tmp_path):
+    quick = _prepare(benchmark, executor, tmp_path)
     small, large = (2, 2) if quick else (10, 50)
     counter = iter(range(100))
 
@@ -143,10 +149,7 @@ def test_bench_sweep_overhead_per_run(benchmark, executor, tmp_path):
 
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_bench_sweep_speedup_two_workers(benchmark, executor, tmp_path):
-    if executor == "dask":
-        pytest.importorskip("distributed")
-    _warm(tmp_path)
-    quick = benchmark.disabled
+    quick = _prepare(benchmark, executor, tmp_path)
     # 24 runs: the workers' start (about 2 s: interpreter, imports, loading the compiled
     # kernels) is then small beside 12 runs' worth of time per worker.
     n = 2 if quick else int(os.environ.get("DCSIM_BENCH_SWEEP_RUNS", "24"))

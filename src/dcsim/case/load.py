@@ -23,7 +23,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
-from ..scenario.load import OVERRIDE_ORIGIN, read_document, validate_scenario_data
+from ..scenario.load import OVERRIDE_ORIGIN, get_dotted, read_document, validate_scenario_data
+from ..scenario.load import set_dotted as scenario_set_dotted  # case.set_dotted words the problems
 from ..scenario.schema import Scenario
 from ._locate import Index, case_lines, line_of, render_path
 from .components import _NOVALUE, LoadedComponent, load_component
@@ -150,37 +151,13 @@ def flatten_patch(patch: Mapping[str, Any], *, model: type[BaseModel] = Scenario
     return flat, problems
 
 
-def _get(data: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return _NOVALUE
-        node = node[part]
-    return node
-
-
 def set_dotted(data: dict[str, Any], flat: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     """Set dotted keys in ``data`` in place (creating sections). Returns (key, message, value)
     problems where a key would go inside a value."""
-    problems = []
-    for dotted, value in flat.items():
-        parts = dotted.split(".")
-        node = data
-        for i, part in enumerate(parts[:-1]):
-            child = node.get(part)
-            if child is None:
-                child = node[part] = {}
-            elif not isinstance(child, dict):
-                where = ".".join(parts[: i + 1])
-                problems.append(
-                    (dotted, f"the baseline's {where} is a value ({child!r}), not a table: set the whole {where} "
-                     "instead", value)
-                )
-                break
-            node = child
-        else:
-            node[parts[-1]] = copy.deepcopy(value)
-    return problems
+    return [
+        (dotted, f"the baseline's {where} is a value ({child!r}), not a table: set the whole {where} instead", value)
+        for dotted, where, child, value in scenario_set_dotted(data, flat)
+    ]
 
 
 def _absolutize(flat: dict[str, Any], base_dir: Path) -> dict[str, Any]:
@@ -193,7 +170,7 @@ def _absolutize(flat: dict[str, Any], base_dir: Path) -> dict[str, Any]:
 
 
 def _absolutize_data(data: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-    flat = {k: v for k in PATH_KEYS if (v := _get(data, k)) is not _NOVALUE}
+    flat = {k: v for k in PATH_KEYS if (v := get_dotted(data, k, _NOVALUE)) is not _NOVALUE}
     out = copy.deepcopy(data)
     set_dotted(out, _absolutize(flat, base_dir))
     return out

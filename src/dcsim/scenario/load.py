@@ -109,30 +109,51 @@ def parse_set_option(option: str) -> tuple[str, Any]:
     return key, value
 
 
-def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Return a deep copy of ``data`` with dotted-key overrides set (creating sections as needed)."""
-    out = copy.deepcopy(data)
-    problems = []
-    for dotted, value in (overrides or {}).items():
+def get_dotted(data: Any, key: str | tuple[str, ...], missing: Any = None) -> Any:
+    """The value at a dotted key (``"room.supply_air_c"``) or a path of keys in nested
+    mappings, list items by index; ``missing`` where there is none."""
+    node = data
+    for part in key.split(".") if isinstance(key, str) else key:
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return missing
+    return node
+
+
+def set_dotted(data: dict[str, Any], flat: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """Set dotted keys in ``data`` in place, creating sections, each value a deep copy.
+
+    Returns, for every key that would go inside a value rather than a section,
+    ``(dotted_key, blocking_key, blocking_value, value)``; that key is left unset. Callers
+    word the problem for where the keys came from (--set, a case patch)."""
+    blocked = []
+    for dotted, value in flat.items():
         parts = dotted.split(".")
-        node = out
+        node = data
         for i, part in enumerate(parts[:-1]):
             child = node.get(part)
             if child is None:
                 child = node[part] = {}
             elif not isinstance(child, dict):
-                problems.append(
-                    Problem(
-                        dotted,
-                        f"cannot set a key inside {'.'.join(parts[: i + 1])}, which holds a value, not a section",
-                        value=child,
-                        file=OVERRIDE_ORIGIN,
-                    )
-                )
+                blocked.append((dotted, ".".join(parts[: i + 1]), child, value))
                 break
             node = child
         else:
-            node[parts[-1]] = value
+            node[parts[-1]] = copy.deepcopy(value)
+    return blocked
+
+
+def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return a deep copy of ``data`` with dotted-key overrides set (creating sections as needed)."""
+    out = copy.deepcopy(data)
+    problems = [
+        Problem(dotted, f"cannot set a key inside {where}, which holds a value, not a section", value=child,
+                file=OVERRIDE_ORIGIN)
+        for dotted, where, child, _ in set_dotted(out, overrides or {})
+    ]
     if problems:
         raise InputError(problems)
     return out
@@ -188,18 +209,6 @@ def _suggest(model: type[BaseModel], parent: tuple[str, ...], key: str) -> str:
 _BRANCH_TAG = re.compile(r"^(str|int|float|bool|list\[.*\]|dict\[.*\]|function-.*|[A-Z][A-Za-z]+|literal\[.*\])$")
 
 
-def _value_at(data: Any, path: tuple[str, ...]) -> Any:
-    node = data
-    for part in path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
-
-
 def _pydantic_problems(exc: ValidationError, model: type[BaseModel], data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
@@ -213,7 +222,7 @@ def _pydantic_problems(exc: ValidationError, model: type[BaseModel], data: dict[
             if not is_field and _BRANCH_TAG.match(part) and not part.isdigit():
                 # A union branch tag (it.server is `str | ServerTable`): keep only the errors
                 # of the branch matching the kind of value the user wrote.
-                here = _value_at(data, tuple(loc))
+                here = get_dotted(data, tuple(loc))
                 if (part == "str") == isinstance(here, dict):
                     skip = True
                 continue
@@ -226,7 +235,7 @@ def _pydantic_problems(exc: ValidationError, model: type[BaseModel], data: dict[
             extra = tuple(ctx_error.field.split("."))
             path = extra if "." in ctx_error.field else path + extra
             message = str(ctx_error)
-            value = _value_at(data, path)
+            value = get_dotted(data, path)
         elif err["type"] == "extra_forbidden":
             message = _suggest(model, path[:-1], path[-1])
             value = err["input"]

@@ -50,6 +50,7 @@ from ..results import KPI_NAMES
 from ..scenario.load import (
     OVERRIDE_ORIGIN,
     _pydantic_problems,
+    get_dotted,
     read_document,
     scenario_hash,
     validate_scenario_data,
@@ -313,7 +314,7 @@ class Sweep:
         for axis in self.axes:
             ref = len(axis.levels) // 2
             if axis.kind != "sample":
-                base_values = tuple(_value_at(base, k) for k in axis.keys)
+                base_values = tuple(get_dotted(base, k) for k in axis.keys)
                 exact = [i for i, level in enumerate(axis.levels) if all(map(_same, level, base_values))]
                 numeric = len(axis.keys) == 1 and _is_number(base_values[0]) and all(
                     _is_number(level[0]) for level in axis.levels
@@ -339,15 +340,6 @@ class Sweep:
             f"valid sweep {self.name!r}: {self.n_runs:,} run{'s' if self.n_runs != 1 else ''}{dup} = {shape}{reps}, "
             f"on base scenario {self.base_path}; every run validated"
         )
-
-
-def _value_at(data: dict[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -567,7 +559,7 @@ def load_sweep(path: str | Path) -> Sweep:
     elif base_sc is not None:
         base_seed = base_sc.simulation.seed
     else:
-        seed = fixed.get("simulation.seed", _value_at(base_data, "simulation.seed"))
+        seed = fixed.get("simulation.seed", get_dotted(base_data, "simulation.seed"))
         base_seed = seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 42
     if too_many:
         raise fail(problems)
