@@ -531,6 +531,24 @@ def inlet_adjustment_w(
     return inlet_adjustment_from_terms_w(inlet_c, terms)
 
 
+# With inlet-temperature effects off the same equations run with no CPU or fan design power to
+# adjust and an airflow curve that is 1 everywhere (see curves_in_effect)
+_FLAT_BIQUADRATIC = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_NO_LIMITS_6 = (-math.inf, math.inf, -math.inf, math.inf, -math.inf, math.inf)
+
+
+@njit(cache=True)
+def curves_in_effect(inlet_effects, design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow_fraction):
+    """The (design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow_fraction) that
+    :func:`inlet_terms_at_load` should use: as given, or, with ``inlet_effects`` false, no CPU
+    or fan design power and a flat airflow fraction of 1, so that
+    :func:`inlet_adjustment_from_terms_w` returns (0, 0, 1) at any load and inlet: the table
+    power, no fan power beyond it, design airflow. Coefficients and limits as float tuples."""
+    if inlet_effects:
+        return design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow_fraction
+    return 0.0, 0.0, _FLAT_BIQUADRATIC, _NO_LIMITS_6, 0.0
+
+
 @njit(cache=True)
 def server_power_at_inlet(
     u,

@@ -61,6 +61,7 @@ from ..electrical.chain import (
     electrical_step,
 )
 from ..it.ite import (
+    curves_in_effect,
     inlet_adjustment_from_terms_w,
     inlet_terms_at_load,
     server_power_at_inlet,
@@ -255,24 +256,18 @@ def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, s
     return power, on * fan_w * 0.001, flow * (1.0 - r), q, t_in
 
 
-# With it.inlet_temperature_effects = false the same equations run with these: no CPU or fan
-# design power to adjust, and an airflow curve that is 1 everywhere
-_FLAT_BIQUADRATIC = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-_NO_LIMITS_6 = (-np.inf, np.inf, -np.inf, np.inf, -np.inf, np.inf)
-
-
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, out, acc):
     """Advance the facility over steps i0..i1-1 (see the module docstring)."""
     n_racks = rack.servers.shape[0]
     use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
+    own = 0.0 if use_matrix else 1.0  # the racks' own recirculation, or a cross-interference matrix
     # every rack at the hall's utilisation (the trace-driven path)?
     shared_u = n_racks > 0
     for i in range(n_racks):
         shared_u = shared_u and rack.util_scale[i] == rack.util_scale[0]
     # the rack arrays and constants, out of the tuples once per call and not every step (each
-    # costs a reference count: about 0.3 us per step in all); with inlet effects off the same
-    # equations run with no CPU or fan design power and a flat airflow curve
+    # costs a reference count: about 0.3 us per step in all)
     servers_on = rack.servers_on
     extra_power_kw = rack.extra_power_kw
     util_scale = rack.util_scale
@@ -302,20 +297,10 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
     cpu_limits = rack.cpu_limits
     fan_coef = rack.fan_coef
     fan_limits = rack.fan_limits
-    if rack.inlet_effects:
-        design_cpu_w = rack.design_cpu_w
-        design_fan_w = rack.design_fan_w
-        flow_coef = rack.flow_coef
-        flow_limits = rack.flow_limits
-        min_flow = rack.min_flow_fraction
-    else:
-        design_cpu_w = 0.0
-        design_fan_w = 0.0
-        flow_coef = _FLAT_BIQUADRATIC
-        flow_limits = _NO_LIMITS_6
-        min_flow = 0.0
-    own = 0.0 if use_matrix else 1.0  # the racks' own recirculation, or a cross-interference matrix
-    n = n_racks
+    design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow = curves_in_effect(
+        rack.inlet_effects, rack.design_cpu_w, rack.design_fan_w, rack.flow_coef, rack.flow_limits,
+        rack.min_flow_fraction,
+    )
     h = dt_s / 3600.0
     air_share = 1.0 - hall.liquid_share
     for t in range(i0, i1):
@@ -338,20 +323,20 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
         q_air_total = 0.0
         net_flow = 0.0
         inlet_sum = 0.0
-        if shared_u and n > 0:
+        if shared_u:
             u = min(inputs.utilization[t] * util_scale[0], 1.0)
             if load_step > 0.0:
                 p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
             else:
                 p_table = interp_clamped(load_points, power_points_w, u)
-            k = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
-                                    flow_limits, fan_coef, fan_limits, min_flow)
-            for i in range(n):
+            terms = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
+                                        flow_limits, fan_coef, fan_limits, min_flow)
+            for i in range(n_racks):
                 p_r, f_r, v_r, q_r, t_r = _rack_update(
-                    i, p_table, k, t_sup, air_share, own, h, servers_on, extra_power_kw,
-                    design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended,
-                    allowable, hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c,
-                    above_recommended, above_allowable, xfactor_seconds,
+                    i, p_table, terms, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable, hinges,
+                    inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
+                    above_allowable, xfactor_seconds,
                 )
                 it_kw += p_r
                 it_fan_kw += f_r
@@ -359,19 +344,22 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                 q_air_total += q_r
                 inlet_sum += t_r
         else:  # racks at their own utilisation (the event-driven path)
+            u_hall = inputs.utilization[t]
             if load_step > 0.0:
-                for i in range(n):
-                    table_power_w[i] = interp_uniform(load_points[0], load_step, power_points_w, min(inputs.utilization[t] * util_scale[i], 1.0))
+                for i in range(n_racks):
+                    u = min(u_hall * util_scale[i], 1.0)
+                    table_power_w[i] = interp_uniform(load_points[0], load_step, power_points_w, u)
             else:
-                for i in range(n):
-                    table_power_w[i] = interp_clamped(load_points, power_points_w, min(inputs.utilization[t] * util_scale[i], 1.0))
-            for i in range(n):
-                k = inlet_terms_at_load(min(inputs.utilization[t] * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c, cpu_coef,
-                                        cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
+                for i in range(n_racks):
+                    table_power_w[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
+            for i in range(n_racks):
+                terms = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w,
+                                            reference_c, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
+                                            fan_limits, min_flow)
                 p_r, f_r, v_r, q_r, t_r = _rack_update(
-                    i, table_power_w[i], k, t_sup, air_share, own, h, servers_on, extra_power_kw,
-                    design_flow, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable,
-                    hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
+                    i, table_power_w[i], terms, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable, hinges,
+                    inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
                     above_allowable, xfactor_seconds,
                 )
                 it_kw += p_r
