@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dcsim._numeric import hinge_form, hinge_value, interp_clamped, interp_uniform, max_value
-from dcsim.engine import XFACTOR, XFACTOR_DT_K, XFACTOR_T0_C
+from dcsim.thermal.ashrae import XFACTOR, XFACTOR_DT_K, XFACTOR_T0_C
 
 
 @pytest.mark.parametrize(

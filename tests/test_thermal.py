@@ -13,15 +13,13 @@ import dcsim
 import dcsim.scenario
 from dcsim.cooling.plant import N_OUT, OUT_PLANT_KW, OUT_UNMET_KW, plant_step
 from dcsim.electrical.chain import E_FIXED_KW, E_HEAT_TO_PLANT_KW, E_LOSSES_KW, N_ELECTRICAL_OUT, electrical_step
-from dcsim.engine import (
+from dcsim.engine import build_model, initial_state, server_curve
+from dcsim.thermal.ashrae import (
     ASHRAE_ALLOWABLE_MAX_C,
     ASHRAE_RECOMMENDED_MAX_C,
     XFACTOR,
     XFACTOR_DT_K,
     XFACTOR_T0_C,
-    build_model,
-    initial_state,
-    server_curve,
 )
 from dcsim.thermal.kernels import (
     RHO_CP_KJ_PER_M3_K,
@@ -412,6 +410,22 @@ def test_rack_table_and_xfactor():
     assert res.kpis["xfactor_failure_rate"] == pytest.approx(racks.xfactor_failure_rate.mean(), rel=1e-12)
 
 
+def test_xfactor_matches_the_ashrae_table():
+    """REFERENCES.md "ASHRAE": 0.72 at 15 °C, 1.00 at 20 °C, 1.76 at 45 °C (read) and the
+    recalled points between; linear between points, held at the ends."""
+    from dcsim.thermal.ashrae import XFACTOR_INLET_C, xfactor_relative_failure_rate
+
+    published = {15.0: 0.72, 17.5: 0.87, 20.0: 1.00, 22.5: 1.13, 25.0: 1.24, 27.5: 1.34, 30.0: 1.42, 32.5: 1.48,
+                 35.0: 1.55, 37.5: 1.61, 40.0: 1.66, 42.5: 1.71, 45.0: 1.76}
+    # the compiled hinge sum, reassociated under fast-math, against the table: rounding only
+    for t_c, x in published.items():
+        assert xfactor_relative_failure_rate(t_c) == pytest.approx(x, abs=1e-13)
+    t = np.random.default_rng(5).uniform(-10.0, 70.0, 500)
+    got = np.array([xfactor_relative_failure_rate(v) for v in t])
+    np.testing.assert_allclose(got, np.interp(t, XFACTOR_INLET_C, list(published.values())), rtol=0, atol=1e-13)
+    assert xfactor_relative_failure_rate(21.25) == pytest.approx(1.065, abs=1e-13)  # midpoint of 20 and 22.5 °C
+
+
 def test_rack_heat_to_air_massless_limit():
     # no thermal mass (beta = 0): all the power leaves at once; half recirculated per unit of
     # through-flow heat capacity: T_in = T_sup + 0.5 Q / 1 kW/K
@@ -476,3 +490,13 @@ def test_rack_loop_compiles_to_vector_code():
     # the decorator the test copies must be the kernel's own
     assert kernels.facility_kernel.targetoptions.get("fastmath") == FASTMATH
     assert kernels.facility_kernel.targetoptions.get("error_model") == "numpy"
+
+    # the thermal-safety loop too: its compares and the X-factor on vectors
+    fresh_pass = njit(cache=False, fastmath=FASTMATH, error_model="numpy")(kernels._safety_pass.py_func)
+    acc = allocate_rack_accumulators(64)
+    fresh_pass(60.0, 27.0, 32.0, state.inlet_c, acc.max_inlet_c, acc.seconds_above_recommended,
+               acc.seconds_above_allowable, acc.xfactor_seconds)
+    ir = "\n".join(fresh_pass.inspect_llvm().values())
+    assert re.search(r"fcmp [a-z ]*<\d+ x double>", ir), "_safety_pass's compares did not vectorise"
+    assert re.search(r"fmul [a-z ]*<\d+ x double>", ir), "_safety_pass's X-factor did not vectorise"
+    assert kernels._safety_pass.targetoptions == kernels.facility_kernel.targetoptions

@@ -26,7 +26,7 @@ from .it.catalog import get_server
 from .results import Results, compute_kpis, rack_table, record_timeseries
 from .scenario.load import scenario_hash
 from .scenario.schema import Scenario, ServerTable
-from ._numeric import aligned, aligned_full, hinge_form, uniform_step
+from ._numeric import aligned, aligned_full, uniform_step
 from .cooling.crah import fan_affinity_power_kw
 from .it.curves import (
     AFFINITY_FAN_POWER_CURVE,
@@ -35,6 +35,7 @@ from .it.curves import (
     OPENSTUDIO_FAN_POWER_CURVE,
 )
 from .thermal.air import RECIRCULATION_BY_CONTAINMENT
+from .thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C, ASHRAE_RECOMMENDED_MAX_C
 from .cooling import plant as P
 from .cooling.plant import build_plant
 from .electrical.chain import E_FIXED_KW, E_LOSSES_KW, E_PDU_LOSS_KW, E_TRANSFORMER_LOSS_KW, E_UPS_LOSS_KW
@@ -53,15 +54,6 @@ from .thermal.kernels import (
 )
 from .thermal.rc import rack_beta_kw_per_k, rc_decay
 
-# ASHRAE TC9.9 Thermal Guidelines, 5th ed. (REFERENCES.md): recommended 18-27 °C dry bulb;
-# allowable upper dry-bulb limit per class.
-ASHRAE_RECOMMENDED_MAX_C = 27.0
-ASHRAE_ALLOWABLE_MAX_C = {"A1": 32.0, "A2": 35.0, "A3": 40.0, "A4": 45.0}
-# ASHRAE X-factor: relative failure rate against inlet temperature, 1.00 at 20 °C, every 2.5 K
-# from 15 to 45 °C (REFERENCES.md: 15, 20 and 45 °C read; the others recalled).
-XFACTOR_T0_C = 15.0
-XFACTOR_DT_K = 2.5
-XFACTOR = np.array([0.72, 0.87, 1.00, 1.13, 1.24, 1.34, 1.42, 1.48, 1.55, 1.61, 1.66, 1.71, 1.76])
 # Hall air volume per rack when room.air_volume_m3 is empty (assumption: about 2.5 m2 of
 # floor per rack including aisles, under a 3 m ceiling, plus plenums).
 AIR_VOLUME_M3_PER_RACK = 20.0
@@ -292,8 +284,6 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         inlet_effects=bool(sc.it.inlet_temperature_effects),
         recommended_max_c=ASHRAE_RECOMMENDED_MAX_C,
         allowable_max_c=ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class],
-        # X-factor x step length (s), so the kernel adds it as it is
-        xfactor_hinges=hinge_form(XFACTOR_T0_C + XFACTOR_DT_K * np.arange(XFACTOR.size), XFACTOR * dt_s),
     )
     c = sc.cooling
     # design: every server at full load with a 27 °C inlet

@@ -17,7 +17,7 @@ from datetime import timedelta
 import numpy as np
 
 from .._version import __version__
-from ..engine import ASHRAE_ALLOWABLE_MAX_C
+from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from ..results import KPI_NAMES
 from . import figures as F
 from .fmt import Fmt

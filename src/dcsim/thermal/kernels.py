@@ -41,7 +41,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from .._numeric import FASTMATH, aligned_full, hinge_value, interp_clamped, interp_uniform, max_value
+from .._numeric import FASTMATH, aligned_full, interp_clamped, interp_uniform, max_value
 from ..cooling.crah import fan_affinity_power_kw
 from ..cooling.plant import (
     N_OUT,
@@ -67,6 +67,7 @@ from ..it.ite import (
     server_power_at_inlet,
 )
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
+from .ashrae import xfactor_relative_failure_rate
 from .rc import rack_heat_to_air_kw, room_air_step
 
 RHO_CP_KJ_PER_M3_K = AIR_DENSITY_KG_PER_M3 * AIR_CP_J_PER_KG_K / 1000.0
@@ -101,8 +102,6 @@ RackParams = namedtuple(
         "inlet_effects",  # bool: apply the inlet-temperature curves
         "recommended_max_c",  # float: ASHRAE recommended upper inlet limit
         "allowable_max_c",  # float: ASHRAE allowable upper limit of the class
-        "xfactor_hinges",  # the X-factor table (relative failure rate, 1 at 20 °C) times the step
-        # length dt_s, in hinge form (dcsim._numeric.hinge_form): (c, t_min_c, t_max_c, ((knot_c, slope_change), ...))
     ],
 )
 
@@ -212,9 +211,8 @@ def _rack_power(i, u, t_in, rack):
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, servers_on, extra_power_kw,
-                 design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
-                 recommended_max_c, allowable_max_c, xfactor_hinges, inlet_c, equipment_c, heat_to_air_kw, energy_kwh,
-                 max_inlet_c, seconds_above_recommended, seconds_above_allowable, xfactor_seconds):
+                 design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c,
+                 equipment_c, heat_to_air_kw, energy_kwh):
     """One rack over one step (LLVM inlines it into the rack loops of :func:`facility_kernel`).
 
     Server power, fan power and airflow at last step's inlet (table power ``p_table_w`` at
@@ -222,8 +220,9 @@ def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, s
     :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); the heat the rack's thermal mass
     delivers and its new inlet and equipment temperatures (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`)
     with the cross-interference lift ``lift_k`` (zero without a matrix) and, when
-    ``own_recirculation`` is 1.0 (0.0 with a matrix), the rack's own recirculated exhaust; then
-    the rack's accumulators. Returns (power_kw, server_fan_kw, net_flow_m3_s, Q_kw, T_in_c).
+    ``own_recirculation`` is 1.0 (0.0 with a matrix), the rack's own recirculated exhaust; and
+    the rack's energy. Returns (power_kw, server_fan_kw, net_flow_m3_s, Q_kw, T_in_c). The
+    thermal-safety accumulators are a loop of their own (:func:`_safety_pass`).
 
     Branch-free so the loops vectorise; arrays come as arguments rather than inside the
     parameter tuples (taking an array out of a tuple inside the loop costs a reference count).
@@ -245,15 +244,27 @@ def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, s
     heat_to_air_kw[i] = q
     inlet_c[i] = t_in
     equipment_c[i] = t_e
-    # accumulators: selects, not branches around a store; the X-factor table as hinges (no gather)
     energy_kwh[i] += power * h
-    max_inlet_c[i] = max(max_inlet_c[i], t_in)
-    dt_s = h * 3600.0
-    seconds_above_recommended[i] += dt_s if t_in > recommended_max_c else 0.0
-    seconds_above_allowable[i] += dt_s if t_in > allowable_max_c else 0.0
-    xf = xfactor_hinges
-    xfactor_seconds[i] += hinge_value(xf[0], xf[1], xf[2], xf[3], t_in)  # X-factor x dt
     return power, on * fan_w * 0.001, flow * (1.0 - r), q, t_in
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def _safety_pass(dt_s, recommended_max_c, allowable_max_c, inlet_c, max_inlet_c, seconds_above_recommended,
+                 seconds_above_allowable, xfactor_seconds):
+    """The racks' thermal-safety accumulators after a step that ended at inlets ``inlet_c``:
+    highest inlet, time above the recommended and the allowable limit, and the X-factor
+    integral (:func:`dcsim.thermal.ashrae.xfactor_relative_failure_rate` x dt).
+
+    A loop apart from the rack update: together, the X-factor's constants and the curve terms
+    did not fit the vector registers, and the spilled ones reloaded for every 8 racks made the
+    loop 10-15 % slower. Selects, not branches around a store, so it vectorises.
+    """
+    for i in range(inlet_c.shape[0]):
+        t_in = inlet_c[i]
+        max_inlet_c[i] = max(max_inlet_c[i], t_in)
+        seconds_above_recommended[i] += dt_s if t_in > recommended_max_c else 0.0
+        seconds_above_allowable[i] += dt_s if t_in > allowable_max_c else 0.0
+        xfactor_seconds[i] += dt_s * xfactor_relative_failure_rate(t_in)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -290,7 +301,6 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
     design_flow = rack.design_flow_m3_s
     recommended = rack.recommended_max_c
     allowable = rack.allowable_max_c
-    hinges = rack.xfactor_hinges
     load_step = rack.load_step
     reference_c = rack.reference_inlet_c
     cpu_coef = rack.cpu_coef
@@ -334,9 +344,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
             for i in range(n_racks):
                 p_r, f_r, v_r, q_r, t_r = _rack_update(
                     i, p_table, terms, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow,
-                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable, hinges,
-                    inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
-                    above_allowable, xfactor_seconds,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
+                    heat_to_air_kw, energy_kwh,
                 )
                 it_kw += p_r
                 it_fan_kw += f_r
@@ -358,15 +367,16 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                                             fan_limits, min_flow)
                 p_r, f_r, v_r, q_r, t_r = _rack_update(
                     i, table_power_w[i], terms, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow,
-                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, recommended, allowable, hinges,
-                    inlet_c, equipment_c, heat_to_air_kw, energy_kwh, max_inlet_c, above_recommended,
-                    above_allowable, xfactor_seconds,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
+                    heat_to_air_kw, energy_kwh,
                 )
                 it_kw += p_r
                 it_fan_kw += f_r
                 net_flow += v_r
                 q_air_total += q_r
                 inlet_sum += t_r
+        _safety_pass(dt_s, recommended, allowable, inlet_c, max_inlet_c, above_recommended, above_allowable,
+                     xfactor_seconds)
         inlet_max = max_value(state.inlet_c)
         stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
         q_liquid = q_air_total * hall.liquid_share
