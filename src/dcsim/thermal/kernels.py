@@ -377,7 +377,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                 inlet_sum += t_r
         _safety_pass(dt_s, recommended, allowable, inlet_c, max_inlet_c, above_recommended, above_allowable,
                      xfactor_seconds)
-        inlet_max = max_value(state.inlet_c)
+        inlet_max = max_value(inlet_c)
         stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
         q_liquid = q_air_total * hall.liquid_share
         q_air = q_air_total - q_liquid
