@@ -78,3 +78,34 @@ def test_aligned_arrays_start_on_a_cache_line(n):
     with pytest.raises(ValueError, match="1-D"):
         aligned(np.zeros((2, 2)))
     assert aligned(np.zeros(0)).shape == (0,)  # an empty array has no data to align
+
+
+def _dcsim_dispatchers():
+    import importlib
+    import pkgutil
+
+    from numba.core.registry import CPUDispatcher
+
+    import dcsim
+
+    found = {}
+    for info in pkgutil.walk_packages(dcsim.__path__, "dcsim."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == info.name:
+                found[f"{info.name}.{name}"] = obj
+    return found
+
+
+def test_every_compiled_function_states_its_float_flags():
+    """A function that leaves fastmath or error_model unset is compiled with the flags of the
+    caller that compiles it first (numba/numba#7168), one version per signature, cached on disk:
+    a fast-math kernel compiled first made the plant and the electrical chain fast-math too, and
+    a run's last bits depended on what had been compiled before (see dcsim._numeric.FASTMATH)."""
+    dispatchers = _dcsim_dispatchers()
+    assert len(dispatchers) > 50
+    unset = sorted(name for name, d in dispatchers.items()
+                   if "fastmath" not in d.targetoptions or "error_model" not in d.targetoptions)
+    assert not unset, f"state fastmath= and error_model= in @njit of: {unset}"

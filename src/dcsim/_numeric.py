@@ -9,10 +9,15 @@ from numba.extending import intrinsic
 # Fast-math without the no-NaN/no-Inf assumptions (curve limits may be infinite): lets LLVM
 # reassociate and vectorise loops over racks. Results stay deterministic for a given machine
 # and build; they may differ in the last bits from a strict evaluation.
+#
+# Every @njit function in dcsim states both ``fastmath`` (FASTMATH or False) and ``error_model``:
+# Numba compiles a function that leaves them unset with the flags of whichever caller compiles
+# it first (numba/numba#7168), keeps that one version per signature and caches it on disk, so
+# results would depend on compile order (tests/test_numeric.py checks every dispatcher).
 FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def interp_clamped(xs, ys, x: float) -> float:
     """Piecewise-linear interpolation of the table (xs, ys) at x, clamped to the end values.
 
@@ -151,7 +156,7 @@ def _int64_bits_as_float64(typingctx, bits):
 _MAGNITUDE_BITS = 0x7FFFFFFFFFFFFFFF
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def max_value(values):
     """The largest element of a float64 array (-inf if empty; NaN if any element is NaN).
 

@@ -42,7 +42,7 @@ from .components import API_VERSION, Component, RunView
 # --------------------------------------------------------------------------- kernels
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def interp_clamped_many(xs, ys, x):
     """:func:`interp_clamped` over an array of points (one table, many x)."""
     out = np.empty(x.shape[0])
@@ -51,7 +51,7 @@ def interp_clamped_many(xs, ys, x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def interp2_clamped(xs, ys, z, x, y):
     """Bilinear interpolation of the grid ``z[j, i]`` (rows ``ys[j]``, columns ``xs[i]``) at
     (x, y), clamped to the grid's edges. Each row is interpolated at x with

@@ -81,7 +81,7 @@ _PSYCHROLIB_TOL_K = 1e-3
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _ln_pws(t_c):
     """ln of saturation vapour pressure (Pa) at t_c (°C); ASHRAE 2017 ch. 1 eqs. 5 (ice) and 6."""
     t_k = t_c + _ZERO_C_K
@@ -105,7 +105,7 @@ def _ln_pws(t_c):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _dln_pws(t_c):
     """d ln(p_ws) / dT, 1/K: derivative of eqs. 5 and 6."""
     t_k = t_c + _ZERO_C_K
@@ -127,19 +127,19 @@ def _dln_pws(t_c):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _pws(t_c):
     return math.exp(_ln_pws(t_c))
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _w_from_pw(pw, p):
     """Humidity ratio from vapour pressure, eq. 20, bounded below by MIN_HUMIDITY_RATIO."""
     w = _EPSILON * pw / (p - pw)
     return MIN_HUMIDITY_RATIO if w < MIN_HUMIDITY_RATIO else w  # NaN stays NaN
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _pw_from_w(w, p):
     """Vapour pressure from humidity ratio, eq. 20 solved for p_w."""
     if w < MIN_HUMIDITY_RATIO:
@@ -147,7 +147,7 @@ def _pw_from_w(w, p):
     return p * w / (_EPSILON + w)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _dewpoint_from_pw(pw):
     """Dew point (°C) from vapour pressure (Pa): Newton on ln p_ws(T) = ln p_w (eqs. 5, 6)."""
     if pw != pw:
@@ -172,7 +172,7 @@ def _dewpoint_from_pw(pw):
     return t
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _w_from_wetbulb(t_c, twb_c, p):
     """Humidity ratio from dry and wet bulb, eq. 33 (wet bulb >= 0 °C) and eq. 35 (below)."""
     pws = _pws(twb_c)
@@ -188,7 +188,7 @@ def _w_from_wetbulb(t_c, twb_c, p):
     return MIN_HUMIDITY_RATIO if w < MIN_HUMIDITY_RATIO else w  # NaN stays NaN
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _wetbulb_from_w(t_c, w, tdp_c, p):
     """Wet bulb (°C) solving eq. 33/35 for t* in [dew point, dry bulb].
 
@@ -246,55 +246,55 @@ def _wetbulb_from_w(t_c, w, tdp_c, p):
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_pws(t_c, out):
     for i in range(out.size):
         out[i] = _pws(t_c[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_ws(t_c, p, out):
     for i in range(out.size):
         out[i] = _w_from_pw(_pws(t_c[i]), p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_w_from_pw(pw, p, out):
     for i in range(out.size):
         out[i] = _w_from_pw(pw[i], p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_pw_from_w(w, p, out):
     for i in range(out.size):
         out[i] = _pw_from_w(w[i], p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_w_from_rh(t_c, rh_pct, p, out):
     for i in range(out.size):
         out[i] = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_rh_from_w(t_c, w, p, out):
     for i in range(out.size):
         out[i] = 100.0 * _pw_from_w(w[i], p[i]) / _pws(t_c[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_dewpoint_from_pw(pw, out):
     for i in range(out.size):
         out[i] = _dewpoint_from_pw(pw[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_dewpoint_from_w(w, p, out):
     for i in range(out.size):
         out[i] = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_dewpoint_from_rh(t_c, rh_pct, out):
     # lower bound: the vapour pressure of MIN_HUMIDITY_RATIO at standard pressure
     pw_min = _pw_from_w(MIN_HUMIDITY_RATIO, 101325.0)
@@ -304,32 +304,32 @@ def _k_dewpoint_from_rh(t_c, rh_pct, out):
         out[i] = t_c[i] if td > t_c[i] else td
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_w_from_dewpoint(tdp_c, p, out):
     for i in range(out.size):
         out[i] = _w_from_pw(_pws(tdp_c[i]), p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_rh_from_dewpoint(t_c, tdp_c, out):
     for i in range(out.size):
         out[i] = 100.0 * math.exp(_ln_pws(tdp_c[i]) - _ln_pws(t_c[i]))
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_w_from_wetbulb(t_c, twb_c, p, out):
     for i in range(out.size):
         out[i] = _w_from_wetbulb(t_c[i], twb_c[i], p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_wetbulb_from_w(t_c, w, p, out):
     for i in range(out.size):
         tdp = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
         out[i] = _wetbulb_from_w(t_c[i], w[i], tdp, p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_wetbulb_from_rh(t_c, rh_pct, p, out):
     for i in range(out.size):
         w = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
@@ -337,28 +337,28 @@ def _k_wetbulb_from_rh(t_c, rh_pct, p, out):
         out[i] = _wetbulb_from_w(t_c[i], w, tdp, p[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_enthalpy(t_c, w, out):
     for i in range(out.size):
         wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
         out[i] = (1.006 * t_c[i] + wi * (2501.0 + 1.86 * t_c[i])) * 1000.0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_drybulb_from_enthalpy(h, w, out):
     for i in range(out.size):
         wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
         out[i] = (h[i] / 1000.0 - 2501.0 * wi) / (1.006 + 1.86 * wi)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_specific_volume(t_c, w, p, out):
     for i in range(out.size):
         wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
         out[i] = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_density(t_c, w, p, out):
     for i in range(out.size):
         wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
@@ -366,7 +366,7 @@ def _k_density(t_c, w, p, out):
         out[i] = (1.0 + wi) / v
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _k_state_from_dewpoint(t_c, tdp_c, p, w_out, rh_out, twb_out):
     """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure."""
     for i in range(t_c.size):

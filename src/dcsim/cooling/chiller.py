@@ -8,7 +8,7 @@ from numba import njit
 from ..units import KELVIN_OFFSET, WATER_CP_J_PER_KG_K, WATER_DENSITY_KG_PER_M3
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def carnot_cop(t_evap_c: float, t_cond_c: float, carnot_efficiency: float) -> float:
     """Cooling COP of a chiller as a fraction of the Carnot COP.
 
@@ -22,14 +22,14 @@ def carnot_cop(t_evap_c: float, t_cond_c: float, carnot_efficiency: float) -> fl
     return carnot_efficiency * t_evap_k / lift_k
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def condensing_temperature_c(t_outdoor_c: float, approach_k: float, min_condensing_c: float) -> float:
     """Condensing temperature of an air-cooled condenser: outdoor dry bulb plus the approach,
     held above a floor by head-pressure control, °C."""
     return max(t_outdoor_c + approach_k, min_condensing_c)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def pump_power_kw(heat_kw: float, delta_t_k: float, pressure_rise_pa: float, efficiency: float) -> float:
     """Hydraulic pump power for a water loop carrying ``heat_kw`` at ``delta_t_k``.
 
@@ -52,13 +52,13 @@ def chiller_carnot_cop(t_evap_c, t_cond_c, carnot_efficiency=0.3):
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def biquadratic(c, x: float, y: float) -> float:
     """c1 + c2 x + c3 x^2 + c4 y + c5 y^2 + c6 x y (DOE-2 curve; REFERENCES.md "Cooling plant")."""
     return c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _clamp(x: float, lo: float, hi: float) -> float:
     if x < lo:
         return lo
@@ -67,7 +67,7 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirfplr,
                 t_chw_c: float, t_cond_c: float, t_chw_min_c: float, t_chw_max_c: float,
                 t_cond_min_c: float, t_cond_max_c: float, plr_min: float, plr_min_unl: float,
@@ -101,7 +101,7 @@ def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirf
     return plr1 * q_avail, power, q_avail
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def eir_full_load_cop(cop_ref: float, eirft, eirfplr, t_chw_c: float, t_cond_c: float) -> float:
     """Full-load COP of an EIR chiller: COP_ref / (EIRFT(T_chw, T_cond) EIRFPLR(1)) (no clamping)."""
     return cop_ref / (biquadratic(eirft, t_chw_c, t_cond_c) * (eirfplr[0] + eirfplr[1] + eirfplr[2]))

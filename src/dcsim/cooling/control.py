@@ -26,7 +26,7 @@ S_DEW_C = 5
 N_STATE = 6
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def mode_rank(mode: int) -> int:
     """Running-cost rank: free 0, evaporative 1, partial-free 2, mechanical 3."""
     if mode == MODE_FREE:
@@ -38,7 +38,7 @@ def mode_rank(mode: int) -> int:
     return 3
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def select_mode(state, cand: int, current_ok: bool, dt_s: float, min_time_s: float) -> int:
     """Mode for this step (updates ``state``: mode, time in mode, change counter)."""
     cur = int(state[S_MODE])

@@ -15,7 +15,7 @@ from numba import njit
 H_FG_J_PER_KG = 2.45e6
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def cube_law_fan_kw(design_kw: float, fraction: float) -> float:
     """Fan power at a speed fraction by the affinity law: P = P_design f^3, f clamped to
     [0, 1] (REFERENCES.md "Air side": fans P = P_ref (V/V_ref)^3), kW."""
@@ -26,7 +26,7 @@ def cube_law_fan_kw(design_kw: float, fraction: float) -> float:
     return design_kw * fraction * fraction * fraction
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def tower_leaving_water_c(t_wetbulb_c: float, approach_k: float, floor_c: float) -> float:
     """Cold-water temperature of a cooling tower: wet bulb + approach, held above a floor
     (fan cycling / head-pressure control), °C (REFERENCES.md: waterside economiser uses the
@@ -35,7 +35,7 @@ def tower_leaving_water_c(t_wetbulb_c: float, approach_k: float, floor_c: float)
     return t if t > floor_c else floor_c
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def tower_water_kg(q_rejected_kw: float, dt_s: float, evaporated_fraction: float, drift_fraction: float,
                    cycles_of_concentration: float):
     """Water a cooling tower uses over a step, kg (= L): (evaporation, drift, blowdown).
@@ -54,14 +54,14 @@ def tower_water_kg(q_rejected_kw: float, dt_s: float, evaporated_fraction: float
     return evap, drift, blow
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def ntu_from_effectiveness(eps: float) -> float:
     """NTU of a heat exchanger whose other stream's capacity rate is much larger (C_r -> 0):
     eps = 1 - exp(-NTU), so NTU = -ln(1 - eps) (Incropera, eps-NTU relations for C_r = 0)."""
     return -math.log(1.0 - eps)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def drycooler_effectiveness(ntu_design: float, load_fraction: float) -> float:
     """Water-side effectiveness of a dry cooler at full fan speed when its water flow is
     ``load_fraction`` of design (variable flow, constant design dT): NTU = NTU_d / phi,
@@ -71,14 +71,14 @@ def drycooler_effectiveness(ntu_design: float, load_fraction: float) -> float:
     return 1.0 - math.exp(-ntu_design / phi)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def direct_evaporative_outlet_c(t_drybulb_c: float, t_wetbulb_c: float, effectiveness: float) -> float:
     """Outlet dry bulb of a direct evaporative cooler: T_out = T_db - eps (T_db - T_wb), °C
     (REFERENCES.md "Cooling plant": pad eps about 0.7-0.9)."""
     return t_drybulb_c - effectiveness * (t_drybulb_c - t_wetbulb_c)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def indirect_evaporative_outlet_c(t_primary_in_c: float, t_secondary_c: float, effectiveness: float) -> float:
     """Primary-air outlet of an indirect (air-to-air) evaporative cooler:
     T_out = T_in - eps (T_in - T_sec), T_sec = outdoor wet bulb (wet mode) or dry bulb (dry

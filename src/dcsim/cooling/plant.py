@@ -316,19 +316,19 @@ _COP_DIRECT = 99.0
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def moist_enthalpy(t_c, w):
     """h = 1006 t + W (2 501 000 + 1860 t), J/kg dry air (ASHRAE 2017 ch. 1 eq. 30)."""
     return _CP * t_c + w * (_H_VAP0 + _CP_VAP * t_c)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def drybulb_from_enthalpy(h, w):
     """Dry bulb from enthalpy and humidity ratio (eq. 30 solved for t), °C."""
     return (h - _H_VAP0 * w) / (_CP + _CP_VAP * w)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def humidity_ratio_from_enthalpy(h, t_c):
     """Humidity ratio on the line of constant enthalpy h at dry bulb t (eq. 30 for W), kg/kg."""
     return (h - _CP * t_c) / (_H_VAP0 + _CP_VAP * t_c)
@@ -339,7 +339,7 @@ def humidity_ratio_from_enthalpy(h, t_c):
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def mechanical_cooling(p, q_kw, t_chw_c, t_condenser_source_c):
     """Compressor cooling asked for ``q_kw`` at chilled-water (or DX coil) supply ``t_chw_c``;
     condenser on ``t_condenser_source_c`` (entering condenser water, or outdoor dry bulb for
@@ -381,7 +381,7 @@ def mechanical_cooling(p, q_kw, t_chw_c, t_condenser_source_c):
     return q_done, power, (q_done / power if power > 0.0 else 0.0)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _heat_reuse(p, q_available_kw, t_in_c, t_out_c, t_db_c, dh_demand_kw, out):
     """Run the heat pump on a source stream; write the heat-reuse outputs; return the heat
     it takes from the stream (kW)."""
@@ -396,7 +396,7 @@ def _heat_reuse(p, q_available_kw, t_in_c, t_out_c, t_db_c, dh_demand_kw, out):
     return q_e
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _chw_mode_valid(mode, has_free, has_mech):
     if mode == MODE_FREE:
         return has_free
@@ -407,7 +407,7 @@ def _chw_mode_valid(mode, has_free, has_mech):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _air_mode_valid(mode, has_evap, has_mech):
     """Modes of the fresh-air and indirect-evaporative units."""
     if mode == MODE_FREE:
@@ -417,7 +417,7 @@ def _air_mode_valid(mode, has_evap, has_mech):
     return has_mech
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _chilled_water_plant(p, state, code, q_chw, c_w, t_s, t_ret, t_db, t_wb, dt_s, out):
     """Chilled-water production for chiller-crah (code 0) and dry-cooler/liquid (codes 1, 4).
 
@@ -509,7 +509,7 @@ def _chilled_water_plant(p, state, code, q_chw, c_w, t_s, t_ret, t_db, t_wb, dt_
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def fresh_air_state(level, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps, e_steam, w_prev):
     """State of the air leaving a fresh-air unit's mixing box, humidifier and evaporative
     media (before any DX trim), for a capability level 0 free, 1 evaporative, 2 partial,
@@ -565,7 +565,7 @@ def fresh_air_state(level, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps,
     return 1.0, w_c, h_nom, h_o + e_steam * dw, 0.0, m * dw, m * dw * e_steam
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _fa_ok(level, margin_k, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps, e_steam, has_mech):
     """Can capability ``level`` hold t_target - margin without breaking the humidity limits?"""
     if level == 3:
@@ -597,7 +597,7 @@ def _fa_ok(level, margin_k, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps
     return h_o < h_r - margin_k * _CP
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _level_of(mode):
     if mode == MODE_FREE:
         return 0
@@ -608,7 +608,7 @@ def _level_of(mode):
     return 3
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def ashrae_humidity_bounds(p, t_supply_c, p_pa):
     """(W_lo, W_hi) at the supply: W_lo = max(W(min dew point), W(min RH at supply)),
     W_hi = min(W(max dew point), W(max RH at supply)), kg/kg (ASHRAE TC9.9 envelopes)."""
@@ -624,7 +624,7 @@ def ashrae_humidity_bounds(p, t_supply_c, p_pa):
     return w_lo, w_hi
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _dewpoint_cached(state, pw):
     """Dew point of vapour pressure pw (°C) by dcsim.climate.psychro, warm-started from the
     previous step's (state cache): Newton on ln p_ws(T) = ln p_w (ASHRAE 2017 ch. 1 eqs. 5, 6)
@@ -654,7 +654,7 @@ def _dewpoint_cached(state, pw):
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw, q_aux_kw,
                t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, dt_s, out):
     """Advance the cooling plant (and heat reuse) one step; see the module docstring."""

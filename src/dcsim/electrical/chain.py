@@ -76,7 +76,7 @@ ELECTRICAL_OUT_FIELDS = (
 )
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def converter_loss_kw(p_out_kw: float, rated_kw: float, no_load: float, proportional: float, square: float) -> float:
     """Loss of a converter delivering p_out_kw: P_rated (a0 + a1 x + a2 x^2), x = P_out/P_rated,
     kW (Schneider Electric WP108 loss model). 0 when the rating is 0 (no converter)."""
@@ -86,7 +86,7 @@ def converter_loss_kw(p_out_kw: float, rated_kw: float, no_load: float, proporti
     return rated_kw * (no_load + proportional * x + square * x * x)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def ups_loss_for(p_out_kw: float, e) -> float:
     """UPS loss for an output power, by the UPS kind of ElectricalParams ``e``, kW."""
     k = e.ups_kind
@@ -101,7 +101,21 @@ def ups_loss_for(p_out_kw: float, e) -> float:
     return p_out_kw * (1.0 / eta - 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _chain(it_kw: float, mech_kw: float, e):
+    """(pdu, ups_out, ups, downstream, tr): PDU loss, UPS output, UPS loss, transformer output
+    and transformer loss for an IT and a mechanical load, kW (see :func:`electrical_step`)."""
+    pdu = converter_loss_kw(it_kw, e.pdu_rated_kw, e.pdu_no_load, 0.0, e.pdu_load_loss)
+    ups_out = it_kw + pdu
+    if e.ups_feeds_cooling != 0.0:
+        ups_out += mech_kw
+    ups = ups_loss_for(ups_out, e)
+    downstream = it_kw + mech_kw + pdu + ups + e.fixed_kw
+    tr = converter_loss_kw(downstream, e.transformer_rated_kw, e.transformer_no_load, 0.0, e.transformer_load_loss)
+    return pdu, ups_out, ups, downstream, tr
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def electrical_step(it_kw: float, mech_kw: float, e, out) -> float:
     """Losses of the chain for an IT load and a mechanical (cooling plant) load, written into
     ``out`` (indices E_*); returns the total conversion losses (UPS + PDU + transformer), kW.
@@ -110,13 +124,7 @@ def electrical_step(it_kw: float, mech_kw: float, e, out) -> float:
     ups_feeds_cooling); transformer carries everything: IT, cooling, UPS and PDU losses and
     the fixed loads.
     """
-    pdu = converter_loss_kw(it_kw, e.pdu_rated_kw, e.pdu_no_load, 0.0, e.pdu_load_loss)
-    ups_out = it_kw + pdu
-    if e.ups_feeds_cooling != 0.0:
-        ups_out += mech_kw
-    ups = ups_loss_for(ups_out, e)
-    downstream = it_kw + mech_kw + pdu + ups + e.fixed_kw
-    tr = converter_loss_kw(downstream, e.transformer_rated_kw, e.transformer_no_load, 0.0, e.transformer_load_loss)
+    pdu, ups_out, ups, downstream, tr = _chain(it_kw, mech_kw, e)
     losses = ups + pdu + tr
     out[E_UPS_LOSS_KW] = ups
     out[E_PDU_LOSS_KW] = pdu
@@ -129,17 +137,11 @@ def electrical_step(it_kw: float, mech_kw: float, e, out) -> float:
     return losses
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def electrical_losses_kw(it_kw: float, mech_kw: float, e) -> float:
     """Total conversion losses (UPS + PDU + transformer) for an IT and a mechanical load, kW
-    (see :func:`electrical_step`; no output array needed)."""
-    pdu = converter_loss_kw(it_kw, e.pdu_rated_kw, e.pdu_no_load, 0.0, e.pdu_load_loss)
-    ups_out = it_kw + pdu
-    if e.ups_feeds_cooling != 0.0:
-        ups_out += mech_kw
-    ups = ups_loss_for(ups_out, e)
-    downstream = it_kw + mech_kw + pdu + ups + e.fixed_kw
-    tr = converter_loss_kw(downstream, e.transformer_rated_kw, e.transformer_no_load, 0.0, e.transformer_load_loss)
+    (:func:`electrical_step`'s return value; no output array needed)."""
+    pdu, _, ups, _, tr = _chain(it_kw, mech_kw, e)
     return ups + pdu + tr
 
 

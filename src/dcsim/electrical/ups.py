@@ -5,7 +5,7 @@ from __future__ import annotations
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def ups_loss_kw(it_power_kw: float, efficiency: float) -> float:
     """Loss of a UPS delivering ``it_power_kw`` at a constant efficiency, kW.
 

@@ -76,7 +76,7 @@ _MIN_ETA = 0.05
 _MAX_ETA = 0.95
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def log_mean_k(t_a_k: float, t_b_k: float) -> float:
     """Logarithmic mean of two absolute temperatures (Lorenz mean temperature of a stream
     between them), K: (T_a - T_b) / ln(T_a / T_b); the arithmetic mean when they are equal."""
@@ -85,7 +85,7 @@ def log_mean_k(t_a_k: float, t_b_k: float) -> float:
     return (t_a_k - t_b_k) / math.log(t_a_k / t_b_k)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def carnot_fraction(lift_k: float, eta_ref: float, slope_per_k: float, ref_lift_k: float) -> float:
     """Carnot fraction at a lift: eta_ref - slope (L - L_ref), clamped to [0.05, 0.95]."""
     eta = eta_ref - slope_per_k * (lift_k - ref_lift_k)
@@ -96,7 +96,7 @@ def carnot_fraction(lift_k: float, eta_ref: float, slope_per_k: float, ref_lift_
     return eta
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def heat_pump_cop(hp, t_source_in_c: float, t_source_out_c: float, t_sink_supply_c: float,
                   t_sink_return_c: float) -> float:
     """Heating COP (heat delivered / electricity) of the heat pump; ``inf`` when no lift is
@@ -123,14 +123,14 @@ def heat_pump_cop(hp, t_source_in_c: float, t_source_out_c: float, t_sink_supply
     return eta * t_h / lift
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def dh_temperatures_c(hp, t_outdoor_c: float):
     """(supply, return) temperature of the DH network at an outdoor temperature, °C."""
     return (interp_clamped(hp.dh_outdoor_c, hp.dh_supply_c, t_outdoor_c),
             interp_clamped(hp.dh_outdoor_c, hp.dh_return_c, t_outdoor_c))
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out_c: float,
                    t_outdoor_c: float, dh_demand_kw: float):
     """One step of the heat pump.

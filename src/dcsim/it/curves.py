@@ -108,13 +108,13 @@ def clamped_quadratic_value(a0, a1, a2, y_min, y_max, out_min, out_max, y):
     return min(max(a0 + yc * (a1 + yc * a2), out_min), out_max)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _biquadratic_kernel(coef, limits, x, y, out):
     for i in range(x.shape[0]):
         out[i] = biquadratic_value(coef, limits, x[i], y[i])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _cubic_kernel(coef, limits, x, out):
     for i in range(x.shape[0]):
         out[i] = cubic_value(coef, limits, x[i])

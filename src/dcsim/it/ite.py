@@ -72,7 +72,7 @@ _R_AIR_J_PER_KG_K = 287.0  # EnergyPlus Psychrometrics, PsyRhoAirFnPbTdbW
 _KELVIN = 273.15
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def air_density_kg_per_m3(pressure_pa, drybulb_c, humidity_ratio):
     """Moist-air density (kg/m3): rho = p / (287.0 (T + 273.15) (1 + 1.6077687 max(W, 1e-5))).
 
@@ -82,7 +82,7 @@ def air_density_kg_per_m3(pressure_pa, drybulb_c, humidity_ratio):
     return pressure_pa / (_R_AIR_J_PER_KG_K * (drybulb_c + _KELVIN) * (1.0 + 1.6077687 * w))
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def air_cp_j_per_kg_k(humidity_ratio):
     """Moist-air specific heat (J/(kg K)): c_p = 1004.84 + 1858.95 max(W, 1e-5).
 
@@ -91,7 +91,7 @@ def air_cp_j_per_kg_k(humidity_ratio):
     return 1.00484e3 + max(humidity_ratio, 1.0e-5) * 1.85895e3
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def ite_aircooled_point(
     cpu_load,
     inlet_c,
@@ -133,7 +133,7 @@ def ite_aircooled_point(
     return cpu_w, fan_w, ups_w, flow, mdot, outlet_c
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def ite_aircooled_kernel(
     cpu_load,
     inlet_c,
@@ -537,7 +537,7 @@ _FLAT_BIQUADRATIC = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 _NO_LIMITS_6 = (-math.inf, math.inf, -math.inf, math.inf, -math.inf, math.inf)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def curves_in_effect(inlet_effects, design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow_fraction):
     """The (design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow_fraction) that
     :func:`inlet_terms_at_load` should use: as given, or, with ``inlet_effects`` false, no CPU
@@ -549,7 +549,7 @@ def curves_in_effect(inlet_effects, design_cpu_w, design_fan_w, flow_coef, flow_
     return 0.0, 0.0, _FLAT_BIQUADRATIC, _NO_LIMITS_6, 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def server_power_at_inlet(
     u,
     inlet_c,

@@ -152,7 +152,7 @@ def _check_idle_max(idle_w: np.ndarray, max_w: np.ndarray) -> None:
 # ---------------------------------------------------------------------------------------
 # SPECpower table interpolation
 # ---------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def specpower_value(load_points, power_points_w, u):
     """Power (W) at utilisation ``u`` by linear interpolation in a SPECpower-style table.
 
@@ -163,7 +163,7 @@ def specpower_value(load_points, power_points_w, u):
     return interp_clamped(load_points, power_points_w, u)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _specpower_kernel(load_points, power_points_w, u, out):
     for i in range(u.shape[0]):
         out[i] = specpower_value(load_points, power_points_w, u[i])
@@ -207,7 +207,7 @@ def specpower_power_w(load_points, power_points_w, u, out=None):
 # ---------------------------------------------------------------------------------------
 # Analytic models
 # ---------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _linear_power_kernel(idle_w, max_w, u, out):
     for i in range(u.shape[0]):
         out[i] = idle_w[i] + (max_w[i] - idle_w[i]) * u[i]
@@ -243,7 +243,7 @@ def linear_power_w(idle_w, max_w, u, out=None):
     return _result(flat, shape, out)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _fan2007_power_kernel(idle_w, max_w, u, r, out):
     for i in range(u.shape[0]):
         out[i] = idle_w[i] + (max_w[i] - idle_w[i]) * (2.0 * u[i] - u[i] ** r[i])
@@ -284,7 +284,7 @@ def fan2007_power_w(idle_w, max_w, u, r=FAN2007_R, out=None):
     return _result(flat, shape, out)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _dvfs_power_kernel(idle_w, max_w, u, freq_fraction, out):
     for i in range(u.shape[0]):
         f = freq_fraction[i]
@@ -350,7 +350,7 @@ def dvfs_throughput_fraction(freq_fraction):
 # ---------------------------------------------------------------------------------------
 # Power capping
 # ---------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _cap_utilisation(load_points, power_points_w, cap_w):
     """Highest utilisation reachable from 0 without the table's power exceeding ``cap_w``.
 
@@ -367,7 +367,7 @@ def _cap_utilisation(load_points, power_points_w, cap_w):
     return load_points[n - 1]
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _capped_power_kernel(load_points, power_points_w, u, cap_w, out_power_w, out_throughput):
     for i in range(u.shape[0]):
         u_cap = _cap_utilisation(load_points, power_points_w, cap_w[i])

@@ -12,7 +12,7 @@ from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
 RECIRCULATION_BY_CONTAINMENT = {"none": 0.10, "cold-aisle": 0.03, "hot-aisle": 0.02}
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def air_temperature_rise_k(heat_kw: float, flow_m3_s: float) -> float:
     """Temperature rise of an air stream taking up ``heat_kw``: dT = Q / (rho c_p V), K.
 
@@ -21,13 +21,13 @@ def air_temperature_rise_k(heat_kw: float, flow_m3_s: float) -> float:
     return heat_kw * 1000.0 / (AIR_DENSITY_KG_PER_M3 * AIR_CP_J_PER_KG_K * flow_m3_s)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def air_heat_kw(flow_m3_s: float, delta_t_k: float) -> float:
     """Heat carried by an air stream: Q = rho c_p V dT, kW (inverse of air_temperature_rise_k)."""
     return AIR_DENSITY_KG_PER_M3 * AIR_CP_J_PER_KG_K * flow_m3_s * delta_t_k / 1000.0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def recirculated_inlet_c(supply_c: float, rack_rise_k: float, recirculation: float) -> float:
     """Rack inlet temperature when a share ``r`` of the inlet air is the rack's own exhaust.
 

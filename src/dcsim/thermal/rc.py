@@ -64,7 +64,7 @@ def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, beta_kw_per_k, resi
     return q, t_in, t_e1
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False, error_model="numpy")
 def room_air_step(t_room_c, heat_in_kw, flow_m3_s, t_set_c, capacity_kw, heat_capacity_kj_per_k, dt_s):
     """Room (return) air node cooled by air handlers of limited capacity, exact over one step.
 
