@@ -8,6 +8,10 @@ Public API (DESIGN.md section 3)::
     res.kpis; res.timeseries; res.save("out/")
 """
 
+from . import _jitcache
+
+_jitcache.install()  # before any module defines a cached @njit function (see dcsim._jitcache)
+
 from ._version import __version__
 from .errors import InputError, Problem
 from .results import EXTRA_KPI_NAMES, KPI_NAMES, Results, load_results

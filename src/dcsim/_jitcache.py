@@ -1,0 +1,90 @@
+"""Numba's on-disk cache, invalidated when any dcsim source file changes.
+
+Numba keys a cached function on its own source file only. A compiled function carries the code
+of every ``@njit`` function it calls (LLVM inlines them), so after an edit to, say,
+``cooling/plant.py`` the cached ``facility_kernel`` (in ``thermal/kernels.py``, unchanged) would
+go on running the old plant code, silently, until its own file changed (numba/numba#6845).
+
+:func:`install` puts a cache locator in front of Numba's for functions defined in dcsim: it
+keeps the directory Numba would have chosen and adds a hash of the whole package's sources to
+the freshness stamp, so an edit anywhere in dcsim recompiles every dcsim function once. Other
+packages' functions are left to Numba's own locators. It relies on Numba's locator list
+(``CacheImpl._locator_classes``, ``_CacheImpl`` before Numba 0.61); if that is missing, the
+cache keeps Numba's per-file behaviour and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from numba.core import caching
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def package_source_stamp(root: Path) -> str:
+    """SHA-256 over the relative paths and contents of every ``.py`` file under ``root``."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> str:
+    return package_source_stamp(PACKAGE_DIR)
+
+
+def _impl_class():
+    return getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
+
+
+class PackageStampLocator(caching._CacheLocator):
+    """Numba's own locator for a dcsim function, with the package's source hash in its stamp."""
+
+    def __init__(self, inner):
+        self._inner = inner
+        self._py_file = getattr(inner, "_py_file", "")  # Numba's warnings read it
+
+    def ensure_cache_path(self):
+        self._inner.ensure_cache_path()
+
+    def get_cache_path(self):
+        return self._inner.get_cache_path()
+
+    def get_source_stamp(self):
+        return self._inner.get_source_stamp(), _stamp()
+
+    def get_disambiguator(self):
+        return self._inner.get_disambiguator()
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        try:
+            Path(py_file).resolve().relative_to(PACKAGE_DIR)
+        except (ValueError, OSError):
+            return None  # not dcsim's: Numba's locators decide
+        for klass in _impl_class()._locator_classes:
+            if klass is not cls:
+                inner = klass.from_function(py_func, py_file)
+                if inner is not None:
+                    return cls(inner)
+        return None
+
+
+def install() -> bool:
+    """Put :class:`PackageStampLocator` first in Numba's locator list (once). Returns whether
+    it is in place. Must run before any dcsim module defines an ``@njit(cache=True)`` function
+    (``dcsim/__init__.py`` calls it first)."""
+    impl = _impl_class()
+    classes = getattr(impl, "_locator_classes", None)
+    if not isinstance(classes, list):
+        return False
+    if PackageStampLocator not in classes:
+        classes.insert(0, PackageStampLocator)
+    return True
