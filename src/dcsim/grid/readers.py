@@ -28,11 +28,11 @@ import difflib
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
+from dcsim._cells import parse_number, parse_time_s
 from dcsim.errors import InputError, Problem
 
 from .series import GridSeries
@@ -44,43 +44,16 @@ PRICE_COLUMN = "price_sek_per_kwh"
 #: at most this many problems are listed per file; the rest are counted
 MAX_PROBLEMS = 25
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
 
 # ---------------------------------------------------------------------- helpers
 def _parse_time_s(text: str) -> tuple[int | None, str | None]:
-    """Seconds since the epoch (UTC) of an ISO 8601 text, or (None, reason)."""
-    s = text.strip()
-    if not s:
-        return None, "empty time"
-    try:
-        dt = datetime.fromisoformat(s)
-    except ValueError:
-        return None, "not an ISO 8601 time (expected e.g. 2023-01-01T00:00:00Z)"
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    if dt.microsecond:
+    """Seconds since the epoch (UTC) of an ISO 8601 text, whole seconds, or (None, reason)."""
+    t, err = parse_time_s(text, example="2023-01-01T00:00:00Z")
+    if err is not None:
+        return None, err
+    if t != math.floor(t):
         return None, "time must be a whole second"
-    return int((dt - _EPOCH).total_seconds()), None
-
-
-def _parse_float(text: str) -> tuple[float | None, str | None]:
-    s = text.strip()
-    if not s:
-        return None, "empty value"
-    try:
-        value = float(s)
-    except ValueError:
-        if "," in s:
-            try:
-                float(s.replace(",", "."))
-                return None, "not a number (use a decimal point, not a comma)"
-            except ValueError:
-                pass
-        return None, "not a number"
-    if not math.isfinite(value):
-        return None, "must be a finite number"
-    return value, None
+    return int(t), None
 
 
 def _iso(t_s: int) -> str:
@@ -245,7 +218,7 @@ def _read_csv_table(path: Path, needed: list[str], col: _Collector) -> _Table:
         for name in vals:
             pos = positions[name]
             cell = row[pos] if pos < len(row) else ""
-            v, err = _parse_float(cell)
+            v, err = parse_number(cell)
             if err:
                 col.add(f"column {name!r}: {err}", value=cell, has_value=True, line=line, column=pos + 1)
             vals[name].append(np.nan if v is None else v)
@@ -322,7 +295,7 @@ def _read_parquet_table(path: Path, needed: list[str], col: _Collector) -> _Tabl
             out[good] = data[good]
         elif pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
             for i, cell in enumerate(cells_as_text(arr)):
-                v, err = _parse_float(cell or "")
+                v, err = parse_number(cell or "")
                 if err:
                     col.add(f"row {i + 1}, column {name!r}: {err}", value=cell, has_value=True)
                 else:

@@ -44,11 +44,11 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
+from .._cells import parse_number, parse_time_s
 from ..errors import InputError, Problem
 from .jobs import BATCH, INTERACTIVE, Jobs
 
@@ -56,7 +56,6 @@ MAX_PROBLEMS = 25
 DAY_S = 86400
 FIELD_PATH = "workload.trace.path"
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
 
@@ -135,38 +134,6 @@ class _Cells:
 
 
 # ----------------------------------------------------------------------------- cell parsers
-def _parse_float_text(s: str) -> tuple[float | None, str | None]:
-    s = s.strip()
-    if not s:
-        return None, "empty value"
-    try:
-        v = float(s)
-    except ValueError:
-        if "," in s:
-            try:
-                float(s.replace(",", "."))
-                return None, "not a number (use a decimal point, not a comma)"
-            except ValueError:
-                pass
-        return None, "not a number"
-    if not math.isfinite(v):
-        return None, "must be a finite number"
-    return v, None
-
-
-def _parse_time_text(s: str) -> tuple[float | None, str | None]:
-    s = s.strip()
-    if not s:
-        return None, "empty time"
-    try:
-        dt = datetime.fromisoformat(s)
-    except ValueError:
-        return None, "not an ISO 8601 time (expected e.g. 2024-01-01T08:30:00Z)"
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return (dt - _EPOCH).total_seconds(), None
-
-
 def _numbers(cells: _Cells, name: str, *, optional: bool = False) -> np.ndarray:
     """A numeric column as float64 (NaN where missing or invalid; errors reported unless
     ``optional`` and the cell is empty)."""
@@ -177,7 +144,7 @@ def _numbers(cells: _Cells, name: str, *, optional: bool = False) -> np.ndarray:
         for i, s in enumerate(raw):
             if optional and not s.strip():
                 continue
-            v, e = _parse_float_text(s)
+            v, e = parse_number(s)
             if e:
                 cells.err(i, name, e, value=s, has_value=True)
             else:
@@ -223,11 +190,11 @@ def _times(cells: _Cells, name: str, *, integer_unit_s: float | None, optional: 
             if optional and not st:
                 continue
             if integer_unit_s is not None:
-                v, e = _parse_float_text(st)
+                v, e = parse_number(st)
                 if e is None:
                     out[i] = v * integer_unit_s
                     continue
-            t, e = _parse_time_text(st)
+            t, e = parse_time_s(st, example="2024-01-01T08:30:00Z")
             if e:
                 cells.err(i, name, e, value=s, has_value=True)
             else:
