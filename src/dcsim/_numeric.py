@@ -49,8 +49,7 @@ def interp_uniform(x0: float, dx: float, ys, x: float) -> float:
     """Piecewise-linear interpolation in a table sampled every ``dx`` from ``x0``, clamped.
 
     The same result as :func:`interp_clamped` on a uniform grid, found by direct indexing
-    (floor, never rounding) instead of bisection; SPECpower tables and the ASHRAE X-factor
-    table are uniform.
+    (floor, never rounding) instead of bisection; SPECpower tables are uniform.
     """
     n = ys.shape[0]
     s = (x - x0) / dx
@@ -61,6 +60,15 @@ def interp_uniform(x0: float, dx: float, ys, x: float) -> float:
     i = int(s)
     w = s - i
     return ys[i] + w * (ys[i + 1] - ys[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def interp_table(xs, dx: float, ys, x: float) -> float:
+    """:func:`interp_clamped` of the table (xs, ys) at x, by :func:`interp_uniform` when the
+    table is uniform: ``dx`` is :func:`uniform_step` of ``xs`` (0 if it is not uniform)."""
+    if dx > 0.0:
+        return interp_uniform(xs[0], dx, ys, x)
+    return interp_clamped(xs, ys, x)
 
 
 SIMD_ALIGN_BYTES = 64  # a cache line, and one AVX-512 register
@@ -94,8 +102,6 @@ def aligned_full(n: int, value: float) -> np.ndarray:
 
 def uniform_step(xs) -> float:
     """The spacing of ``xs`` if it is uniform (to 1e-12 relative), else 0."""
-    import numpy as np
-
     xs = np.asarray(xs, dtype=np.float64)
     if xs.size < 2:
         return 0.0

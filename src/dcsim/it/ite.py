@@ -40,7 +40,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .._numeric import FASTMATH, interp_clamped, interp_uniform
+from .._numeric import FASTMATH, interp_table
 from .curves import (
     AFFINITY_FAN_POWER_CURVE,
     CONSTANT_UPS_EFFICIENCY_CURVE,
@@ -573,10 +573,7 @@ def server_power_at_inlet(
     false the table power holds at any inlet and the airflow stays at its design value.
     Scalar reference; the facility kernel runs the same equations in branch-free rack loops.
     """
-    if load_step > 0.0:
-        p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
-    else:
-        p_table = interp_clamped(load_points, power_points_w, u)
+    p_table = interp_table(load_points, load_step, power_points_w, u)
     if not inlet_effects:
         return p_table, 0.0, 1.0
     delta, fan_w, fv = inlet_adjustment_w(

@@ -41,7 +41,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from .._numeric import FASTMATH, aligned_full, interp_clamped, interp_uniform, max_value
+from .._numeric import FASTMATH, aligned_full, interp_table, max_value
 from ..cooling.crah import fan_affinity_power_kw
 from ..cooling.plant import (
     N_OUT,
@@ -288,6 +288,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
     decay = rack.decay
     load_points = rack.load_points
     power_points_w = rack.power_points_w
+    interference_k_per_kw = rack.interference_k_per_kw
     lift_k = state.lift_k
     table_power_w = state.table_power_w
     inlet_c = state.inlet_c
@@ -320,8 +321,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
             for i in range(n_racks):
                 lift = 0.0
                 for j in range(n_racks):
-                    lift += rack.interference_k_per_kw[i, j] * state.heat_to_air_kw[j]
-                state.lift_k[i] = lift
+                    lift += interference_k_per_kw[i, j] * heat_to_air_kw[j]
+                lift_k[i] = lift
         # every rack over the step in one vectorising loop (_rack_update): each rack's
         # intermediate values stay in registers; the loop returns the hall sums. With every rack
         # at the hall's load (the trace-driven path) the table power and the load's inlet terms
@@ -335,10 +336,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
         inlet_sum = 0.0
         if shared_u:
             u = min(inputs.utilization[t] * util_scale[0], 1.0)
-            if load_step > 0.0:
-                p_table = interp_uniform(load_points[0], load_step, power_points_w, u)
-            else:
-                p_table = interp_clamped(load_points, power_points_w, u)
+            p_table = interp_table(load_points, load_step, power_points_w, u)
             terms = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
                                         flow_limits, fan_coef, fan_limits, min_flow)
             for i in range(n_racks):
@@ -354,13 +352,9 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
                 inlet_sum += t_r
         else:  # racks at their own utilisation (the event-driven path)
             u_hall = inputs.utilization[t]
-            if load_step > 0.0:
-                for i in range(n_racks):
-                    u = min(u_hall * util_scale[i], 1.0)
-                    table_power_w[i] = interp_uniform(load_points[0], load_step, power_points_w, u)
-            else:
-                for i in range(n_racks):
-                    table_power_w[i] = interp_clamped(load_points, power_points_w, min(u_hall * util_scale[i], 1.0))
+            for i in range(n_racks):
+                u = min(u_hall * util_scale[i], 1.0)
+                table_power_w[i] = interp_table(load_points, load_step, power_points_w, u)
             for i in range(n_racks):
                 terms = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w,
                                             reference_c, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
