@@ -132,3 +132,17 @@ def test_paired_difference_percentiles():
     assert d.p05 == pytest.approx(10.2) and d.p95 == pytest.approx(13.8)  # linear between order statistics
     one = paired_difference([5.0], [2.0])
     assert (one.mean, one.p05, one.p95) == (3.0, 3.0, 3.0)
+
+
+def test_x_factor_fallback_reads_the_ashrae_table():
+    """x_factor_mean (for runs whose engine reports no xfactor_failure_rate) uses the table of
+    dcsim.thermal.ashrae: REFERENCES.md 1.00 at 20 °C, 1.13 at 22.5 °C, 0.72 at 15 °C and
+    1.76 at 45 °C, held outside 15-45 °C."""
+    from dcsim.case.runner import x_factor_mean
+
+    def mean_of(inlets):
+        return x_factor_mean(pd.DataFrame({"mean_inlet_c": inlets}))
+
+    assert mean_of([20.0, 22.5]) == pytest.approx((1.00 + 1.13) / 2, abs=1e-12)
+    assert mean_of([10.0, 50.0]) == pytest.approx((0.72 + 1.76) / 2, abs=1e-12)
+    assert mean_of([]) == 0.0

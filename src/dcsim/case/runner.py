@@ -25,14 +25,11 @@ import pandas as pd
 
 from ..results import KPI_NAMES, Results
 from ..scenario.load import scenario_hash
+from ..thermal.ashrae import XFACTOR as XFACTOR_TABLE
+from ..thermal.ashrae import XFACTOR_INLET_C
 from .components import run_postprocessors
 from .economics import BusinessCase, business_case
 from .load import Case, Variant, load_case
-
-#: ASHRAE TC9.9 X-factor (relative IT failure rate, 1.00 at 20 °C) against inlet dry bulb, °C.
-#: REFERENCES.md: 15 °C 0.72 and 45 °C 1.76 read; the points between recalled. Clamped outside.
-X_FACTOR_C = np.array([15.0, 17.5, 20.0, 22.5, 25.0, 27.5, 30.0, 32.5, 35.0, 37.5, 40.0, 42.5, 45.0])
-X_FACTOR = np.array([0.72, 0.87, 1.00, 1.13, 1.24, 1.34, 1.42, 1.48, 1.55, 1.61, 1.66, 1.71, 1.76])
 
 #: The engine's KPIs beyond the contract that the report shows (if a run has them), plus the
 #: X-factor, computed here from the hall-mean inlet when the engine does not report it.
@@ -49,7 +46,7 @@ def x_factor_mean(timeseries: pd.DataFrame) -> float:
     inlet = timeseries["mean_inlet_c"].to_numpy(np.float64)
     if inlet.size == 0:
         return 0.0
-    return float(interp_clamped_many(X_FACTOR_C, X_FACTOR, inlet).mean())
+    return float(interp_clamped_many(XFACTOR_INLET_C, XFACTOR_TABLE, inlet).mean())
 
 
 @dataclass
