@@ -5,8 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dcsim._numeric import hinge_form, hinge_value, interp_clamped, interp_uniform, max_value
-from dcsim.thermal.ashrae import XFACTOR, XFACTOR_DT_K, XFACTOR_T0_C
+from dcsim._numeric import (
+    hinge_form,
+    hinge_value,
+    interp_clamped,
+    interp_table,
+    interp_uniform,
+    max_value,
+    uniform_step,
+)
+from dcsim.thermal.ashrae import XFACTOR, XFACTOR_DT_K, XFACTOR_INLET_C, XFACTOR_T0_C
 
 
 @pytest.mark.parametrize(
@@ -36,19 +44,24 @@ def test_max_value_edge_cases():
 
 
 def test_hinge_form_equals_linear_interpolation():
-    xs = XFACTOR_T0_C + XFACTOR_DT_K * np.arange(XFACTOR.size)
+    xs = XFACTOR_INLET_C
     c, lo, hi, hinges = hinge_form(xs, XFACTOR)
     assert (lo, hi) == (xs[0], xs[-1])
     assert len(hinges) < XFACTOR.size - 1  # equal slopes (40-45 °C) need no hinge
     x = np.concatenate([xs, np.random.default_rng(3).uniform(0.0, 60.0, 2000), [-40.0, 100.0]])
     got = np.array([hinge_value(c, lo, hi, hinges, v) for v in x])
     expected = np.interp(x, xs, XFACTOR)
-    # a telescoping sum of 10 hinges of magnitude <= 1: rounding only
+    # a telescoping sum of 9 hinges of magnitude <= 1: rounding only
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13)
     # and the table lookups it replaces agree too
     assert all(interp_uniform(XFACTOR_T0_C, XFACTOR_DT_K, XFACTOR, v) == pytest.approx(e, abs=1e-15)
                for v, e in zip(x, expected))
     assert all(interp_clamped(xs, XFACTOR, v) == pytest.approx(e, abs=1e-15) for v, e in zip(x, expected))
+    # interp_table picks the uniform lookup when told the spacing, bisection otherwise
+    dx = uniform_step(xs)
+    assert dx == XFACTOR_DT_K
+    assert all(interp_table(xs, dx, XFACTOR, v) == interp_uniform(XFACTOR_T0_C, dx, XFACTOR, v) for v in x)
+    assert all(interp_table(xs, 0.0, XFACTOR, v) == interp_clamped(xs, XFACTOR, v) for v in x)
 
 
 def test_hinge_form_irregular_table():

@@ -3,13 +3,13 @@
 Numba keys a cached function on its own source file only. A compiled function carries the code
 of every ``@njit`` function it calls (LLVM inlines them), so after an edit to, say,
 ``cooling/plant.py`` the cached ``facility_kernel`` (in ``thermal/kernels.py``, unchanged) would
-go on running the old plant code, silently, until its own file changed (numba/numba#6845).
+go on running the old plant code, silently, until its own file changed (a documented Numba limitation, numba/numba#1833).
 
 :func:`install` puts a cache locator in front of Numba's for functions defined in dcsim: it
 keeps the directory Numba would have chosen and adds a hash of the whole package's sources to
 the freshness stamp, so an edit anywhere in dcsim recompiles every dcsim function once. Other
 packages' functions are left to Numba's own locators. It relies on Numba's locator list
-(``CacheImpl._locator_classes``, ``_CacheImpl`` before Numba 0.61); if that is missing, the
+(``CacheImpl._locator_classes``; ``_CacheImpl`` in older releases); if that is missing, the
 cache keeps Numba's per-file behaviour and nothing else changes.
 """
 
