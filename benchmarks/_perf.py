@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from _calibration import CALIBRATIONS
+from _turns import turns
 
 
 def quick_mode() -> bool:
@@ -165,6 +166,9 @@ class Perf:
                 result = target()
             return result
 
+        # Under the paired gate the other tree's suite runs while this one waits here, and
+        # before every timed round (_turns.py): the two sides' rounds interleave.
+        turns.yield_turn(self.benchmark.name)
         # Warm-up: compile, fill caches, and time one round to size the timed rounds.
         cal_s = {}
         for k in kinds:
@@ -199,6 +203,7 @@ class Perf:
         bench = Samples()
 
         def before_round():
+            turns.yield_turn(self.benchmark.name)
             if setup is not None:
                 setup()
             calibrate()

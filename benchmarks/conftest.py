@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from _perf import Perf
+from _turns import turns
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
@@ -26,6 +27,15 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "gated: uses the perf fixture, so benchmarks/gate.py compares its ratio")
+    turns.start()  # under the paired gate: wait for this process's first turn (_turns.py)
+
+
+def pytest_collection_finish(session):
+    turns.collected([item.name for item in session.items])
+
+
+def pytest_unconfigure(config):
+    turns.done()
 
 
 def pytest_collection_modifyitems(config, items):
