@@ -2,18 +2,15 @@
 
 End to end means: generating the arrivals, placing each job on a hall of 10,000 servers
 (500 racks x 20), running and completing it, and ``advance()`` at 1-minute control steps with
-a per-rack inlet array, as the engine will drive it. The reference is the textbook SimPy
-M/M/c (a ``simpy.Resource`` of capacity c = 10,000 and one process per job) for the same
-number of jobs, measured in the same run. Unit: jobs per CPU second (``time.process_time``,
-so that other processes on a shared machine do not distort the figures; wall time is reported
-too); the figure that matters is the ratio.
+a per-rack inlet array, as the engine drives it. Unit: jobs per CPU second; gated
+(``perf``, calibration ``python``: SimPy is interpreter work), 100,000 jobs per round.
 
-Issue 6 targets: 1 million jobs in under 20 s on one core, and at least half the bare
-M/M/c's jobs per second. With ``--benchmark-disable`` (the default in pyproject's addopts)
-each case runs once with 10,000 jobs as a smoke test; with benchmarking enabled it runs the
-full million. The SimPy M/M/c slows down as c grows (``Resource.release`` removes the request
-from a list of c users), so the reference is also measured at c = 10 (same load), SimPy at
-its fastest, and reported next to it.
+The reference in the same rounds is the textbook SimPy M/M/c (a ``simpy.Resource`` and one
+process per job) with c = 10 at the same load and job count: SimPy at its fastest (the issue-20
+target is at least its jobs/s). With c = 10,000, the hall's size, the M/M/c is much slower
+(``Resource.release`` removes the request from a list of c users: 8.3 s CPU for 100,000 jobs);
+issue 6's target, at least half of that one's jobs/s, is asserted once per case in every run
+with 10,000 jobs, the size ``make test`` runs.
 """
 
 from __future__ import annotations
@@ -32,7 +29,9 @@ from dcsim.workload import WorkloadSimulation
 RACKS = 500
 SERVERS_PER_RACK = 20
 SERVERS = RACKS * SERVERS_PER_RACK
-FULL_JOBS = 1_000_000
+#: jobs per timed round when benchmarking (the same in quick and full mode)
+BENCH_JOBS = 100_000
+#: jobs of the untimed run in ``make test``, and of the issue-6 check against the c = 10,000 M/M/c
 ONCE_JOBS = 10_000
 MEAN_SERVICE_S = 600.0
 STEP_S = 60.0
@@ -49,8 +48,6 @@ CASES = {
         placement="best-fit", rho=0.8,
     ),
 }  # fmt: skip
-
-_REFERENCE: dict[tuple[int, int], float] = {}
 
 
 def bare_simpy_mmc(n_jobs: int, c: int, rho: float, seed: int = 1) -> float:
@@ -83,14 +80,6 @@ def bare_simpy_mmc(n_jobs: int, c: int, rho: float, seed: int = 1) -> float:
     return elapsed
 
 
-def reference_jobs_per_s(n_jobs: int, c: int) -> float:
-    """Bare M/M/c throughput at rho 0.9, measured once per session for each (jobs, c)."""
-    key = (n_jobs, c)
-    if key not in _REFERENCE:
-        _REFERENCE[key] = n_jobs / bare_simpy_mmc(n_jobs, c, 0.9)
-    return _REFERENCE[key]
-
-
 def case_config(case: dict, n_jobs: int) -> tuple[Workload, int]:
     mean_cores = float(np.dot(case["cores"], case["weights"]) / np.sum(case["weights"]))
     total_cores = SERVERS * case["cores_per_server"]
@@ -112,44 +101,56 @@ def case_config(case: dict, n_jobs: int) -> tuple[Workload, int]:
     return cfg, steps
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_bench_workload_jobs_per_second(benchmark, name):
-    """End-to-end workload throughput on 10,000 servers. Unit: jobs/s (ratio to bare M/M/c)."""
-    n_target = ONCE_JOBS if benchmark.disabled else FULL_JOBS
-    cfg, steps = case_config(CASES[name], n_target)
+def run_workload(cfg: Workload, steps: int):
+    """The measured call: build the simulation, advance it step by step, finish."""
     inlet = np.linspace(18.0, 27.0, RACKS)
+    sim = WorkloadSimulation(
+        cfg, racks=RACKS, servers_per_rack=SERVERS_PER_RACK, server=SERVER, n_steps=steps, step_s=STEP_S, seed=1
+    )
+    for k in range(steps):
+        sim.advance(k, inlet)
+    return sim.finish()
 
-    def run():
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        sim = WorkloadSimulation(
-            cfg, racks=RACKS, servers_per_rack=SERVERS_PER_RACK, server=SERVER, n_steps=steps, step_s=STEP_S, seed=1
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bench_workload_jobs_per_second(perf, name):
+    """End-to-end workload throughput on 10,000 servers. Unit: jobs/s."""
+    n_target = BENCH_JOBS if perf.enabled else ONCE_JOBS
+    case = CASES[name]
+    cfg, steps = case_config(case, n_target)
+    # The measured work is the jobs submitted in the run (Poisson around n_target, the same every
+    # round: seed 1), known only after a run; the untimed probe costs one run and gives it.
+    jobs = run_workload(cfg, steps).jobs_submitted if perf.enabled else n_target
+    metrics = perf.run(
+        lambda: run_workload(cfg, steps),
+        work=jobs,
+        unit="jobs/s",
+        calibration="python",
+        references={"bare_mmc_c10": (lambda: bare_simpy_mmc(n_target, 10, case["rho"]), n_target)},
+    )
+    if perf.enabled:
+        perf.benchmark.extra_info.update({"jobs": jobs, "steps": steps, "servers": SERVERS})
+        perf.benchmark.extra_info["targets"] = (
+            "1 M jobs on 10,000 servers in under 15 s CPU, and at least the jobs/s of a bare SimPy M/M/c "
+            "with c = 10 in the same run (issue 20): time_per_unit_vs_bare_mmc_c10 <= 1"
         )
-        for k in range(steps):
-            sim.advance(k, inlet)
-        metrics = sim.finish()
-        return metrics, time.perf_counter() - t0, time.process_time() - c0
-
-    metrics, elapsed, cpu = benchmark.pedantic(run, rounds=1, iterations=1, warmup_rounds=0)
     jobs = metrics.jobs_submitted
-    ours = jobs / cpu  # CPU time: "on one core", robust to other processes on a shared machine
-    # the reference runs the nominal job count (ours is Poisson around it, +-0.1 %), once per session
-    ref = reference_jobs_per_s(n_target, SERVERS)
-    ref_small = reference_jobs_per_s(n_target, 10)
-    info = {
-        "jobs": jobs,
-        "steps": steps,
-        "wall_s": round(elapsed, 3),
-        "cpu_s": round(cpu, 3),
-        "jobs_per_s": round(ours),
-        "seconds_per_million_jobs": round(1e6 / ours, 2),
-        "bare_mmc_c10000_jobs_per_s": round(ref),
-        "ratio_to_bare_mmc_c10000": round(ours / ref, 3),
-        "bare_mmc_c10_jobs_per_s": round(ref_small),
-        "ratio_to_bare_mmc_c10": round(ours / ref_small, 3),
-    }
-    benchmark.extra_info.update(info)
-    print(f"\n{name}: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    assert jobs == (perf.benchmark.extra_info["jobs"] if perf.enabled else jobs)  # seed 1: every round alike
     assert metrics.jobs_completed + metrics.jobs_running + metrics.jobs_queued == jobs
     assert jobs > 0.99 * n_target  # Poisson count over the horizon, rounded up to whole steps
+    assert metrics.jobs_completed > 0
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_workload_against_bare_mmc_hall_size(name):
+    """Issue 6: at least half the jobs/s of the textbook M/M/c with the hall's c = 10,000.
+
+    CPU time of one run each, 10,000 jobs: a plain test (not gated), in every run. The margin
+    is wide (about 5x measured on the development machine), so machine noise cannot fail it."""
+    case = CASES[name]
+    cfg, steps = case_config(case, ONCE_JOBS)
+    c0 = time.process_time()
+    metrics = run_workload(cfg, steps)
+    ours = metrics.jobs_submitted / (time.process_time() - c0)
+    ref = ONCE_JOBS / bare_simpy_mmc(ONCE_JOBS, SERVERS, 0.9)
     assert ours >= 0.5 * ref, f"{ours:.0f} jobs/s is below half the bare SimPy M/M/c's {ref:.0f} jobs/s"
