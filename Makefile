@@ -2,9 +2,10 @@
 #   make demo   sets up .venv, runs the reference scenario (out/lulea-air-1mw/) and an
 #               example case with its report (out/evaporative-free-cooling/)
 #   make test   sets up .venv with the test extra and runs the test suite
-#   make bench  runs the benchmark suites and fails on a >25 % slowdown against
-#               benchmarks/baseline.json (bench-quick: CI's short version;
-#               bench-update: rewrite the baseline on purpose; see benchmarks/README.md)
+#   make bench  runs the benchmark suites of the working tree and of the reference commit
+#               (benchmarks/baseline.json) in lockstep, and fails on a >25 % paired slowdown
+#               (bench-quick: CI's short version; bench-update WHY="...": make HEAD the
+#               reference, on purpose; see benchmarks/README.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -35,8 +36,9 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 # Performance gate (benchmarks/README.md). BENCH_ARGS passes options to benchmarks/gate.py,
-# e.g. make bench BENCH_ARGS="--json out/bench.json -- -k thermal".
-BENCH_RUNS ?= 3
+# e.g. make bench BENCH_ARGS="--against HEAD~3 -- -k thermal".
+BENCH_RUNS ?= 1
+WHY ?=
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/gate.py $(BENCH_ARGS)
 
@@ -44,7 +46,7 @@ bench-quick: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/gate.py --quick $(BENCH_ARGS)
 
 bench-update: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/gate.py --update --runs $(BENCH_RUNS) $(BENCH_ARGS)
+	$(BIN)/python benchmarks/gate.py --update --runs $(BENCH_RUNS) --why "$(WHY)" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .benchmarks
