@@ -54,8 +54,11 @@ def quick_mode() -> bool:
 
 # Time budget per benchmark for the timed rounds, and bounds on their number. The budget is
 # split into rounds using the warm-up round's duration.
-FULL = {"budget_s": 8.0, "min_rounds": 5, "max_rounds": 40}
-QUICK = {"budget_s": 2.5, "min_rounds": 3, "max_rounds": 12}
+# On a shared VM the machine drifts between faster and slower states within a second; many
+# short rounds, interleaved with the other side's under the paired gate, let both sides catch
+# the fast state, so the cap on rounds is high for benchmarks of a few milliseconds.
+FULL = {"budget_s": 8.0, "min_rounds": 5, "max_rounds": 100}
+QUICK = {"budget_s": 2.5, "min_rounds": 3, "max_rounds": 40}
 #: Calibration samples collected per benchmark, at least (spread over its rounds).
 MIN_CALIBRATION_SAMPLES = 9
 

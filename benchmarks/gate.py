@@ -28,9 +28,11 @@ table beside the paired figure, but do not decide anything.
 
 A benchmark the reference has and the candidate lacks fails (``MISSING``: run
 ``make bench-update`` if it was removed on purpose); one the reference lacks is ``new`` and
-passes. A benchmark that fails is measured once more, alone and again paired (``--retries``);
-each side keeps its better attempt. Exit codes: 0 pass, 1 regression or missing benchmark,
-2 a suite failed (an invariant assertion or an error) or the reference could not be set up.
+passes. A benchmark that fails is measured again, alone and again paired, up to twice
+(``--retries``); each side keeps its best attempt. Both suites are pinned to one CPU
+(``--cpu``), so neither gets a core the other did not have. Exit codes: 0 pass, 1 regression
+or missing benchmark, 2 a suite failed (an invariant assertion or an error) or the reference
+could not be set up.
 """
 
 from __future__ import annotations
@@ -216,6 +218,28 @@ class Spec:
     cwd: Path
     env: dict[str, str]
     log_path: Path
+    cpus: set[int] | None = None  # CPU affinity of the process and its children
+
+
+def _pinned(cpus: set[int] | None):
+    return None if not cpus else (lambda: os.sched_setaffinity(0, cpus))
+
+
+def pick_cpus(choice: str) -> set[int] | None:
+    """The CPU both suites run on: ``auto`` (the highest-numbered CPU this process may use:
+    CPU 0 takes most interrupts), a number, or ``any`` (no pinning)."""
+    if choice == "any" or not hasattr(os, "sched_getaffinity"):
+        return None
+    allowed = os.sched_getaffinity(0)
+    if choice == "auto":
+        return {max(allowed)}
+    try:
+        cpu = int(choice)
+    except ValueError:
+        raise GateError(f"--cpu takes auto, any or a CPU number, got {choice!r}") from None
+    if cpu not in allowed:
+        raise GateError(f"--cpu {cpu}: this process may run on CPUs {sorted(allowed)} only")
+    return {cpu}
 
 
 @dataclass
@@ -283,7 +307,8 @@ def lockstep(specs: list[Spec], timeout_s: float, progress=print) -> list[Worker
         env = {**spec.env, "DCSIM_BENCH_TURNS": f"{grant_r},{report_w}"}
         with open(spec.log_path, "wb") as log:
             proc = subprocess.Popen(spec.cmd, cwd=spec.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, pass_fds=(grant_r, report_w))
+                                    stdin=subprocess.DEVNULL, pass_fds=(grant_r, report_w),
+                                    preexec_fn=_pinned(spec.cpus))
         os.close(grant_r)
         os.close(report_w)
         w = Worker(spec, proc, grant_w, report_r)
@@ -357,13 +382,13 @@ def lockstep(specs: list[Spec], timeout_s: float, progress=print) -> list[Worker
 
 
 def run_lockstep(trees: list[Tree], quick: bool, pytest_args: list[str], targets: dict[str, list[str]] | None,
-                 tmp: Path, tag: str) -> dict[str, SuiteRun]:
+                 tmp: Path, tag: str, cpus: set[int] | None = None) -> dict[str, SuiteRun]:
     """Run both trees' suites as pytest processes that take turns (see module docstring)."""
     specs, json_paths = [], {}
     for tree in trees:
         json_paths[tree.label] = tmp / f"{tag}-{tree.label}.json"
         cmd = pytest_cmd(tree, json_paths[tree.label], pytest_args, (targets or {}).get(tree.label))
-        specs.append(Spec(tree.label, cmd, tree.root, tree_env(tree, quick), tmp / f"{tag}-{tree.label}.log"))
+        specs.append(Spec(tree.label, cmd, tree.root, tree_env(tree, quick), tmp / f"{tag}-{tree.label}.log", cpus))
     workers = lockstep(specs, TIMEOUT_S["quick" if quick else "full"], progress=lambda m: print(m, flush=True))
     runs = {}
     for tree, w in zip(trees, workers):
@@ -373,7 +398,7 @@ def run_lockstep(trees: list[Tree], quick: bool, pytest_args: list[str], targets
 
 
 def run_sequential(trees: list[Tree], quick: bool, pytest_args: list[str], targets: dict[str, list[str]] | None,
-                   tmp: Path, tag: str) -> dict[str, SuiteRun]:
+                   tmp: Path, tag: str, cpus: set[int] | None = None) -> dict[str, SuiteRun]:
     """One suite after the other (a tree whose harness predates the turn protocol)."""
     runs = {}
     for tree in trees:
@@ -384,7 +409,8 @@ def run_sequential(trees: list[Tree], quick: bool, pytest_args: list[str], targe
         with open(log_path, "wb") as log:
             try:
                 rc = subprocess.run(cmd, cwd=tree.root, env=tree_env(tree, quick), stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, timeout=TIMEOUT_S["quick" if quick else "full"]).returncode
+                                    stdin=subprocess.DEVNULL, timeout=TIMEOUT_S["quick" if quick else "full"],
+                                    preexec_fn=_pinned(cpus)).returncode
             except subprocess.TimeoutExpired:
                 raise GateError(f"the {tree.label} suite took longer than {TIMEOUT_S['quick' if quick else 'full']} s") from None
         runs[tree.label] = SuiteRun(tree, rc, json_path, log_path, time.monotonic() - t0)
@@ -392,18 +418,18 @@ def run_sequential(trees: list[Tree], quick: bool, pytest_args: list[str], targe
 
 
 def run_suites(trees: list[Tree], quick: bool, pytest_args: list[str], tmp: Path, tag: str,
-               targets: dict[str, list[str]] | None = None) -> dict[str, SuiteRun]:
+               targets: dict[str, list[str]] | None = None, cpus: set[int] | None = None) -> dict[str, SuiteRun]:
     for tree in trees:
         check_imports_own_tree(tree, tree_env(tree, quick))
     if len(trees) == 2 and all(t.lockstep for t in trees):
-        runs = run_lockstep(trees, quick, pytest_args, targets, tmp, tag)
+        runs = run_lockstep(trees, quick, pytest_args, targets, tmp, tag, cpus)
         for run in runs.values():
             run.lockstep = True
     else:
         if len(trees) == 2:
             print("gate: the reference's benchmark harness predates lockstep turns (benchmarks/_turns.py); "
                   "the suites run one after the other", flush=True)
-        runs = run_sequential(trees, quick, pytest_args, targets, tmp, tag)
+        runs = run_sequential(trees, quick, pytest_args, targets, tmp, tag, cpus)
     for run in runs.values():
         if run.returncode != 0:
             tail = run.log_path.read_text(errors="replace").splitlines()[-60:]
@@ -677,7 +703,10 @@ def append_history_line(readme: Path, line: str) -> None:
 def paired_run(trees: list[Tree], args, pytest_args: list[str], tmp: Path, tolerance: float) -> tuple[dict[str, Paired], int, bool]:
     """Run the suites (paired when two trees), retry failures; the pairs, the suites' exit code
     and whether they ran in lockstep."""
-    runs = run_suites(trees, args.quick, pytest_args, tmp, "run")
+    cpus = pick_cpus(args.cpu)
+    if cpus:
+        print(f"gate: both suites run on CPU {min(cpus)} (--cpu)", flush=True)
+    runs = run_suites(trees, args.quick, pytest_args, tmp, "run", cpus=cpus)
     in_lockstep = runs["candidate"].lockstep
     suite_rc = 2 if any(r.returncode != 0 for r in runs.values()) else 0
     ref = runs["reference"].results() if "reference" in runs else {}
@@ -701,7 +730,7 @@ def paired_run(trees: list[Tree], args, pytest_args: list[str], tmp: Path, toler
                   f"(retry {attempt + 1} of {args.retries})", flush=True)
             targets = {"reference": [pairs[n].ref["fullname"] for n in slow],
                        "candidate": [pairs[n].cand["fullname"] for n in slow]}
-            again = run_suites(trees, args.quick, pytest_args, tmp, f"retry{attempt + 1}", targets)
+            again = run_suites(trees, args.quick, pytest_args, tmp, f"retry{attempt + 1}", targets, cpus)
             if any(r.returncode != 0 for r in again.values()):
                 suite_rc = 2
             ref2, cand2 = again["reference"].results(), again["candidate"].results()
@@ -735,7 +764,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tolerance", type=float, default=None, help=f"allowed slowdown (default: baseline's, else {DEFAULT_TOLERANCE})")
     p.add_argument("--baseline", type=Path, default=BASELINE, help="baseline file (default benchmarks/baseline.json)")
     p.add_argument("--json", type=Path, default=None, help="keep the candidate's pytest-benchmark JSON here")
-    p.add_argument("--retries", type=int, default=1,
+    p.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                   help="keep both sides' pytest-benchmark JSON files and logs in DIR (per-round samples)")
+    p.add_argument("--cpu", default="auto",
+                   help="CPU both suites are pinned to, so both see the same core: auto (the highest-numbered), "
+                        "a number, or any (no pinning)")
+    p.add_argument("--retries", type=int, default=2,
                    help="re-measure a failing benchmark alone, paired, up to N times; each side keeps its better attempt")
     p.add_argument("--compare", type=Path, nargs="+", metavar="JSON",
                    help="compare saved runs instead of running: NEW (against the recorded ratios) or OLD NEW")
@@ -780,6 +814,9 @@ def main(argv: list[str] | None = None) -> int:
 
         with tempfile.TemporaryDirectory(prefix="dcsim-gate-") as tmp_s:
             tmp = Path(tmp_s)
+            if args.keep:
+                tmp = args.keep.resolve()
+                tmp.mkdir(parents=True, exist_ok=True)
             if args.update:
                 all_pairs, suite_rc = [], 0
                 for _ in range(max(1, args.runs)):
