@@ -27,6 +27,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "gated: uses the perf fixture, so benchmarks/gate.py compares its ratio")
+    config.addinivalue_line(
+        "markers", "subprocess_rounds: each round runs in fresh child processes (the gate's later passes skip it)"
+    )
     turns.start()  # under the paired gate: wait for this process's first turn (_turns.py)
 
 

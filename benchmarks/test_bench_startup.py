@@ -21,9 +21,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import dcsim
 from _kernel_args import capture_kernel_call
+
+# every round is a fresh interpreter: a second process of this suite would measure nothing new
+pytestmark = pytest.mark.subprocess_rounds
 
 BENCH_DIR = Path(__file__).resolve().parent
 

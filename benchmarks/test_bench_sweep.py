@@ -117,6 +117,7 @@ def _prepare(benchmark, executor, tmp_path) -> bool:
     return benchmark.disabled
 
 
+@pytest.mark.subprocess_rounds  # the workers are fresh processes every round
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_bench_sweep_overhead(perf, executor, tmp_path):
     """A sweep of 20 tiny runs through the executor with one worker. Unit: runs/s. Gated.

@@ -122,6 +122,21 @@ def test_paired_slowdown_and_status():
     assert gate.report_paired({"ok": pairs["ok"], "new": pairs["new"]}, {}, 0.25, "test")
 
 
+def test_a_failure_needs_both_the_calibrated_and_the_plain_comparison():
+    # calibrated +30 %, plain throughput +5 %: the calibration's own noise, not the code
+    p = gate.pair_up({"b": _info(1.0, throughput=100.0)}, {"b": _info(1.0 / 1.3, throughput=100.0 / 1.05)}, by="ratio")["b"]
+    assert p.slowdown == pytest.approx(0.30) and p.raw_slowdown == pytest.approx(0.05)
+    assert p.status(0.25) == "ok"
+
+
+def test_best_of_two_processes_keeps_each_figure_at_its_best():
+    a = {**_info(1.0, throughput=90.0), "fullname": "x"}
+    b = {**_info(0.9, throughput=100.0), "fullname": "x"}
+    best = gate.best_of(a, b)
+    assert best["ratio"] == 1.0 and best["throughput"] == 100.0 and best["processes"] == 2
+    assert gate.best_of(None, b) is b and gate.best_of(a, None) is a
+
+
 def test_paired_by_throughput_when_calibrations_differ():
     # the calibration changed between the trees: the ratios are not comparable, throughputs are
     p = gate.pair_up({"b": _info(1.0, throughput=100.0)}, {"b": _info(5.0, throughput=80.0)}, by="throughput")["b"]
