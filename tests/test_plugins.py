@@ -166,3 +166,35 @@ def test_the_surface_exports_what_plugin_authors_use():
 
     assert old.Component is plugins.Component and old.RunView is plugins.RunView
     assert old.API_VERSION == plugins.API_VERSION and old.ENTRY_POINT_GROUP == plugins.ENTRY_POINT_GROUP
+
+
+def test_plugin_docs_and_the_example_import_only_dcsim_plugins():
+    """Plugin code imports dcsim.plugins; the one other import in the guide is the datasheet
+    tables' module, in the section for dcsim's own kernels."""
+    example = ROOT / "examples" / "dcsim-example-plugin" / "src" / "dcsim_example_plugin" / "__init__.py"
+    texts = {p: p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "plugins.md", example)}
+    for path, text in texts.items():
+        imports = re.findall(r"^\s*from (dcsim[\w.]*) import ([\w, ]+)", text, flags=re.M)
+        assert imports, path
+        for module, names in imports:
+            if path.suffix == ".md" and module == "dcsim.case.datasheet":
+                continue
+            assert module == "dcsim.plugins", f"{path.name}: from {module} import {names}"
+            for name in names.split(","):
+                assert hasattr(plugins, name.strip()), f"{path.name}: dcsim.plugins has no {name.strip()}"
+        assert "dcsim._numeric" not in text and "dcsim.case.components" not in text, path.name
+
+
+def test_the_example_plugin_declares_the_dcsim_versions_it_supports(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "dcsim-example-plugin" / "src"))
+    sys.modules.pop("dcsim_example_plugin", None)
+    import dcsim_example_plugin as ex
+
+    try:
+        for cls in (ex.OnsiteSolar, ex.VendorUps, ex.TimeOfUseTariff):
+            assert cls.requires_dcsim == ex.REQUIRES_DCSIM
+            assert compatibility_problem(cls()) is None  # this dcsim is inside
+            refusal = compatibility_problem(cls(), who="example", version="1.0.0")
+            assert refusal == f"example requires dcsim {ex.REQUIRES_DCSIM!r}; this is dcsim 1.0.0 (component API 1)"
+    finally:
+        sys.modules.pop("dcsim_example_plugin", None)
