@@ -33,11 +33,6 @@ from .metrics import job_table as _job_table  # finish() has a keyword of that n
 from .schedulers import DEFERRALS, PLACEMENTS, Deferral, PlacementPolicy, placement_policy
 
 
-def _default_config():
-    from ..scenario.schema import Workload
-
-    return Workload(kind="synthetic")
-
 
 
 def forecast_deferral(scheduler, carbon_g_per_kwh, price_sek_per_kwh, n_steps: int, step_s: float, seed) -> Deferral | None:
@@ -69,10 +64,11 @@ class WorkloadSimulation(JobEvents, PowerEvents):
 
     Parameters
     ----------
-    config : dcsim.scenario.schema.Workload, optional
+    config : dcsim.scenario.schema.Workload
         The scenario's ``workload`` section (kind ``"synthetic"`` or ``"trace"``). Its
         ``cores_per_server``, ``scheduler`` and ``power_management`` apply; the jobs come from
-        ``synthetic`` or ``trace`` unless ``jobs`` is given. Default: ``Workload(kind="synthetic")``.
+        ``synthetic`` or ``trace`` unless ``jobs`` is given. Required: this module reads the
+        section it is given and imports no scenario code (docs/architecture.md, "Layers").
     racks, servers_per_rack : int
         Hall shape; server ``s`` is in rack ``s // servers_per_rack``.
     server : dcsim.it.power.ServerSpec
@@ -102,7 +98,7 @@ class WorkloadSimulation(JobEvents, PowerEvents):
 
     def __init__(
         self,
-        config=None,
+        config,
         *,
         racks: int,
         servers_per_rack: int,
@@ -119,7 +115,7 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         placement: str | type[PlacementPolicy] | None = None,
         pause_gc: bool = True,
     ):
-        cfg = config if config is not None else _default_config()
+        cfg = config
         if n_steps < 1 or not step_s > 0:
             raise ValueError("n_steps must be >= 1 and step_s > 0")
         self.config = cfg
