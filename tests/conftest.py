@@ -42,3 +42,19 @@ def shared_path(relative: str, skipped: str) -> Path:
 def shared_file():
     """The function :func:`shared_path`: ``shared_file("data/...", "the check of ...")``."""
     return shared_path
+
+
+def psychrolib_si():
+    """The PsychroLib module, in SI units.
+
+    PsychroLib's ``SetUnitSystem`` recompiles every Numba function of the library, which then
+    costs about 2 s on the first call of each (for the wet bulb) on the 2-core dev machine.
+    Setting it only when it is not SI already makes that cost once per session, not once per
+    test module or test. (The module variable is read, not ``GetUnitSystem()``: with Numba
+    installed PsychroLib vectorizes that function too, and calling it crashes the process.)
+    """
+    import psychrolib
+
+    if psychrolib.PSYCHROLIB_UNITS is not psychrolib.SI:
+        psychrolib.SetUnitSystem(psychrolib.SI)
+    return psychrolib

@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import psychrolib as pl
 import pytest
 
 from dcsim.climate.psychro import _dewpoint_from_pw
@@ -19,8 +18,9 @@ from dcsim.cooling.plant import (
 from dcsim.cooling.plant import _dewpoint_cached
 from dcsim.heatreuse import heatreuse_step
 from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
+from tests.conftest import psychrolib_si
 
-pl.SetUnitSystem(pl.SI)
+pl = psychrolib_si()
 
 
 def test_moist_air_enthalpy_against_psychrolib():

@@ -22,10 +22,10 @@ import math
 
 import numpy as np
 import pandas as pd
-import psychrolib
 import pytest
 
 from dcsim.it import BiquadraticCurve, CubicCurve, ITEAirCooledSpec, ite_aircooled
+from tests.conftest import psychrolib_si
 
 _REL = "data/energyplus/1zone-crac"  # in the shared folder (tests/conftest.py)
 _OBJECT = "Data Center Servers"
@@ -95,7 +95,7 @@ def run(shared_file):
     load = hourly["cpu_loading_schedule_frac"].to_numpy()
     inlet = hourly["ite_air_inlet_drybulb_C"].to_numpy()
     operating = hourly["operation_schedule_frac"].to_numpy()
-    psychrolib.SetUnitSystem(psychrolib.SI)
+    psychrolib = psychrolib_si()
     humidity_ratio = np.array(
         [
             psychrolib.GetHumRatioFromTDewPoint(td, _SITE_STANDARD_PRESSURE_PA)
