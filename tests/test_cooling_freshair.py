@@ -1,7 +1,6 @@
 """Fresh-air cooling: mixing, humidification and evaporative assist against psychrolib."""
 
 import numpy as np
-import psychrolib as pl
 import pytest
 
 from dcsim.cooling import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
@@ -22,8 +21,9 @@ from dcsim.cooling.plant import (
 )
 from dcsim.model import build_plant
 from dcsim.scenario.facility import Cooling, HeatReuse
+from tests.conftest import psychrolib_si
 
-pl.SetUnitSystem(pl.SI)
+pl = psychrolib_si()
 P = 101325.0
 RHO, CP = 1.2, 1006.0
 

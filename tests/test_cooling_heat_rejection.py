@@ -17,6 +17,7 @@ from dcsim.cooling.heat_rejection import (
     tower_leaving_water_c,
     tower_water_kg,
 )
+from tests.conftest import psychrolib_si
 
 
 def test_evaporation_is_147_litres_per_kwh():
@@ -76,9 +77,7 @@ def test_drycooler_effectiveness_design_point_and_part_load():
 
 @pytest.mark.parametrize("t_db, rh", [(30.0, 40.0), (25.0, 60.0), (18.0, 20.0)])
 def test_direct_evaporative_outlet_by_formula(t_db, rh):
-    import psychrolib as pl
-
-    pl.SetUnitSystem(pl.SI)
+    pl = psychrolib_si()
     t_wb = pl.GetTWetBulbFromRelHum(t_db, rh / 100, 101325.0)
     eps = 0.85
     # REFERENCES.md: T_out = T_db - eps (T_db - T_wb); exact formula

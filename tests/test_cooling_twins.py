@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import psychrolib as pl
 import pytest
 
 from dcsim.climate.psychro import _dewpoint_from_pw, _drybulb_from_enthalpy, _enthalpy, _w_from_enthalpy
@@ -14,8 +13,9 @@ from dcsim.cooling.systems.fresh_air import ashrae_humidity_bounds
 from dcsim.heatreuse import heatreuse_step
 from dcsim.model import build_plant
 from dcsim.scenario.facility import Cooling, HeatReuse
+from tests.conftest import psychrolib_si
 
-pl.SetUnitSystem(pl.SI)
+pl = psychrolib_si()
 
 
 def test_moist_air_enthalpy_against_psychrolib():
