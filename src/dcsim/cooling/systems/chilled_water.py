@@ -23,7 +23,17 @@ from ..chiller import mechanical_cooling
 from ..control import S_MODE, chilled_water_mode_valid, select_mode
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import tower_water_kg
-from ..outputs import OUT_PUMPS_KW, OUT_WATER_BLOWDOWN_L, OUT_WATER_DRIFT_L, OUT_WATER_EVAPORATION_L, reuse_heat
+from ..outputs import (
+    OUT_CHILLER_COP,
+    OUT_CHILLER_KW,
+    OUT_FANS_KW,
+    OUT_MODE,
+    OUT_PUMPS_KW,
+    OUT_WATER_BLOWDOWN_L,
+    OUT_WATER_DRIFT_L,
+    OUT_WATER_EVAPORATION_L,
+    reuse_heat,
+)
 from ..pumps import pump_power_kw
 
 
@@ -119,3 +129,14 @@ def air_cooled_rejection(ch, q_mech, p_ch):
     'Condenser Fan Power Ratio'). Returns (fans_kw, rejected_kw)."""
     fans = ch.condenser_fan_power_ratio * q_mech
     return fans, q_mech + p_ch + fans
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def write_plant_outputs(out, mode, compressor_kw, fans_kw, pumps_kw, cop):
+    """Write a chilled-water plant's mode, compressor COP, and add its compressor, fan and pump
+    power to what the step wrote before (liquid loop, loop pump)."""
+    out[OUT_MODE] = mode
+    out[OUT_CHILLER_KW] += compressor_kw
+    out[OUT_FANS_KW] += fans_kw
+    out[OUT_PUMPS_KW] += pumps_kw
+    out[OUT_CHILLER_COP] = cop

@@ -8,8 +8,8 @@ from numba import njit
 
 from ...heatreuse.heatpump import SOURCE_RETURN_AIR
 from ..heat_rejection import tower_leaving_water_c
-from ..outputs import OUT_CHILLER_COP, OUT_CHILLER_KW, OUT_FANS_KW, OUT_MODE, OUT_PUMPS_KW, reuse_heat
-from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production, tower_rejection
+from ..outputs import reuse_heat
+from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production, write_plant_outputs, tower_rejection
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -35,9 +35,5 @@ def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db
         fans, pumps, rejected = tower_rejection(p, q_free, q_mech, p_ch, dt_s, out)
     else:
         fans, rejected = air_cooled_rejection(p.chiller, q_mech, p_ch)
-    out[OUT_MODE] = mode
-    out[OUT_CHILLER_KW] += p_ch
-    out[OUT_FANS_KW] += fans
-    out[OUT_PUMPS_KW] += pumps
-    out[OUT_CHILLER_COP] = cop
+    write_plant_outputs(out, mode, p_ch, fans, pumps, cop)
     return unmet, rejected, q_mech, q_e

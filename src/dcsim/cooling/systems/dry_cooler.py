@@ -9,9 +9,9 @@ from numba import njit
 from ...heatreuse.heatpump import SOURCE_RETURN_AIR
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import drycooler_effectiveness, drycooler_leaving_water_c
-from ..outputs import OUT_CHILLER_COP, OUT_CHILLER_KW, OUT_FANS_KW, OUT_MODE, OUT_PUMPS_KW, reuse_heat
+from ..outputs import reuse_heat
 from ..pumps import pump_power_kw
-from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production
+from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production, write_plant_outputs
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -41,9 +41,5 @@ def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw
         pumps += p_gly
         fans += f_dc
         rejected += q_free + p_gly + f_dc
-    out[OUT_MODE] = mode
-    out[OUT_CHILLER_KW] += p_ch
-    out[OUT_FANS_KW] += fans
-    out[OUT_PUMPS_KW] += pumps
-    out[OUT_CHILLER_COP] = cop
+    write_plant_outputs(out, mode, p_ch, fans, pumps, cop)
     return unmet, rejected, q_mech, q_e
