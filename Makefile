@@ -1,7 +1,10 @@
 # dcsim: two commands on a fresh machine with Python 3.11+.
 #   make demo   sets up .venv, runs the reference scenario (out/lulea-air-1mw/) and an
 #               example case with its report (out/evaporative-free-cooling/)
-#   make test   sets up .venv with the test extra and runs the test suite
+#   make test   sets up .venv with the test extra and runs the whole test suite
+#   make test-fast
+#               the same without the tests marked slow (a full simulated year or more than
+#               about 2 s each; the marker is in pyproject.toml): the inner loop while editing
 #   make bench  runs the benchmark suites of the working tree and of the reference commit
 #               (benchmarks/baseline.json) in lockstep, and fails on a >25 % paired slowdown
 #               (bench-quick: CI's short version; bench-update WHY="...": make HEAD the
@@ -10,7 +13,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test venv clean bench bench-quick bench-update
+.PHONY: demo test test-fast venv clean bench bench-quick bench-update
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dcsim needs Python 3.11 or newer, found " + sys.version.split()[0])'
@@ -34,6 +37,9 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
 
 # Performance gate (benchmarks/README.md). BENCH_ARGS passes options to benchmarks/gate.py,
 # e.g. make bench BENCH_ARGS="--against HEAD~3 -- -k thermal".

@@ -29,6 +29,7 @@ def test_there_are_example_cases():
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.stem)
+@pytest.mark.slow  # `dcsim case` in a subprocess, about 3 s a case
 def test_example_case_runs(case_file, tmp_path):
     case = load_case(case_file)  # as shipped: a full year, several weather years
     assert case.baseline.scenario.simulation.duration == 365 * 86400

@@ -34,6 +34,7 @@ def problems(path: Path, **kw) -> dict[str, object]:
     return {p.path: p for p in exc.value.problems}
 
 
+@pytest.mark.slow  # two subprocesses, about 2.5 s
 def test_malformed_case_exits_2_naming_every_path():
     for command in ("validate", "case"):
         proc = dcsim(command, FIX / "malformed.toml", *(["-o", "/nonexistent/never"] if command == "case" else []))

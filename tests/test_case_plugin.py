@@ -62,6 +62,7 @@ def test_entry_points_are_found(plugin_site):
         assert found[name] == "dcsim-example-plugin 0.1.0"
 
 
+@pytest.mark.slow  # `dcsim case` in a subprocess, about 3.5 s
 def test_example_plugin_case_runs(plugin_site, tmp_path):
     out = tmp_path / "out"
     proc = run(plugin_site, "case", PLUGIN / "case-solar-and-ups.toml", "-o", out, "--quiet",

@@ -20,6 +20,7 @@ def dcsim(*args, cwd=None):
     )
 
 
+@pytest.mark.slow  # two `dcsim run` subprocesses, about 3.5 s
 def test_run_writes_the_output_files(tmp_path):
     out = tmp_path / "run"
     proc = dcsim("run", FIX / "minimal.toml", "-o", out, "--set", "room.supply_air_c=24")
@@ -63,6 +64,7 @@ def test_invalid_file_exit_2_lists_all_problems_without_traceback(tmp_path):
     assert not out.exists()  # nothing half-written
 
 
+@pytest.mark.slow  # three subprocesses, about 3.5 s
 def test_validate(tmp_path):
     ok = dcsim("validate", ROOT / "scenarios" / "lulea-air-1mw.toml")
     assert ok.returncode == 0, ok.stderr
@@ -103,6 +105,7 @@ def test_catalog(kind, expect):
     assert expect in proc.stdout
 
 
+@pytest.mark.slow  # three subprocesses, about 3 s
 def test_new_writes_a_runnable_starter(tmp_path):
     proc = dcsim("new", tmp_path / "proj")
     assert proc.returncode == 0, proc.stderr

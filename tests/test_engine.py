@@ -37,6 +37,7 @@ def reference_year():
     return dcsim.simulate(dcsim.load_scenario(REFERENCE))
 
 
+@pytest.mark.slow  # a full simulated year
 def test_reference_year_kpis(reference_year):
     res = reference_year
     assert tuple(res.kpis) == KPI_NAMES + EXTRA_KPI_NAMES
@@ -55,6 +56,7 @@ def test_reference_year_kpis(reference_year):
     )  # hourly means of a product differ from products of hourly means only within the hour
 
 
+@pytest.mark.slow  # a full simulated year
 def test_recorded_timeseries_preserve_energy(reference_year):
     ts = reference_year.timeseries
     # record_step = 1 h: the mean kW of each hour times 1 h is that hour's energy exactly

@@ -31,6 +31,7 @@ def year():
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.slow  # full simulated years
 def test_every_reference_scenario_closes_its_energy_balance(path, year):
     # job workloads run the SimPy path step by step: two weeks show the same balance
     jobs = dcsim.load_scenario(path).workload.kind in ("synthetic", "trace")
@@ -43,12 +44,14 @@ def test_every_reference_scenario_closes_its_energy_balance(path, year):
     assert parts == pytest.approx(k["energy_facility_kwh"], rel=1e-9)  # hourly means x 1 h = energy exactly
 
 
+@pytest.mark.slow  # full simulated years
 def test_boden_like_fresh_air_site_has_a_nordic_pue(year):
     """600 kW, fresh air + adiabatic, no UPS, Luleå climate: REFERENCES.md reports 1.015-1.025."""
     k = year("fresh-air-boden-600kw").kpis
     assert 1.01 < k["pue"] < 1.06
 
 
+@pytest.mark.slow  # full simulated years
 def test_fresh_air_humidifies_rather_than_supplying_dry_air(year):
     """Winter outdoor air holds well under 1 g/kg: the supply must still meet the ASHRAE
     minimum (dew point -12 °C and 8 % RH), which takes humidification water."""
@@ -60,6 +63,7 @@ def test_fresh_air_humidifies_rather_than_supplying_dry_air(year):
     assert (winter.humidifier_power_kw >= 0).all()
 
 
+@pytest.mark.slow  # full simulated years
 def test_fresh_air_lulea_runs_mechanical_cooling_for_few_hours(year):
     res = year("fresh-air-boden-600kw", **{"cooling.chiller.capacity_kw": 800.0})
     modes = res.timeseries.cooling_mode
@@ -68,11 +72,13 @@ def test_fresh_air_lulea_runs_mechanical_cooling_for_few_hours(year):
     assert res.kpis["free_cooling_hours"] > 8000
 
 
+@pytest.mark.slow  # full simulated years
 def test_classic_chiller_room_in_stockholm(year):
     """REFERENCES.md: a classic chiller + CRAH room in a temperate climate lands at PUE 1.4-1.7."""
     assert 1.3 <= year("chiller-crah-stockholm-1mw").kpis["pue"] <= 1.7
 
 
+@pytest.mark.slow  # full simulated years
 def test_heat_reuse_raises_facility_energy_and_erf(year):
     off = year("chiller-crah-stockholm-heat-reuse", **{"heat_reuse.enabled": False})
     on = year("chiller-crah-stockholm-heat-reuse")
@@ -82,18 +88,21 @@ def test_heat_reuse_raises_facility_energy_and_erf(year):
     assert on.kpis["ere"] == pytest.approx((1 - on.kpis["erf"]) * on.kpis["pue"], rel=1e-12)  # ISO/IEC 30134-6
 
 
+@pytest.mark.slow  # full simulated years
 def test_free_cooling_systems_beat_the_chiller_room(year):
     chiller = year("chiller-crah-stockholm-1mw").kpis["pue"]
     assert year("chiller-crah-stockholm-wse").kpis["pue"] < chiller
     assert year("dry-cooler-umea-1mw").kpis["free_cooling_hours"] > 5000
 
 
+@pytest.mark.slow  # full simulated years
 def test_evaporative_systems_use_water_and_report_wue(year):
     k = year("indirect-evaporative-goteborg-1mw").kpis
     assert k["water_m3"] > 0
     assert k["wue_l_per_kwh"] == pytest.approx(k["water_m3"] * 1000 / k["energy_it_kwh"], rel=1e-12)  # 30134-9
 
 
+@pytest.mark.slow  # full simulated years
 def test_cooling_modes_are_named(year):
     ts = year("dry-cooler-umea-1mw").timeseries
     assert set(ts.cooling_mode.cat.categories) == set(COOLING_MODES)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 import dcsim._jitcache as jitcache
 from dcsim.thermal import kernels
 
@@ -52,6 +54,7 @@ def _run(tmp_path, cache, with_locator):
     return float(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # four fresh interpreters compiling, about 6 s
 def test_a_cached_caller_follows_an_edit_of_its_callee(tmp_path):
     """Numba keys a cached function on its own file: f's cache (caller.py unchanged) keeps the
     code of g that LLVM inlined into it. With the locator, an edit anywhere in the package

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts Chromium (about 10 s) and runs `dcsim case` twice
+
 ROOT = Path(__file__).resolve().parents[1]
 CASE = Path(__file__).parent / "fixtures" / "cases" / "small.toml"
 

@@ -21,6 +21,7 @@ SWEEP = Path(__file__).parent / "fixtures" / "sweeps" / "kill.toml"
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+@pytest.mark.slow  # a 90-day sweep killed and resumed, about 20 s
 def test_sigkill_then_resume_runs_every_run_exactly_once(tmp_path):
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "dcsim", "sweep", str(SWEEP), "-o", str(out), "--workers", "2", "--quiet"]

@@ -32,6 +32,7 @@ def local_run(tmp_path_factory):
     return outcome
 
 
+@pytest.mark.slow  # the sweep of local_run, about 5 s
 def test_results_parquet_follows_the_contract(local_run):
     df = pd.read_parquet(local_run.output_dir / "results.parquet")
     params = ["room.supply_air_c", "room.containment"]
@@ -55,6 +56,7 @@ def test_results_parquet_follows_the_contract(local_run):
         assert (local_run.output_dir / name).is_file(), name
 
 
+@pytest.mark.slow  # the sweep of local_run, about 5 s
 def test_a_run_in_a_worker_equals_the_same_run_in_process(local_run):
     sw = load_sweep(FIX / "small.toml")
     res = dcsim.simulate(sw.runs[5].scenario)
@@ -63,6 +65,7 @@ def test_a_run_in_a_worker_equals_the_same_run_in_process(local_run):
     assert all(row[k] == res.kpis[k] for k in MODEL_KPIS)  # bit for bit
 
 
+@pytest.mark.slow  # a Dask cluster, about 8 s
 def test_dask_local_cluster_gives_identical_results(local_run, tmp_path):
     pytest.importorskip("distributed")
     df = run_sweep(FIX / "small.toml", tmp_path / "dask", executor="dask", workers=2)
@@ -78,6 +81,7 @@ def test_dask_local_cluster_gives_identical_results(local_run, tmp_path):
         assert threads["numba"] == 1 and threads["NUMBA_NUM_THREADS"] == "1" and threads["OMP_NUM_THREADS"] == "1"
 
 
+@pytest.mark.slow  # the sweep of local_run, about 5 s
 def test_resume_reuses_every_finished_run(local_run, tmp_path):
     import shutil
 
@@ -90,6 +94,7 @@ def test_resume_reuses_every_finished_run(local_run, tmp_path):
     assert np.array_equal(again.results[MODEL_KPIS].to_numpy(), local_run.results[MODEL_KPIS].to_numpy())
 
 
+@pytest.mark.slow  # a sweep in a subprocess, about 8 s
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     out = tmp_path / "broken"
     proc = subprocess.run(
@@ -156,6 +161,7 @@ def test_option_errors_exit_2():
     assert {p.path for p in info.value.problems} == {"--executor", "--workers", "--kpi"}
 
 
+@pytest.mark.slow  # worker processes, about 3 s
 def test_a_worker_process_that_dies_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     """A run that kills its worker process (a crash, the out-of-memory killer) breaks the
     process pool; its runs are retried once in a new pool, the culprit is recorded as failed."""

@@ -166,6 +166,7 @@ def dcsim(*args):
                           timeout=120, cwd=ROOT)
 
 
+@pytest.mark.slow  # two subprocesses, about 2-4 s
 def test_validate_says_how_many_runs():
     proc = dcsim("validate", EXAMPLE)
     assert proc.returncode == 0, proc.stderr

@@ -456,6 +456,7 @@ def test_power_cap_limits_power_and_reports_unserved_work():
     assert under.kpis["it_work_shortfall_pct"] == 0.0
 
 
+@pytest.mark.slow  # compiles the kernel anew, about 3 s
 def test_rack_loop_compiles_to_vector_code():
     """The rack loop must vectorise: a Numba IR-inlined helper, an indexed table lookup, a
     branch around a store or Python's division error model each turned it back into scalar
