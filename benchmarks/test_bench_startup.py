@@ -27,7 +27,9 @@ import dcsim
 from _kernel_args import capture_kernel_call
 
 # every round is a fresh interpreter: a second process of this suite would measure nothing new
-pytestmark = pytest.mark.subprocess_rounds
+# fresh interpreters every round (the gate's later passes skip them); 2-40 s each as a plain test,
+# so make test-fast leaves them out
+pytestmark = [pytest.mark.subprocess_rounds, pytest.mark.slow]
 
 BENCH_DIR = Path(__file__).resolve().parent
 

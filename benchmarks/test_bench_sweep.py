@@ -118,6 +118,7 @@ def _prepare(benchmark, executor, tmp_path) -> bool:
 
 
 @pytest.mark.subprocess_rounds  # the workers are fresh processes every round
+@pytest.mark.slow  # 3-10 s as a plain test (20 runs in new processes)
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_bench_sweep_overhead(perf, executor, tmp_path):
     """A sweep of 20 tiny runs through the executor with one worker. Unit: runs/s. Gated.
@@ -152,6 +153,7 @@ def test_bench_sweep_overhead(perf, executor, tmp_path):
                      "in_process_ms_per_run_cpu": 1000 * in_process_s / n})  # fmt: skip
 
 
+@pytest.mark.slow  # 4-14 s as a plain test
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_bench_sweep_speedup_two_workers(benchmark, executor, tmp_path):
     quick = _prepare(benchmark, executor, tmp_path)

@@ -6,9 +6,12 @@ KPIs and the hourly timeseries. Unit: simulated years per hour of CPU.
 
 from __future__ import annotations
 
+import pytest
+
 import dcsim
 
 
+@pytest.mark.slow  # a full simulated year
 def test_bench_simulate_reference_year(perf, reference_scenario):
     sc = dcsim.load_scenario(reference_scenario)
     assert sc.simulation.duration == 365 * 86400
