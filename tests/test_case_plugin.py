@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -117,40 +118,88 @@ def test_example_plugin_params_are_validated(plugin_site, tmp_path):
 # ---------------------------------------------------------------- plugins written on the spot
 
 
-def fake_plugin(tmp_path: Path, body: str) -> None:
+def fake_plugin(tmp_path: Path, body: str, entry_points: dict[str, str]) -> None:
     """A minimal installed distribution (dist-info + module) on sys.path, as pip would leave it."""
     (tmp_path / "fakeplug.py").write_text(textwrap.dedent(body))
     info = tmp_path / "fakeplug-0.0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplug\nVersion: 0.0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[dcsim.components]\nfake-old = fakeplug:Old\nfake-crash = fakeplug:Crash\nfake-patch = fakeplug:Patch\n"
-    )
+    lines = "".join(f"{name} = fakeplug:{obj}\n" for name, obj in entry_points.items())
+    (info / "entry_points.txt").write_text("[dcsim.components]\n" + lines)
+
+
+FAKEPLUG = """
+    from dcsim.case.components import Component  # the import path of older plugins
+    from dcsim import plugins
+
+    class Old(Component):
+        api_version = 0
+
+    class Crash(Component):
+        def postprocess(self, run, params):
+            raise ZeroDivisionError("oops")
+
+    class Patch(Component):
+        def scenario_patch(self, params, scenario):
+            return {"room.supply_air_cc": 25}
+
+    class Inside(plugins.Component):
+        requires_dcsim = ">=0.1,<1000"
+        def postprocess(self, run, params):
+            run.add_power(1.0, column="extra_fan_kw")
+
+    class Future(plugins.Component):
+        requires_dcsim = ">=1000"
+
+    class Garbled(plugins.Component):
+        requires_dcsim = "dcsim 2 or later"
+
+    # a post-processor that tries to change the run behind the RunView methods' back
+    def set_kpi(run):
+        run.kpis["pue"] = 1.0
+
+    def replace_kpis(run):
+        run.kpis = {}
+
+    def set_scenario(run):
+        run.scenario.room.supply_air_c = 30.0
+
+    def set_column(run):
+        run.timeseries["facility_power_kw"] = 0.0
+
+    def set_values(run):
+        power = run.timeseries["facility_power_kw"]
+        power.iloc[0] = 0.0
+
+    def set_array(run):
+        it = run.timeseries["it_power_kw"].to_numpy()
+        it[0] = 0.0
+
+    def set_mode(run):
+        mode = run.timeseries["cooling_mode"]
+        mode.iloc[0] = "free"
+
+    ATTEMPTS = {"kpi": set_kpi, "kpis": replace_kpis, "scenario": set_scenario, "column": set_column,
+                "values": set_values, "array": set_array, "mode": set_mode}
+
+    class Mutator(plugins.Component):
+        requires_dcsim = ">=0.1"
+        def postprocess(self, run, params):
+            ATTEMPTS[params["try"]](run)
+    """
 
 
 @pytest.fixture
 def fakeplug(tmp_path, monkeypatch):
-    fake_plugin(tmp_path, """
-        from dcsim.case.components import Component
-
-        class Old(Component):
-            api_version = 0
-
-        class Crash(Component):
-            def postprocess(self, run, params):
-                raise ZeroDivisionError("oops")
-
-        class Patch(Component):
-            def scenario_patch(self, params, scenario):
-                return {"room.supply_air_cc": 25}
-        """)
+    names = ("old", "crash", "patch", "inside", "future", "garbled", "mutator")
+    fake_plugin(tmp_path, FAKEPLUG, {f"fake-{n}": n.capitalize() for n in names})
     monkeypatch.syspath_prepend(str(tmp_path))
     sys.modules.pop("fakeplug", None)
     yield tmp_path
     sys.modules.pop("fakeplug", None)
 
 
-def _case(tmp_path: Path, use: str) -> Path:
+def _case(tmp_path: Path, use: str, params: str = "{}") -> Path:
     path = tmp_path / f"{use}.toml"
     path.write_text(textwrap.dedent(f"""
         [case]
@@ -166,6 +215,7 @@ def _case(tmp_path: Path, use: str) -> Path:
         lifetime_years = 1
         [[proposals.components]]
         use = "{use}"
+        params = {params}
         """))
     return path
 
@@ -190,3 +240,58 @@ def test_a_crashing_postprocessor_names_itself(fakeplug):
     with pytest.raises(RuntimeError, match=r"component 'fake-crash' \(fakeplug 0.0.1\) failed in postprocess: "
                                            r"ZeroDivisionError: oops"):
         case.run()
+
+
+# ---------------------------------------------------------------- requires_dcsim and the read-only run
+
+
+def test_a_component_inside_its_range_loads(fakeplug):
+    case = load_case(_case(fakeplug, "fake-inside"))
+    (lc,) = case.variants[1].components
+    assert lc.name == "fake-inside" and lc.origin == "fakeplug 0.0.1"
+
+
+def test_a_component_outside_its_range_is_refused_with_both_versions(fakeplug):
+    with pytest.raises(InputError) as exc:
+        load_case(_case(fakeplug, "fake-future"))
+    (p,) = exc.value.problems
+    assert p.path == "proposals[0].components[0].use" and p.line == 14 and p.value == "fake-future"
+    assert p.message == (f"component 'fake-future' (fakeplug 0.0.1) requires dcsim '>=1000'; "
+                         f"this is dcsim {dcsim.__version__} (component API 1)")
+
+
+def test_the_command_line_refuses_it_with_exit_2_and_no_traceback(fakeplug):
+    proc = run(fakeplug, "validate", _case(fakeplug, "fake-future"))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"fake-future\.toml, line 14: proposals\[0\]\.components\[0\]\.use: component 'fake-future' "
+                     r"\(fakeplug 0\.0\.1\) requires dcsim '>=1000'; this is dcsim \S+", proc.stderr), proc.stderr
+
+
+def test_a_range_that_is_not_one_is_refused_naming_what_is_allowed(fakeplug):
+    with pytest.raises(InputError) as exc:
+        load_case(_case(fakeplug, "fake-garbled"))
+    (p,) = exc.value.problems
+    assert p.path == "proposals[0].components[0].use"
+    assert p.message.startswith("component 'fake-garbled' (fakeplug 0.0.1) declares requires_dcsim = "
+                                "'dcsim 2 or later', which is not a version range")
+    assert "allowed: comparisons (>=, >, <=, <, ==, !=)" in p.message
+
+
+@pytest.mark.parametrize(
+    ("attempt", "error"),
+    [
+        ("kpi", "does not support item assignment"),
+        ("kpis", "has no setter|can't set attribute"),
+        ("scenario", "frozen"),
+        ("column", r"run.timeseries\['facility_power_kw'\] is a recorded column and read only"),
+        ("values", "read-only"),
+        ("array", "read-only"),
+        ("mode", "read-only"),
+    ],
+)
+def test_a_component_cannot_change_the_run_behind_the_methods_back(fakeplug, attempt, error):
+    case = load_case(_case(fakeplug, "fake-mutator", f'{{ try = "{attempt}" }}'))
+    with pytest.raises(RuntimeError, match=r"component 'fake-mutator' \(fakeplug 0.0.1\) failed in postprocess: ") as exc:
+        case.run()
+    assert re.search(error, str(exc.value)), str(exc.value)

@@ -13,7 +13,7 @@ from dcsim.climate import load_climate
 from dcsim.errors import InputError
 
 FIX = Path(__file__).parent / "fixtures" / "climate"
-CHICAGO = Path("/work/shared/data/weather/USA_IL_Chicago.OHare.epw")
+CHICAGO = "data/weather/USA_IL_Chicago.OHare.epw"  # in the shared folder (tests/conftest.py)
 
 
 def test_public_names():
@@ -62,10 +62,10 @@ def test_dispatch_by_suffix_and_content(tmp_path):
     assert len(w) == 8
 
 
-@pytest.mark.skipif(not CHICAGO.exists(), reason=f"real EPW file {CHICAGO} not present")
-def test_epw_by_suffix_and_by_content(tmp_path):
-    assert load_climate(str(CHICAGO), seed=1).typical_year
-    shutil.copy(CHICAGO, tmp_path / "chicago.weather")
+def test_epw_by_suffix_and_by_content(tmp_path, shared_file):
+    chicago = shared_file(CHICAGO, "the check that load_climate recognises a real EPW file by suffix and by content")
+    assert load_climate(str(chicago), seed=1).typical_year
+    shutil.copy(chicago, tmp_path / "chicago.weather")
     assert "EPW" in load_climate("chicago.weather", seed=1, base_dir=tmp_path).source
 
 

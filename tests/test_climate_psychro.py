@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-import psychrolib as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dcsim.climate import psychro as ps
+from tests.conftest import psychrolib_si
 
-pl.SetUnitSystem(pl.SI)
+pl = psychrolib_si()
 
 P_PA = 101325.0
 # grid of -40..45 °C and 1..100 % RH

@@ -11,7 +11,7 @@ from dcsim.climate import psychro, read_epw, read_smhi_csv, read_weather_csv
 from dcsim.errors import InputError
 
 FIX = Path(__file__).parent / "fixtures" / "climate"
-CHICAGO = Path("/work/shared/data/weather/USA_IL_Chicago.OHare.epw")
+CHICAGO = "data/weather/USA_IL_Chicago.OHare.epw"  # in the shared folder (tests/conftest.py)
 
 EPW_HEADER = [
     "LOCATION,Testby,Norrbotten,SWE,hand-made,000000,65.54,22.12,{tz},20.0",
@@ -60,9 +60,8 @@ def _problems(err: pytest.ExceptionInfo) -> list[tuple[int | None, int | None, s
 # --- EPW -------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not CHICAGO.exists(), reason=f"real EPW file {CHICAGO} not present")
-def test_read_real_chicago_epw():
-    w = read_epw(CHICAGO)
+def test_read_real_chicago_epw(shared_file):
+    w = read_epw(shared_file(CHICAGO, "the check of the EPW reader on a real TMYx file"))
     assert len(w) == 8760 and w.step_s == 3600
     assert w.typical_year and not w.synthetic
     assert w.latitude == pytest.approx(41.96) and w.longitude == pytest.approx(-87.932)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,7 @@ from dcsim.climate.synthetic import (
 from dcsim.errors import InputError
 
 SITES = ["lulea", "umea", "stockholm", "goteborg", "malmo"]
-SHARED_NORMALS = Path("/work/shared/data/climate/swedish_monthly_normals.csv")
+SHARED_NORMALS = "data/climate/swedish_monthly_normals.csv"  # in the shared folder (tests/conftest.py)
 
 
 def _months(w):
@@ -168,9 +167,9 @@ def test_leap_year_calendar():
     assert np.all(np.isfinite(s.drybulb_c))
 
 
-@pytest.mark.skipif(not SHARED_NORMALS.exists(), reason="shared normals file not present")
-def test_packaged_normals_equal_the_shared_data():
-    rows = list(csv.DictReader(SHARED_NORMALS.open(encoding="utf-8")))
+def test_packaged_normals_equal_the_shared_data(shared_file):
+    normals = shared_file(SHARED_NORMALS, "the check of the packaged SMHI normals against the shared copy")
+    rows = list(csv.DictReader(normals.open(encoding="utf-8")))
     for r in rows:
         n = site_normals(r["site"])
         assert n.t_mean_c[int(r["month"]) - 1] == float(r["t_mean_c"]), (r["site"], r["month"])

@@ -1,7 +1,6 @@
 """Fresh-air cooling: mixing, humidification and evaporative assist against psychrolib."""
 
 import numpy as np
-import psychrolib as pl
 import pytest
 
 from dcsim.cooling import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
@@ -18,19 +17,20 @@ from dcsim.cooling.plant import (
     OUT_UNMET_KW,
     OUT_WATER_EVAPORATION_L,
     OUT_WATER_HUMIDIFICATION_L,
-    build_plant,
     plant_step,
 )
-from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
+from dcsim.model import build_plant
+from dcsim.scenario.facility import Cooling, HeatReuse
+from tests.conftest import psychrolib_si
 
-pl.SetUnitSystem(pl.SI)
+pl = psychrolib_si()
 P = 101325.0
 RHO, CP = 1.2, 1006.0
 
 
 def _plant(**fresh_air):
     c = Cooling(system="fresh-air", fresh_air=fresh_air) if fresh_air else Cooling(system="fresh-air")
-    return build_plant(c, Electrical(), HeatReuse(), 600.0, 60.0)
+    return build_plant(c, HeatReuse(), 600.0, 60.0)
 
 
 def _step(code, p, state, t_db, rh_pct, *, t_set=20.0, t_ret=30.0, flow=50.0, fan_kw=10.0, dt=60.0):
@@ -100,7 +100,7 @@ def test_summer_evaporative_outlet_follows_the_formula():
     # no humidity cap and no DX trim: outlet = T_db - eps (T_db - T_wb) when that is above target
     c = Cooling(system="fresh-air", chiller={"capacity_kw": 0.0},
                 fresh_air={"max_rh_pct": 100.0, "max_dewpoint_c": 30.0})
-    code, p, state = build_plant(c, Electrical(), HeatReuse(), 600.0, 60.0)
+    code, p, state = build_plant(c, HeatReuse(), 600.0, 60.0)
     t_db, rh = 32.0, 25.0
     twb = pl.GetTWetBulbFromRelHum(t_db, rh / 100, P)
     out, q, w = _step(code, p, state, t_db, rh, t_set=18.0, t_ret=28.0, fan_kw=0.0)

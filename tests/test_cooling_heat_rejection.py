@@ -5,16 +5,19 @@ import math
 import numpy as np
 import pytest
 
+from dcsim.cooling.crah import crah_fan_power_kw
+from dcsim.cooling.fans import fan_power_kw, speed_fraction_clamped
 from dcsim.cooling.heat_rejection import (
     H_FG_J_PER_KG,
-    cube_law_fan_kw,
     direct_evaporative_outlet_c,
     drycooler_effectiveness,
+    drycooler_leaving_water_c,
     indirect_evaporative_outlet_c,
     ntu_from_effectiveness,
     tower_leaving_water_c,
     tower_water_kg,
 )
+from tests.conftest import psychrolib_si
 
 
 def test_evaporation_is_147_litres_per_kwh():
@@ -41,8 +44,26 @@ def test_tower_water_matches_twin():
 def test_tower_leaving_water_and_fans():
     assert tower_leaving_water_c(15.0, 4.0, 12.78) == 19.0
     assert tower_leaving_water_c(2.0, 4.0, 12.78) == 12.78
-    assert cube_law_fan_kw(10.0, 0.5) == pytest.approx(1.25)
-    assert cube_law_fan_kw(10.0, 1.7) == 10.0 and cube_law_fan_kw(10.0, -1.0) == 0.0
+
+
+def test_one_fan_law_with_explicit_clamping():
+    # REFERENCES.md "Air side": P = P_ref (V/V_ref)^3; half speed takes 1/8 of design power
+    assert fan_power_kw(10.0, 0.5) == pytest.approx(1.25, rel=1e-15)
+    # not clamped by itself: an air handler's flow may exceed design (P grows with the cube)
+    assert fan_power_kw(10.0, 1.2) == pytest.approx(17.28, rel=1e-15)
+    # the callers whose fans stop at top speed clamp explicitly
+    assert fan_power_kw(10.0, speed_fraction_clamped(1.7)) == 10.0
+    assert fan_power_kw(10.0, speed_fraction_clamped(-1.0)) == 0.0
+    assert math.isnan(speed_fraction_clamped(float("nan")))
+    # the air handler: affinity law on flow / design flow, nothing without a design flow
+    assert crah_fan_power_kw(30.0, 60.0, 40.0) == pytest.approx(5.0, rel=1e-15)
+    assert crah_fan_power_kw(30.0, 0.0, 40.0) == 0.0
+
+
+def test_drycooler_leaving_water():
+    # T_out = T_in - eps (T_in - T_db) (eps-NTU with C_r -> 0); warmer air leaves water unchanged
+    assert drycooler_leaving_water_c(30.0, 10.0, 2.0 / 3.0) == pytest.approx(30.0 - 20.0 * 2.0 / 3.0, rel=1e-15)
+    assert drycooler_leaving_water_c(20.0, 25.0, 0.9) == 20.0
 
 
 def test_drycooler_effectiveness_design_point_and_part_load():
@@ -56,9 +77,7 @@ def test_drycooler_effectiveness_design_point_and_part_load():
 
 @pytest.mark.parametrize("t_db, rh", [(30.0, 40.0), (25.0, 60.0), (18.0, 20.0)])
 def test_direct_evaporative_outlet_by_formula(t_db, rh):
-    import psychrolib as pl
-
-    pl.SetUnitSystem(pl.SI)
+    pl = psychrolib_si()
     t_wb = pl.GetTWetBulbFromRelHum(t_db, rh / 100, 101325.0)
     eps = 0.85
     # REFERENCES.md: T_out = T_db - eps (T_db - T_wb); exact formula

@@ -7,7 +7,8 @@ import pytest
 
 from dcsim.climate.psychro import humidity_ratio_from_rh, wetbulb_c_from_rh
 from dcsim.cooling import COOLING_MODES, MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
-from dcsim.cooling.chiller import carnot_cop, condensing_temperature_c, pump_power_kw
+from dcsim.cooling.chiller import carnot_cop, condensing_temperature_c
+from dcsim.cooling.pumps import pump_power_kw
 from dcsim.cooling.control import N_STATE, S_MODE, S_MODE_CHANGES, S_MODE_TIME_S
 from dcsim.cooling.plant import (
     N_OUT,
@@ -33,10 +34,10 @@ from dcsim.cooling.plant import (
     OUT_WATER_HUMIDIFICATION_L,
     OUT_WATER_TOTAL_L,
     SYSTEM_CODES,
-    build_plant,
     plant_step,
 )
-from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
+from dcsim.model import build_plant
+from dcsim.scenario.facility import Cooling, HeatReuse
 
 RHO, CP = 1.2, 1006.0
 F, E, PF, M = MODE_FREE, MODE_EVAPORATIVE, MODE_PARTIAL_FREE, MODE_MECHANICAL
@@ -94,7 +95,7 @@ def _random_state(rng, state0):
 
 @pytest.mark.parametrize("label, cooling, heat_reuse, modes", CONFIGS, ids=[c[0] for c in CONFIGS])
 def test_energy_is_conserved_every_step_on_random_inputs(label, cooling, heat_reuse, modes):
-    code, params, state0 = build_plant(cooling, Electrical(), heat_reuse, 900.0, 80.0)
+    code, params, state0 = build_plant(cooling, heat_reuse, 900.0, 80.0)
     rng = np.random.default_rng(abs(hash(label)) % 2**32)
     n = 3000
     t_db, w, twb, p, flow, t_set, t_ret, q_coil, q_liq, q_aux, dh = _inputs(rng, n)
@@ -139,7 +140,7 @@ def test_energy_is_conserved_every_step_on_random_inputs(label, cooling, heat_re
 
 def test_walking_skeleton_plant_is_reproduced():
     """chiller-crah with the default sections = the original facility_kernel arithmetic."""
-    code, p, state = build_plant(Cooling(), Electrical(), HeatReuse(), 988.0, 90.0)
+    code, p, state = build_plant(Cooling(), HeatReuse(), 988.0, 90.0)
     rng = np.random.default_rng(7)
     out = np.zeros(N_OUT)
     for _ in range(200):
@@ -156,7 +157,7 @@ def test_walking_skeleton_plant_is_reproduced():
 
 
 def test_short_capacity_is_reported_as_unmet_and_warms_the_supply():
-    code, p, state = build_plant(Cooling(chiller={"capacity_kw": 300.0}), Electrical(), HeatReuse(), 988.0, 90.0)
+    code, p, state = build_plant(Cooling(chiller={"capacity_kw": 300.0}), HeatReuse(), 988.0, 90.0)
     out = np.zeros(N_OUT)
     flow, t_set = 80.0, 20.0
     q_coil = RHO * CP * flow * 10.0 / 1000
@@ -183,7 +184,7 @@ def _weather_wave(n, mean, amp, period_steps, rh=70.0):
 @pytest.mark.parametrize("min_time", [0.0, 1200.0])
 def test_minimum_time_between_mode_changes(system, extra, mean, min_time):
     c = Cooling(system=system, min_mode_time_s=min_time, mode_deadband_k=0.3, **extra)
-    code, p, state = build_plant(c, Electrical(), HeatReuse(), 800.0, 70.0)
+    code, p, state = build_plant(c, HeatReuse(), 800.0, 70.0)
     n, dt = 3000, 60.0
     t_db, w, twb = _weather_wave(n, mean, 9.0, 37)
     out = np.zeros(N_OUT)
@@ -205,8 +206,8 @@ def test_minimum_time_between_mode_changes(system, extra, mean, min_time):
 def test_heat_reuse_takes_heat_off_the_plant():
     rng = np.random.default_rng(9)
     for system in ("chiller-crah", "dry-cooler", "fresh-air", "indirect-evaporative", "liquid"):
-        off = build_plant(Cooling(system=system), Electrical(), HeatReuse(), 800.0, 70.0)
-        on = build_plant(Cooling(system=system), Electrical(), HeatReuse(enabled=True), 800.0, 70.0)
+        off = build_plant(Cooling(system=system), HeatReuse(), 800.0, 70.0)
+        on = build_plant(Cooling(system=system), HeatReuse(enabled=True), 800.0, 70.0)
         o0, o1 = np.zeros(N_OUT), np.zeros(N_OUT)
         for _ in range(50):
             args = (600.0, 60.0, 28.0, 20.0, 300.0, 20.0, rng.uniform(-20, 10), 0.002, -5.0, 101325.0, 400.0, 60.0)
@@ -220,12 +221,12 @@ def test_heat_reuse_takes_heat_off_the_plant():
 
 def test_tower_water_and_free_cooling_with_waterside_economiser():
     c = Cooling(chiller={"model": "eir", "condenser": "water"}, economizer={"enabled": True})
-    code, p, state = build_plant(c, Electrical(), HeatReuse(), 1000.0, 90.0)
+    code, p, state = build_plant(c, HeatReuse(), 1000.0, 90.0)
     out = np.zeros(N_OUT)
     plant_step(code, p, state, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, -5.0, 0.002, -6.0, 101325.0, 0.0, 60.0, out)
     assert out[OUT_MODE] == MODE_FREE and out[OUT_CHILLER_KW] == 0.0 and out[OUT_FREE_FRACTION] == pytest.approx(1.0)
     assert out[OUT_WATER_EVAPORATION_L] > 0 and out[OUT_WATER_DRIFT_L] > 0 and out[OUT_WATER_BLOWDOWN_L] > 0
-    state2 = build_plant(c, Electrical(), HeatReuse(), 1000.0, 90.0)[2]
+    state2 = build_plant(c, HeatReuse(), 1000.0, 90.0)[2]
     plant_step(code, p, state2, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, 30.0, 0.015, 23.0, 101325.0, 0.0, 60.0, out)
     assert out[OUT_MODE] == MODE_MECHANICAL and 4.0 < out[OUT_CHILLER_COP] < 9.0
 
@@ -234,7 +235,7 @@ def test_compiled_step_equals_python_execution():
     """plant_step run by Numba and by the Python interpreter (py_func) agree on random inputs."""
     rng = np.random.default_rng(11)
     for label, cooling, hr, _ in CONFIGS:
-        code, params, state0 = build_plant(cooling, Electrical(), hr, 900.0, 80.0)
+        code, params, state0 = build_plant(cooling, hr, 900.0, 80.0)
         args = _inputs(rng, 40)
         for i in range(40):
             s1 = _random_state(rng, state0)
@@ -257,8 +258,8 @@ def test_interface_constants():
 
 @pytest.mark.parametrize("system", sorted(SYSTEM_CODES))
 def test_no_airflow_and_no_load_stay_finite(system):
-    code, p, state = build_plant(Cooling(system=system, chiller={"capacity_kw": 50.0}), Electrical(),
-                                 HeatReuse(enabled=True), 500.0, 40.0)
+    code, p, state = build_plant(Cooling(system=system, chiller={"capacity_kw": 50.0}), HeatReuse(enabled=True), 500.0,
+                                 40.0)
     out = np.zeros(N_OUT)
     for q_coil, flow, q_liq in ((0.0, 0.0, 0.0), (0.0, 0.0, 400.0), (0.0, 30.0, 0.0)):
         plant_step(code, p, state, q_coil, flow, 20.0, 20.0, q_liq, 0.0, 30.0, 0.015, 24.0, 101325.0, 100.0, 60.0, out)

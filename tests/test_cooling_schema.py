@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from pydantic import Field, ValidationError
 
-from dcsim.cooling.plant import N_OUT, SYSTEM_CODES, build_plant, plant_step
+from dcsim.cooling.plant import N_OUT, SYSTEM_CODES, plant_step
+from dcsim.model import build_plant
 from dcsim.scenario import facility, schema
 from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
 
@@ -46,12 +47,14 @@ def test_walking_skeleton_keys_keep_their_meaning():
     assert c.failures[0].duration == 6 * 3600 and c.failures[0].start.tzinfo is not None
     assert Electrical.model_validate({"ups": {"efficiency": 0.96}}).ups.efficiency == 0.96
     assert HeatReuse.model_validate({"enabled": False}).enabled is False
-    code, p, _ = build_plant(c, Electrical(), HeatReuse(), 800.0, 70.0)
-    assert code == 0 and p.mech_capacity_kw == 900.0 and p.carnot_efficiency == 0.35 and p.chw_supply_c == 10.0
-    assert p.chw_pump_pa == 250e3 and p.chw_delta_t_k == 5.0
+    code, p, _ = build_plant(c, HeatReuse(), 800.0, 70.0)
+    ch = p.chiller
+    assert code == 0 and ch.mech_capacity_kw == 900.0 and ch.carnot_efficiency == 0.35 and ch.chw_supply_c == 10.0
+    assert p.pumps.chw_pump_pa == 250e3 and ch.chw_delta_t_k == 5.0
     # the defaults: chilled water follows the supply air, capacity sizing_factor x design heat
-    _, p, _ = build_plant(Cooling(), Electrical(), HeatReuse(), 800.0, 70.0, design_heat_kw=900.0)
-    assert np.isnan(p.chw_supply_c) and p.chw_coil_approach_k == 8.0 and p.mech_capacity_kw == 1.25 * 900.0
+    _, p, _ = build_plant(Cooling(), HeatReuse(), 800.0, 70.0, design_heat_kw=900.0)
+    assert np.isnan(p.chiller.chw_supply_c) and p.chiller.chw_coil_approach_k == 8.0
+    assert p.chiller.mech_capacity_kw == 1.25 * 900.0
 
 
 @pytest.mark.parametrize("data, path", [
@@ -79,9 +82,9 @@ def test_unknown_curve_and_bad_tables():
     with pytest.raises(ValidationError, match="only used with"):
         HeatReuse(cop_table=[3.0, 2.0], cop_table_lift_k=[30.0, 60.0])
     with pytest.raises(ValueError, match="needs cooling.system = 'liquid'"):
-        build_plant(Cooling(), Electrical(), HeatReuse(enabled=True, source="liquid-loop"), 800.0, 70.0)
+        build_plant(Cooling(), HeatReuse(enabled=True, source="liquid-loop"), 800.0, 70.0)
     with pytest.raises(ValueError, match="chilled-water system"):
-        build_plant(Cooling(system="fresh-air"), Electrical(), HeatReuse(enabled=True, source="chilled-water"), 800.0, 70.0)
+        build_plant(Cooling(system="fresh-air"), HeatReuse(enabled=True, source="chilled-water"), 800.0, 70.0)
 
 
 @pytest.mark.parametrize("path", FACILITY_FILES, ids=[p.stem for p in FACILITY_FILES])
@@ -89,7 +92,7 @@ def test_reference_scenarios_validate_and_build(path):
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     sc = _scenario_model().model_validate(data)
     assert path.stem.startswith(sc.cooling.system.split("-")[0])
-    code, p, state = build_plant(sc.cooling, sc.electrical, sc.heat_reuse, 600.0, 60.0,
+    code, p, state = build_plant(sc.cooling, sc.heat_reuse, 600.0, 60.0,
                                  ashrae_class=sc.room.ashrae_class)
     assert code == SYSTEM_CODES[sc.cooling.system]
     out = np.zeros(N_OUT)

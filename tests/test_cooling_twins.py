@@ -3,42 +3,37 @@
 import math
 
 import numpy as np
-import psychrolib as pl
 import pytest
 
-from dcsim.climate.psychro import _dewpoint_from_pw
+from dcsim.climate.psychro import _dewpoint_from_pw, _drybulb_from_enthalpy, _enthalpy, _w_from_enthalpy
 from dcsim.cooling.catalog import get_chiller
-from dcsim.cooling.plant import (
-    ashrae_humidity_bounds,
-    build_plant,
-    drybulb_from_enthalpy,
-    humidity_ratio_from_enthalpy,
-    mechanical_cooling,
-    moist_enthalpy,
-)
+from dcsim.cooling.chiller import mechanical_cooling
 from dcsim.cooling.plant import _dewpoint_cached
+from dcsim.cooling.systems.fresh_air import ashrae_humidity_bounds
 from dcsim.heatreuse import heatreuse_step
-from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
+from dcsim.model import build_plant
+from dcsim.scenario.facility import Cooling, HeatReuse
+from tests.conftest import psychrolib_si
 
-pl.SetUnitSystem(pl.SI)
+pl = psychrolib_si()
 
 
 def test_moist_air_enthalpy_against_psychrolib():
     rng = np.random.default_rng(12)
     for _ in range(200):
         t, w = rng.uniform(-30, 45), rng.uniform(1e-4, 0.03)
-        h = moist_enthalpy(t, w)
+        h = _enthalpy(t, w)
         assert h == pytest.approx(pl.GetMoistAirEnthalpy(t, w), rel=1e-12)
-        assert drybulb_from_enthalpy(h, w) == pytest.approx(pl.GetTDryBulbFromEnthalpyAndHumRatio(h, w), abs=1e-10)
-        assert humidity_ratio_from_enthalpy(h, t) == pytest.approx(w, rel=1e-10)
+        assert _drybulb_from_enthalpy(h, w) == pytest.approx(pl.GetTDryBulbFromEnthalpyAndHumRatio(h, w), abs=1e-10)
+        assert _w_from_enthalpy(h, t) == pytest.approx(w, rel=1e-10)
 
 
 @pytest.mark.parametrize("cls", ["A1", "A2", "A3", "A4"])
 def test_humidity_bounds_against_psychrolib(cls):
-    _, p, _ = build_plant(Cooling(system="fresh-air"), Electrical(), HeatReuse(), 500.0, 50.0, ashrae_class=cls)
+    _, p, _ = build_plant(Cooling(system="fresh-air"), HeatReuse(), 500.0, 50.0, ashrae_class=cls)
     lim = {"A1": (17, 80), "A2": (21, 80), "A3": (24, 85), "A4": (24, 90)}[cls]
     for t_sup in (15.0, 20.0, 27.0):
-        lo, hi = ashrae_humidity_bounds(p, t_sup, 101325.0)
+        lo, hi = ashrae_humidity_bounds(p.fresh_air, t_sup, 101325.0)
         want_lo = max(pl.GetHumRatioFromTDewPoint(-12.0, 101325.0), pl.GetHumRatioFromRelHum(t_sup, 0.08, 101325.0))
         want_hi = min(pl.GetHumRatioFromTDewPoint(lim[0], 101325.0), pl.GetHumRatioFromRelHum(t_sup, lim[1] / 100, 101325.0))
         assert lo == pytest.approx(want_lo, rel=1e-9) and hi == pytest.approx(want_hi, rel=1e-9)
@@ -79,18 +74,18 @@ def _mech_twin(p, cur, q, t_chw, t_cond):
 @pytest.mark.parametrize("chiller", [{}, {"model": "eir", "count": 3}, {"model": "eir", "curve": "mcquay-wsc-471kw", "count": 1},
                                      {"capacity_kw": 200.0}])
 def test_mechanical_cooling_matches_twin(chiller):
-    _, p, _ = build_plant(Cooling(chiller=chiller), Electrical(), HeatReuse(), 900.0, 80.0)
+    _, p, _ = build_plant(Cooling(chiller=chiller), HeatReuse(), 900.0, 80.0)
     cur = get_chiller(Cooling(chiller=chiller).chiller.curve) if chiller.get("model") == "eir" else None
     rng = np.random.default_rng(14)
     for _ in range(300):
         q, t_chw, t_cond = rng.uniform(0, 1500), rng.uniform(4, 18), rng.uniform(-10, 40)
-        got = mechanical_cooling(p, q, t_chw, t_cond)
-        want = _mech_twin(p, cur, q, t_chw, t_cond)
+        got = mechanical_cooling(p.chiller, q, t_chw, t_cond)
+        want = _mech_twin(p.chiller, cur, q, t_chw, t_cond)
         assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
 
 
 def test_heatreuse_step_matches_twin():
-    _, p, _ = build_plant(Cooling(), Electrical(), HeatReuse(enabled=True, capacity_kw=400.0), 900.0, 80.0)
+    _, p, _ = build_plant(Cooling(), HeatReuse(enabled=True, capacity_kw=400.0), 900.0, 80.0)
     hp = p.heat_reuse
     rng = np.random.default_rng(15)
     for _ in range(300):

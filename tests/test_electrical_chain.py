@@ -14,12 +14,11 @@ from dcsim.electrical.chain import (
     E_UPS_LOAD_FRACTION,
     E_UPS_LOSS_KW,
     N_ELECTRICAL_OUT,
-    build_electrical,
     converter_loss_kw,
     electrical_losses_kw,
     electrical_step,
-    ups_presets,
 )
+from dcsim.model import build_electrical, ups_presets
 from dcsim.electrical.ups import ups_loss_kw
 from dcsim.scenario.facility import Electrical, Pdu, Transformer, Ups
 
@@ -119,3 +118,10 @@ def test_ups_section_validation():
     with pytest.raises(ValidationError):
         Ups(type="flywheel")
     assert Ups(efficiency=0.96).efficiency == 0.96
+
+
+def test_ups_loss_at_an_efficiency():
+    # REFERENCES.md "IT equipment": P_loss = P (1/eta - 1); 100 kW through a 94 % UPS loses 6.38 kW
+    assert ups_loss_kw(100.0, 0.94) == pytest.approx(100.0 * (1.0 / 0.94 - 1.0), rel=1e-15)
+    assert ups_loss_kw(100.0, 0.94) == pytest.approx(6.383, abs=1e-3)
+    assert ups_loss_kw(0.0, 0.9) == 0.0 and ups_loss_kw(50.0, 1.0) == 0.0

@@ -1,7 +1,7 @@
 """Built-in typical-year grid profiles (dcsim.grid.builtin) against the published figures.
 
-Published figures are typed in here from /work/shared/REFERENCES.md and
-/work/shared/data/economics/README.md, independent of the package's data tables.
+Published figures are typed in here from REFERENCES.md and data/economics/README.md of the
+project's shared folder (../shared beside the checkout), independent of the package's data tables.
 """
 
 from __future__ import annotations

@@ -10,13 +10,11 @@ from dcsim.heatreuse import (
     COP_LORENZ,
     COP_TABLE,
     HeatReuseParams,
-    dh_demand_kw_series,
     dh_temperatures_c,
-    disabled_heat_reuse_params,
     heat_pump_cop,
     heatreuse_step,
 )
-from dcsim.cooling.tables import pad_table
+from dcsim.model import dh_demand_kw_series, disabled_heat_reuse_params, pad_table
 from dcsim.scenario.facility import HeatReuse
 
 # REFERENCES.md "Heat reuse": CoolProp single-stage cycles, 0.7 isentropic efficiency, 5 K approaches

@@ -1,11 +1,12 @@
 """Validation of the ITE air-cooled model against a full-year EnergyPlus run.
 
 Reference: EnergyPlus 25.2 running ``1ZoneDataCenterCRAC_wApproachTemp`` for a year in
-Chicago (shared/data/energyplus/1zone-crac, README there). EnergyPlus' own hourly CPU
-loading schedule and ITE inlet temperature are fed to :func:`dcsim.it.ite_aircooled`
-with the curves and design values read from the run's summary JSON (copied from the IDF),
-and dcsim's CPU, fan and UPS power, airflow and outlet temperature are compared with
-EnergyPlus' hourly output and annual totals.
+Chicago (data/energyplus/1zone-crac in the shared folder beside the checkout, README there;
+skipped, saying so, where it is missing). EnergyPlus' own hourly CPU loading schedule and
+ITE inlet temperature are fed to :func:`dcsim.it.ite_aircooled` with the curves and design
+values read from the run's summary JSON (copied from the IDF), and dcsim's CPU, fan and UPS
+power, airflow and outlet temperature are compared with EnergyPlus' hourly output and annual
+totals.
 
 Expected agreement: the ITE equations are linear in the hourly inputs in this file (no
 curve limit is reached), so hourly means of EnergyPlus' 10-minute values satisfy them
@@ -18,44 +19,19 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import psychrolib
 import pytest
 
 from dcsim.it import BiquadraticCurve, CubicCurve, ITEAirCooledSpec, ite_aircooled
+from tests.conftest import psychrolib_si
 
-_REL = Path("energyplus") / "1zone-crac"
+_REL = "data/energyplus/1zone-crac"  # in the shared folder (tests/conftest.py)
 _OBJECT = "Data Center Servers"
 #: Site standard barometric pressure at 201 m (EnergyPlus eio, README): EnergyPlus computes
 #: the ITE air density with it, not with the weather file's hourly pressure.
 _SITE_STANDARD_PRESSURE_PA = 98934.0
-
-
-def _shared_data_dir() -> Path | None:
-    candidates = [Path(__file__).resolve().parents[2] / "shared" / "data"]
-    env = os.environ.get("DCSIM_SHARED_DATA")
-    if env:
-        candidates.append(Path(env))
-    for candidate in candidates:
-        if (candidate / _REL / "1zone_crac_hourly.csv").is_file() and (
-            candidate / _REL / "1zone_crac_summary.json"
-        ).is_file():
-            return candidate
-    return None
-
-
-_DATA = _shared_data_dir()
-pytestmark = pytest.mark.skipif(
-    _DATA is None,
-    reason=(
-        "EnergyPlus reference data not found: expected ../shared/data/energyplus/1zone-crac "
-        "next to the repository, or set DCSIM_SHARED_DATA to the shared data directory"
-    ),
-)
 
 
 def _biquadratic(curve: dict) -> BiquadraticCurve:
@@ -94,10 +70,10 @@ def _quadratic(curve: dict) -> CubicCurve:
 
 
 @pytest.fixture(scope="module")
-def run():
-    folder = _DATA / _REL
-    summary = json.loads((folder / "1zone_crac_summary.json").read_text(encoding="utf-8"))
-    hourly = pd.read_csv(folder / "1zone_crac_hourly.csv")
+def run(shared_file):
+    skipped = "the validation of the ITE model against a year of EnergyPlus"
+    summary = json.loads(shared_file(f"{_REL}/1zone_crac_summary.json", skipped).read_text(encoding="utf-8"))
+    hourly = pd.read_csv(shared_file(f"{_REL}/1zone_crac_hourly.csv", skipped))
     assert len(hourly) == 8760
 
     params = summary["ite_design_parameters"][_OBJECT]
@@ -119,7 +95,7 @@ def run():
     load = hourly["cpu_loading_schedule_frac"].to_numpy()
     inlet = hourly["ite_air_inlet_drybulb_C"].to_numpy()
     operating = hourly["operation_schedule_frac"].to_numpy()
-    psychrolib.SetUnitSystem(psychrolib.SI)
+    psychrolib = psychrolib_si()
     humidity_ratio = np.array(
         [
             psychrolib.GetHumRatioFromTDewPoint(td, _SITE_STANDARD_PRESSURE_PA)

@@ -29,6 +29,30 @@ def test_every_string_exists_in_every_language():
     assert set(KPI_NAMES) <= set(KPI_LABELS)
 
 
+def test_the_report_imports_nothing_from_the_case_package():
+    """case -> report, never back: the case saves its report (CaseResult.save), the report reads
+    the case result it is given by its attributes (a cycle once ran through case.model.text_in)."""
+    import ast
+
+    pkg = Path(dcsim.__file__).parent / "report"
+    imported = []
+    for path in sorted(pkg.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported += [(path.name, node.lineno, a.name) for a in node.names]
+            elif isinstance(node, ast.ImportFrom):  # relative to dcsim.report
+                base = "dcsim.report".rsplit(".", node.level - 1)[0] if node.level else ""
+                module = ".".join(filter(None, [base, node.module]))
+                imported += [(path.name, node.lineno, f"{module}.{a.name}") for a in node.names]
+    assert any(name == "dcsim.report.strings.LANGUAGES" for _, _, name in imported)  # the scan resolves
+    found = [f"{f}:{line} {name}" for f, line, name in imported if name.startswith("dcsim.case.")]
+    assert not found, found
+    from dcsim.case import model
+
+    assert model.LANGUAGES is LANGUAGES  # one list of languages for case texts and the report
+    assert model.text_in({"en": "a", "sv": "b"}, "sv") == "b" and model.text_in({"sv": "b"}, "en") == "b"
+
+
 def test_numbers_per_language():
     en, sv = Fmt("en"), Fmt("sv")
     assert en.num(1234567.891, 2) == "1,234,567.89"

@@ -65,6 +65,7 @@ def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None,
     out = allocate_outputs(n)
     acc = allocate_rack_accumulators(len(model.rack.servers))
     facility_kernel(0, n, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_code, model.plant,
+                    model.electrical,
                     state, out, acc)
     return model, state, out, acc
 
@@ -266,7 +267,7 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
         # the plant and the electrical chain are compiled components with their own twins and
         # tests (tests/test_cooling_*.py): here their plain-Python execution (py_func)
         e = np.zeros(N_ELECTRICAL_OUT)
-        electrical_step.py_func(it, mech_prev, model.plant.electrical, e)
+        electrical_step.py_func(it, mech_prev, model.electrical, e)
         po = np.zeros(N_OUT)
         plant_step.py_func(model.plant_code, model.plant, plant_state, q_coil, crah, 0.5 * (room0 + room), setpoint[k],
                            0.0, e[E_HEAT_TO_PLANT_KW], t_db[k], inputs.outdoor_humidity_ratio[k],
@@ -473,7 +474,8 @@ def test_rack_loop_compiles_to_vector_code():
     inputs = make_inputs(8, 0.5)
     state = initial_state(model.rack, model.hall, 0.5, 20.0, model.plant_state0)
     fresh = njit(cache=False, fastmath=FASTMATH, error_model="numpy")(kernels.facility_kernel.py_func)
-    args = (0, 8, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_code, model.plant, state,
+    args = (0, 8, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_code, model.plant, model.electrical,
+            state,
             allocate_outputs(8), allocate_rack_accumulators(64))
     fresh(*args)
     ir = "\n".join(fresh.inspect_llvm().values())

@@ -7,7 +7,8 @@
   :class:`CaseResult` (paired differences with 90 % intervals, savings, payback, NPV, CO2),
   whose ``save(dir, lang=...)`` writes ``report.html``, ``comparison.csv`` and one run folder
   per variant;
-- :mod:`dcsim.case.components`: the plugin interface (entry-point group ``dcsim.components``);
+- :mod:`dcsim.case.components`: loading the plugin components a case names (what a plugin
+  author imports is :mod:`dcsim.plugins`);
 - :mod:`dcsim.case.datasheet`: products described by datasheet tables.
 """
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-LANGUAGES = ("en", "sv")
+# A case text may be in any language the report has; text_in is imported from here by load.py.
+from ..report.strings import LANGUAGES, text_in  # noqa: F401
+
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 NAME_HELP = "1-64 letters, digits, '-' or '_', starting with a letter or digit (it names a run folder)"
 BASELINE_NAME = "baseline"
@@ -42,15 +44,6 @@ def _local_text(value: Any) -> Any:
             raise ValueError(f"the text for {bad[0]!r} must be a string")
         return dict(value)
     raise ValueError('expected a string or a table of languages such as { en = "...", sv = "..." }')
-
-
-def text_in(value: str | dict[str, str] | None, lang: str, default: str = "") -> str:
-    """The text of ``value`` in ``lang``, falling back to English, then any language."""
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value
-    return value.get(lang) or value.get("en") or next(iter(value.values()), default)
 
 
 def _check_name(value: str) -> str:

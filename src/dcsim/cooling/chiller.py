@@ -1,11 +1,14 @@
-"""Chillers and chilled-water pumps."""
+"""Chillers: the Carnot-fraction model, the DOE-2 / EnergyPlus EIR model, and the staged
+compressor plant (:func:`mechanical_cooling`) every cooling system calls."""
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from collections import namedtuple
+
 from numba import njit
 
-from ..units import KELVIN_OFFSET, WATER_CP_J_PER_KG_K, WATER_DENSITY_KG_PER_M3
+from ..units import KELVIN_OFFSET
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -29,24 +32,6 @@ def condensing_temperature_c(t_outdoor_c: float, approach_k: float, min_condensi
     return max(t_outdoor_c + approach_k, min_condensing_c)
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
-def pump_power_kw(heat_kw: float, delta_t_k: float, pressure_rise_pa: float, efficiency: float) -> float:
-    """Hydraulic pump power for a water loop carrying ``heat_kw`` at ``delta_t_k``.
-
-    P = dp * V / eta with V = Q / (rho_w c_w dT) (REFERENCES.md "Pumps"), kW.
-    """
-    flow_m3_s = heat_kw * 1000.0 / (WATER_DENSITY_KG_PER_M3 * WATER_CP_J_PER_KG_K * delta_t_k)
-    return pressure_rise_pa * flow_m3_s / efficiency / 1000.0
-
-
-def chiller_carnot_cop(t_evap_c, t_cond_c, carnot_efficiency=0.3):
-    """Vectorised :func:`carnot_cop` for arrays or scalars (°C in, dimensionless COP out)."""
-    t_evap = np.asarray(t_evap_c, dtype=np.float64)
-    t_cond = np.asarray(t_cond_c, dtype=np.float64)
-    lift = np.maximum(t_cond - t_evap, 1.0)
-    return carnot_efficiency * (t_evap + KELVIN_OFFSET) / lift
-
-
 # ---------------------------------------------------------------------------------------------
 # DOE-2 / EnergyPlus Chiller:Electric:EIR
 # ---------------------------------------------------------------------------------------------
@@ -68,6 +53,17 @@ def _clamp(x: float, lo: float, hi: float) -> float:
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
+def eir_capacity_fraction(capft, t_chw_c: float, t_cond_c: float) -> float:
+    """Available capacity over the reference capacity, CAPFT(T_chw, T_cond), floored at 1e-6
+    so a curve evaluated far outside its data cannot give a zero or negative capacity
+    (EnergyPlus Chiller:Electric:EIR; temperatures already clamped to the curve's range)."""
+    cap = biquadratic(capft, t_chw_c, t_cond_c)
+    if cap < 1e-6:
+        return 1e-6
+    return cap
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirfplr,
                 t_chw_c: float, t_cond_c: float, t_chw_min_c: float, t_chw_max_c: float,
                 t_cond_min_c: float, t_cond_max_c: float, plr_min: float, plr_min_unl: float,
@@ -85,9 +81,7 @@ def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirf
         return 0.0, 0.0, 0.0
     x = _clamp(t_chw_c, t_chw_min_c, t_chw_max_c)
     y = _clamp(t_cond_c, t_cond_min_c, t_cond_max_c)
-    cap = biquadratic(capft, x, y)
-    if cap < 1e-6:
-        cap = 1e-6
+    cap = eir_capacity_fraction(capft, x, y)
     q_avail = q_ref_kw * cap
     plr1 = q_kw / q_avail
     if plr1 > plr_max:
@@ -101,7 +95,75 @@ def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirf
     return plr1 * q_avail, power, q_avail
 
 
+# ---------------------------------------------------------------------------------------------
+# the compressor plant of a cooling system
+# ---------------------------------------------------------------------------------------------
+
+#: Compressor plant of a cooling system (chillers, or the DX trim of an air-side unit).
+ChillerParams = namedtuple(
+    "ChillerParams",
+    [
+        "mech_capacity_kw",  # compressor capacity at the curve's reference point (0: none)
+        "chiller_model",  # 0 Carnot fraction, 1 DOE-2 EIR
+        "condenser_water",  # 1 water-cooled (tower), 0 air-cooled
+        "chiller_count",
+        "carnot_efficiency",
+        "chw_supply_c",  # fixed chilled-water (DX coil) supply, or NaN: follows the supply air
+        "chw_coil_approach_k",  # supply air above chilled water when it follows the air
+        "chw_delta_t_k",
+        "evaporator_approach_k",
+        "condenser_approach_k",
+        "min_condensing_c",
+        "condenser_fan_power_ratio",  # air-cooled condenser fans, W per W of cooling
+        "eir_cop_ref",
+        "eir_capft",  # 6 floats
+        "eir_eirft",  # 6 floats
+        "eir_eirfplr",  # 3 floats
+        "eir_t_chw_min_c",
+        "eir_t_chw_max_c",
+        "eir_t_cond_min_c",
+        "eir_t_cond_max_c",
+        "eir_plr_min",
+        "eir_plr_min_unl",
+        "eir_plr_max",
+    ],
+)
+
+
 @njit(cache=True, fastmath=False, error_model="numpy")
-def eir_full_load_cop(cop_ref: float, eirft, eirfplr, t_chw_c: float, t_cond_c: float) -> float:
-    """Full-load COP of an EIR chiller: COP_ref / (EIRFT(T_chw, T_cond) EIRFPLR(1)) (no clamping)."""
-    return cop_ref / (biquadratic(eirft, t_chw_c, t_cond_c) * (eirfplr[0] + eirfplr[1] + eirfplr[2]))
+def mechanical_cooling(ch, q_kw, t_chw_c, t_condenser_source_c):
+    """Compressor cooling asked for ``q_kw`` at chilled-water (or DX coil) supply ``t_chw_c``;
+    condenser on ``t_condenser_source_c`` (entering condenser water, or outdoor dry bulb for
+    air-cooled units); ``ch`` a :data:`ChillerParams`. Returns (q_done_kw, power_kw, cop).
+
+    Carnot: COP = eta T_evap / (T_cond - T_evap), T_evap = chilled-water supply - approach,
+    T_cond = max(source + approach, floor) (:func:`carnot_cop`,
+    :func:`condensing_temperature_c`); capacity ``mech_capacity_kw``. EIR: ``chiller_count``
+    equal chillers sharing the load, staged on when the running ones would exceed their
+    available capacity (:func:`eir_capacity_fraction`); each by :func:`eir_chiller`.
+    """
+    if q_kw <= 0.0 or ch.mech_capacity_kw <= 0.0:
+        return 0.0, 0.0, 0.0
+    if ch.chiller_model == 0.0:
+        t_evap = t_chw_c - ch.evaporator_approach_k
+        t_cond = condensing_temperature_c(t_condenser_source_c, ch.condenser_approach_k, ch.min_condensing_c)
+        cop = carnot_cop(t_evap, t_cond, ch.carnot_efficiency)
+        q = q_kw if q_kw < ch.mech_capacity_kw else ch.mech_capacity_kw
+        return q, q / cop, cop
+    n = ch.chiller_count
+    q_ref_each = ch.mech_capacity_kw / n
+    x = _clamp(t_chw_c, ch.eir_t_chw_min_c, ch.eir_t_chw_max_c)
+    y = _clamp(t_condenser_source_c, ch.eir_t_cond_min_c, ch.eir_t_cond_max_c)
+    cap = eir_capacity_fraction(ch.eir_capft, x, y)
+    n_on = math.ceil(q_kw / (q_ref_each * cap) - 1e-12)
+    if n_on < 1:
+        n_on = 1
+    if n_on > n:
+        n_on = n
+    q_done, power, _ = eir_chiller(q_kw / n_on, q_ref_each, ch.eir_cop_ref, ch.eir_capft, ch.eir_eirft, ch.eir_eirfplr,
+                                   t_chw_c, t_condenser_source_c, ch.eir_t_chw_min_c, ch.eir_t_chw_max_c,
+                                   ch.eir_t_cond_min_c, ch.eir_t_cond_max_c, ch.eir_plr_min, ch.eir_plr_min_unl,
+                                   ch.eir_plr_max)
+    q_done *= n_on
+    power *= n_on
+    return q_done, power, (q_done / power if power > 0.0 else 0.0)

@@ -12,9 +12,15 @@ unmet load. The first step picks ``cand`` directly.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from numba import njit
 
-from . import MODE_EVAPORATIVE, MODE_FREE, MODE_PARTIAL_FREE
+from . import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
+
+#: Mode control of every system: minimum time in a mode (s) and the margin a cheaper mode
+#: needs before it is chosen (K).
+ControlParams = namedtuple("ControlParams", ["min_mode_time_s", "mode_deadband_k"])
 
 # state array layout (shared with dcsim.cooling.plant)
 S_MODE = 0  # active mode code, -1 before the first step
@@ -54,3 +60,25 @@ def select_mode(state, cand: int, current_ok: bool, dt_s: float, min_time_s: flo
             state[S_MODE_CHANGES] += 1.0
     state[S_MODE_TIME_S] += dt_s
     return new
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def chilled_water_mode_valid(mode, has_free, has_mech):
+    """Can a chilled-water plant (free cooling: economiser or dry cooler) be in ``mode``?"""
+    if mode == MODE_FREE:
+        return has_free
+    if mode == MODE_PARTIAL_FREE:
+        return has_free and has_mech
+    if mode == MODE_MECHANICAL:
+        return has_mech
+    return False
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def air_side_mode_valid(mode, has_evap, has_mech):
+    """Can an air-side unit (fresh air, indirect evaporative) be in ``mode``?"""
+    if mode == MODE_FREE:
+        return True
+    if mode == MODE_EVAPORATIVE:
+        return has_evap
+    return has_mech

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from numba import njit
 
+from .fans import fan_power_kw
+
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def fan_affinity_power_kw(flow_m3_s: float, design_flow_m3_s: float, design_power_kw: float) -> float:
-    """Fan power by the affinity law: P = P_ref (V / V_ref)^3 (REFERENCES.md "Air side"), kW."""
+def crah_fan_power_kw(flow_m3_s: float, design_flow_m3_s: float, design_power_kw: float) -> float:
+    """Air-handler fan power at a flow, by the affinity law on flow / design flow
+    (:func:`dcsim.cooling.fans.fan_power_kw`, not clamped: the flow follows the servers'), kW;
+    0 for a hall with no design flow."""
     if design_flow_m3_s <= 0.0:
         return 0.0
-    x = flow_m3_s / design_flow_m3_s
-    return design_power_kw * x * x * x
+    return fan_power_kw(design_power_kw, flow_m3_s / design_flow_m3_s)

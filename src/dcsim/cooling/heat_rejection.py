@@ -6,6 +6,7 @@ Every function is a small ``@njit`` kernel with its equation's source in the doc
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 from numba import njit
 
@@ -14,16 +15,33 @@ from numba import njit
 #: heat of water near 20 °C).
 H_FG_J_PER_KG = 2.45e6
 
+#: Cooling tower of a water-cooled chiller plant, and its waterside economiser.
+TowerParams = namedtuple(
+    "TowerParams",
+    [
+        "tower_approach_k",
+        "tower_min_water_c",  # floor of the condenser water (head pressure)
+        "tower_free_min_water_c",  # floor of the water in free cooling
+        "tower_design_kw",
+        "tower_fan_design_kw",
+        "tower_evaporated_fraction",
+        "tower_drift_fraction",
+        "tower_cycles",
+        "economizer",  # 1 on
+        "wse_hx_approach_k",
+    ],
+)
 
-@njit(cache=True, fastmath=False, error_model="numpy")
-def cube_law_fan_kw(design_kw: float, fraction: float) -> float:
-    """Fan power at a speed fraction by the affinity law: P = P_design f^3, f clamped to
-    [0, 1] (REFERENCES.md "Air side": fans P = P_ref (V/V_ref)^3), kW."""
-    if fraction <= 0.0:
-        return 0.0
-    if fraction >= 1.0:
-        return design_kw
-    return design_kw * fraction * fraction * fraction
+#: Dry cooler (the dry-cooler system, and the liquid loop's NTU at design).
+DryCoolerParams = namedtuple(
+    "DryCoolerParams",
+    [
+        "dc_ntu_design",
+        "dc_design_kw",
+        "dc_fan_design_kw",
+        "dc_hx_approach_k",
+    ],
+)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -84,3 +102,13 @@ def indirect_evaporative_outlet_c(t_primary_in_c: float, t_secondary_c: float, e
     T_out = T_in - eps (T_in - T_sec), T_sec = outdoor wet bulb (wet mode) or dry bulb (dry
     mode), °C (REFERENCES.md "Cooling plant": indirect eps about 0.65)."""
     return t_primary_in_c - effectiveness * (t_primary_in_c - t_secondary_c)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def drycooler_leaving_water_c(t_in_c: float, t_drybulb_c: float, effectiveness: float) -> float:
+    """Water leaving a dry cooler: T_out = T_in - eps (T_in - T_db) when the air is colder than
+    the water, else the water passes unchanged (a dry cooler cannot heat it), °C
+    (eps from :func:`drycooler_effectiveness`)."""
+    if t_in_c > t_drybulb_c:
+        return t_in_c - effectiveness * (t_in_c - t_drybulb_c)
+    return t_in_c

@@ -1,5 +1,6 @@
 """Electrical chain: transformer, UPS, PDUs and fixed loads (:mod:`dcsim.electrical.chain`)."""
 
+from .ups import ups_loss_kw
 from .chain import (
     E_FACILITY_KW,
     E_FIXED_KW,
@@ -12,7 +13,6 @@ from .chain import (
     ELECTRICAL_OUT_FIELDS,
     N_ELECTRICAL_OUT,
     ElectricalParams,
-    build_electrical,
     electrical_losses_kw,
     electrical_step,
 )
@@ -29,7 +29,7 @@ __all__ = [
     "ELECTRICAL_OUT_FIELDS",
     "N_ELECTRICAL_OUT",
     "ElectricalParams",
-    "build_electrical",
     "electrical_losses_kw",
     "electrical_step",
+    "ups_loss_kw",
 ]

@@ -26,6 +26,7 @@ from collections import namedtuple
 from numba import njit
 
 from .._numeric import interp_clamped
+from .ups import ups_loss_kw
 
 UPS_CONSTANT = 0
 UPS_COEFFICIENTS = 1
@@ -93,12 +94,11 @@ def ups_loss_for(p_out_kw: float, e) -> float:
     if k == UPS_NONE:
         return 0.0
     if k == UPS_CONSTANT:
-        return p_out_kw * (1.0 / e.ups_efficiency - 1.0)
+        return ups_loss_kw(p_out_kw, e.ups_efficiency)
     if k == UPS_COEFFICIENTS:
         return converter_loss_kw(p_out_kw, e.ups_rated_kw, e.ups_no_load, e.ups_proportional, e.ups_square)
     x = p_out_kw / e.ups_rated_kw
-    eta = interp_clamped(e.ups_table_load, e.ups_table_efficiency, x)
-    return p_out_kw * (1.0 / eta - 1.0)
+    return ups_loss_kw(p_out_kw, interp_clamped(e.ups_table_load, e.ups_table_efficiency, x))
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -143,66 +143,3 @@ def electrical_losses_kw(it_kw: float, mech_kw: float, e) -> float:
     (:func:`electrical_step`'s return value; no output array needed)."""
     pdu, _, ups, _, tr = _chain(it_kw, mech_kw, e)
     return ups + pdu + tr
-
-
-# ---------------------------------------------------------------------------------------------
-# Python side
-# ---------------------------------------------------------------------------------------------
-
-UPS_KINDS = ("constant", "double-conversion", "eco-mode", "none", "table")
-
-
-def ups_presets() -> dict[str, dict]:
-    """UPS loss-coefficient presets from ``dcsim/data/equipment_ups.csv`` (key -> row)."""
-    from ..cooling.catalog import _rows
-
-    return {r["key"]: r for r in _rows("equipment_ups.csv")}
-
-
-def build_electrical(section, design_it_kw: float) -> ElectricalParams:
-    """ElectricalParams from the scenario's ``electrical`` section (dcsim.scenario.facility).
-
-    Ratings left empty default to the design IT power (UPS, PDU) and to 1.5 x the design IT
-    power (transformer: IT plus a cooling plant and margin).
-    """
-    if design_it_kw <= 0:
-        raise ValueError("design_it_kw must be > 0")
-    ups = section.ups
-    kind = ups.type
-    from ..cooling.tables import pad_table
-
-    table_load, table_eff = [0.0, 1.0], [1.0, 1.0]
-    a0 = a1 = a2 = 0.0
-    if kind == "constant":
-        code = UPS_CONSTANT
-    elif kind == "none":
-        code = UPS_NONE
-    elif kind == "table":
-        code = UPS_TABLE
-        table_load, table_eff = ups.load_points, ups.efficiency_points
-    else:
-        code = UPS_COEFFICIENTS
-        row = ups_presets()[kind]
-        a0, a1, a2 = float(row["no_load_fraction"]), float(row["proportional_fraction"]), float(row["square_fraction"])
-    ups_rated = float(ups.rated_kw) if ups.rated_kw is not None else float(design_it_kw)
-    table_load, table_eff = pad_table(table_load, table_eff, "electrical.ups.load_points")
-    pdu = section.pdu
-    tr = section.transformer
-    return ElectricalParams(
-        ups_kind=float(code),
-        ups_efficiency=float(ups.efficiency),
-        ups_rated_kw=ups_rated,
-        ups_no_load=a0,
-        ups_proportional=a1,
-        ups_square=a2,
-        ups_table_load=table_load,
-        ups_table_efficiency=table_eff,
-        ups_feeds_cooling=1.0 if ups.feeds_cooling else 0.0,
-        pdu_rated_kw=float(pdu.rated_kw) if pdu.rated_kw is not None else float(design_it_kw),
-        pdu_no_load=float(pdu.no_load_fraction),
-        pdu_load_loss=float(pdu.load_loss_fraction),
-        transformer_rated_kw=float(tr.rated_kw) if tr.rated_kw is not None else 1.5 * float(design_it_kw),
-        transformer_no_load=float(tr.no_load_fraction),
-        transformer_load_loss=float(tr.load_loss_fraction),
-        fixed_kw=float(section.lighting_kw + section.other_kw),
-    )

@@ -1,23 +1,19 @@
-"""Heat reuse: heat pumps lifting datacenter waste heat to district heating (DESIGN.md)."""
+"""Heat reuse: heat pumps lifting datacenter waste heat to district heating (DESIGN.md).
+
+The physics only; its parameters and the district-heating demand series are built from the
+scenario by :mod:`dcsim.model.heat_reuse`."""
 
 from .heatpump import (
     COP_CARNOT,
     COP_LORENZ,
     COP_MODELS,
     COP_TABLE,
-    DEFAULT_DH_OUTDOOR_C,
-    DEFAULT_DH_RETURN_C,
-    DEFAULT_DH_SUPPLY_C,
-    DEFAULT_HEAT_PRICE_SEK_PER_MWH,
-    DEFAULT_MONTHLY_DEMAND_FRACTION,
     SOURCE_CHILLED_WATER,
     SOURCE_CODES,
     SOURCE_LIQUID_LOOP,
     SOURCE_RETURN_AIR,
     HeatReuseParams,
-    dh_demand_kw_series,
     dh_temperatures_c,
-    disabled_heat_reuse_params,
     heat_pump_cop,
     heatreuse_step,
 )
@@ -27,19 +23,12 @@ __all__ = [
     "COP_LORENZ",
     "COP_MODELS",
     "COP_TABLE",
-    "DEFAULT_DH_OUTDOOR_C",
-    "DEFAULT_DH_RETURN_C",
-    "DEFAULT_DH_SUPPLY_C",
-    "DEFAULT_HEAT_PRICE_SEK_PER_MWH",
-    "DEFAULT_MONTHLY_DEMAND_FRACTION",
     "SOURCE_CHILLED_WATER",
     "SOURCE_CODES",
     "SOURCE_LIQUID_LOOP",
     "SOURCE_RETURN_AIR",
     "HeatReuseParams",
-    "dh_demand_kw_series",
     "dh_temperatures_c",
-    "disabled_heat_reuse_params",
     "heat_pump_cop",
     "heatreuse_step",
 ]

@@ -21,7 +21,7 @@ from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from ..results import KPI_NAMES
 from . import figures as F
 from .fmt import Fmt
-from .strings import kpi_label
+from .strings import kpi_label, text_in
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -416,8 +416,6 @@ def render_report(result, lang: str = "en") -> str:
     title = case.title(lang)
     nav = "".join(f'<li><a href="#{sid}">{esc(text)}</a></li>' for sid, text in page.nav)
     case_desc = case.info.description
-    from ..case.model import text_in
-
     lede = text_in(case_desc, lang, "")
     meta = " ".join([
         fmt.t("generated", date=fmt.date(_parse_iso(result.started_utc)), version=__version__),

@@ -2,7 +2,9 @@
 
 ``t(lang, key, **values)`` returns the text with ``{fields}`` filled. Both languages
 must have the same keys (a test checks it). To add a language, add a column to each entry
-and to the month names, and add it to ``LANGUAGES``.
+and to the month names, and add it to ``LANGUAGES`` (case files then accept texts in it:
+:mod:`dcsim.case.model` takes its languages from here). ``text_in`` picks the language of
+a text the case file gives as ``{ en = "...", sv = "..." }``.
 """
 
 from __future__ import annotations
@@ -515,6 +517,15 @@ def t(lang: str, key: str, **values) -> str:
     """The text of ``key`` in ``lang`` with ``{fields}`` filled."""
     i = LANGUAGES.index(lang)
     return STRINGS[key][i].format(**values) if values else STRINGS[key][i]
+
+
+def text_in(value: str | dict[str, str] | None, lang: str, default: str = "") -> str:
+    """The text of ``value`` in ``lang``, falling back to English, then any language."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    return value.get(lang) or value.get("en") or next(iter(value.values()), default)
 
 
 def kpi_label(lang: str, name: str) -> tuple[str, str]:

@@ -20,14 +20,24 @@ from pydantic import (
     model_validator,
 )
 
-from ..heatreuse.heatpump import (
-    DEFAULT_DH_OUTDOOR_C,
-    DEFAULT_DH_RETURN_C,
-    DEFAULT_DH_SUPPLY_C,
-    DEFAULT_HEAT_PRICE_SEK_PER_MWH,
-    DEFAULT_MONTHLY_DEMAND_FRACTION,
-)
 from .types import Duration, FieldError, Section, UtcDatetime
+
+#: DH supply/return curve against outdoor temperature (the sources are in dcsim.heatreuse.heatpump's docstring).
+DEFAULT_DH_OUTDOOR_C = (-15.0, 15.0)
+DEFAULT_DH_SUPPLY_C = (100.0, 70.0)
+DEFAULT_DH_RETURN_C = (55.0, 40.0)
+
+#: Monthly DH demand shape, Jan..Dec, as a fraction of the winter maximum: the monthly
+#: energy-price steps of Umeå Energi's "Rörlig" tariff 2023 (141.9 Dec-Feb, 105.3 Mar/Nov,
+#: 88.7 Apr/Oct, 55.4 May/Sep, 27.7 Jun-Aug öre/kWh excl. VAT; shared/data/economics,
+#: district_heating.csv) divided by the winter price. A proxy (derived here): the utility's
+#: price follows its marginal production cost, which follows the heat demand.
+DEFAULT_MONTHLY_DEMAND_FRACTION = (1.0, 1.0, 0.742, 0.625, 0.390, 0.195, 0.195, 0.195, 0.390, 0.625, 0.742, 1.0)
+
+#: Price paid for delivered heat, SEK/MWh: Stockholm Exergi Open District Heating, about
+#: 2.0 MSEK per MW delivered most of the year (stockholmexergi.se FAQ, district_heating.csv),
+#: / 8760 h = 228 SEK/MWh (derived here, a lower bound of the hourly average).
+DEFAULT_HEAT_PRICE_SEK_PER_MWH = 228.0
 
 __all__ = [
     "Crah",
@@ -146,7 +156,7 @@ class Chiller(_Section):
     @field_validator("curve")
     @classmethod
     def _known_curve(cls, value: str) -> str:
-        from ..cooling.catalog import get_chiller
+        from ..data.equipment import get_chiller
 
         try:
             get_chiller(value)

@@ -40,3 +40,18 @@ def xfactor_relative_failure_rate(inlet_c):
     """
     c, t_min_c, t_max_c, hinges = XFACTOR_HINGES
     return hinge_value(c, t_min_c, t_max_c, hinges, inlet_c)
+
+
+#: ASHRAE TC9.9 (Thermal Guidelines, 5th ed.) allowable humidity per class (REFERENCES.md):
+#: (min dew point °C, min RH %, max dew point °C, max RH %).
+ASHRAE_HUMIDITY = {
+    "A1": (-12.0, 8.0, 17.0, 80.0),
+    "A2": (-12.0, 8.0, 21.0, 80.0),
+    "A3": (-12.0, 8.0, 24.0, 85.0),
+    "A4": (-12.0, 8.0, 24.0, 90.0),
+}
+
+
+def ashrae_humidity_limits(ashrae_class: str) -> tuple[float, float, float, float]:
+    """(min dew point °C, min RH %, max dew point °C, max RH %) of an ASHRAE class A1-A4."""
+    return ASHRAE_HUMIDITY[ashrae_class]

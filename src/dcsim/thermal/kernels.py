@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 from .._numeric import FASTMATH, aligned_full, interp_table, max_value
-from ..cooling.crah import fan_affinity_power_kw
+from ..cooling.crah import crah_fan_power_kw
 from ..cooling.plant import (
     N_OUT,
     OUT_HEAT_REJECTED_KW,
@@ -268,7 +268,7 @@ def _safety_pass(dt_s, recommended_max_c, allowable_max_c, inlet_c, max_inlet_c,
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, out, acc):
+def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electrical, state, out, acc):
     """Advance the facility over steps i0..i1-1 (see the module docstring)."""
     n_racks = rack.servers.shape[0]
     use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
@@ -377,7 +377,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
         q_air = q_air_total - q_liquid
 
         crah_flow = net_flow * (1.0 + hall.crah_oversupply)
-        fan_kw = fan_affinity_power_kw(crah_flow, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
+        fan_kw = crah_fan_power_kw(crah_flow, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
         heat_in = q_air + fan_kw
         capacity = hall.cooling_capacity_kw * inputs.cooling_availability[t]
         t_room0 = state.room_c[0]
@@ -386,7 +386,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, state, 
         # electrical chain with last step's mechanical load (the UPS may carry the cooling):
         # its UPS/PDU losses and fixed loads are heat the plant must remove this step
         elec = out.electrical[t]
-        electrical_step(it_kw, state.mech_kw[0], plant.electrical, elec)
+        electrical_step(it_kw, state.mech_kw[0], electrical, elec)
         q_aux = elec[E_HEAT_TO_PLANT_KW]
 
         # room air node with the coils' capacity, then the plant for that coil heat. If the plant

@@ -48,7 +48,8 @@ def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, beta_kw_per_k, resi
     (:func:`rack_beta_kw_per_k`). The inlet mixes supply air with the rack's own exhaust:
     T_in = T_sup + s Q / G, with s = ``recirculated_share`` (the recirculated fraction r times
     the share of Q that goes to air) and G = ``through_flow_kw_per_k`` = (1 - r) rho c_p V, the
-    supply air passing through (:func:`dcsim.thermal.air.recirculated_inlet_c`). Solving the
+    supply air passing through (the EnergyPlus per-rack form T_in = (1 - r) T_sup + r T_out,
+    REFERENCES.md "Air side"). Solving the
     two linear equations, with num = P - beta (T_sup + P R - T_e0):
 
         Q = num G / (G + beta s),   T_in = T_sup + s num / (G + beta s)

@@ -1,9 +1,10 @@
 """Example dcsim components (see docs/plugins.md in dcsim).
 
 Each class is registered in ``pyproject.toml`` under ``[project.entry-points."dcsim.components"]``.
-A component declares ``api_version``, a ``title``, an optional pydantic ``params_model`` and
-implements ``scenario_patch`` (parameter provider) and/or ``postprocess`` (changes a run
-through :class:`dcsim.case.components.RunView`).
+A component declares the dcsim versions it works with (``requires_dcsim``), a ``title``, an
+optional pydantic ``params_model`` and implements ``scenario_patch`` (parameter provider)
+and/or ``postprocess`` (changes a run through :class:`dcsim.plugins.RunView`). Everything it
+needs from dcsim comes from :mod:`dcsim.plugins`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from dcsim.case.components import API_VERSION, Component, RunView
+from dcsim.plugins import Component, RunView
 
 __version__ = "0.1.0"
+
+#: The dcsim versions these components are written for: dcsim refuses to load them into others.
+REQUIRES_DCSIM = ">=0.1,<1"
 
 
 # --------------------------------------------------------------------------- on-site solar
@@ -59,7 +63,7 @@ class OnsiteSolar(Component):
     T_cell = T_air + 25 K x GHI / 800. Illustrative, not a PV design tool.
     """
 
-    api_version = API_VERSION
+    requires_dcsim = REQUIRES_DCSIM
     title = "On-site solar PV (example plugin)"
     params_model = SolarParams
 
@@ -99,7 +103,7 @@ class VendorUpsParams(BaseModel):
 class VendorUps(Component):
     """A UPS chosen by model name from the vendor's catalogue (parameter provider)."""
 
-    api_version = API_VERSION
+    requires_dcsim = REQUIRES_DCSIM
     title = "Vendor UPS catalogue (example plugin)"
     params_model = VendorUpsParams
 
@@ -124,7 +128,7 @@ class TariffParams(BaseModel):
 class TimeOfUseTariff(Component):
     """A time-of-use electricity contract on top of the scenario's price (post-processing)."""
 
-    api_version = API_VERSION
+    requires_dcsim = REQUIRES_DCSIM
     title = "Time-of-use tariff (example plugin)"
     params_model = TariffParams
 

@@ -1,0 +1,94 @@
+"""Heat reuse's kernel parameters and district-heating demand series from the scenario's
+``heat_reuse`` section."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cooling.plant import SYSTEM_CHILLER_CRAH, SYSTEM_DRY_COOLER, SYSTEM_FRESH_AIR, SYSTEM_INDIRECT_EVAPORATIVE, SYSTEM_LIQUID
+from ..heatreuse.heatpump import (
+    COP_CARNOT,
+    COP_MODELS,
+    SOURCE_CHILLED_WATER,
+    SOURCE_CODES,
+    SOURCE_LIQUID_LOOP,
+    SOURCE_RETURN_AIR,
+    HeatReuseParams,
+)
+from ..scenario.facility import DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_RETURN_C, DEFAULT_DH_SUPPLY_C
+from .tables import pad_table
+
+
+def disabled_heat_reuse_params() -> HeatReuseParams:
+    """A HeatReuseParams that never runs (same types as an enabled one)."""
+    lift, cop = pad_table([0.0, 1.0], [1.0, 1.0])
+    xs, sup = pad_table(DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_SUPPLY_C)
+    _, ret = pad_table(DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_RETURN_C)
+    return HeatReuseParams(
+        enabled=0.0, source=float(SOURCE_RETURN_AIR), capacity_kw=0.0, cop_model=float(COP_CARNOT),
+        carnot_efficiency=0.625, efficiency_slope_per_k=0.0017, reference_lift_k=50.0, approach_k=5.0,
+        table_lift_k=lift, table_cop=cop, dh_outdoor_c=xs, dh_supply_c=sup, dh_return_c=ret,
+    )
+
+
+def dh_demand_kw_series(section, design_it_kw: float, times_utc, t_outdoor_c, *, timezone: str = "UTC") -> np.ndarray:
+    """Heat the DH network takes at each step, kW (the ``dh_demand_kw`` input of plant_step).
+
+    ``section`` is the scenario's ``heat_reuse`` section; ``times_utc`` datetime64 step times
+    (UTC), ``t_outdoor_c`` the outdoor dry bulb at those times. demand_kw (default: the
+    design IT power) times the profile: ``constant`` 1; ``monthly`` the local month's
+    fraction; ``outdoor`` the fraction interpolated in (outdoor_points_c, outdoor_fraction).
+    Zeros when heat reuse is off.
+    """
+    import pandas as pd
+
+    t = np.asarray(t_outdoor_c, dtype=np.float64)
+    n = t.shape[0]
+    if not getattr(section, "enabled", False):
+        return np.zeros(n)
+    peak = float(section.demand_kw) if section.demand_kw is not None else float(design_it_kw)
+    profile = section.demand_profile
+    if profile == "constant":
+        frac = np.ones(n)
+    elif profile == "monthly":
+        idx = pd.DatetimeIndex(np.asarray(times_utc, dtype="datetime64[ns]")).tz_localize("UTC").tz_convert(timezone)
+        frac = np.asarray(section.monthly_fraction, dtype=np.float64)[idx.month.to_numpy() - 1]
+    else:
+        frac = np.interp(t, np.asarray(section.outdoor_points_c, float), np.asarray(section.outdoor_fraction, float))
+    return peak * frac
+
+
+def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams:
+    """HeatReuseParams from the scenario's ``heat_reuse`` section for a system ``code``."""
+    if section is None or not section.enabled:
+        base = disabled_heat_reuse_params()
+        src = SOURCE_LIQUID_LOOP if code == SYSTEM_LIQUID else (
+            SOURCE_CHILLED_WATER if code in (SYSTEM_CHILLER_CRAH, SYSTEM_DRY_COOLER) else SOURCE_RETURN_AIR)
+        return base._replace(source=float(src))
+    source = section.source
+    if source == "auto":
+        source = ("liquid-loop" if code == SYSTEM_LIQUID else
+                  "chilled-water" if code in (SYSTEM_CHILLER_CRAH, SYSTEM_DRY_COOLER) else "return-air")
+    if source == "chilled-water" and code in (SYSTEM_FRESH_AIR, SYSTEM_INDIRECT_EVAPORATIVE):
+        raise ValueError("heat_reuse.source = 'chilled-water' needs a chilled-water system (chiller-crah, dry-cooler, liquid)")
+    if source == "liquid-loop" and code != SYSTEM_LIQUID:
+        raise ValueError("heat_reuse.source = 'liquid-loop' needs cooling.system = 'liquid'")
+    lift, cop = pad_table(section.cop_table_lift_k if section.cop_table_lift_k is not None else [0.0, 1.0],
+                          section.cop_table if section.cop_table is not None else [1.0, 1.0], "heat_reuse.cop_table")
+    xs, sup = pad_table(section.supply_curve_outdoor_c, section.supply_curve_c, "heat_reuse.supply_curve_c")
+    _, ret = pad_table(section.supply_curve_outdoor_c, section.return_curve_c, "heat_reuse.return_curve_c")
+    return HeatReuseParams(
+        enabled=1.0,
+        source=float(SOURCE_CODES[source]),
+        capacity_kw=float(section.capacity_kw) if section.capacity_kw is not None else float(design_it_kw),
+        cop_model=float(COP_MODELS[section.cop_model]),
+        carnot_efficiency=float(section.carnot_efficiency),
+        efficiency_slope_per_k=float(section.carnot_efficiency_slope_per_k),
+        reference_lift_k=float(section.reference_lift_k),
+        approach_k=float(section.approach_k),
+        table_lift_k=lift,
+        table_cop=cop,
+        dh_outdoor_c=xs,
+        dh_supply_c=sup,
+        dh_return_c=ret,
+    )

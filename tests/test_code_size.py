@@ -1,0 +1,49 @@
+"""Size limits of docs/architecture.md ("Layers"): no source file over 600 lines, no function
+over 120 lines except the time loops (a loop body split across calls would cost the kernel
+its registers, and the engine's loop reads best as one piece)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dcsim"
+MAX_FILE_LINES = 600
+MAX_FUNCTION_LINES = 120
+#: The time loops, allowed longer: (module path relative to src/dcsim, function name).
+TIME_LOOPS = {("thermal/kernels.py", "facility_kernel")}
+#: Not yet split (issue 14 is open for them): the size each has now, which it may not exceed.
+#: Remove an entry when its file or function is split; nothing may be added.
+NOT_YET_SPLIT_FILES = {"sweep/spec.py": 729}
+NOT_YET_SPLIT_FUNCTIONS = {
+    ("case/load.py", "load_case"): 259,
+    ("climate/csvfile.py", "read_weather_csv"): 168,
+    ("climate/epw.py", "read_epw"): 214,
+    ("climate/synthetic.py", "synthetic_year"): 139,
+    ("grid/__init__.py", "load_grid"): 147,
+    ("grid/builtin.py", "builtin_grid"): 250,
+    ("it/catalog.py", "read_server_table_csv"): 177,
+    ("it/ite.py", "ite_aircooled"): 131,
+    ("report/html.py", "render_report"): 279,
+    ("sweep/spec.py", "load_sweep"): 142,
+}
+
+
+def test_no_source_file_over_600_lines():
+    long = [f"{p.relative_to(PACKAGE)}: {n} lines" for p in sorted(PACKAGE.rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines()))
+            > NOT_YET_SPLIT_FILES.get(p.relative_to(PACKAGE).as_posix(), MAX_FILE_LINES)]
+    assert not long, "\n".join(long)
+
+
+def test_no_function_over_120_lines_but_the_time_loops():
+    long = []
+    for p in sorted(PACKAGE.rglob("*.py")):
+        rel = p.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                limit = NOT_YET_SPLIT_FUNCTIONS.get((rel, node.name), MAX_FUNCTION_LINES)
+                if n > limit and (rel, node.name) not in TIME_LOOPS:
+                    long.append(f"{rel}:{node.lineno} {node.name}: {n} lines")
+    assert not long, "\n".join(long)
