@@ -10,7 +10,7 @@ import pytest
 
 from dcsim._numeric import clamp
 from dcsim.cooling import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
-from dcsim.cooling.control import S_MODE, active_mode, mode_available
+from dcsim.cooling.control import S_MODE, active_mode, air_side_fallback_mode, mode_available
 from dcsim.cooling.heat_rejection import H_FG_J_PER_KG
 from dcsim.cooling.outputs import (
     N_OUT,
@@ -179,3 +179,9 @@ def test_reuse_heat_writes_the_heat_pump_outputs():
     q_e = reuse_heat(p.heat_reuse, 400.0, 30.0, 24.0, 0.0, 1e6, out)
     want = heatreuse_step(p.heat_reuse, 400.0, 30.0, 24.0, 0.0, 1e6)
     assert q_e == want[0] and out[OUT_HEAT_REUSED_KW] == want[1]
+
+
+def test_air_side_fallback_mode():
+    assert air_side_fallback_mode(True, True) == MODE_MECHANICAL
+    assert air_side_fallback_mode(True, False) == MODE_EVAPORATIVE
+    assert air_side_fallback_mode(False, False) == MODE_FREE

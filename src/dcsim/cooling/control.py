@@ -87,3 +87,12 @@ def active_mode(state, has_free, has_evaporative, has_partial, has_mech):
     if cur >= 0 and not mode_available(cur, has_free, has_evaporative, has_partial, has_mech):
         state[S_MODE] = -1.0
     return cur
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def air_side_fallback_mode(has_evaporative, has_mech):
+    """The mode an air-side unit takes when no cheaper mode holds the setpoint: compressors if
+    it has them, else its evaporative media, else free (and the shortfall is unmet load)."""
+    if has_mech:
+        return MODE_MECHANICAL
+    return MODE_EVAPORATIVE if has_evaporative else MODE_FREE

@@ -334,41 +334,37 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         q_air_total = 0.0
         net_flow = 0.0
         inlet_sum = 0.0
+        u_hall = inputs.utilization[t]
         if shared_u:
-            u = min(inputs.utilization[t] * util_scale[0], 1.0)
+            u = min(u_hall * util_scale[0], 1.0)
             p_table = interp_table(load_points, load_step, power_points_w, u)
             terms = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
                                         flow_limits, fan_coef, fan_limits, min_flow)
-            for i in range(n_racks):
-                p_r, f_r, v_r, q_r, t_r = _rack_update(
-                    i, p_table, terms, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow,
-                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
-                    heat_to_air_kw, energy_kwh,
-                )
-                it_kw += p_r
-                it_fan_kw += f_r
-                net_flow += v_r
-                q_air_total += q_r
-                inlet_sum += t_r
-        else:  # racks at their own utilisation (the event-driven path)
-            u_hall = inputs.utilization[t]
+        else:  # racks at their own utilisation (the event-driven path): table power apart (a gather)
+            p_table = 0.0
+            terms = inlet_terms_at_load(1.0, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
+                                        flow_limits, fan_coef, fan_limits, min_flow)
             for i in range(n_racks):
                 u = min(u_hall * util_scale[i], 1.0)
                 table_power_w[i] = interp_table(load_points, load_step, power_points_w, u)
-            for i in range(n_racks):
-                terms = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w,
-                                            reference_c, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
-                                            fan_limits, min_flow)
-                p_r, f_r, v_r, q_r, t_r = _rack_update(
-                    i, table_power_w[i], terms, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow,
-                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
-                    heat_to_air_kw, energy_kwh,
-                )
-                it_kw += p_r
-                it_fan_kw += f_r
-                net_flow += v_r
-                q_air_total += q_r
-                inlet_sum += t_r
+        # one rack loop for both paths; shared_u does not change inside it, so LLVM compiles it
+        # as two loops (loop unswitching) and the shared-load one stays free of per-rack terms
+        for i in range(n_racks):
+            p_i = p_table
+            k_i = terms
+            if not shared_u:
+                p_i = table_power_w[i]
+                k_i = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c,
+                                          cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
+            p_r, f_r, v_r, q_r, t_r = _rack_update(
+                i, p_i, k_i, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow, recirculation,
+                beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c, heat_to_air_kw, energy_kwh,
+            )
+            it_kw += p_r
+            it_fan_kw += f_r
+            net_flow += v_r
+            q_air_total += q_r
+            inlet_sum += t_r
         _safety_pass(dt_s, recommended, allowable, inlet_c, max_inlet_c, above_recommended, above_allowable,
                      xfactor_seconds)
         inlet_max = max_value(inlet_c)

@@ -11,9 +11,9 @@ from numba import njit
 
 from ...climate.psychro import _drybulb_from_enthalpy, _enthalpy, _pws, _w_from_enthalpy, _w_from_pw
 from ...units import AIR_CP_J_PER_KG_K
-from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
+from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
-from ..control import S_SUPPLY_W, active_mode, mode_rank, select_mode
+from ..control import S_SUPPLY_W, active_mode, air_side_fallback_mode, mode_rank, select_mode
 from ..heat_rejection import direct_evaporative_outlet_c
 from ..outputs import (
     OUT_CHILLER_COP,
@@ -174,10 +174,8 @@ def _fresh_air_mode(p, state, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi,
         cand = MODE_EVAPORATIVE
     elif fresh_air_level_holds(2, db, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi, eps, e_st, has_mech):
         cand = MODE_PARTIAL_FREE
-    elif has_mech:
-        cand = MODE_MECHANICAL
     else:
-        cand = MODE_EVAPORATIVE if eps > 0.0 else MODE_FREE
+        cand = air_side_fallback_mode(eps > 0.0, has_mech)
     cur = active_mode(state, True, eps > 0.0, has_mech, has_mech)
     cur_ok = cur >= 0 and fresh_air_level_holds(mode_rank(cur), 0.0, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi,
                                                 eps, e_st, has_mech)

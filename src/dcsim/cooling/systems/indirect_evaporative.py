@@ -10,7 +10,7 @@ from numba import njit
 
 from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
-from ..control import active_mode, select_mode
+from ..control import active_mode, air_side_fallback_mode, select_mode
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import H_FG_J_PER_KG, indirect_evaporative_outlet_c
 from ..outputs import (
@@ -51,10 +51,8 @@ def _iec_mode(p, state, q, t_target, t_pi, t_wb_c, t_out_dry, t_out_wet, dt_s):
         cand = MODE_EVAPORATIVE
     elif has_mech and t_wb_c < t_pi - db:
         cand = MODE_PARTIAL_FREE
-    elif has_mech:
-        cand = MODE_MECHANICAL
     else:
-        cand = MODE_EVAPORATIVE if e_w > 0.0 else MODE_FREE
+        cand = air_side_fallback_mode(e_w > 0.0, has_mech)
     cur = active_mode(state, True, e_w > 0.0, has_mech, has_mech)
     if cur == MODE_FREE:
         cur_ok = q <= 0.0 or t_out_dry <= t_target
