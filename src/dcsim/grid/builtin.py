@@ -320,7 +320,13 @@ def _ranges(years) -> str:
 
 
 def _opt(options_path: str, name: str) -> str:
+    """Dotted path of option ``name`` under ``options_path`` (just the name without a prefix)."""
     return f"{options_path}.{name}" if options_path else name
+
+
+def _not_with_constant_price(path: str, value) -> Problem:
+    """The problem of a price part (tax, network) given together with a constant all-in price."""
+    return Problem(path, "does not apply when a constant all-in price_sek_per_kwh is given; give one of them", value=value)
 
 
 # ---------------------------------------------------------------------- the builder
@@ -452,13 +458,7 @@ def builtin_grid(
             ("network_operator", network_operator),
         ):
             if value is not None:
-                problems.append(
-                    Problem(
-                        _opt(options_path, name),
-                        "does not apply when a constant all-in price_sek_per_kwh is given; give one of them",
-                        value=value,
-                    )
-                )
+                problems.append(_not_with_constant_price(_opt(options_path, name), value))
     operator_key = info.default_network_operator if network_operator is None else network_operator
     if operator_key not in _network_tariffs():
         problems.append(
