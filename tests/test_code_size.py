@@ -18,7 +18,6 @@ NOT_YET_SPLIT_FILES = {"sweep/spec.py": 729}
 NOT_YET_SPLIT_FUNCTIONS = {
     ("case/load.py", "load_case"): 259,
     ("climate/csvfile.py", "read_weather_csv"): 168,
-    ("grid/builtin.py", "builtin_grid"): 250,
     ("it/catalog.py", "read_server_table_csv"): 177,
     ("it/ite.py", "ite_aircooled"): 131,
     ("report/html.py", "render_report"): 279,
