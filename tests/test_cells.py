@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from dcsim._cells import parse_number, parse_time_s
-from dcsim.grid.readers import _parse_time_s as grid_time_s
 
 
 @pytest.mark.parametrize(
@@ -33,8 +32,3 @@ def test_parse_time_reads_utc_and_offsets():
     assert parse_time_s(" ", example="x") == (None, "empty time")
     assert parse_time_s("yesterday", example="2024-01-01T08:30:00Z") == (
         None, "not an ISO 8601 time (expected e.g. 2024-01-01T08:30:00Z)")
-
-
-def test_grid_times_are_whole_seconds():
-    assert grid_time_s("2023-01-01T00:00:00Z") == (1672531200, None)
-    assert grid_time_s("2023-01-01T00:00:00.250Z") == (None, "time must be a whole second")

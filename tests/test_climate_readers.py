@@ -289,8 +289,10 @@ def test_plain_csv_bad_values():
     got = _problems(err)
     assert [(ln, c) for ln, c, _ in got] == [(3, 2), (4, 3), (5, None), (6, 1), (7, 2)]
     msg = str(err.value)
-    assert "not a number" in msg and "implausible rh_pct" in msg and "fields" in msg
-    assert "ISO 8601" in msg and "implausible drybulb_c" in msg
+    # the ranges are worded as in every table reader (dcsim._table), where they said
+    # "implausible rh_pct: allowed 0..100 %"
+    assert "not a number" in msg and "relative humidity must lie in 0..100 %" in msg and "fields" in msg
+    assert "ISO 8601" in msg and "dry bulb must lie in -70..60 °C" in msg
 
 
 def test_plain_csv_missing_column_suggests():

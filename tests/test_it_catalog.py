@@ -143,9 +143,10 @@ def _problems(path):
 def test_negative_power_names_file_line_column(tmp_path):
     path = _write(tmp_path, "load_pct,power_w\n0,50\n50,-3\n100,200\n")
     (p,) = _problems(path)
-    assert (p.file, p.line, p.column, p.path) == (str(path), 3, 4, "power_w")
+    # columns are counted in fields, as every table reader counts them (dcsim._table); this reader counted characters
+    assert (p.file, p.line, p.column, p.path) == (str(path), 3, 2, "power_w")
     assert p.value == -3.0
-    assert str(path) in p.format() and "line 3" in p.format() and "column 4" in p.format()
+    assert str(path) in p.format() and "line 3" in p.format() and "column 2" in p.format()
 
 
 def test_non_increasing_load_is_refused(tmp_path):
@@ -167,11 +168,13 @@ def test_every_bad_cell_is_reported_at_once(tmp_path):
     text = "load_pct,power_w\n0,abc\n50,nan\n120,100\n100\n"
     problems = _problems(_write(tmp_path, text))
     got = [(p.line, p.column, p.path) for p in problems]
-    assert got == [(2, 3, "power_w"), (3, 4, "power_w"), (4, 1, "load_pct"), (5, 4, "power_w")]
+    # columns are counted in fields, as every table reader counts them (dcsim._table); this reader counted characters
+    # and a short row is one problem of the row, as in every table reader (it was "missing value" of its last cell)
+    assert got == [(2, 2, "power_w"), (3, 2, "power_w"), (4, 1, "load_pct"), (5, None, "")]
     assert problems[0].message == "not a number" and problems[0].value == "abc"
     assert "finite" in problems[1].message
     assert "0..100" in problems[2].message
-    assert "missing value" in problems[3].message
+    assert "this row has 1 fields but the header (line 1) has 2" in problems[3].message
 
 
 def test_missing_columns_and_semicolon_hint(tmp_path):
@@ -193,7 +196,8 @@ def test_too_few_rows_and_empty_and_missing_file(tmp_path):
     (p,) = _problems(_write(tmp_path, "# only a comment\n\n", "empty.csv"))
     assert "empty" in p.message
     (p,) = _problems(tmp_path / "nope.csv")
-    assert p.message == "file not found" and p.file == str(tmp_path / "nope.csv")
+    # named like the other readers' files (dcsim._table): "<what> not found", where it said "file not found"
+    assert p.message == "server power table not found" and p.file == str(tmp_path / "nope.csv")
 
 
 def test_non_utf8_file_is_refused_with_line(tmp_path):
@@ -205,7 +209,8 @@ def test_non_utf8_file_is_refused_with_line(tmp_path):
 
 def test_decreasing_power_is_warned_not_refused(tmp_path):
     path = _write(tmp_path, "load_pct,power_w\n0,50\n50,120\n60,110\n100,200\n")
-    with pytest.warns(ServerTableWarning, match=r"line 4, column 4: power_w falls from 120 W"):
+    # columns are counted in fields, as every table reader counts them (dcsim._table); this reader counted characters
+    with pytest.warns(ServerTableWarning, match=r"line 4, column 2: power_w falls from 120 W"):
         spec = read_server_table_csv(path)
     assert spec.active_power_w(0.6) == 110.0
 

@@ -9,7 +9,7 @@ import pytest
 
 from dcsim import InputError, load_scenario
 from dcsim.scenario import Scenario, dump_toml, parse_set_option, scenario_hash
-from dcsim.scenario.locate import toml_key_lines, yaml_key_lines
+from dcsim.scenario.document import toml_key_lines, yaml_key_lines
 
 FIX = Path(__file__).parent / "fixtures" / "scenarios"
 ROOT = Path(__file__).resolve().parents[1]

@@ -69,7 +69,10 @@ def test_malformed_csv_reports_every_problem_with_line_and_column(tmp_path):
         read_trace(tmp, cores_per_server=16)
     found2 = problems(info2.value)
     assert any(line == 3 and col == 2 and "> 0" in msg for line, col, msg in found2)
-    assert any(line == 6 and col == 3 and "more cores than a server has" in msg for line, col, msg in found2)
+    # the limits of a column are worded alike in every table reader (dcsim._table): "cores must lie in
+    # 1..16" replaced "needs more cores than a server has"; the message still says where 16 comes from
+    assert any(line == 6 and col == 3 and "cores must lie in 1..16 (workload.cores_per_server = 16)" in msg
+               for line, col, msg in found2)
     assert any(line == 7 and col == 3 and "whole number" in msg for line, col, msg in found2)
 
 
@@ -155,8 +158,10 @@ def test_malformed_parquet_names_row_and_column(tmp_path):
         read_trace(path, cores_per_server=8)
     messages = [p.message for p in info.value.problems]
     assert any(m.startswith("row 3, column 'duration': run time must be > 0") for m in messages)
-    assert any(m.startswith("row 2, column 'cpu_count': a job needs at least 1 core") for m in messages)
-    assert any(m.startswith("row 3, column 'cpu_count': needs more cores") for m in messages)
+    # worded like every declared range (dcsim._table), where it said "a job needs at least 1 core"
+    # and "needs more cores than a server has"
+    assert any(m.startswith("row 2, column 'cpu_count': cores must lie in 1..8") for m in messages)
+    assert any(m.startswith("row 3, column 'cpu_count': cores must lie in 1..8") for m in messages)
     (path.parent / "junk.parquet").write_bytes(b"not parquet at all")
     with pytest.raises(InputError, match="not a readable Parquet file"):
         read_trace(path.parent / "junk.parquet")

@@ -1,9 +1,9 @@
 """One cell of a user's CSV file read as a number or an ISO 8601 time.
 
 Each parser returns ``(value, None)`` or ``(None, reason)``; the reader that calls it adds the
-file, line, column and value to the problem it reports (``dcsim.errors.Problem``). Shared by
-the grid series reader (``grid/readers.py``) and the job trace reader (``workload/trace.py``)
-so that a bad cell gets the same words in both.
+file, line, column and value to the problem it reports (``dcsim.errors.Problem``). Used by the
+located-table reader (``dcsim._table``), so that a bad cell gets the same words in every table
+reader (weather, grid series, job traces, server power tables, datasheets).
 """
 
 from __future__ import annotations

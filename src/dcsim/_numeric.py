@@ -18,6 +18,17 @@ FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
+def clamp(x: float, lo: float, hi: float) -> float:
+    """x held to [lo, hi]; NaN stays NaN (the chiller curves' validity range, the heat pump's
+    Carnot fraction, a fan's speed fraction)."""
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def interp_clamped(xs, ys, x: float) -> float:
     """Piecewise-linear interpolation of the table (xs, ys) at x, clamped to the end values.
 
@@ -25,7 +36,7 @@ def interp_clamped(xs, ys, x: float) -> float:
     (REFERENCES.md warns of a simulator that indexed SPECpower tables by rounding).
     Datasheet tables (server power, unit capacity, heat-pump COP) all go through here.
     ``xs`` and ``ys`` may be 1-D arrays or tuples of floats (the plant keeps its tables in
-    tuples: no reference counting in compiled code, see dcsim.cooling.tables).
+    tuples: no reference counting in compiled code, see dcsim.model.tables).
     """
     n = len(xs)
     if x <= xs[0]:

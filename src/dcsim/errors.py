@@ -13,6 +13,10 @@ from typing import Any
 
 _MISSING = object()
 
+#: The ``value`` of a :class:`Problem` that has none (``Problem(path, message, value=NO_VALUE)``
+#: is the same as leaving ``value`` out), for code that passes values through.
+NO_VALUE = _MISSING
+
 
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
@@ -82,3 +86,11 @@ class InputError(Exception):
     @property
     def paths(self) -> list[str]:
         return [p.path for p in self.problems]
+
+
+def raise_problems(problems: list[Problem], where: str) -> None:
+    """Raise one :class:`InputError` titled "N problem(s) in ``where``" when ``problems`` is
+    not empty (``where``: "the scenario", "grid file data/se3.csv", ...)."""
+    if problems:
+        n = len(problems)
+        raise InputError(problems, title=f"{n} problem{'s' if n != 1 else ''} in {where}")

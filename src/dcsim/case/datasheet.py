@@ -27,7 +27,6 @@ Table formats (TOML, inline or in a CSV file named by ``table_file``)::
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +35,8 @@ from numba import njit
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .._numeric import interp_clamped
+from ..errors import InputError
+from .._table import Column, Problems, read_csv
 from ..cooling import COOLING_MODES, MODE_FREE, MODE_PARTIAL_FREE
 from .components import API_VERSION, Component, RunView
 
@@ -76,22 +77,27 @@ def _increasing(name: str, values: list[float]) -> None:
         raise ValueError(f"{name} must be strictly increasing")
 
 
-def _read_csv_table(path: Path, columns: tuple[str, ...]) -> dict[str, list[float]]:
-    if not path.is_file():
-        raise ValueError(f"table file not found: {path}")
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}; needs {', '.join(columns)}")
-        out: dict[str, list[float]] = {c: [] for c in columns}
-        for line, row in enumerate(reader, start=2):
-            for c in columns:
-                try:
-                    out[c].append(float(row[c]))
-                except (TypeError, ValueError):
-                    raise ValueError(f"{path.name} line {line}: {c} is not a number ({row[c]!r})")
-    return out
+#: The columns of a cooling unit's ``table_file``.
+UNIT_TABLE_COLUMNS = (
+    Column("outdoor_c", unit="°C"),
+    Column("capacity_kw", unit="kW", low=0.0, label="capacity"),
+    Column("power_kw", unit="kW", low=0.0, label="power"),
+)
+
+
+def _read_csv_table(path: Path, columns: tuple[Column, ...]) -> dict[str, list[float]]:
+    """The columns of a datasheet's CSV file. Every problem (file, line, column, value and
+    what is allowed) goes into one ValueError, which pydantic reports at the table's key."""
+    problems = Problems(path, what="datasheet table")
+    try:
+        table = read_csv(path, problems, expect=list(columns))
+        if not table.require(list(columns)):
+            problems.raise_if_any()
+        values = table.read(list(columns))
+        problems.raise_if_any()
+    except InputError as exc:
+        raise ValueError("; ".join(p.format() for p in exc.problems)) from None
+    return {c.name: values[c.name].tolist() for c in columns}
 
 
 class CoolingUnitTable(BaseModel):
@@ -119,13 +125,13 @@ class CoolingUnitTable(BaseModel):
 
     @model_validator(mode="after")
     def _table(self, info: ValidationInfo) -> CoolingUnitTable:
-        cols = ("outdoor_c", "capacity_kw", "power_kw")
+        cols = tuple(c.name for c in UNIT_TABLE_COLUMNS)
         if self.table_file is not None:
             if any(getattr(self, c) is not None for c in cols):
                 raise ValueError("give the table inline (outdoor_c, capacity_kw, power_kw) or as table_file, not both")
             base = Path((info.context or {}).get("base_dir") or ".")
             path = Path(self.table_file)
-            data = _read_csv_table(path if path.is_absolute() else base / path, cols)
+            data = _read_csv_table(path if path.is_absolute() else base / path, UNIT_TABLE_COLUMNS)
             object.__setattr__(self, "outdoor_c", data["outdoor_c"])
             object.__setattr__(self, "capacity_kw", data["capacity_kw"])
             object.__setattr__(self, "power_kw", data["power_kw"])

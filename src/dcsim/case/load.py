@@ -15,18 +15,18 @@ import copy
 import difflib
 import types
 import typing
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, Problem
-from ..scenario.load import OVERRIDE_ORIGIN, get_dotted, read_document, validate_scenario_data
+from ..errors import NO_VALUE, InputError, Problem, raise_problems
+from ..scenario.document import Document, Finding, get_dotted, render_path, validation_findings
+from ..scenario.load import OVERRIDE_ORIGIN, validate_scenario_data
 from ..scenario.load import set_dotted as scenario_set_dotted  # case.set_dotted words the problems
 from ..scenario.schema import Scenario
-from ._locate import Index, case_lines, line_of, render_path
 from .components import _NOVALUE, LoadedComponent, load_component
 from .model import BASELINE_NAME, Assumptions, CaseFile, CaseInfo, Proposal, text_in
 
@@ -36,7 +36,7 @@ PATH_KEYS = ("site.climate", "site.grid", "workload.trace.path")
 #: Keys a proposal may not change: the comparison is paired over the same period, step and seeds.
 PAIRED_PREFIX = "simulation"
 
-Found = tuple[tuple[str, ...], str, Any]  # (path, message, value or _NOVALUE)
+Found = Finding  # (path, message, value); flatten_patch's problems
 
 
 # --------------------------------------------------------------------------- schema walking
@@ -252,54 +252,29 @@ class Case:
         return run_loaded_case(self, **kwargs)
 
 
-def _model_problems(exc: ValidationError, model: type[BaseModel], prefix: tuple[str, ...]) -> list[Found]:
-    out: list[Found] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(str(p) for p in err["loc"])
-        if err["type"] == "extra_forbidden":
-            owner = _model_at(model, loc[:-1])
-            allowed = sorted(owner.model_fields) if owner else []
-            close = difflib.get_close_matches(loc[-1], allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            out.append((prefix + loc, f"unknown key; {hint}allowed here: {', '.join(allowed)}", err["input"]))
-        elif err["type"] == "missing":
-            out.append((prefix + loc, "required key is missing", _NOVALUE))
-        else:
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
-            out.append((prefix + loc, msg, err.get("input")))
-    return out
-
-
-def _model_at(model: type[BaseModel], loc: tuple[str, ...]) -> type[BaseModel] | None:
-    current: Any = model
-    for part in loc:
-        if part.isdigit():
-            continue
-        if not _is_model(current):
-            return None
-        f = current.model_fields.get(part)
-        if f is None:
-            return None
-        nxt = None
-        for alt in _unwrap(f.annotation):
-            if _is_model(alt):
-                nxt = alt
-            for arg in typing.get_args(alt):
-                if _is_model(arg):
-                    nxt = arg
-        current = nxt
-    return current if _is_model(current) else None
-
-
 def _rebase(problems: list[Problem], *, prefix: str, file: str, line: int | None, lead: str = "") -> list[Problem]:
-    out = []
-    for p in problems:
-        path = f"{prefix}.{p.path}" if p.path else prefix
-        kwargs = {"value": p.value} if p.has_value else {}
-        out.append(Problem(path, lead + p.message, file=file, line=line, **kwargs))
-    return out
+    """Problems of a scenario built from the case, moved into the case file under ``prefix``."""
+    return [replace(p, path=f"{prefix}.{p.path}" if p.path else prefix, message=lead + p.message, file=file, line=line,
+                    column=None) for p in problems]
+
+
+class _Found:
+    """What loading a case finds: findings in the case file (located when it fails) and
+    problems already located elsewhere (the baseline file, a patch file, --set), listed after."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.here: list[Finding] = []
+        self.elsewhere: list[Problem] = []
+
+    def add(self, path: tuple[str, ...], message: str, value: Any = NO_VALUE) -> None:
+        self.here.append((path, message, value))
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.here.extend(findings)
+
+    def raise_if_any(self) -> None:
+        raise_problems(self.doc.problems(self.here) + self.elsewhere, "the case")
 
 
 def load_case(
@@ -314,250 +289,292 @@ def load_case(
     proposal), e.g. ``{"simulation.duration": "14d"}``; ``replications`` overrides
     ``assumptions.replications``.
     """
-    import hashlib
-
-    case_path = Path(path)
-    data, text, fmt = read_document(case_path)
-    file = str(case_path)
-    case_dir = case_path.resolve().parent
-    index: Index = case_lines(text, fmt)
-    found: list[Found] = []
-    extra: list[Problem] = []  # problems already located in another file
-
-    def emit(items: list[Found]) -> None:
-        found.extend(items)
-
-    if not isinstance(data.get("case"), Mapping):
+    doc = Document.read(path)
+    if not isinstance(doc.data.get("case"), Mapping):
         raise InputError(
-            Problem("case", "not a case file: expected a top-level [case] table with name and baseline", file=file)
+            Problem("case", "not a case file: expected a top-level [case] table with name and baseline", file=doc.file)
         )
+    found = _Found(doc)
+    case_dir = doc.path.resolve().parent
+    _check_top_keys(doc.data, found)
+    info = _validated(CaseInfo, doc.data["case"], ("case",), found)
+    assumptions = _assumptions(doc.data, replications, found)
+    proposals = _proposals(doc.data, found)
+    baseline = _read_baseline(doc.data["case"], case_dir, found)
+    if baseline.data is not None:
+        baseline.scenario = _patch_baseline(doc, baseline, case_dir, overrides, found)
+    variants = [v for i, prop, raw in proposals if (v := _variant(i, prop, raw, baseline, case_dir, found)) is not None]
+    found.raise_if_any()
+    assert info is not None and baseline.scenario is not None
+    baseline_sc = baseline.scenario
+    return Case(
+        path=doc.path,
+        info=info,
+        assumptions=assumptions,
+        baseline=Variant(
+            name=BASELINE_NAME,
+            scenario=baseline_sc,
+            title_text=info.baseline_title,
+            description_text=info.baseline_description if info.baseline_description is not None
+            else baseline_sc.description,
+        ),
+        proposals=variants,
+        overrides=dict(overrides or {}),
+        source_sha256=doc.sha256,
+    )
+
+
+# --------------------------------------------------------------------------- the case's own tables
+
+
+def _check_top_keys(data: Mapping[str, Any], found: _Found) -> None:
     allowed_top = list(CaseFile.model_fields)
     for key in data:
         if key not in allowed_top:
             close = difflib.get_close_matches(key, allowed_top, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            emit([((key,), f"unknown key; {hint}allowed at the top of a case file: {', '.join(allowed_top)}", data[key])])
+            found.add((key,), f"unknown key; {hint}allowed at the top of a case file: {', '.join(allowed_top)}", data[key])
 
-    info: CaseInfo | None = None
+
+def _validated(model: type[BaseModel], raw: Mapping[str, Any], where: tuple[str, ...], found: _Found) -> Any:
+    """``raw`` validated as ``model``; None (and its problems, at ``where``) if it is not valid."""
     try:
-        info = CaseInfo.model_validate(data["case"])
+        return model.model_validate(dict(raw))
     except ValidationError as exc:
-        emit(_model_problems(exc, CaseInfo, ("case",)))
+        found.extend(validation_findings(exc, model, dict(raw), prefix=where, suggest="name"))
+        return None
 
+
+def _assumptions(data: Mapping[str, Any], replications: int | None, found: _Found) -> Assumptions:
     assumptions = Assumptions()
-    raw_assumptions = data.get("assumptions", {})
-    if not isinstance(raw_assumptions, Mapping):
-        emit([(("assumptions",), "must be a table", raw_assumptions)])
+    raw = data.get("assumptions", {})
+    if not isinstance(raw, Mapping):
+        found.add(("assumptions",), "must be a table", raw)
     else:
-        try:
-            assumptions = Assumptions.model_validate(dict(raw_assumptions))
-        except ValidationError as exc:
-            emit(_model_problems(exc, Assumptions, ("assumptions",)))
+        assumptions = _validated(Assumptions, raw, ("assumptions",), found) or assumptions
     if replications is not None:
         if isinstance(replications, bool) or not isinstance(replications, int) or not 1 <= replications <= 200:
-            extra.append(Problem("replications", "must be a whole number from 1 to 200", value=replications,
-                                 file="--replications"))
+            found.elsewhere.append(Problem("replications", "must be a whole number from 1 to 200", value=replications,
+                                           file="--replications"))
         else:
             assumptions = assumptions.model_copy(update={"replications": replications})
+    return assumptions
 
+
+def _proposals(data: Mapping[str, Any], found: _Found) -> list[tuple[int, Proposal | None, Mapping[str, Any]]]:
+    """Every [[proposals]] table (its index, its model or None if invalid, and as written)."""
     raw_proposals = data.get("proposals")
-    proposals: list[tuple[int, Proposal | None, Mapping[str, Any]]] = []
     if raw_proposals is None:
-        emit([(("proposals",), "required: at least one [[proposals]] table", _NOVALUE)])
-    elif not isinstance(raw_proposals, list) or not raw_proposals:
-        emit([(("proposals",), "must be a non-empty array of tables ([[proposals]])", raw_proposals)])
-    else:
-        seen: dict[str, int] = {}
-        for i, raw in enumerate(raw_proposals):
-            if not isinstance(raw, Mapping):
-                emit([(("proposals", str(i)), "must be a table", raw)])
-                continue
-            prop = None
-            try:
-                prop = Proposal.model_validate(dict(raw))
-            except ValidationError as exc:
-                emit(_model_problems(exc, Proposal, ("proposals", str(i))))
-            name = raw.get("name")
-            if isinstance(name, str):
-                if name == BASELINE_NAME:
-                    emit([(("proposals", str(i), "name"), f"{BASELINE_NAME!r} names the baseline; choose another name", name)])
-                elif name in seen:
-                    emit([(("proposals", str(i), "name"), f"proposal names must be unique; proposals[{seen[name]}] has it too", name)])
-                else:
-                    seen[name] = i
-            proposals.append((i, prop, raw))
+        found.add(("proposals",), "required: at least one [[proposals]] table")
+        return []
+    if not isinstance(raw_proposals, list) or not raw_proposals:
+        found.add(("proposals",), "must be a non-empty array of tables ([[proposals]])", raw_proposals)
+        return []
+    proposals = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_proposals):
+        if not isinstance(raw, Mapping):
+            found.add(("proposals", str(i)), "must be a table", raw)
+            continue
+        prop = _validated(Proposal, raw, ("proposals", str(i)), found)
+        name = raw.get("name")
+        if isinstance(name, str):
+            if name == BASELINE_NAME:
+                found.add(("proposals", str(i), "name"), f"{BASELINE_NAME!r} names the baseline; choose another name", name)
+            elif name in seen:
+                found.add(("proposals", str(i), "name"), f"proposal names must be unique; proposals[{seen[name]}] has it too",
+                          name)
+            else:
+                seen[name] = i
+        proposals.append((i, prop, raw))
+    return proposals
 
-    # ---- the baseline scenario
-    baseline_sc: Scenario | None = None
-    baseline_data: dict[str, Any] | None = None
-    baseline_dir = case_dir
-    raw_case = data["case"]
-    baseline_ref = raw_case.get("baseline")
-    if isinstance(baseline_ref, str) and baseline_ref:
-        bpath = Path(baseline_ref)
-        if not bpath.is_absolute():
-            bpath = case_dir / bpath
-        if not bpath.is_file():
-            emit([(("case", "baseline"), f"baseline scenario not found: {bpath}", baseline_ref)])
+
+# --------------------------------------------------------------------------- the baseline
+
+
+@dataclass
+class _Baseline:
+    """The baseline scenario as written (paths absolute), then patched, and its folder."""
+
+    data: dict[str, Any] | None
+    dir: Path
+    scenario: Scenario | None = None
+
+
+def _read_baseline(raw_case: Mapping[str, Any], case_dir: Path, found: _Found) -> _Baseline:
+    """The baseline file, checked as written and located in its own file."""
+    ref = raw_case.get("baseline")
+    if not (isinstance(ref, str) and ref):
+        return _Baseline(None, case_dir)
+    bpath = Path(ref)
+    if not bpath.is_absolute():
+        bpath = case_dir / bpath
+    if not bpath.is_file():
+        found.add(("case", "baseline"), f"baseline scenario not found: {bpath}", ref)
+        return _Baseline(None, case_dir)
+    baseline_dir = bpath.resolve().parent
+    try:
+        bdoc = Document.read(bpath)
+    except InputError as exc:
+        found.elsewhere.extend(exc.problems)
+        return _Baseline(None, baseline_dir)
+    if "case" in bdoc.data or "sweep" in bdoc.data:
+        found.add(("case", "baseline"), "must name a scenario file, not a case or sweep file", ref)
+        return _Baseline(None, baseline_dir)
+    try:
+        validate_scenario_data(bdoc.data, base_dir=baseline_dir, document=bdoc)
+    except InputError as exc:
+        found.elsewhere.extend(exc.problems)
+        return _Baseline(None, baseline_dir)
+    return _Baseline(_absolutize_data(bdoc.data, baseline_dir), baseline_dir)
+
+
+def _patch_baseline(doc: Document, baseline: _Baseline, case_dir: Path, overrides: Mapping[str, Any] | None,
+                    found: _Found) -> Scenario | None:
+    """Apply case.baseline_patch and --set to the baseline's data; the validated scenario."""
+    assert baseline.data is not None
+    raw_case = doc.data["case"]
+    raw_bpatch = raw_case.get("baseline_patch", {})
+    where = ("case", "baseline_patch")
+    if isinstance(raw_bpatch, Mapping):
+        flat, probs = flatten_patch(raw_bpatch)
+        found.extend((where + p, m, v) for p, m, v in probs)
+        for key, msg, value in set_dotted(baseline.data, _absolutize(flat, case_dir)):
+            found.add(where + tuple(key.split(".")), msg, value)
+    if overrides:
+        flat, probs = flatten_patch(dict(overrides))
+        found.elsewhere.extend(Problem(".".join(p), m, value=v, file=OVERRIDE_ORIGIN) for p, m, v in probs)
+        for key, msg, value in set_dotted(baseline.data, _absolutize(flat, Path.cwd())):
+            found.elsewhere.append(Problem(key, msg, value=value, file=OVERRIDE_ORIGIN))
+    try:
+        return validate_scenario_data(baseline.data, base_dir=baseline.dir)
+    except InputError as exc:
+        if raw_case.get("baseline_patch") or overrides:
+            line = doc.line(where) or doc.line(("case",))
+            found.elsewhere.extend(_rebase(exc.problems, prefix="case.baseline_patch", file=doc.file, line=line,
+                                           lead="after baseline_patch and --set: "))
         else:
-            baseline_dir = bpath.resolve().parent
+            found.elsewhere.extend(exc.problems)
+        return None
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+@dataclass
+class _Patch:
+    """The dotted keys a proposal sets, and for each the path in the case of what set it."""
+
+    flat: dict[str, Any] = field(default_factory=dict)
+    origin: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def set(self, flat: Mapping[str, Any], origin: Any) -> None:
+        for k, v in flat.items():
+            self.flat[k] = v
+            self.origin[k] = origin(k) if callable(origin) else origin
+
+
+def _variant(i: int, prop: Proposal | None, raw: Mapping[str, Any], baseline: _Baseline, case_dir: Path,
+             found: _Found) -> Variant | None:
+    """One proposal: its patch file, components and patch on the baseline, validated."""
+    where = ("proposals", str(i))
+    patch = _Patch()
+    _read_patch_file(raw, where, case_dir, patch, found)
+    loaded = _components(raw, where, baseline, case_dir, patch, found)
+    raw_patch = raw.get("patch", {})
+    if isinstance(raw_patch, Mapping):
+        pflat, probs = flatten_patch(raw_patch)
+        found.extend((where + ("patch",) + p, m, v) for p, m, v in probs)
+        patch.set(_absolutize(pflat, case_dir), lambda k: where + ("patch",) + tuple(k.split(".")))
+    for k in list(patch.flat):
+        if k.split(".")[0] == PAIRED_PREFIX:
+            found.add(patch.origin[k], "a proposal may not change simulation.* keys: baseline and proposals are compared "
+                      "over the same period, step and seeds (set them in case.baseline_patch or with --set)", patch.flat[k])
+            del patch.flat[k]
+    if baseline.data is None or baseline.scenario is None:
+        return None
+    sc = _patched_scenario(baseline, patch, where, found)
+    if sc is None or prop is None:
+        return None
+    return Variant(name=prop.name, scenario=sc, proposal=prop, patch=patch.flat, components=loaded,
+                   title_text=prop.title, description_text=prop.description)
+
+
+def _read_patch_file(raw: Mapping[str, Any], where: tuple[str, ...], case_dir: Path, patch: _Patch,
+                     found: _Found) -> None:
+    patch_file = raw.get("patch_file")
+    if not isinstance(patch_file, str):
+        return
+    ppath = Path(patch_file)
+    if not ppath.is_absolute():
+        ppath = case_dir / ppath
+    if not ppath.is_file():
+        found.add(where + ("patch_file",), f"patch file not found: {ppath}", patch_file)
+        return
+    try:
+        pdoc = Document.read(ppath)
+    except InputError as exc:
+        found.elsewhere.extend(exc.problems)
+        return
+    pflat, probs = flatten_patch(pdoc.data)
+    found.elsewhere.extend(pdoc.problem(p, m, v, shown=".".join(p)) for p, m, v in probs)
+    patch.set(_absolutize(pflat, ppath.resolve().parent), where + ("patch_file",))
+
+
+def _components(raw: Mapping[str, Any], where: tuple[str, ...], baseline: _Baseline, case_dir: Path, patch: _Patch,
+                found: _Found) -> list[LoadedComponent]:
+    """The proposal's components, loaded, and the scenario patches they provide."""
+    loaded: list[LoadedComponent] = []
+    raw_components = raw.get("components", [])
+    if not isinstance(raw_components, list):
+        return loaded
+    for j, comp in enumerate(raw_components):
+        cpath = where + ("components", str(j))
+        if not isinstance(comp, Mapping) or not isinstance(comp.get("use"), str):
+            continue  # the model check reported it
+        params = comp.get("params", {})
+        if not isinstance(params, Mapping):
+            continue
+        lc, probs = load_component(comp["use"], params, base_dir=case_dir, path=cpath)
+        found.extend((p, m, NO_VALUE if v is _NOVALUE else v) for p, m, v in probs)
+        if lc is None:
+            continue
+        loaded.append(lc)
+        if lc.has_patch and baseline.data is not None:
             try:
-                bdata, btext, bfmt = read_document(bpath)
+                provided = dict(lc.component.scenario_patch(lc.params, copy.deepcopy(baseline.data)) or {})
             except InputError as exc:
-                extra.extend(exc.problems)
-            else:
-                if "case" in bdata or "sweep" in bdata:
-                    emit([(("case", "baseline"), "must name a scenario file, not a case or sweep file", baseline_ref)])
-                else:
-                    try:  # the baseline as written, located in its own file
-                        validate_scenario_data(bdata, base_dir=baseline_dir, file=str(bpath), text=btext, fmt=bfmt)
-                    except InputError as exc:
-                        extra.extend(exc.problems)
-                    else:
-                        baseline_data = _absolutize_data(bdata, baseline_dir)
-    if baseline_data is not None:
-        raw_bpatch = raw_case.get("baseline_patch", {})
-        if isinstance(raw_bpatch, Mapping):
-            flat, probs = flatten_patch(raw_bpatch)
-            emit([(("case", "baseline_patch") + p, m, v) for p, m, v in probs])
-            for key, msg, value in set_dotted(baseline_data, _absolutize(flat, case_dir)):
-                emit([(("case", "baseline_patch") + tuple(key.split(".")), msg, value)])
-        if overrides:
-            flat, probs = flatten_patch(dict(overrides))
-            for p, m, v in probs:
-                kwargs = {} if v is _NOVALUE else {"value": v}
-                extra.append(Problem(".".join(p), m, file=OVERRIDE_ORIGIN, **kwargs))
-            for key, msg, value in set_dotted(baseline_data, _absolutize(flat, Path.cwd())):
-                extra.append(Problem(key, msg, value=value, file=OVERRIDE_ORIGIN))
-        try:
-            baseline_sc = validate_scenario_data(baseline_data, base_dir=baseline_dir)
-        except InputError as exc:
-            extra.extend(
-                _rebase(exc.problems, prefix="case.baseline_patch", file=file,
-                        line=line_of(index, ("case", "baseline_patch")) or line_of(index, ("case",)),
-                        lead="after baseline_patch and --set: ")
-                if raw_case.get("baseline_patch") or overrides else exc.problems
-            )
+                found.elsewhere.extend(_rebase(exc.problems, prefix=render_path(cpath + ("params",)), file=found.doc.file,
+                                               line=found.doc.line(cpath)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - a failing plugin is reported, not raised
+                found.add(cpath + ("use",), f"the component failed in scenario_patch: {type(exc).__name__}: {exc}",
+                          comp["use"])
+                continue
+            cflat, probs = flatten_patch(provided)
+            found.extend((cpath + p, "the component provides " + m, v) for p, m, v in probs)
+            patch.set(cflat, cpath)
+    return loaded
 
-    # ---- proposals
-    variants: list[Variant] = []
-    for i, prop, raw in proposals:
-        where = ("proposals", str(i))
-        flat: dict[str, Any] = {}
-        origin: dict[str, tuple[str, ...]] = {}  # dotted key -> path of what set it
-        patch_file = raw.get("patch_file")
-        if isinstance(patch_file, str):
-            ppath = Path(patch_file)
-            if not ppath.is_absolute():
-                ppath = case_dir / ppath
-            if not ppath.is_file():
-                emit([(where + ("patch_file",), f"patch file not found: {ppath}", patch_file)])
-            else:
-                try:
-                    pdata, ptext, pfmt = read_document(ppath)
-                except InputError as exc:
-                    extra.extend(exc.problems)
-                else:
-                    pflat, probs = flatten_patch(pdata)
-                    pindex = case_lines(ptext, pfmt)
-                    for p, m, v in probs:
-                        kwargs = {} if v is _NOVALUE else {"value": v}
-                        extra.append(Problem(".".join(p), m, file=str(ppath), line=line_of(pindex, p), **kwargs))
-                    for k, v in _absolutize(pflat, ppath.resolve().parent).items():
-                        flat[k] = v
-                        origin[k] = where + ("patch_file",)
-        loaded: list[LoadedComponent] = []
-        raw_components = raw.get("components", [])
-        if isinstance(raw_components, list):
-            for j, comp in enumerate(raw_components):
-                cpath = where + ("components", str(j))
-                if not isinstance(comp, Mapping) or not isinstance(comp.get("use"), str):
-                    continue  # the model check above reported it
-                params = comp.get("params", {})
-                if not isinstance(params, Mapping):
-                    continue
-                lc, probs = load_component(comp["use"], params, base_dir=case_dir, path=cpath)
-                emit(probs)
-                if lc is None:
-                    continue
-                loaded.append(lc)
-                if lc.has_patch and baseline_data is not None:
-                    try:
-                        provided = dict(lc.component.scenario_patch(lc.params, copy.deepcopy(baseline_data)) or {})
-                    except InputError as exc:
-                        extra.extend(_rebase(exc.problems, prefix=render_path(cpath + ("params",)), file=file,
-                                             line=line_of(index, cpath)))
-                        continue
-                    except Exception as exc:  # noqa: BLE001 - a failing plugin is reported, not raised
-                        emit([(cpath + ("use",), f"the component failed in scenario_patch: {type(exc).__name__}: {exc}",
-                               comp["use"])])
-                        continue
-                    cflat, probs = flatten_patch(provided)
-                    emit([(cpath + p, "the component provides " + m, v) for p, m, v in probs])
-                    for k, v in cflat.items():
-                        flat[k] = v
-                        origin[k] = cpath
-        raw_patch = raw.get("patch", {})
-        if isinstance(raw_patch, Mapping):
-            pflat, probs = flatten_patch(raw_patch)
-            emit([(where + ("patch",) + p, m, v) for p, m, v in probs])
-            for k, v in _absolutize(pflat, case_dir).items():
-                flat[k] = v
-                origin[k] = where + ("patch",) + tuple(k.split("."))
-        for k in list(flat):
-            if k.split(".")[0] == PAIRED_PREFIX:
-                emit([(origin[k], "a proposal may not change simulation.* keys: baseline and proposals are compared "
-                       "over the same period, step and seeds (set them in case.baseline_patch or with --set)", flat[k])])
-                del flat[k]
-        if baseline_data is None or baseline_sc is None:
-            continue
-        merged = copy.deepcopy(baseline_data)
-        for key, msg, value in set_dotted(merged, flat):
-            emit([(origin.get(key, where + ("patch",)), msg, value)])
-        try:
-            sc = validate_scenario_data(merged, base_dir=baseline_dir)
-        except InputError as exc:
-            for p in exc.problems:
-                value = p.value if p.has_value else _NOVALUE
-                key = next((k for k in flat if p.path == k or p.path.startswith(k + ".")), None)
-                src = origin.get(key) if key else None
-                if src is not None and src[len(where):len(where) + 1] == ("patch",):
-                    found.append((where + ("patch",) + tuple(p.path.split(".")), p.message, value))
-                elif src is not None and src[-1] == "patch_file":
-                    found.append((src, f"the patch file sets {p.path}: {p.message}", value))
-                elif src is not None:
-                    found.append((src, f"the component provides {p.path}: {p.message}", value))
-                else:
-                    found.append((where + ("patch",), f"the patched scenario is invalid at {p.path}: {p.message}", value))
-            continue
-        if prop is None:
-            continue
-        name = prop.name
-        variants.append(
-            Variant(name=name, scenario=sc, proposal=prop, patch=flat, components=loaded,
-                    title_text=prop.title, description_text=prop.description)
-        )
 
-    problems = [
-        Problem(render_path(p), m, file=file, line=line_of(index, p), **({} if v is _NOVALUE else {"value": v}))
-        for p, m, v in found
-    ] + extra
-    if problems:
-        n = len(problems)
-        raise InputError(problems, title=f"{n} problem{'s' if n > 1 else ''} in the case")
-    assert info is not None and baseline_sc is not None
-    baseline = Variant(
-        name=BASELINE_NAME,
-        scenario=baseline_sc,
-        title_text=info.baseline_title,
-        description_text=info.baseline_description if info.baseline_description is not None else baseline_sc.description,
-    )
-    return Case(
-        path=case_path,
-        info=info,
-        assumptions=assumptions,
-        baseline=baseline,
-        proposals=variants,
-        overrides=dict(overrides or {}),
-        source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+def _patched_scenario(baseline: _Baseline, patch: _Patch, where: tuple[str, ...], found: _Found) -> Scenario | None:
+    """The baseline with the proposal's patch, validated; each problem blamed on what set the key."""
+    merged = copy.deepcopy(baseline.data)
+    for key, msg, value in set_dotted(merged, patch.flat):
+        found.add(patch.origin.get(key, where + ("patch",)), msg, value)
+    try:
+        return validate_scenario_data(merged, base_dir=baseline.dir)
+    except InputError as exc:
+        for p in exc.problems:
+            key = next((k for k in patch.flat if p.path == k or p.path.startswith(k + ".")), None)
+            src = patch.origin.get(key) if key else None
+            if src is not None and src[len(where):len(where) + 1] == ("patch",):
+                found.add(where + ("patch",) + tuple(p.path.split(".")), p.message, p.value)
+            elif src is not None and src[-1] == "patch_file":
+                found.add(src, f"the patch file sets {p.path}: {p.message}", p.value)
+            elif src is not None:
+                found.add(src, f"the component provides {p.path}: {p.message}", p.value)
+            else:
+                found.add(where + ("patch",), f"the patched scenario is invalid at {p.path}: {p.message}", p.value)
+        return None

@@ -1,7 +1,8 @@
 """Shared helpers of the weather-file readers: problem collection, numbers, gaps.
 
 Every reader collects all problems of a file (up to :data:`MAX_PROBLEMS`, then a count of
-the rest) and raises one :class:`~dcsim.errors.InputError` naming file, line and column.
+the rest; :class:`dcsim._table.Problems`) and raises one :class:`~dcsim.errors.InputError`
+naming file, line and column.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dcsim import _table
 from dcsim.errors import InputError, Problem
 
 #: Problems listed per file before the rest are only counted.
@@ -23,46 +25,12 @@ DEWPOINT_RANGE_C = (-90.0, 40.0)
 PRESSURE_RANGE_PA = (30_000.0, 110_000.0)
 
 
-class Problems:
-    """Collects the problems of one input file (or of related files, see :meth:`for_file`)."""
+class Problems(_table.Problems):
+    """Collects the problems of a weather file (or of related files, see :meth:`for_file`):
+    "N problems in weather file X", at most :data:`MAX_PROBLEMS` listed."""
 
-    def __init__(self, file: str | Path, *, _store: dict | None = None):
-        self.file = str(file)
-        self._store = _store if _store is not None else {"items": [], "n_more": 0}
-
-    @property
-    def items(self) -> list[Problem]:
-        return self._store["items"]
-
-    def for_file(self, file: str | Path) -> "Problems":
-        """A collector for another file whose problems go into the same list."""
-        return Problems(file, _store=self._store)
-
-    def add(self, message: str, *, line: int | None = None, column: int | None = None,
-            path: str = "", file: str | None = None, **value) -> None:
-        """Record a problem; pass ``value=...`` to show the offending value."""
-        if len(self.items) >= MAX_PROBLEMS:
-            self._store["n_more"] += 1
-            return
-        self.items.append(
-            Problem(path, message, file=file or self.file, line=line, column=column, **value)
-        )
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        items = list(self.items)
-        n_more = self._store["n_more"]
-        if n_more:
-            items.append(Problem("", f"... and {n_more} more problems not listed", file=self.file))
-        n = len(self.items) + n_more
-        files = sorted({p.file for p in self.items if p.file})
-        where = ", ".join(files) if files else self.file
-        title = f"{n} problem{'s' if n != 1 else ''} in weather file{'s' if len(files) > 1 else ''} {where}"
-        raise InputError(items, title=title)
+    def __init__(self, file: str | Path):
+        super().__init__(file, what="weather file", path="", limit=MAX_PROBLEMS)
 
 
 def check_fill_gaps_max_h(value) -> int:
@@ -76,15 +44,7 @@ def check_fill_gaps_max_h(value) -> int:
 
 def read_text(path: str | Path) -> tuple[str, str]:
     """(text, encoding note) of a weather file; UTF-8 (BOM stripped), else Windows-1252."""
-    p = Path(path)
-    if not p.is_file():
-        what = "is a directory, not a file" if p.is_dir() else "not found"
-        raise InputError(Problem("", f"weather file {what}: {p}", file=str(p)))
-    data = p.read_bytes()
-    try:
-        return data.decode("utf-8-sig"), ""
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), " (read as Windows-1252: not valid UTF-8)"
+    return _table.read_text(path, Problems(path), fallback="cp1252")
 
 
 def parse_float(text: str, problems: Problems, *, line: int, column: int, what: str,

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 from numba import njit
 
+from .._numeric import clamp
 from ..units import KELVIN_OFFSET
 
 
@@ -44,15 +45,6 @@ def biquadratic(c, x: float, y: float) -> float:
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def _clamp(x: float, lo: float, hi: float) -> float:
-    if x < lo:
-        return lo
-    if x > hi:
-        return hi
-    return x
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
 def eir_capacity_fraction(capft, t_chw_c: float, t_cond_c: float) -> float:
     """Available capacity over the reference capacity, CAPFT(T_chw, T_cond), floored at 1e-6
     so a curve evaluated far outside its data cannot give a zero or negative capacity
@@ -79,8 +71,8 @@ def eir_chiller(q_kw: float, q_ref_kw: float, cop_ref: float, capft, eirft, eirf
     """
     if q_kw <= 0.0 or q_ref_kw <= 0.0:
         return 0.0, 0.0, 0.0
-    x = _clamp(t_chw_c, t_chw_min_c, t_chw_max_c)
-    y = _clamp(t_cond_c, t_cond_min_c, t_cond_max_c)
+    x = clamp(t_chw_c, t_chw_min_c, t_chw_max_c)
+    y = clamp(t_cond_c, t_cond_min_c, t_cond_max_c)
     cap = eir_capacity_fraction(capft, x, y)
     q_avail = q_ref_kw * cap
     plr1 = q_kw / q_avail
@@ -152,8 +144,8 @@ def mechanical_cooling(ch, q_kw, t_chw_c, t_condenser_source_c):
         return q, q / cop, cop
     n = ch.chiller_count
     q_ref_each = ch.mech_capacity_kw / n
-    x = _clamp(t_chw_c, ch.eir_t_chw_min_c, ch.eir_t_chw_max_c)
-    y = _clamp(t_condenser_source_c, ch.eir_t_cond_min_c, ch.eir_t_cond_max_c)
+    x = clamp(t_chw_c, ch.eir_t_chw_min_c, ch.eir_t_chw_max_c)
+    y = clamp(t_condenser_source_c, ch.eir_t_cond_min_c, ch.eir_t_cond_max_c)
     cap = eir_capacity_fraction(ch.eir_capft, x, y)
     n_on = math.ceil(q_kw / (q_ref_each * cap) - 1e-12)
     if n_on < 1:

@@ -63,22 +63,27 @@ def select_mode(state, cand: int, current_ok: bool, dt_s: float, min_time_s: flo
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def chilled_water_mode_valid(mode, has_free, has_mech):
-    """Can a chilled-water plant (free cooling: economiser or dry cooler) be in ``mode``?"""
+def mode_available(mode, has_free, has_evaporative, has_partial, has_mech):
+    """Can a plant with these capabilities be in ``mode``? (A chilled-water plant: free and
+    partial-free need its economiser or dry cooler, never evaporative; an air-side unit: free
+    always, evaporative with wetted media, partial-free and mechanical with compressors.)"""
     if mode == MODE_FREE:
         return has_free
+    if mode == MODE_EVAPORATIVE:
+        return has_evaporative
     if mode == MODE_PARTIAL_FREE:
-        return has_free and has_mech
+        return has_partial
     if mode == MODE_MECHANICAL:
         return has_mech
     return False
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def air_side_mode_valid(mode, has_evap, has_mech):
-    """Can an air-side unit (fresh air, indirect evaporative) be in ``mode``?"""
-    if mode == MODE_FREE:
-        return True
-    if mode == MODE_EVAPORATIVE:
-        return has_evap
-    return has_mech
+def active_mode(state, has_free, has_evaporative, has_partial, has_mech):
+    """The mode active at the start of the step (-1 before the first). A mode the plant cannot
+    be in (its capabilities changed with the scenario) is forgotten in ``state``, so that
+    :func:`select_mode` takes the candidate at once; the old code is still returned."""
+    cur = int(state[S_MODE])
+    if cur >= 0 and not mode_available(cur, has_free, has_evaporative, has_partial, has_mech):
+        state[S_MODE] = -1.0
+    return cur

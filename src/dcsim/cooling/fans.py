@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from numba import njit
 
+from .._numeric import clamp
+
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def fan_power_kw(design_power_kw: float, speed_fraction: float) -> float:
@@ -21,8 +23,4 @@ def fan_power_kw(design_power_kw: float, speed_fraction: float) -> float:
 @njit(cache=True, fastmath=False, error_model="numpy")
 def speed_fraction_clamped(fraction: float) -> float:
     """A speed fraction held to [0, 1] (a fan that is off or at its top speed); NaN stays NaN."""
-    if fraction <= 0.0:
-        return 0.0
-    if fraction >= 1.0:
-        return 1.0
-    return fraction
+    return clamp(fraction, 0.0, 1.0)

@@ -40,7 +40,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from .._numeric import interp_clamped
+from .._numeric import clamp, interp_clamped
 from ..units import KELVIN_OFFSET
 
 #: Codes of HeatReuseParams.source and .cop_model (floats in the params tuple).
@@ -88,12 +88,7 @@ def log_mean_k(t_a_k: float, t_b_k: float) -> float:
 @njit(cache=True, fastmath=False, error_model="numpy")
 def carnot_fraction(lift_k: float, eta_ref: float, slope_per_k: float, ref_lift_k: float) -> float:
     """Carnot fraction at a lift: eta_ref - slope (L - L_ref), clamped to [0.05, 0.95]."""
-    eta = eta_ref - slope_per_k * (lift_k - ref_lift_k)
-    if eta < _MIN_ETA:
-        return _MIN_ETA
-    if eta > _MAX_ETA:
-        return _MAX_ETA
-    return eta
+    return clamp(eta_ref - slope_per_k * (lift_k - ref_lift_k), _MIN_ETA, _MAX_ETA)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")

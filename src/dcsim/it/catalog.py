@@ -14,7 +14,6 @@ strictly increasing from 0 to 100 (the 11 SPECpower points or any others).
 from __future__ import annotations
 
 import difflib
-import math
 import warnings
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, Problem
+from .._table import Column, Problems, parse_csv, read_csv
 from .power import ServerSpec
 
 __all__ = [
@@ -44,70 +44,9 @@ class ServerTableWarning(UserWarning):
     """A server power table that is valid but unusual (e.g. power falling as load rises)."""
 
 
-def _split_csv_line(line: str) -> list[tuple[str, int]]:
-    """Split one CSV line into (field, 1-based start column) pairs; handles double quotes."""
-    fields: list[tuple[str, int]] = []
-    buf: list[str] = []
-    start = 1
-    in_quotes = False
-    i = 0
-    n = len(line)
-    while i < n:
-        ch = line[i]
-        if in_quotes:
-            if ch == '"':
-                if i + 1 < n and line[i + 1] == '"':
-                    buf.append('"')
-                    i += 1
-                else:
-                    in_quotes = False
-            else:
-                buf.append(ch)
-        elif ch == '"':
-            in_quotes = True
-        elif ch == ",":
-            fields.append(("".join(buf).strip(), start))
-            buf = []
-            start = i + 2
-        else:
-            buf.append(ch)
-        i += 1
-    fields.append(("".join(buf).strip(), start))
-    return fields
-
-
-def _read_lines(path: Path, problems: list[Problem]) -> list[tuple[int, str]] | None:
-    """Numbered non-blank, non-comment lines of a UTF-8 text file (BOM allowed)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem("", "file not found", file=str(path)))
-        return None
-    except OSError as exc:
-        problems.append(Problem("", f"cannot read the file: {exc.strerror or exc}", file=str(path)))
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem("", "the file is not UTF-8 text (save it as UTF-8 CSV)", file=str(path), line=line)
-        )
-        return None
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            rows.append((number, line))
-    return rows
-
-
-def _parse_number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value
+#: The columns of a user's power table: load, % of full load; average power, W.
+LOAD = Column("load_pct", unit="%", low=0.0, high=100.0, label="load")
+POWER = Column("power_w", unit="W", low=0.0, label="power")
 
 
 def read_server_table_csv(path: str | Path, name: str | None = None, **spec_kwargs) -> ServerSpec:
@@ -136,192 +75,62 @@ def read_server_table_csv(path: str | Path, name: str | None = None, **spec_kwar
     """
     path = Path(path)
     file = str(path)
-    problems: list[Problem] = []
-    lines = _read_lines(path, problems)
-    if lines is None:
-        raise InputError(problems, title=f"cannot read server power table {file}")
-    if not lines:
-        raise InputError(
-            Problem("", "the file is empty; expected a header 'load_pct,power_w' and rows", file=file),
-            title=f"invalid server power table {file}",
+    problems = Problems(path, what="server power table", path=None)
+    table = read_csv(path, problems, expect=[LOAD, POWER])
+    if not table.require([LOAD, POWER]):
+        problems.raise_if_any()
+    v = table.read([LOAD, POWER])
+    problems.raise_if_any()
+    load, power = v["load_pct"], v["power_w"]
+    if len(load) < 2:
+        line = int(table.lines[0]) if len(load) else table.header_line
+        problems.add("a power table needs at least two rows (load 0 and load 100)", line=line, path="load_pct")
+    else:
+        for i in np.flatnonzero(np.diff(load) <= 0) + 1:
+            table.report(int(i), "load_pct", f"load must increase strictly from row to row ({table.row_ref(i - 1)} "
+                         f"has {load[i - 1]:g})", float(load[i]))
+        if load[0] != 0.0:
+            table.report(0, "load_pct", "the table must start at load 0 (active idle power)", float(load[0]))
+        if load[-1] != 100.0:
+            table.report(len(load) - 1, "load_pct", "the table must end at load 100 (full-load power)", float(load[-1]))
+    problems.raise_if_any()
+    column = table.column_number("power_w")
+    for i in np.flatnonzero(np.diff(power) < 0) + 1:
+        warnings.warn(
+            f"{file}: {table.row_ref(i)}, column {column}: power_w falls from {power[i - 1]:g} W "
+            f"({table.row_ref(i - 1)}) to {power[i]:g} W as load rises; SPECpower curves normally rise with load",
+            ServerTableWarning,
+            stacklevel=2,
         )
-
-    header_line, header_text = lines[0]
-    header = [(f.lower(), col) for f, col in _split_csv_line(header_text)]
-    names = [h for h, _ in header]
-    columns: dict[str, int] = {}
-    for wanted in ("load_pct", "power_w"):
-        if names.count(wanted) > 1:
-            problems.append(
-                Problem(
-                    wanted,
-                    f"column {wanted!r} appears more than once in the header",
-                    file=file,
-                    line=header_line,
-                )
-            )
-        elif wanted in names:
-            columns[wanted] = names.index(wanted)
-        else:
-            hint = " (use commas, not semicolons, between columns)" if ";" in header_text else ""
-            problems.append(
-                Problem(
-                    wanted,
-                    f"the header has no column {wanted!r}; expected columns 'load_pct,power_w'{hint}",
-                    value=header_text.strip(),
-                    file=file,
-                    line=header_line,
-                    column=1,
-                )
-            )
-    if problems:
-        raise InputError(problems, title=f"invalid server power table {file}")
-
-    rows: list[tuple[int, float, int, float, int]] = []  # line, load, load_col, power, power_col
-    for number, text in lines[1:]:
-        fields = _split_csv_line(text)
-        values = {}
-        for key, index in columns.items():
-            if index >= len(fields):
-                col = len(text) + 1
-                problems.append(
-                    Problem(key, f"missing value for column {key!r}", file=file, line=number, column=col)
-                )
-                continue
-            raw, col = fields[index]
-            value = _parse_number(raw)
-            if value is None or raw == "":
-                problems.append(Problem(key, "not a number", value=raw, file=file, line=number, column=col))
-                continue
-            if not math.isfinite(value):
-                problems.append(
-                    Problem(key, "must be a finite number", value=raw, file=file, line=number, column=col)
-                )
-                continue
-            if key == "load_pct" and not 0.0 <= value <= 100.0:
-                problems.append(
-                    Problem(
-                        key, "load must lie in 0..100 (%)", value=value, file=file, line=number, column=col
-                    )
-                )
-                continue
-            if key == "power_w" and value < 0.0:
-                problems.append(
-                    Problem(key, "power must be >= 0 W", value=value, file=file, line=number, column=col)
-                )
-                continue
-            values[key] = (value, col)
-        if len(values) == 2:
-            (load, load_col), (power, power_col) = values["load_pct"], values["power_w"]
-            rows.append((number, load, load_col, power, power_col))
-
-    if not problems:
-        if len(rows) < 2:
-            problems.append(
-                Problem(
-                    "load_pct",
-                    "a power table needs at least two rows (load 0 and load 100)",
-                    file=file,
-                    line=rows[0][0] if rows else header_line,
-                )
-            )
-        else:
-            for prev, row in zip(rows, rows[1:]):
-                if row[1] <= prev[1]:
-                    problems.append(
-                        Problem(
-                            "load_pct",
-                            f"load must increase strictly from row to row (line {prev[0]} has {prev[1]:g})",
-                            value=row[1],
-                            file=file,
-                            line=row[0],
-                            column=row[2],
-                        )
-                    )
-            first, last = rows[0], rows[-1]
-            if first[1] != 0.0:
-                problems.append(
-                    Problem(
-                        "load_pct",
-                        "the table must start at load 0 (active idle power)",
-                        value=first[1],
-                        file=file,
-                        line=first[0],
-                        column=first[2],
-                    )
-                )
-            if last[1] != 100.0:
-                problems.append(
-                    Problem(
-                        "load_pct",
-                        "the table must end at load 100 (full-load power)",
-                        value=last[1],
-                        file=file,
-                        line=last[0],
-                        column=last[2],
-                    )
-                )
-    if problems:
-        raise InputError(problems, title=f"invalid server power table {file}")
-
-    for prev, row in zip(rows, rows[1:]):
-        if row[3] < prev[3]:
-            warnings.warn(
-                f"{file}: line {row[0]}, column {row[4]}: power_w falls from {prev[3]:g} W "
-                f"(line {prev[0]}) to {row[3]:g} W as load rises; SPECpower curves normally rise with load",
-                ServerTableWarning,
-                stacklevel=2,
-            )
-
-    load_points = np.array([r[1] for r in rows]) / 100.0
-    power_points = np.array([r[3] for r in rows])
     try:
-        return ServerSpec(
-            name or path.stem,
-            load_points,
-            power_points,
-            source=f"user table {file}",
-            **spec_kwargs,
-        )
+        return ServerSpec(name or path.stem, load / 100.0, power, source=f"user table {file}", **spec_kwargs)
     except (TypeError, ValueError) as exc:
-        raise InputError(
-            Problem("", str(exc), file=file), title=f"invalid server power table {file}"
-        ) from None
+        problems.fail(str(exc))
 
 
 def _load_catalog() -> dict[str, ServerSpec]:
     ref = resources.files("dcsim").joinpath("data", _CATALOG_FILE)
-    text = ref.read_text(encoding="utf-8")
     file = f"dcsim/data/{_CATALOG_FILE}"
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    header = [f for f, _ in _split_csv_line(lines[0][1])]
-    expected = ["key", "name", *_POWER_COLUMNS, "source"]
-    if header != expected:
-        raise InputError(
-            Problem("", f"built-in catalogue header must be {expected}", file=file, line=lines[0][0])
-        )
-    catalog: dict[str, ServerSpec] = {}
-    problems: list[Problem] = []
+    problems = Problems(file, what="built-in server catalogue", path=None)
+    columns = [Column("key", kind="text"), Column("name", kind="text"),
+               *(Column(c, unit="W", low=0.0, label="power") for c in _POWER_COLUMNS), Column("source", kind="text")]
+    table = parse_csv(ref.read_text(encoding="utf-8"), problems, expect=columns)
+    if not table.require(columns):
+        problems.raise_if_any()
+    v = table.read(columns)
+    problems.raise_if_any()
+    powers = np.column_stack([v[c] for c in _POWER_COLUMNS])
     load_points = np.array(SPECPOWER_LOAD_PCT, dtype=np.float64) / 100.0
-    for number, text_line in lines[1:]:
-        fields = _split_csv_line(text_line)
-        if len(fields) != len(expected):
-            problems.append(Problem("", f"expected {len(expected)} fields", file=file, line=number))
-            continue
-        key = fields[0][0]
-        powers = [_parse_number(f) for f, _ in fields[2:-1]]
-        if any(p is None for p in powers):
-            problems.append(Problem(key, "non-numeric power", file=file, line=number))
-            continue
+    catalog: dict[str, ServerSpec] = {}
+    for i, key in enumerate(v["key"]):
         if key in catalog:
-            problems.append(Problem(key, "duplicate key", file=file, line=number))
+            table.report(i, "key", "duplicate key", key)
             continue
         try:
-            catalog[key] = ServerSpec(fields[1][0], load_points, np.array(powers), source=fields[-1][0])
+            catalog[key] = ServerSpec(v["name"][i], load_points, powers[i], source=v["source"][i])
         except ValueError as exc:
-            problems.append(Problem(key, str(exc), file=file, line=number))
-    if problems:
-        raise InputError(problems, title="the built-in server catalogue is broken")
+            table.report(i, "key", str(exc), key)
+    problems.raise_if_any()
     return catalog
 
 

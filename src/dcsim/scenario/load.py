@@ -17,16 +17,31 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ..errors import InputError, Problem
-from .locate import find_line, toml_key_lines, yaml_key_lines
-from .schema import FieldError, Scenario
+from ..errors import InputError, Problem, raise_problems
+from .document import Document, get_dotted, validation_findings
+from .schema import Scenario
+
+__all__ = [
+    "OVERRIDE_ORIGIN",
+    "apply_overrides",
+    "check_references",
+    "dump_toml",
+    "get_dotted",
+    "load_scenario",
+    "parse_set_option",
+    "read_document",
+    "resolved_dict",
+    "scenario_hash",
+    "set_dotted",
+    "validate_scenario_data",
+]
 
 OVERRIDE_ORIGIN = "--set"
 
@@ -37,51 +52,11 @@ OVERRIDE_ORIGIN = "--set"
 def read_document(path: str | Path) -> tuple[dict[str, Any], str, str]:
     """Parse a TOML or YAML file into a dict. Returns ``(data, text, fmt)``.
 
-    Raises InputError naming the file, line and column of a syntax error.
+    Raises InputError naming the file, line and column of a syntax error
+    (:meth:`dcsim.scenario.document.Document.read`).
     """
-    p = Path(path)
-    if not p.exists():
-        raise InputError(Problem("", "file not found", file=str(p)))
-    if p.is_dir():
-        raise InputError(Problem("", "is a directory, expected a .toml or .yaml file", file=str(p)))
-    suffix = p.suffix.lower()
-    if suffix not in (".toml", ".yaml", ".yml"):
-        raise InputError(
-            Problem("", f"unsupported file type {suffix or '(none)'!r}; expected .toml, .yaml or .yml", file=str(p))
-        )
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem("", f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(p)))
-    if suffix == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            msg = str(exc)
-            m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-            line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-            raise InputError(Problem("", f"TOML syntax error: {msg}", file=str(p), line=line, column=col))
-        return data, text, "toml"
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(
-            Problem(
-                "",
-                f"YAML syntax error: {problem}",
-                file=str(p),
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        )
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise InputError(Problem("", f"expected a mapping of sections at the top level, got {type(data).__name__}", file=str(p)))
-    return data, text, "yaml"
+    doc = Document.read(path)
+    return doc.data, doc.text, doc.fmt
 
 
 # --------------------------------------------------------------------------- overrides
@@ -107,20 +82,6 @@ def parse_set_option(option: str) -> tuple[str, Any]:
     except tomllib.TOMLDecodeError:
         value = raw
     return key, value
-
-
-def get_dotted(data: Any, key: str | tuple[str, ...], missing: Any = None) -> Any:
-    """The value at a dotted key (``"room.supply_air_c"``) or a path of keys in nested
-    mappings, list items by index; ``missing`` where there is none."""
-    node = data
-    for part in key.split(".") if isinstance(key, str) else key:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return missing
-    return node
 
 
 def set_dotted(data: dict[str, Any], flat: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
@@ -160,100 +121,6 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any] | None) -
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def _model_fields_at(model: type[BaseModel], path: tuple[str, ...]) -> type[BaseModel] | None:
-    """The pydantic model class describing the mapping at ``path`` (None if not a section)."""
-    current: Any = model
-    for part in path:
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(part)
-        if field is None:
-            return None
-        current = _section_type(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _section_type(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return annotation
-
-
-def _all_leaf_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths = []
-    for name, field in model.model_fields.items():
-        sub = _section_type(field.annotation)
-        paths.append(prefix + (name,))
-        if isinstance(sub, type) and issubclass(sub, BaseModel):
-            paths.extend(_all_leaf_paths(sub, prefix + (name,)))
-    return paths
-
-
-def _suggest(model: type[BaseModel], parent: tuple[str, ...], key: str) -> str:
-    section = _model_fields_at(model, parent)
-    allowed = sorted(section.model_fields) if section else []
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"unknown key; did you mean {'.'.join(parent + (close[0],))!r}? allowed here: {', '.join(allowed)}"
-    elsewhere = [p for p in _all_leaf_paths(model) if p[-1] == key]
-    if elsewhere:
-        return f"unknown key here; did you mean {'.'.join(elsewhere[0])!r}? allowed here: {', '.join(allowed)}"
-    return f"unknown key; allowed here: {', '.join(allowed)}"
-
-
-_BRANCH_TAG = re.compile(r"^(str|int|float|bool|list\[.*\]|dict\[.*\]|function-.*|[A-Z][A-Za-z]+|literal\[.*\])$")
-
-
-def _pydantic_problems(exc: ValidationError, model: type[BaseModel], data: dict[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
-        loc: list[str] = []
-        skip = False
-        for part in err["loc"]:
-            part = str(part)
-            section = _model_fields_at(model, tuple(loc))
-            is_field = section is not None and part in section.model_fields
-            if not is_field and _BRANCH_TAG.match(part) and not part.isdigit():
-                # A union branch tag (it.server is `str | ServerTable`): keep only the errors
-                # of the branch matching the kind of value the user wrote.
-                here = get_dotted(data, tuple(loc))
-                if (part == "str") == isinstance(here, dict):
-                    skip = True
-                continue
-            loc.append(part)
-        if skip:
-            continue
-        path = tuple(loc)
-        ctx_error = (err.get("ctx") or {}).get("error")
-        if isinstance(ctx_error, FieldError):
-            extra = tuple(ctx_error.field.split("."))
-            path = extra if "." in ctx_error.field else path + extra
-            message = str(ctx_error)
-            value = get_dotted(data, path)
-        elif err["type"] == "extra_forbidden":
-            message = _suggest(model, path[:-1], path[-1])
-            value = err["input"]
-        elif err["type"] == "missing":
-            message = "required key is missing"
-            value = None
-        else:
-            message = err["msg"]
-            if message.startswith("Value error, "):
-                message = message[len("Value error, "):]
-            value = err["input"]
-        key = (".".join(path), message)
-        if key in seen:
-            continue
-        seen.add(key)
-        kwargs = {} if err["type"] == "missing" else {"value": value}
-        problems.append(Problem(".".join(path), message, **kwargs))
-    return problems
 
 
 def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Problem]:
@@ -319,24 +186,19 @@ def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Prob
     return problems
 
 
-def _locate(problems: list[Problem], *, file: str | None, text: str | None, fmt: str | None,
-            override_paths: list[str]) -> list[Problem]:
-    index: dict[tuple[str, ...], int] = {}
-    if text is not None:
-        index = toml_key_lines(text) if fmt == "toml" else yaml_key_lines(text)
+def _locate(problems: list[Problem], doc: Document | None, override_paths: list[str]) -> list[Problem]:
+    """Give each problem not yet located its origin: ``--set`` when an override wrote the key,
+    else the scenario file and the line of the key (or of its nearest written parent)."""
     located = []
     for p in problems:
         if p.file is not None:
             located.append(p)
-            continue
-        from_override = any(p.path == o or p.path.startswith(o + ".") for o in override_paths)
-        if from_override or file is None:
-            origin = OVERRIDE_ORIGIN if from_override else None
-            located.append(Problem(p.path, p.message, p.value, file=origin) if p.has_value else Problem(p.path, p.message, file=origin))
-            continue
-        line = find_line(index, p.path.split(".")) if p.path else None
-        kwargs = {"value": p.value} if p.has_value else {}
-        located.append(Problem(p.path, p.message, file=file, line=line, **kwargs))
+        elif any(p.path == o or p.path.startswith(o + ".") for o in override_paths):
+            located.append(replace(p, file=OVERRIDE_ORIGIN))
+        elif doc is not None:
+            located.append(replace(p, file=doc.file, line=doc.line(p.path) if p.path else None))
+        else:
+            located.append(p)
     return located
 
 
@@ -363,8 +225,15 @@ def validate_scenario_data(
     file: str | None = None,
     text: str | None = None,
     fmt: str | None = None,
+    document: Document | None = None,
 ) -> Scenario:
-    """Validate a scenario given as a dict (plus overrides); raise InputError with every problem."""
+    """Validate a scenario given as a dict (plus overrides); raise InputError with every problem.
+
+    Problems are located in ``document`` (the file ``data`` was read from; or give ``file``,
+    ``text`` and ``fmt``), those of overridden keys at ``--set``.
+    """
+    if document is None and file is not None:
+        document = Document(Path(file), data, text or "", fmt or "toml")
     base = Path(base_dir)
     merged = apply_overrides(data, overrides)
     problems: list[Problem] = []
@@ -372,12 +241,13 @@ def validate_scenario_data(
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, Scenario, merged))
+        problems.extend(Problem(".".join(path), message, value=value)
+                        for path, message, value in validation_findings(exc, Scenario, merged))
     problems.extend(check_references(merged, base))
     if problems:
-        located = _locate(problems, file=file, text=text, fmt=fmt, override_paths=list(overrides or {}))
+        located = _locate(problems, document, override_paths=list(overrides or {}))
         located.sort(key=lambda p: (p.file or "", p.line if p.line is not None else 1 << 30))
-        raise InputError(located, title=f"{len(located)} problem{'s' if len(located) > 1 else ''} in the scenario")
+        raise_problems(located, "the scenario")
     assert scenario is not None
     return _absolute_paths(scenario, base)
 
@@ -392,11 +262,8 @@ def load_scenario(
     """
     if isinstance(source, Mapping):
         return validate_scenario_data(dict(source), overrides=overrides)
-    path = Path(source)
-    data, text, fmt = read_document(path)
-    return validate_scenario_data(
-        data, overrides=overrides, base_dir=path.parent, file=str(path), text=text, fmt=fmt
-    )
+    doc = Document.read(source)
+    return validate_scenario_data(doc.data, overrides=overrides, base_dir=doc.path.parent, document=doc)
 
 
 # --------------------------------------------------------------------------- output

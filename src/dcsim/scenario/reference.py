@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .load import _section_type
+from .document import section_type as _section_type
 from .schema import Scenario
 
 HEADER = """# Scenario reference

@@ -32,203 +32,45 @@ once, each naming the sweep file line and the parameters of a run it occurs in.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from .._version import __version__
-from ..errors import InputError, Problem
-from ..results import KPI_NAMES
-from ..scenario.load import (
-    OVERRIDE_ORIGIN,
-    _pydantic_problems,
-    get_dotted,
-    read_document,
-    scenario_hash,
-    validate_scenario_data,
-)
-from ..scenario.locate import toml_key_lines, yaml_key_lines
-from ..scenario.schema import FieldError, Scenario
+from ..errors import NO_VALUE, InputError, Problem, raise_problems
+from ..scenario.document import Document, get_dotted, validation_findings
+from ..scenario.load import OVERRIDE_ORIGIN, scenario_hash, validate_scenario_data
+from ..scenario.schema import Scenario
 from .lhs import latin_hypercube
+from .model import MAX_RUNS, RANGE_KEYS, SAMPLE_KEYS, SampleParam, SampleSpec, SweepFile, SweepSpec, check_kpi, expand_range
+from .model import is_number as _is_number
 
-#: A sweep expands to at most this many runs (each is validated up front, about 1-2 ms a run).
-MAX_RUNS = 100_000
+__all__ = [
+    "MAX_RUNS",
+    "Axis",
+    "PlannedRun",
+    "SampleParam",
+    "SampleSpec",
+    "Sweep",
+    "SweepSpec",
+    "check_kpi",
+    "expand_range",
+    "load_sweep",
+    "run_key",
+]
 #: Scenario keys holding file paths: relative paths written in a sweep file are relative to it.
 PATH_KEYS = ("site.climate", "site.grid")
 
 _DOTTED = re.compile(r"^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*$")
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
-_RANGE_KEYS = frozenset({"start", "stop", "step", "num"})
-_SAMPLE_KEYS = frozenset({"min", "max", "integer", "values"})
-_MAX_AXIS_VALUES = 100_000
 _MAX_LISTED_RUN_PROBLEMS = 50
-
-
-# --------------------------------------------------------------------------- schema
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _clean_float(v: float) -> float:
-    """Drop the float noise of ``start + i * step`` (21.000000000000004 -> 21.0)."""
-    return float(f"{v:.12g}")
-
-
-def expand_range(spec: dict[str, Any]) -> list[Any]:
-    """Values of a range table: ``{start, stop, step}`` (stop included when a step lands on it)
-    or ``{start, stop, num}`` (``num`` evenly spaced values, both ends included)."""
-    unknown = sorted(set(spec) - _RANGE_KEYS)
-    if unknown:
-        raise ValueError(
-            f"unknown key {', '.join(map(repr, unknown))} in a range; allowed: start, stop and step (or num)"
-        )
-    missing = [k for k in ("start", "stop") if k not in spec]
-    if missing:
-        raise ValueError(f"a range needs start and stop (missing {', '.join(missing)}), and step or num")
-    start, stop = spec["start"], spec["stop"]
-    if not (_is_number(start) and _is_number(stop)):
-        raise ValueError("start and stop of a range must be numbers")
-    if ("step" in spec) == ("num" in spec):
-        raise ValueError("a range needs exactly one of step (spacing, stop included) or num (number of values)")
-    if "step" in spec:
-        step = spec["step"]
-        if not _is_number(step) or step <= 0:
-            raise ValueError(f"step must be a number > 0 (got {step!r})")
-        if stop < start:
-            raise ValueError(f"stop ({stop!r}) must not be below start ({start!r})")
-        count = int(math.floor((stop - start) / step + 1e-9)) + 1
-        if count > _MAX_AXIS_VALUES:
-            raise ValueError(f"gives {count:,} values; at most {_MAX_AXIS_VALUES:,} per axis")
-        if all(isinstance(v, int) for v in (start, stop, step)):
-            return [start + i * step for i in range(count)]
-        return [_clean_float(start + i * step) for i in range(count)]
-    num = spec["num"]
-    if not isinstance(num, int) or isinstance(num, bool) or num < 1 or num > _MAX_AXIS_VALUES:
-        raise ValueError(f"num must be a whole number from 1 to {_MAX_AXIS_VALUES:,} (got {num!r})")
-    if num == 1:
-        return [start]
-    return [_clean_float(start + (stop - start) * i / (num - 1)) for i in range(num)]
-
-
-def _axis_values(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return expand_range(value)
-    if isinstance(value, (list, tuple)):
-        if not value:
-            raise ValueError("empty list; give at least one value")
-        return list(value)
-    raise ValueError(
-        "expected a list of values, e.g. [18, 22, 26], or a range {start = 18, stop = 26, step = 2}"
-    )
-
-
-AxisValues = Annotated[list[Any], BeforeValidator(_axis_values)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _sample_param(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return {"values": list(value)}
-    return value
-
-
-class SampleParam(_Model):
-    """One sampled parameter: uniform on ``[min, max]`` (whole numbers if ``integer``), or
-    equally likely choices from ``values`` (a list written directly)."""
-
-    min: float | None = None
-    max: float | None = None
-    integer: bool = False
-    values: list[Any] | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> SampleParam:
-        if self.values is not None:
-            if self.min is not None or self.max is not None or self.integer:
-                raise FieldError("values", "give either a list of choices or min and max, not both")
-            if not self.values:
-                raise FieldError("values", "empty list; give at least one choice")
-            return self
-        if self.min is None or self.max is None:
-            raise FieldError(
-                "min" if self.min is None else "max",
-                "a sampled parameter needs min and max, e.g. {min = 18, max = 27}, or a list of choices",
-            )
-        if not self.min < self.max:
-            raise FieldError("max", f"must be greater than min ({self.min:g})")
-        if self.integer and (self.min != int(self.min) or self.max != int(self.max)):
-            raise FieldError("min", "min and max of an integer parameter must be whole numbers")
-        return self
-
-
-class SampleSpec(_Model):
-    """Latin-hypercube samples over ``params``: ``n`` points, seeded."""
-
-    n: int = Field(ge=1, le=MAX_RUNS, description="Number of sample points.")
-    seed: int = Field(default=0, ge=0, description="Seed of the Latin hypercube.")
-    params: dict[str, Annotated[SampleParam, BeforeValidator(_sample_param)]] = Field(
-        description="Sampled scenario keys: {min, max[, integer]} or a list of choices."
-    )
-
-    @field_validator("params")
-    @classmethod
-    def _not_empty(cls, value: dict) -> dict:
-        if not value:
-            raise ValueError("give at least one sampled parameter")
-        return value
-
-
-class SweepSpec(_Model):
-    """The ``[sweep]`` table."""
-
-    base: str = Field(description="Base scenario file, relative to the sweep file.")
-    name: str | None = Field(default=None, description="Short name; default the sweep file's name.")
-    description: str = ""
-    replications: int = Field(default=1, ge=1, le=10_000, description="Runs per parameter point.")
-    seed: int | None = Field(
-        default=None, ge=0, description="Seed of the first replication (default: the base's simulation.seed)."
-    )
-    kpi: str = Field(default="pue", description="KPI of the tornado chart and rank correlations.")
-    set: dict[str, Any] = Field(default_factory=dict, description="Fixed overrides for every run.")
-    grid: dict[str, AxisValues] = Field(default_factory=dict, description="Full-factorial axes.")
-    zip: dict[str, dict[str, AxisValues]] = Field(
-        default_factory=dict, description="Named groups of keys whose values move together."
-    )
-    sample: SampleSpec | None = None
-
-    @field_validator("kpi")
-    @classmethod
-    def _known_kpi(cls, value: str) -> str:
-        return check_kpi(value)
-
-
-class SweepFile(_Model):
-    sweep: SweepSpec
-
-
-def check_kpi(value: str) -> str:
-    """A KPI name: a contract KPI or one of the extra KPIs runs report."""
-    from .. import results
-
-    allowed = (*KPI_NAMES, *getattr(results, "EXTRA_KPI_NAMES", ()))
-    if value not in allowed:
-        close = difflib.get_close_matches(value, allowed, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ValueError(f"unknown KPI; {hint}allowed: {', '.join(allowed)}")
-    return value
 
 
 # --------------------------------------------------------------------------- the expanded sweep
@@ -371,11 +213,11 @@ def _never(_: Any) -> bool:
 
 
 def _is_range(value: dict) -> bool:
-    return bool(value) and set(value) <= _RANGE_KEYS and not any(isinstance(v, (dict, list)) for v in value.values())
+    return bool(value) and set(value) <= RANGE_KEYS and not any(isinstance(v, (dict, list)) for v in value.values())
 
 
 def _is_sample(value: dict) -> bool:
-    return bool(value) and set(value) <= _SAMPLE_KEYS and not any(isinstance(v, dict) for v in value.values())
+    return bool(value) and set(value) <= SAMPLE_KEYS and not any(isinstance(v, dict) for v in value.values())
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -396,48 +238,8 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "sweep": sweep}
 
 
-class _Lines:
-    """Line numbers of keys in the sweep file, whichever way a dotted key was written."""
-
-    def __init__(self, text: str, fmt: str):
-        self.index = toml_key_lines(text) if fmt == "toml" else yaml_key_lines(text)
-
-    def __call__(self, path: tuple[str, ...]) -> int | None:
-        """Line of ``path`` (or of its nearest written parent). A dotted scenario key may be one
-        quoted key or nested tables, so every grouping of the dotted parts is tried."""
-        parts = tuple(p for part in path for p in part.split("."))
-        best: tuple[int, int | None] = (0, None)
-        for cand in _groupings(parts):
-            covered = 0
-            for n in range(len(cand), 0, -1):
-                if cand[:n] in self.index:
-                    covered = sum(c.count(".") + 1 for c in cand[:n])
-                    if covered > best[0]:
-                        best = (covered, self.index[cand[:n]])
-                    break
-        return best[1]
-
-
-def _groupings(parts: tuple[str, ...]):
-    """Every way to join consecutive parts with dots: (a, b, c), (a.b, c), (a, b.c), (a.b.c)."""
-    if len(parts) > 12:  # not a real key path; do not enumerate 2**n groupings
-        yield parts
-        return
-    for mask in range(1 << max(len(parts) - 1, 0)):
-        out, current = [], parts[0] if parts else ""
-        for i, part in enumerate(parts[1:]):
-            if mask >> i & 1:
-                current += "." + part
-            else:
-                out.append(current)
-                current = part
-        if parts:
-            out.append(current)
-        yield tuple(out)
-
-
-def _problem(path: tuple[str, ...], message: str, lines: _Lines, file: str, **value: Any) -> Problem:
-    return Problem(".".join(path), message, file=file, line=lines(path), **value)
+def _problem(doc: Document, path: tuple[str, ...], message: str, value: Any = NO_VALUE) -> Problem:
+    return doc.problem(path, message, value, shown=".".join(path))
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -446,25 +248,58 @@ def load_sweep(path: str | Path) -> Sweep:
     Raises :class:`dcsim.InputError` listing every problem (file, line, dotted path, value and
     what is allowed; run-level problems also name a run's parameters).
     """
-    sweep_path = Path(path)
-    data, text, fmt = read_document(sweep_path)
-    file = str(sweep_path)
-    lines = _Lines(text, fmt)
-    data = _normalise(data)
-
-    def fail(problems: list[Problem]) -> InputError:
-        n = len(problems)
-        return InputError(problems, title=f"{n} problem{'s' if n != 1 else ''} in sweep {file}")
-
+    doc = Document.read(path)
+    where = f"sweep {doc.file}"
+    data = _normalise(doc.data)
     if not isinstance(data.get("sweep"), dict):
-        raise fail([Problem("sweep", "a sweep file needs a top-level [sweep] table", file=file)])
-    spec, problems = _validate_spec(data, lines, file)
+        raise_problems([Problem("sweep", "a sweep file needs a top-level [sweep] table", file=doc.file)], where)
+    spec, problems = _validate_spec(data, doc)
     if spec is None:
-        raise fail(problems)
+        raise_problems(problems, where)
+    origin = _key_origins(spec, doc, problems)
+    problems += _zip_problems(spec, doc)
+    axes = _axes(spec)
+    n_runs = math.prod(len(a.levels) for a in axes) * spec.replications
+    too_many = n_runs > MAX_RUNS
+    if too_many:
+        problems.append(_problem(doc, ("sweep",), f"expands to {n_runs:,} runs; at most {MAX_RUNS:,} per sweep file"))
+    base = _read_base(spec, doc, problems)
+    if base is None:
+        raise_problems(problems, where)
+    fixed = {k: _resolve_path(k, v, doc.path.parent) for k, v in spec.set.items()}
+    relocate = _Relocate(doc, origin)
+    # The base with the fixed overrides: its problems are reported once, not once per run.
+    base_sc = None
+    base_problems: list[Problem] = []
+    try:
+        base_sc = validate_scenario_data(base.data, overrides=fixed, base_dir=base.path.parent, document=base)
+    except InputError as exc:
+        base_problems = [relocate(p, fixed) for p in exc.problems]
+        problems += base_problems
+    base_seed = _base_seed(spec, base_sc, fixed, base.data)
+    if too_many:
+        raise_problems(problems, where)
+    runs, run_problems = _expand(spec, axes, fixed, base_seed, base, doc.path.parent, relocate, known=base_problems)
+    problems += run_problems
+    raise_problems(problems, where)
+    return Sweep(
+        path=doc.path,
+        name=spec.name or doc.path.stem,
+        description=spec.description,
+        base_path=base.path,
+        spec=spec,
+        axes=axes,
+        replications=spec.replications,
+        base_seed=base_seed,
+        kpi=spec.kpi,
+        base_scenario=base_sc,
+        runs=runs,
+    )
 
-    sweep_dir = sweep_path.parent
 
-    # Where each key was written in the file, for locating problems of its values.
+def _key_origins(spec: SweepSpec, doc: Document, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """Where each scenario key was written in the sweep file (for locating problems of its
+    values); problems of keys that are not dotted scenario keys or are set twice."""
     origin: dict[str, tuple[str, ...]] = {}
     sections: list[tuple[tuple[str, ...], dict[str, Any]]] = [(("sweep", "set"), spec.set), (("sweep", "grid"), spec.grid)]
     sections += [(("sweep", "zip", g), group) for g, group in spec.zip.items()]
@@ -474,114 +309,75 @@ def load_sweep(path: str | Path) -> Sweep:
         for key in keys:
             loc = where + (key,)
             if not _DOTTED.match(key):
-                problems.append(_problem(loc, "is not a dotted scenario key such as room.supply_air_c", lines, file))
+                problems.append(_problem(doc, loc, "is not a dotted scenario key such as room.supply_air_c"))
                 continue
             if key in origin:
                 first = ".".join(origin[key][:-1])
-                problems.append(
-                    _problem(loc, f"is already set in {first}; a key may be set or varied in one place only", lines, file)
-                )
+                problems.append(_problem(doc, loc, f"is already set in {first}; a key may be set or varied in one place only"))
                 continue
             if key == "simulation.seed" and where[1] != "set":
-                problems.append(
-                    _problem(loc, "seeds are not an axis; use sweep.replications (and sweep.seed for the first)", lines, file)
-                )
+                problems.append(_problem(doc, loc, "seeds are not an axis; use sweep.replications (and sweep.seed for the first)"))
             origin[key] = loc
+    return origin
+
+
+def _zip_problems(spec: SweepSpec, doc: Document) -> list[Problem]:
+    problems = []
     for group, keys in spec.zip.items():
         loc = ("sweep", "zip", group)
         if not _NAME.match(group):
-            problems.append(_problem(loc, "a zip group name must be a plain name such as 'site'", lines, file))
+            problems.append(_problem(doc, loc, "a zip group name must be a plain name such as 'site'"))
         if not keys:
-            problems.append(_problem(loc, "an empty zip group; give two or more keys with lists of equal length", lines, file))
+            problems.append(_problem(doc, loc, "an empty zip group; give two or more keys with lists of equal length"))
         lengths = {k: len(v) for k, v in keys.items()}
         if len(set(lengths.values())) > 1:
-            problems.append(
-                _problem(
-                    loc,
-                    "the lists of a zip group must have equal lengths; got "
-                    + ", ".join(f"{k}: {n}" for k, n in lengths.items()),
-                    lines,
-                    file,
-                )
-            )
+            problems.append(_problem(doc, loc, "the lists of a zip group must have equal lengths; got "
+                                     + ", ".join(f"{k}: {n}" for k, n in lengths.items())))
+    return problems
 
-    axes = _axes(spec)
-    n_runs = math.prod(len(a.levels) for a in axes) * spec.replications
-    too_many = n_runs > MAX_RUNS
-    if too_many:
-        problems.append(
-            _problem(("sweep",), f"expands to {n_runs:,} runs; at most {MAX_RUNS:,} per sweep file", lines, file)
-        )
 
+def _read_base(spec: SweepSpec, doc: Document, problems: list[Problem]) -> Document | None:
+    """The base scenario file; None (and the problems) when it cannot be read or is not a scenario."""
     base_path = Path(spec.base)
     if not base_path.is_absolute():
-        base_path = Path(os.path.normpath(sweep_dir / base_path))
+        base_path = Path(os.path.normpath(doc.path.parent / base_path))
     base_loc = ("sweep", "base")
-    base_doc = None
     try:
-        base_doc = read_document(base_path)
+        base = Document.read(base_path)
     except InputError as exc:
-        for p in exc.problems:
-            problems.append(_problem(base_loc, f"base scenario: {p.format()}", lines, file, value=spec.base))
-    if base_doc is not None and ("sweep" in base_doc[0] or "case" in base_doc[0]):
-        kind = "sweep" if "sweep" in base_doc[0] else "case"
-        problems.append(_problem(base_loc, f"must be a scenario file, not a {kind} file", lines, file, value=spec.base))
-        base_doc = None
-    if base_doc is None:
-        raise fail(problems)
+        problems.extend(_problem(doc, base_loc, f"base scenario: {p.format()}", spec.base) for p in exc.problems)
+        return None
+    if "sweep" in base.data or "case" in base.data:
+        kind = "sweep" if "sweep" in base.data else "case"
+        problems.append(_problem(doc, base_loc, f"must be a scenario file, not a {kind} file", spec.base))
+        return None
+    return base
 
-    base_data, base_text, base_fmt = base_doc
-    fixed = {k: _resolve_path(k, v, sweep_dir) for k, v in spec.set.items()}
 
-    def relocate(p: Problem, overrides: dict[str, Any]) -> Problem:
-        """Point a problem caused by an override at the line of the sweep file that set it."""
+class _Relocate:
+    """Points a problem caused by an override at the line of the sweep file that set it."""
+
+    def __init__(self, doc: Document, origin: dict[str, tuple[str, ...]]):
+        self.doc, self.origin = doc, origin
+
+    def __call__(self, p: Problem, overrides: dict[str, Any]) -> Problem:
         if p.file != OVERRIDE_ORIGIN:
             return p
         key = max((k for k in overrides if p.path == k or p.path.startswith(k + ".")), key=len, default=None)
-        loc = origin.get(key) if key else None
+        loc = self.origin.get(key) if key else None
         if loc is None:
             loc = ("sweep", "seed") if key == "simulation.seed" else ("sweep",)
-        kwargs = {"value": p.value} if p.has_value else {}
-        return Problem(p.path, p.message, file=file, line=lines(loc), **kwargs)
+        return replace(p, file=self.doc.file, line=self.doc.line(loc))
 
-    # The base with the fixed overrides: its problems are reported once, not once per run.
-    base_sc = None
-    base_problems: list[Problem] = []
-    try:
-        base_sc = validate_scenario_data(
-            base_data, overrides=fixed, base_dir=base_path.parent, file=str(base_path), text=base_text, fmt=base_fmt
-        )
-    except InputError as exc:
-        base_problems = [relocate(p, fixed) for p in exc.problems]
-        problems += base_problems
+
+def _base_seed(spec: SweepSpec, base_sc: Scenario | None, fixed: dict[str, Any], base_data: dict[str, Any]) -> int:
+    """The seed of the first replication: sweep.seed, else the base scenario's."""
     if spec.seed is not None:
-        base_seed = spec.seed
-    elif base_sc is not None:
-        base_seed = base_sc.simulation.seed
-    else:
-        seed = fixed.get("simulation.seed", get_dotted(base_data, "simulation.seed"))
-        base_seed = seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 42
-    if too_many:
-        raise fail(problems)
-    runs, run_problems = _expand(spec, axes, fixed, base_seed, base_data, base_path, base_text, base_fmt, sweep_dir,
-                                 relocate, known=base_problems)
-    problems += run_problems
-    if problems:
-        raise fail(problems)
-
-    return Sweep(
-        path=sweep_path,
-        name=spec.name or sweep_path.stem,
-        description=spec.description,
-        base_path=base_path,
-        spec=spec,
-        axes=axes,
-        replications=spec.replications,
-        base_seed=base_seed,
-        kpi=spec.kpi,
-        base_scenario=base_sc,
-        runs=runs,
-    )
+        return spec.seed
+    if base_sc is not None:
+        return base_sc.simulation.seed
+    seed = fixed.get("simulation.seed", get_dotted(base_data, "simulation.seed"))
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 42
 
 
 def _prune_point(loc: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -610,7 +406,7 @@ def _drop(data: Any, loc: tuple[str, ...]) -> bool:
     return False
 
 
-def _validate_spec(data: dict[str, Any], lines: _Lines, file: str) -> tuple[SweepSpec | None, list[Problem]]:
+def _validate_spec(data: dict[str, Any], doc: Document) -> tuple[SweepSpec | None, list[Problem]]:
     """Validate the [sweep] table. Invalid entries are reported, then dropped so that the rest
     (and the runs it expands to) can still be checked; None when what is left cannot make a
     sweep (no base, say). Only the first pass's problems are reported: later passes only see
@@ -623,12 +419,9 @@ def _validate_spec(data: dict[str, Any], lines: _Lines, file: str) -> tuple[Swee
         try:
             return SweepFile.model_validate(work).sweep, problems
         except ValidationError as exc:
-            found = _pydantic_problems(exc, SweepFile, work)
             if attempt == 0:
-                for p in found:
-                    loc = tuple(p.path.split(".")) if p.path else ()
-                    kwargs = {"value": p.value} if p.has_value else {}
-                    problems.append(Problem(p.path, p.message, file=file, line=lines(loc), **kwargs))
+                problems = [_problem(doc, path, message, value)
+                            for path, message, value in validation_findings(exc, SweepFile, work)]
             dropped = False
             for err in exc.errors(include_url=False):
                 loc = tuple(str(x) for x in err["loc"])
@@ -681,7 +474,7 @@ def _sample_values(param: SampleParam, u) -> list[Any]:
     return [float(f"{lo + float(x) * (hi - lo):.8g}") for x in u]
 
 
-def _expand(spec, axes, fixed, base_seed, base_data, base_path, base_text, base_fmt, sweep_dir, relocate, known=()):
+def _expand(spec, axes, fixed, base_seed, base: Document, sweep_dir: Path, relocate, known=()):
     """Every run's parameters, seed and validated scenario; and the distinct problems of the
     runs that are invalid (those already reported for the base are left out)."""
     already = {(p.path, p.message) for p in known}
@@ -697,10 +490,7 @@ def _expand(spec, axes, fixed, base_seed, base_data, base_path, base_text, base_
             seed = base_seed + rep
             overrides = {**fixed, **{k: _resolve_path(k, v, sweep_dir) for k, v in params.items()}, "simulation.seed": seed}
             try:
-                sc = validate_scenario_data(
-                    base_data, overrides=overrides, base_dir=base_path.parent, file=str(base_path),
-                    text=base_text, fmt=base_fmt,
-                )
+                sc = validate_scenario_data(base.data, overrides=overrides, base_dir=base.path.parent, document=base)
             except InputError as exc:
                 for p in exc.problems:
                     if (p.path, p.message) in already:

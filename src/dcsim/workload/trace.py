@@ -34,30 +34,25 @@ Two column layouts are recognised (names case-insensitive; other columns are ign
 An OpenDC job is batch when deferrable, interactive otherwise. Rows need not be sorted. In CSV
 files, lines starting with ``#`` and blank lines are skipped, a UTF-8 byte-order mark is
 allowed and the separator may be ``,`` or ``;``. Every problem is reported at once
-(up to 25) in one :class:`~dcsim.errors.InputError`, with the file and the line and column
-(CSV) or row and column name (Parquet). Use Parquet for large traces: it is read column-wise.
+(up to 25, :mod:`dcsim._table`) in one :class:`~dcsim.errors.InputError`, with the file and the
+line and column (CSV) or row and column name (Parquet). Use Parquet for large traces: it is
+read column-wise.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .._cells import parse_number, parse_time_s
-from ..errors import InputError, Problem
+from .._table import Column, Problems, Table, read_csv, read_parquet
 from .jobs import BATCH, INTERACTIVE, Jobs
 
-MAX_PROBLEMS = 25
 DAY_S = 86400
 FIELD_PATH = "workload.trace.path"
-
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f"}
+TIME_EXAMPLE = "2024-01-01T08:30:00Z"
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,280 +79,14 @@ class TraceTable:
         return int(self.submit_s.size)
 
 
-@dataclass
-class _Collector:
-    file: str
-    problems: list[Problem] = field(default_factory=list)
-    dropped: int = 0
-
-    def add(self, message: str, *, line=None, column=None, value=None, has_value=False) -> None:
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.dropped += 1
-            return
-        kw = {"value": value} if has_value else {}
-        self.problems.append(Problem(FIELD_PATH, message, file=self.file, line=line, column=column, **kw))
-
-    def raise_if_any(self) -> None:
-        if not self.problems:
-            return
-        problems = list(self.problems)
-        if self.dropped:
-            problems.append(Problem(FIELD_PATH, f"... and {self.dropped} more problems not listed", file=self.file))
-        raise InputError(problems, title=f"invalid job trace {self.file}")
+def _cores(name: str, layout: str, cores_per_server: int | None) -> Column:
+    """Whole cores, at least 1, at most a server's (when known)."""
+    return Column(name, whole=True, low=1, high=cores_per_server, label="cores", describe=f"{layout} layout",
+                  note=f"workload.cores_per_server = {cores_per_server}" if cores_per_server is not None else "")
 
 
-class _Cells:
-    """Raw cells of one file (CSV text or Parquet columns) with error locations."""
-
-    def __init__(self, names: list[str], columns: dict[str, object], n: int, lines, col: _Collector, header_line=None):
-        self.header_line = header_line  # CSV: line of the header
-        self.names = names  # lower-cased header, in file order
-        self.columns = columns  # lower-cased name -> list of str (CSV) or pyarrow Array
-        self.n = n
-        self.lines = lines  # CSV: line of each row; Parquet: None
-        self.col = col
-
-    def has(self, name: str) -> bool:
-        return name in self.columns
-
-    def err(self, i: int, name: str, message: str, value=None, has_value=False) -> None:
-        if self.lines is not None:
-            self.col.add(
-                f"column {name!r}: {message}",
-                line=int(self.lines[i]),
-                column=self.names.index(name) + 1,
-                value=value,
-                has_value=has_value,
-            )
-        else:
-            self.col.add(f"row {i + 1}, column {name!r}: {message}", value=value, has_value=has_value)
-
-
-# ----------------------------------------------------------------------------- cell parsers
-def _numbers(cells: _Cells, name: str, *, optional: bool = False) -> np.ndarray:
-    """A numeric column as float64 (NaN where missing or invalid; errors reported unless
-    ``optional`` and the cell is empty)."""
-    raw = cells.columns[name]
-    n = cells.n
-    out = np.full(n, np.nan)
-    if isinstance(raw, list):
-        for i, s in enumerate(raw):
-            if optional and not s.strip():
-                continue
-            v, e = parse_number(s)
-            if e:
-                cells.err(i, name, e, value=s, has_value=True)
-            else:
-                out[i] = v
-        return out
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = raw
-    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_decimal(arr.type):
-        nulls = pc.is_null(arr).to_numpy(zero_copy_only=False)
-        data = pc.fill_null(arr.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False).astype(np.float64)
-        bad = ~nulls & ~np.isfinite(data)
-        for i in np.flatnonzero(bad):
-            cells.err(int(i), name, "must be a finite number")
-        if not optional:
-            for i in np.flatnonzero(nulls):
-                cells.err(int(i), name, "missing value")
-        out = np.where(nulls | bad, np.nan, data)
-        return out
-    if pa.types.is_boolean(arr.type):
-        cells.col.add(f"column {name!r} holds true/false values; expected numbers")
-        return out
-    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        sub = _Cells(cells.names, {name: [x or "" for x in arr.to_pylist()]}, n, None, cells.col)
-        return _numbers(sub, name, optional=optional)
-    cells.col.add(f"column {name!r} has type {arr.type}; expected numbers")
-    return out
-
-
-def _times(cells: _Cells, name: str, *, integer_unit_s: float | None, optional: bool = False) -> np.ndarray:
-    """A time column as seconds since the epoch (NaN where missing or invalid).
-
-    Accepts ISO 8601 text, Parquet timestamps, and (when ``integer_unit_s`` is given, for
-    OpenDC) integers in that unit since the epoch.
-    """
-    raw = cells.columns[name]
-    n = cells.n
-    out = np.full(n, np.nan)
-    if isinstance(raw, list):
-        for i, s in enumerate(raw):
-            st = s.strip()
-            if optional and not st:
-                continue
-            if integer_unit_s is not None:
-                v, e = parse_number(st)
-                if e is None:
-                    out[i] = v * integer_unit_s
-                    continue
-            t, e = parse_time_s(st, example="2024-01-01T08:30:00Z")
-            if e:
-                cells.err(i, name, e, value=s, has_value=True)
-            else:
-                out[i] = t
-        return out
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = raw
-    if pa.types.is_timestamp(arr.type):
-        per_s = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[arr.type.unit]
-        nulls = pc.is_null(arr).to_numpy(zero_copy_only=False)
-        ints = pc.fill_null(arr.cast(pa.int64()), 0).to_numpy(zero_copy_only=False).astype(np.float64)
-        out = np.where(nulls, np.nan, ints / per_s)
-        if not optional:
-            for i in np.flatnonzero(nulls):
-                cells.err(int(i), name, "missing time")
-        return out
-    if integer_unit_s is not None and (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
-        return _numbers(cells, name, optional=optional) * integer_unit_s
-    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        sub = _Cells(cells.names, {name: [x or "" for x in arr.to_pylist()]}, n, None, cells.col)
-        return _times(sub, name, integer_unit_s=integer_unit_s, optional=optional)
-    cells.col.add(f"column {name!r} has type {arr.type}; expected a timestamp or ISO 8601 text")
-    return out
-
-
-def _bools(cells: _Cells, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(values, given) of an optional true/false column."""
-    raw = cells.columns[name]
-    n = cells.n
-    val = np.zeros(n, dtype=bool)
-    given = np.zeros(n, dtype=bool)
-    if not isinstance(raw, list):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if pa.types.is_boolean(raw.type):
-            given = ~pc.is_null(raw).to_numpy(zero_copy_only=False)
-            val = pc.fill_null(raw, False).to_numpy(zero_copy_only=False).astype(bool)
-            return val, given
-        if pa.types.is_integer(raw.type):
-            nums = _numbers(cells, name, optional=True)
-            given = ~np.isnan(nums)
-            bad = given & (nums != 0) & (nums != 1)
-            for i in np.flatnonzero(bad):
-                cells.err(int(i), name, "expected true or false (1 or 0)", value=float(nums[i]), has_value=True)
-            return nums == 1, given
-        raw = [("" if x is None else str(x)) for x in raw.to_pylist()]
-    for i, s in enumerate(raw):
-        t = s.strip().lower()
-        if not t:
-            continue
-        if t in _TRUE:
-            val[i] = given[i] = True
-        elif t in _FALSE:
-            given[i] = True
-        else:
-            cells.err(i, name, "expected true or false (also 1/0, yes/no)", value=s, has_value=True)
-    return val, given
-
-
-def _classes(cells: _Cells, name: str) -> tuple[np.ndarray, np.ndarray]:
-    raw = cells.columns[name]
-    if not isinstance(raw, list):
-        raw = [("" if x is None else str(x)) for x in raw.to_pylist()]
-    cls = np.full(cells.n, INTERACTIVE, dtype=np.int8)
-    given = np.zeros(cells.n, dtype=bool)
-    for i, s in enumerate(raw):
-        t = s.strip().lower()
-        if not t:
-            continue
-        if t == "batch":
-            cls[i], given[i] = BATCH, True
-        elif t == "interactive":
-            given[i] = True
-        else:
-            cells.err(i, name, 'expected "interactive" or "batch"', value=s, has_value=True)
-    return cls, given
-
-
-# ----------------------------------------------------------------------------- file readers
-def _read_csv(path: Path, col: _Collector) -> _Cells:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(FIELD_PATH, f"cannot read job trace: {exc.strerror or exc}", file=col.file))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        message = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-        raise InputError(Problem(FIELD_PATH, message, file=col.file, line=line))
-    delimiter = ","
-    for ln in text.splitlines():
-        s = ln.strip()
-        if s and not s.startswith("#"):
-            if ";" in s and "," not in s:
-                delimiter = ";"
-            break
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    header_line = 0
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    prev_end = 0
-    for row in reader:
-        line = prev_end + 1
-        prev_end = reader.line_num
-        if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
-            continue
-        if header is None:
-            header, header_line = [h.strip().lower() for h in row], line
-            continue
-        if len(row) != len(header):
-            col.add(f"this row has {len(row)} fields but the header (line {header_line}) has {len(header)}", line=line)
-        rows.append(row)
-        lines.append(line)
-    if header is None:
-        message = "the file is empty: expected a header line of column names"
-        raise InputError(Problem(FIELD_PATH, message, file=col.file))
-    _duplicates(header, col, line=header_line)
-    columns = {}
-    for j, name in enumerate(header):
-        if name and name not in columns:
-            columns[name] = [r[j] if j < len(r) else "" for r in rows]
-    return _Cells(header, columns, len(rows), np.asarray(lines, dtype=np.int64), col, header_line=header_line)
-
-
-def _read_parquet(path: Path, col: _Collector) -> _Cells:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(Problem(FIELD_PATH, f"not a readable Parquet file: {exc}", file=col.file))
-    names = [c.strip().lower() for c in table.column_names]
-    _duplicates(names, col, line=None)
-    columns = {}
-    for j, name in enumerate(names):
-        if name not in columns:
-            columns[name] = table.column(j).combine_chunks()
-    return _Cells(names, columns, table.num_rows, None, col)
-
-
-def _duplicates(names: list[str], col: _Collector, *, line) -> None:
-    seen: dict[str, int] = {}
-    for j, name in enumerate(names):
-        if name in seen:
-            col.add(f"column {name!r} appears twice (columns {seen[name] + 1} and {j + 1})", line=line, column=j + 1)
-        else:
-            seen[name] = j
-
-
-def _require(cells: _Cells, needed: list[str], layout: str, col: _Collector) -> bool:
-    missing = [n for n in needed if not cells.has(n)]
-    for n in missing:
-        col.add(
-            f"missing column {n!r} ({layout} layout); found columns: {', '.join(repr(c) for c in cells.names) or 'none'}",
-            line=cells.header_line,
-        )
-    return not missing
+def _optional(name: str, kind: str = "number", **kw) -> Column:
+    return Column(name, kind=kind, required=False, empty_ok=True, **kw)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -368,59 +97,31 @@ def read_trace(path: str | Path, *, cores_per_server: int | None = None, core_mh
     or row (Parquet) and column. ``cores_per_server`` rejects jobs that fit on no server.
     """
     p = Path(path)
-    col = _Collector(str(p))
+    problems = Problems(p, what="job trace", path=FIELD_PATH)
     if not p.is_file():
-        raise InputError(Problem(FIELD_PATH, "job trace not found", file=str(p)))
+        problems.fail("job trace not found")
     suffix = p.suffix.lower()
     if suffix == ".parquet":
-        cells = _read_parquet(p, col)
+        table = read_parquet(p, problems)
     elif suffix in (".csv", ".txt"):
-        cells = _read_csv(p, col)
+        table = read_csv(p, problems, delimiters=(",", ";"))
     else:
-        raise InputError(Problem(FIELD_PATH, f"unknown trace format {suffix!r}: use .csv or .parquet", file=str(p)))
-
-    if cells.has("submission_time"):
-        table = _opendc(cells, col, core_mhz=core_mhz)
-    elif cells.has("submit_time") or cells.has("submit_time_s"):
-        table = _native(cells, col)
+        problems.fail(f"unknown trace format {suffix!r}: use .csv or .parquet")
+    if table.has("submission_time"):
+        layout, jobs, deadline_column = "opendc", *_opendc(table, cores_per_server, core_mhz)
+    elif table.has("submit_time") or table.has("submit_time_s"):
+        layout, jobs, deadline_column = "dcsim", *_native(table, cores_per_server)
     else:
-        col.add(
-            "no submission column: expected 'submit_time' or 'submit_time_s' (dcsim layout) or "
-            f"'submission_time' (OpenDC tasks.parquet); found columns: {', '.join(repr(c) for c in cells.names) or 'none'}"
-        )
-        col.raise_if_any()
-        raise AssertionError  # unreachable
-    col.raise_if_any()
-    submit, duration, cores, share, deadline, deferrable, klass, calendar, layout = table
-    names = _column_names(layout, cells)
-    bad_d = ~(duration > 0)
-    for i in np.flatnonzero(bad_d & ~np.isnan(duration)):
-        cells.err(int(i), names["duration"], "run time must be > 0", value=float(duration[i]), has_value=True)
-    whole = np.isnan(cores) | (cores == np.round(cores))
-    for i in np.flatnonzero(~whole):
-        cells.err(int(i), names["cores"], "cores must be a whole number", value=float(cores[i]), has_value=True)
-    for i in np.flatnonzero(cores < 1):
-        cells.err(int(i), names["cores"], "a job needs at least 1 core", value=float(cores[i]), has_value=True)
-    if cores_per_server is not None:
-        for i in np.flatnonzero(cores > cores_per_server):
-            cells.err(
-                int(i),
-                names["cores"],
-                f"needs more cores than a server has (workload.cores_per_server = {cores_per_server})",
-                value=float(cores[i]),
-                has_value=True,
-            )
-    if "share" in names:
-        for i in np.flatnonzero(~((share > 0) & (share <= 1)) & ~np.isnan(share)):
-            cells.err(int(i), names["share"], "CPU share must lie in (0, 1]", value=float(share[i]), has_value=True)
-    if "deadline" in names:
+        found = ", ".join(repr(c) for c in table.names) or "none"
+        problems.fail("no submission column: expected 'submit_time' or 'submit_time_s' (dcsim layout) or "
+                      f"'submission_time' (OpenDC tasks.parquet); found columns: {found}")
+    submit, duration, cores, share, deadline, deferrable, klass, calendar = jobs
+    if deadline_column in ("deadline", "deadline_s"):  # a slack_s below 0 is reported as such
         for i in np.flatnonzero(deadline < submit):
-            message = "deadline is before the submission time"
-            cells.err(int(i), names["deadline"], message, value=float(deadline[i]), has_value=True)
-    col.raise_if_any()
+            table.report(int(i), deadline_column, "deadline is before the submission time", float(deadline[i]))
+    problems.raise_if_any()
     if len(submit) == 0:
-        col.add("the trace has no jobs")
-        col.raise_if_any()
+        problems.fail("the trace has no jobs")
     return TraceTable(
         submit_s=submit,
         duration_s=duration,
@@ -435,92 +136,89 @@ def read_trace(path: str | Path, *, cores_per_server: int | None = None, core_mh
     )
 
 
-def _column_names(layout: str, cells: _Cells) -> dict[str, str]:
-    if layout == "opendc":
-        names = {"duration": "duration", "cores": "cpu_count"}
-        if cells.has("deadline"):
-            names["deadline"] = "deadline"
-        if cells.has("cpu_capacity"):
-            names["share"] = "cpu_capacity"
-        return names
-    names = {"duration": "duration_s", "cores": "cores"}
-    if cells.has("cpu_share"):
-        names["share"] = "cpu_share"
-    for d in ("deadline", "deadline_s", "slack_s"):
-        if cells.has(d):
-            names["deadline"] = d
-    return names
+def _read(table: Table, columns: list[Column]) -> dict[str, np.ndarray]:
+    if not table.require(columns):
+        table.problems.raise_if_any()
+    return table.read(columns)
 
 
-def _opendc(cells: _Cells, col: _Collector, *, core_mhz: float | None):
-    if not _require(cells, ["submission_time", "duration", "cpu_count"], "OpenDC", col):
-        col.raise_if_any()
-    n = cells.n
-    submit = _times(cells, "submission_time", integer_unit_s=1e-3)
-    duration = _numbers(cells, "duration") * 1e-3
-    cores = _numbers(cells, "cpu_count")
+def _opendc(table: Table, cores_per_server: int | None, core_mhz: float | None):
+    """OpenDC tasks: times and durations in ms; share from cpu_capacity when core_mhz is known."""
+    layout = "OpenDC"
+    columns = [
+        Column("submission_time", kind="time", epoch_unit_s=1e-3, example=TIME_EXAMPLE, describe=f"{layout} layout"),
+        Column("duration", unit="ms", low=0, low_open=True, label="run time", describe=f"{layout} layout"),
+        _cores("cpu_count", layout, cores_per_server),
+        _optional("deferrable", kind="bool"),
+        _optional("deadline"),
+    ]
+    if core_mhz:
+        columns.append(_optional("cpu_capacity", unit="MHz", low=0, low_open=True))
+    v = _read(table, columns)
+    n = table.n
+    submit, duration, cores = v["submission_time"], v["duration"] * 1e-3, v["cpu_count"]
     share = np.full(n, np.nan)
-    if cells.has("cpu_capacity") and core_mhz:
-        cap = _numbers(cells, "cpu_capacity", optional=True)
-        for i in np.flatnonzero(cap <= 0):
-            cells.err(int(i), "cpu_capacity", "must be > 0 MHz", value=float(cap[i]), has_value=True)
+    if "cpu_capacity" in v:
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.minimum(1.0, cap / (cores * core_mhz))
+            share = np.minimum(1.0, v["cpu_capacity"] / (cores * core_mhz))
         share[~(share > 0)] = np.nan
-    deferrable = np.zeros(n, dtype=bool)
-    if cells.has("deferrable"):
-        deferrable, _ = _bools(cells, "deferrable")
+    deferrable = v["deferrable"] == 1 if "deferrable" in v else np.zeros(n, dtype=bool)
     deadline = np.full(n, np.nan)
-    if cells.has("deadline"):
-        d = _numbers(cells, "deadline", optional=True)
-        deadline = np.where(d >= 0, d * 1e-3, np.nan)
+    if "deadline" in v:
+        with np.errstate(invalid="ignore"):
+            deadline = np.where(v["deadline"] >= 0, v["deadline"] * 1e-3, np.nan)  # OpenDC's -1: none
     klass = np.where(deferrable, BATCH, INTERACTIVE).astype(np.int8)
-    return submit, duration, cores, share, deadline, deferrable, klass, True, "opendc"
+    jobs = (submit, duration, cores, share, deadline, deferrable, klass, True)
+    return jobs, "deadline" if "deadline" in v else None
 
 
-def _native(cells: _Cells, col: _Collector):
-    calendar = cells.has("submit_time")
-    tcol = "submit_time" if calendar else "submit_time_s"
-    if not _require(cells, [tcol, "duration_s", "cores"], "dcsim", col):
-        col.raise_if_any()
-    if cells.has("submit_time") and cells.has("submit_time_s"):
-        col.add("give either 'submit_time' (dates) or 'submit_time_s' (seconds from the start), not both")
-    n = cells.n
-    submit = _times(cells, tcol, integer_unit_s=None) if calendar else _numbers(cells, tcol)
-    duration = _numbers(cells, "duration_s")
-    cores = _numbers(cells, "cores")
-    share = _numbers(cells, "cpu_share", optional=True) if cells.has("cpu_share") else np.full(n, np.nan)
-    deadline = np.full(n, np.nan)
-    given_deadlines = [c for c in ("deadline", "deadline_s", "slack_s") if cells.has(c)]
+def _native(table: Table, cores_per_server: int | None):
+    """The dcsim layout: dates or seconds from the start, one of three deadline forms."""
+    problems = table.problems
+    calendar = table.has("submit_time")
+    layout = "dcsim"
+    submit_col = (Column("submit_time", kind="time", example=TIME_EXAMPLE, describe=f"{layout} layout") if calendar
+                  else Column("submit_time_s", describe=f"{layout} layout"))
+    columns = [submit_col, Column("duration_s", unit="s", low=0, low_open=True, label="run time",
+                                  describe=f"{layout} layout"), _cores("cores", layout, cores_per_server)]
+    if not table.require(columns):
+        problems.raise_if_any()
+    if table.has("submit_time") and table.has("submit_time_s"):
+        problems.add("give either 'submit_time' (dates) or 'submit_time_s' (seconds from the start), not both")
+    columns += [_optional("cpu_share", low=0, low_open=True, high=1, label="CPU share"),
+                _optional("class", kind="choice", choices=("interactive", "batch")), _optional("deferrable", kind="bool")]
+    given_deadlines = [c for c in ("deadline", "deadline_s", "slack_s") if table.has(c)]
+    deadline_column = given_deadlines[0] if len(given_deadlines) == 1 else None
     if len(given_deadlines) > 1:
-        col.add(f"give one of 'deadline', 'deadline_s' or 'slack_s', not {', '.join(repr(c) for c in given_deadlines)}")
-    elif given_deadlines:
-        name = given_deadlines[0]
-        if name == "deadline" and not calendar:
-            col.add("column 'deadline' (a date) needs 'submit_time' (dates); with 'submit_time_s' use 'deadline_s'")
-        elif name == "deadline_s" and calendar:
-            col.add("column 'deadline_s' (seconds) needs 'submit_time_s'; with 'submit_time' use 'deadline' (a date)")
-        elif name == "deadline":
-            deadline = _times(cells, "deadline", integer_unit_s=None, optional=True)
-        elif name == "deadline_s":
-            deadline = _numbers(cells, "deadline_s", optional=True)
-        else:
-            slack = _numbers(cells, "slack_s", optional=True)
-            for i in np.flatnonzero(slack < 0):
-                cells.err(int(i), "slack_s", "must be >= 0 s", value=float(slack[i]), has_value=True)
-            deadline = submit + slack + duration
-    klass = np.full(n, INTERACTIVE, dtype=np.int8)
-    class_given = np.zeros(n, dtype=bool)
-    if cells.has("class"):
-        klass, class_given = _classes(cells, "class")
-    has_deadline = ~np.isnan(deadline)
-    if cells.has("deferrable"):
-        val, given = _bools(cells, "deferrable")
-        deferrable = np.where(given, val, (klass == BATCH) & has_deadline)
+        problems.add(f"give one of 'deadline', 'deadline_s' or 'slack_s', not {', '.join(repr(c) for c in given_deadlines)}")
+    elif deadline_column == "deadline" and not calendar:
+        problems.add("column 'deadline' (a date) needs 'submit_time' (dates); with 'submit_time_s' use 'deadline_s'")
+        deadline_column = None
+    elif deadline_column == "deadline_s" and calendar:
+        problems.add("column 'deadline_s' (seconds) needs 'submit_time_s'; with 'submit_time' use 'deadline' (a date)")
+        deadline_column = None
+    elif deadline_column is not None:
+        columns.append({"deadline": _optional("deadline", kind="time", example=TIME_EXAMPLE),
+                        "deadline_s": _optional("deadline_s"),
+                        "slack_s": _optional("slack_s", unit="s", low=0)}[deadline_column])
+    v = table.read(columns)
+    n = table.n
+    submit, duration = v[submit_col.name], v["duration_s"]
+    share = v.get("cpu_share", np.full(n, np.nan))
+    deadline = np.full(n, np.nan)
+    if deadline_column == "slack_s":
+        deadline = submit + v["slack_s"] + duration
+    elif deadline_column is not None:
+        deadline = v[deadline_column]
+    class_given = ~np.isnan(v["class"]) if "class" in v else np.zeros(n, dtype=bool)
+    klass = np.where(class_given & (v.get("class", 0.0) == 1), BATCH, INTERACTIVE).astype(np.int8)
+    by_default = (klass == BATCH) & ~np.isnan(deadline)  # a batch job with a deadline may be deferred
+    if "deferrable" in v:
+        deferrable = np.where(~np.isnan(v["deferrable"]), v["deferrable"] == 1, by_default)
     else:
-        deferrable = (klass == BATCH) & has_deadline
+        deferrable = by_default
     klass = np.where(class_given, klass, np.where(deferrable, BATCH, INTERACTIVE)).astype(np.int8)
-    return submit, duration, cores, share, deadline, deferrable, klass, calendar, "dcsim"
+    return (submit, duration, v["cores"], share, deadline, deferrable, klass, calendar), deadline_column
 
 
 def jobs_from_trace(

@@ -20,7 +20,7 @@ from numba import njit
 from ...heatreuse.heatpump import SOURCE_CHILLED_WATER
 from .. import MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
-from ..control import S_MODE, chilled_water_mode_valid, select_mode
+from ..control import active_mode, select_mode
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import tower_water_kg
 from ..outputs import (
@@ -80,9 +80,7 @@ def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c,
         cand = MODE_PARTIAL_FREE
     else:
         cand = MODE_MECHANICAL
-    cur = int(state[S_MODE])
-    if cur >= 0 and not chilled_water_mode_valid(cur, has_free, has_mech):
-        state[S_MODE] = -1.0  # a state this plant cannot be in: take the candidate at once
+    cur = active_mode(state, has_free, False, has_free and has_mech, has_mech)
     if cur == MODE_FREE:
         cur_ok = has_free and t_free_c <= t_s
     elif cur == MODE_PARTIAL_FREE:

@@ -13,7 +13,7 @@ from ...climate.psychro import _drybulb_from_enthalpy, _enthalpy, _pws, _w_from_
 from ...units import AIR_CP_J_PER_KG_K
 from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
-from ..control import S_MODE, S_SUPPLY_W, air_side_mode_valid, mode_rank, select_mode
+from ..control import S_SUPPLY_W, active_mode, mode_rank, select_mode
 from ..heat_rejection import direct_evaporative_outlet_c
 from ..outputs import (
     OUT_CHILLER_COP,
@@ -178,9 +178,7 @@ def _fresh_air_mode(p, state, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi,
         cand = MODE_MECHANICAL
     else:
         cand = MODE_EVAPORATIVE if eps > 0.0 else MODE_FREE
-    cur = int(state[S_MODE])
-    if cur >= 0 and not air_side_mode_valid(cur, eps > 0.0, has_mech):
-        state[S_MODE] = -1.0
+    cur = active_mode(state, True, eps > 0.0, has_mech, has_mech)
     cur_ok = cur >= 0 and fresh_air_level_holds(mode_rank(cur), 0.0, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi,
                                                 eps, e_st, has_mech)
     return select_mode(state, cand, cur_ok, dt_s, p.control.min_mode_time_s)

@@ -10,7 +10,7 @@ from numba import njit
 
 from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
-from ..control import S_MODE, air_side_mode_valid, select_mode
+from ..control import active_mode, select_mode
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import H_FG_J_PER_KG, indirect_evaporative_outlet_c
 from ..outputs import (
@@ -55,9 +55,7 @@ def _iec_mode(p, state, q, t_target, t_pi, t_wb_c, t_out_dry, t_out_wet, dt_s):
         cand = MODE_MECHANICAL
     else:
         cand = MODE_EVAPORATIVE if e_w > 0.0 else MODE_FREE
-    cur = int(state[S_MODE])
-    if cur >= 0 and not air_side_mode_valid(cur, e_w > 0.0, has_mech):
-        state[S_MODE] = -1.0
+    cur = active_mode(state, True, e_w > 0.0, has_mech, has_mech)
     if cur == MODE_FREE:
         cur_ok = q <= 0.0 or t_out_dry <= t_target
     elif cur == MODE_EVAPORATIVE:
