@@ -17,7 +17,7 @@ PACKAGE = SRC / "dcsim"
 #: matches its dotted name.
 LAYERS = (
     ("base", ("dcsim._numeric", "dcsim._version", "dcsim._cells", "dcsim._jitcache", "dcsim._table", "dcsim.units",
-              "dcsim.errors", "dcsim.data")),
+              "dcsim.errors", "dcsim.data", "dcsim._timeaxis")),
     ("physics", ("dcsim.climate", "dcsim.grid", "dcsim.it", "dcsim.thermal", "dcsim.cooling", "dcsim.electrical",
                  "dcsim.heatreuse", "dcsim.workload")),
     ("schema", ("dcsim.scenario.types", "dcsim.scenario.facility", "dcsim.scenario.schema")),

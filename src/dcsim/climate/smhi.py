@@ -84,6 +84,12 @@ class _SmhiFile:
     enc_note: str
 
 
+def _preamble_fields(line: str, *columns: int) -> tuple[str, ...]:
+    """The ``columns`` (0-based) of a ;-separated preamble row, stripped; "" for an absent one."""
+    f = line.split(";")
+    return tuple(f[c].strip() if len(f) > c else "" for c in columns)
+
+
 def _parse_smhi(path: Path, problems: Problems, *, want: str) -> _SmhiFile | None:
     """Parse one SMHI file; ``want`` is "temperature" or "humidity"."""
     text, enc_note = read_text(path)
@@ -96,15 +102,11 @@ def _parse_smhi(path: Path, problems: Problems, *, want: str) -> _SmhiFile | Non
     while i < n:
         low = lines[i].strip().casefold()
         if low.startswith("stationsnamn;") and i + 1 < n:
-            f = lines[i + 1].split(";")
-            station = f[0].strip()
-            station_id = f[1].strip() if len(f) > 1 else ""
+            station, station_id = _preamble_fields(lines[i + 1], 0, 1)
             i += 2
             continue
         if low.startswith("parameternamn;") and i + 1 < n:
-            f = lines[i + 1].split(";")
-            parameter = f[0].strip()
-            unit = f[2].strip() if len(f) > 2 else ""
+            parameter, unit = _preamble_fields(lines[i + 1], 0, 2)
             i += 2
             continue
         if low.startswith("tidsperiod (fr.o.m)"):

@@ -358,19 +358,13 @@ def assumptions_table(
 
     n = site_normals(site)
     mid = np.array([14.5, 44.0, 73.5, 104.0, 134.5, 165.0, 195.5, 226.5, 257.0, 287.5, 318.0, 348.5])
-    dr = DIURNAL_RANGE_K[n.key]
-    sd = DAY_TO_DAY_SD_K[n.key]
-    rh = MEAN_RH_PCT[n.key]
     return pd.DataFrame(
         {
             "month": np.arange(1, 13),
             "t_mean_c": np.array(n.t_mean_c),
-            "diurnal_range_k": np.full(12, diurnal_range_k) if diurnal_range_k is not None
-            else _cosine_season(dr[0], dr[1], mid, _MID_JAN_DAY),
-            "day_to_day_sd_k": np.full(12, day_to_day_sd_k) if day_to_day_sd_k is not None
-            else _cosine_season(sd[0], sd[1], mid, _MID_JAN_DAY),
-            "mean_rh_pct": np.full(12, mean_rh_pct) if mean_rh_pct is not None
-            else _cosine_season(rh[0], rh[1], mid, _MID_DEC_DAY),
+            "diurnal_range_k": _season_or_override(diurnal_range_k, DIURNAL_RANGE_K[n.key], mid, _MID_JAN_DAY),
+            "day_to_day_sd_k": _season_or_override(day_to_day_sd_k, DAY_TO_DAY_SD_K[n.key], mid, _MID_JAN_DAY),
+            "mean_rh_pct": _season_or_override(mean_rh_pct, MEAN_RH_PCT[n.key], mid, _MID_DEC_DAY),
         }
     )
 
@@ -423,10 +417,46 @@ def synthetic_year(
         Unknown site (with the allowed names) or an override out of range.
     """
     n = site_normals(site)
+    seed, year, over = _checked_arguments(seed, year, diurnal_range_k, mean_rh_pct, day_to_day_sd_k)
+    op, month_idx = _mean_preserving_operator(year)
+    n_h = op.shape[0]
+    hours = np.arange(n_h, dtype=np.float64)
+    rng = np.random.default_rng(seed)  # drawn in order: day-to-day temperature, then depression
+    base_c, drybulb_c = _drybulb_c(n, over, op, month_idx, hours, rng)
+    dewpoint_c, rh_pct = _humidity(n, over, base_c, drybulb_c, op, month_idx, hours, rng)
+    pressure_pa = float(psychro.standard_atmosphere_pressure_pa(n.elevation_m))
+    return Weather(
+        time_utc=np.datetime64(f"{year}-01-01T00:00:00", "s") + np.arange(n_h) * np.timedelta64(3600, "s"),
+        drybulb_c=drybulb_c,
+        rh_pct=rh_pct,
+        pressure_pa=np.full(n_h, pressure_pa),
+        site_name=n.site,
+        latitude=n.latitude,
+        longitude=n.longitude,
+        source=_source_text(n, seed, over),
+        synthetic=True,
+        typical_year=True,
+    )
+
+
+@dataclass(frozen=True)
+class _Overrides:
+    """The checked keyword overrides of :func:`synthetic_year` (None: the site's assumption)."""
+
+    diurnal_range_k: float | None
+    mean_rh_pct: float | None
+    day_to_day_sd_k: float | None
+
+
+def _checked_arguments(seed, year, diurnal_range_k, mean_rh_pct, day_to_day_sd_k) -> tuple[int, int, _Overrides]:
+    """(seed, year, overrides) of :func:`synthetic_year`, or one InputError listing every bad
+    one: overrides within :data:`_OVERRIDE_RANGES`, seed >= 0, year 1900..2200."""
     problems: list[Problem] = []
-    dr_over = _check_override("diurnal_range_k", diurnal_range_k, problems)
-    rh_over = _check_override("mean_rh_pct", mean_rh_pct, problems)
-    sd_over = _check_override("day_to_day_sd_k", day_to_day_sd_k, problems)
+    over = _Overrides(
+        diurnal_range_k=_check_override("diurnal_range_k", diurnal_range_k, problems),
+        mean_rh_pct=_check_override("mean_rh_pct", mean_rh_pct, problems),
+        day_to_day_sd_k=_check_override("day_to_day_sd_k", day_to_day_sd_k, problems),
+    )
     try:
         seed = int(seed)
         if seed < 0:
@@ -441,78 +471,72 @@ def synthetic_year(
         problems.append(Problem("year", "must be an integer year within 1900..2200", value=year))
     if problems:
         raise InputError(problems)
+    return seed, year, over
 
-    op, month_idx = _mean_preserving_operator(year)
-    n_h = op.shape[0]
-    hours = np.arange(n_h, dtype=np.float64)
+
+def _season_or_override(override: float | None, jan_jul: tuple[float, float], day: np.ndarray,
+                        peak_day: float) -> np.ndarray:
+    """``override`` at every ``day`` if given, else the site's seasonal cosine through ``jan_jul``."""
+    if override is not None:
+        return np.full(day.size, override)
+    return _cosine_season(jan_jul[0], jan_jul[1], day, peak_day)
+
+
+def _drybulb_c(n: SiteNormals, over: _Overrides, op: np.ndarray, month_idx: np.ndarray, hours: np.ndarray,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 1-4 of the module docstring: (dry bulb without its diurnal cycle, dry bulb), °C,
+    hourly; every month's mean equals its SMHI normal. Draws the day-to-day AR(1) from ``rng``."""
     day = hours / 24.0  # fractional day of year (UTC)
     normals = np.asarray(n.t_mean_c)
-    rng = np.random.default_rng(seed)
-
     # 1. seasonal curve through the monthly normals
     seasonal = op @ normals
     # 2. day-to-day anomalies
-    sd = (
-        np.full(n_h, sd_over)
-        if sd_over is not None
-        else _cosine_season(*DAY_TO_DAY_SD_K[n.key], day, _MID_JAN_DAY)
-    )
+    sd = _season_or_override(over.day_to_day_sd_k, DAY_TO_DAY_SD_K[n.key], day, _MID_JAN_DAY)
     z_t = _periodic_ar1(rng, YEAR_S // 86400, DAY_TO_DAY_LAG1)
     anomaly = sd * _daily_to_hourly(z_t, hours)
     # 3. diurnal cycle in local solar time
-    dr = (
-        np.full(n_h, dr_over)
-        if dr_over is not None
-        else _cosine_season(*DIURNAL_RANGE_K[n.key], day, _MID_JAN_DAY)
-    )
+    dr = _season_or_override(over.diurnal_range_k, DIURNAL_RANGE_K[n.key], day, _MID_JAN_DAY)
     solar_h = np.mod(hours + n.longitude / 15.0, 24.0)
     diurnal = dr * _diurnal_shape(solar_h)
     # 4. restore the monthly means without steps
     base = seasonal + anomaly
     base = base - op @ (_monthly_mean(base + diurnal, month_idx) - normals)
-    drybulb_c = base + diurnal
+    return base, base + diurnal
 
-    # 5. humidity: dew point from a calibrated seasonal depression below the daily-scale curve
-    pressure_pa = float(psychro.standard_atmosphere_pressure_pa(n.elevation_m))
+
+def _humidity(n: SiteNormals, over: _Overrides, base_c: np.ndarray, drybulb_c: np.ndarray, op: np.ndarray,
+              month_idx: np.ndarray, hours: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Step 5 of the module docstring: (dew point °C, RH %), the dew point a calibrated seasonal
+    depression below the daily-scale curve ``base_c``. Draws the depression AR(1) from ``rng``."""
     target_rh = (
-        np.full(12, rh_over)
-        if rh_over is not None
+        np.full(12, over.mean_rh_pct)
+        if over.mean_rh_pct is not None
         else assumptions_table(n.key)["mean_rh_pct"].to_numpy()
     )
     z_d = _periodic_ar1(rng, YEAR_S // 86400, DEWPOINT_DEPRESSION_LAG1)
     dep_noise = DEWPOINT_DEPRESSION_SD_K * _daily_to_hourly(z_d, hours)
-    dewpoint_c, rh_pct = _calibrate_dewpoint(base, drybulb_c, dep_noise, target_rh, op, month_idx)
+    return _calibrate_dewpoint(base_c, drybulb_c, dep_noise, target_rh, op, month_idx)
 
-    time_utc = np.datetime64(f"{year}-01-01T00:00:00", "s") + np.arange(n_h) * np.timedelta64(3600, "s")
-    over = []
-    if dr_over is not None:
-        over.append(f"diurnal_range_k={dr_over:g}")
-    if rh_over is not None:
-        over.append(f"mean_rh_pct={rh_over:g}")
-    if sd_over is not None:
-        over.append(f"day_to_day_sd_k={sd_over:g}")
+
+def _source_text(n: SiteNormals, seed: int, over: _Overrides) -> str:
+    """``Weather.source`` of a synthetic year: normals, station, seed and the overrides used."""
+    given = []
+    if over.diurnal_range_k is not None:
+        given.append(f"diurnal_range_k={over.diurnal_range_k:g}")
+    if over.mean_rh_pct is not None:
+        given.append(f"mean_rh_pct={over.mean_rh_pct:g}")
+    if over.day_to_day_sd_k is not None:
+        given.append(f"day_to_day_sd_k={over.day_to_day_sd_k:g}")
     assumed = (
-        "overrides " + ", ".join(over) + "; other assumptions"
-        if over
+        "overrides " + ", ".join(given) + "; other assumptions"
+        if given
         else "assumed diurnal range, day-to-day variability and humidity"
     )
-    source = (
+    return (
         f"synthetic typical year for {n.site} from SMHI {n.period} monthly normals "
         f"({n.station}, SMHI {n.smhi_station_id}), seed {seed} (synthetic, not measured); "
         f"{assumed} as stated in dcsim.climate.synthetic; pressure: standard atmosphere at "
         f"{n.elevation_m:g} m"
-    )
-    return Weather(
-        time_utc=time_utc,
-        drybulb_c=drybulb_c,
-        rh_pct=rh_pct,
-        pressure_pa=np.full(n_h, pressure_pa),
-        site_name=n.site,
-        latitude=n.latitude,
-        longitude=n.longitude,
-        source=source,
-        synthetic=True,
-        typical_year=True,
     )
 
 

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from dcsim._timeaxis import TYPICAL_YEAR_S, check_steps, step_midpoints_ms, time_of_year_ms, utc_frame
 from dcsim.errors import InputError, Problem
 
 from . import psychro
@@ -31,7 +32,7 @@ from . import psychro
 __all__ = ["Weather", "WeatherSample", "YEAR_S"]
 
 #: Length of a typical year, s (365 days).
-YEAR_S = 365 * 86400
+YEAR_S = TYPICAL_YEAR_S
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -165,17 +166,14 @@ class Weather:
 
     def to_frame(self):
         """The stored values as a pandas DataFrame with a UTC DatetimeIndex."""
-        import pandas as pd
-
-        index = pd.DatetimeIndex(self.time_utc, name="time_utc").tz_localize("UTC")
-        return pd.DataFrame(
+        return utc_frame(
+            self.time_utc,
             {
                 "drybulb_c": self.drybulb_c,
                 "rh_pct": self.rh_pct,
                 "pressure_pa": self.pressure_pa,
                 "dewpoint_c": self.dewpoint_c,
             },
-            index=index,
         )
 
     # -- resampling ---------------------------------------------------------------------------
@@ -199,20 +197,13 @@ class Weather:
         n : int
             Number of steps (>= 0).
         """
-        step_s = int(step_s)
-        n = int(n)
-        if step_s <= 0:
-            raise ValueError(f"step_s must be positive, got {step_s}")
-        if n < 0:
-            raise ValueError(f"n must be >= 0, got {n}")
+        step_s, n = check_steps(step_s, n)
         start_ms = _as_utc_ms(start)
         if np.isnat(start_ms):
             raise ValueError("start is NaT")
-        # midpoints, exact in integer milliseconds
-        k = np.arange(n, dtype=np.int64)
-        t_mid = start_ms + (k * (1000 * step_s) + 500 * step_s).astype("timedelta64[ms]")
+        t_mid = step_midpoints_ms(start_ms, step_s, n)
         if self.typical_year:
-            x = _time_of_year_s(t_mid)
+            x = time_of_year_ms(t_mid).astype(np.float64) / 1000.0
             xp = self._data_time_of_year_s()
             order = np.argsort(xp, kind="stable")
             xp = xp[order]
@@ -281,10 +272,3 @@ def _as_utc_ms(start) -> np.datetime64:
     if isinstance(start, datetime) and start.tzinfo is not None:
         start = start.astimezone(timezone.utc).replace(tzinfo=None)
     return np.datetime64(start, "ms")
-
-
-def _time_of_year_s(t_ms: np.ndarray) -> np.ndarray:
-    """Seconds since 1 January 00:00 UTC of each time's own year, modulo 365 days (float)."""
-    year_start = t_ms.astype("datetime64[Y]").astype("datetime64[ms]")
-    ms = (t_ms - year_start).astype(np.int64)
-    return np.mod(ms, YEAR_S * 1000).astype(np.float64) / 1000.0

@@ -16,14 +16,15 @@ intensity is gCO2e/kWh.
 from __future__ import annotations
 
 import difflib
-import math
 from pathlib import Path
 from typing import Any
 
 from dcsim.errors import InputError, Problem
 
 from .builtin import (
-    _is_real,
+    _check_nonneg,
+    _not_with_constant_price,
+    _opt,
     DEFAULT_PRICE_YEAR,
     DEFAULT_TAX_CATEGORY,
     DEFAULT_TAX_YEAR,
@@ -90,10 +91,6 @@ _PRICE_PARTS = ("include_tax", "include_network", "tax_category", "tax_year", "t
                 "network_operator", "network_sek_per_kwh")
 
 
-def _opt(options_path: str, name: str) -> str:
-    return f"{options_path}.{name}" if options_path else name
-
-
 def load_grid(
     spec: str,
     *,
@@ -144,11 +141,26 @@ def load_grid(
         Unknown built-in (with a "did you mean"), missing or malformed file, unknown or
         invalid option; every problem found is listed.
     """
-    problems: list[Problem] = []
     if not isinstance(spec, (str, Path)) or not str(spec).strip():
         raise InputError(
             Problem(field_path, "must be 'builtin:se1' ... 'builtin:se4' or a path to a .csv or .parquet file", value=spec)
         )
+    problems = _unknown_options(options, options_path)
+    text = str(spec).strip()
+    if text.lower().startswith(BUILTIN_PREFIX):
+        return _load_builtin(
+            spec, text[len(BUILTIN_PREFIX):].strip().lower(), problems, year=year, carbon_g_per_kwh=carbon_g_per_kwh,
+            price_sek_per_kwh=price_sek_per_kwh, field_path=field_path, options_path=options_path, options=options,
+        )
+    return _load_file(
+        spec, text, problems, base_dir=base_dir, carbon_g_per_kwh=carbon_g_per_kwh,
+        price_sek_per_kwh=price_sek_per_kwh, field_path=field_path, options_path=options_path, options=options,
+    )
+
+
+def _unknown_options(options: dict[str, Any], options_path: str) -> list[Problem]:
+    """A problem for every option name not in :data:`GRID_OPTIONS`, with a "did you mean"."""
+    problems = []
     for name in options:
         if name not in GRID_OPTIONS:
             close = difflib.get_close_matches(name, list(GRID_OPTIONS), n=1)
@@ -156,46 +168,46 @@ def load_grid(
             problems.append(
                 Problem(_opt(options_path, name), f"unknown grid option{hint or '.'} Known: {', '.join(GRID_OPTIONS)}")
             )
-    text = str(spec).strip()
+    return problems
 
-    # ---- built-in
-    if text.lower().startswith(BUILTIN_PREFIX):
-        key = text[len(BUILTIN_PREFIX):].strip().lower()
-        if key not in BUILTIN_GRIDS:
-            close = difflib.get_close_matches(key, list(BUILTIN_GRIDS), n=1, cutoff=0.5)
-            hint = f"did you mean '{BUILTIN_PREFIX}{close[0]}'? " if close else ""
-            known = ", ".join(f"{BUILTIN_PREFIX}{k}" for k in BUILTIN_GRIDS)
-            problems.append(Problem(field_path, f"unknown built-in grid; {hint}Known: {known}", value=spec))
-        if price_sek_per_kwh is not None:
-            for name in _PRICE_PARTS:
-                if name in options:
-                    problems.append(
-                        Problem(
-                            _opt(options_path, name),
-                            "does not apply when a constant all-in price_sek_per_kwh is given; give one of them",
-                            value=options[name],
-                        )
-                    )
-        if key not in BUILTIN_GRIDS:
-            raise InputError(problems)
-        kwargs = {k: v for k, v in options.items() if k in GRID_OPTIONS}
-        try:
-            series = builtin_grid(
-                key,
-                year=year,
-                carbon_g_per_kwh=carbon_g_per_kwh,
-                price_sek_per_kwh=price_sek_per_kwh,
-                options_path=options_path,
-                **kwargs,
-            )
-        except InputError as exc:  # report the option problems found here together with these
-            seen = {(p.path, p.message) for p in problems}
-            problems += [p for p in exc.problems if (p.path, p.message) not in seen]
-        if problems:
-            raise InputError(problems)
-        return series
 
-    # ---- file
+def _load_builtin(spec, key: str, problems: list[Problem], *, year, carbon_g_per_kwh, price_sek_per_kwh,
+                  field_path: str, options_path: str, options: dict[str, Any]) -> GridSeries:
+    """The built-in profile ``key`` (``"se1"`` ...) by :func:`builtin_grid`; its problems are
+    reported together with ``problems`` (those found so far), each once."""
+    if key not in BUILTIN_GRIDS:
+        close = difflib.get_close_matches(key, list(BUILTIN_GRIDS), n=1, cutoff=0.5)
+        hint = f"did you mean '{BUILTIN_PREFIX}{close[0]}'? " if close else ""
+        known = ", ".join(f"{BUILTIN_PREFIX}{k}" for k in BUILTIN_GRIDS)
+        problems.append(Problem(field_path, f"unknown built-in grid; {hint}Known: {known}", value=spec))
+    if price_sek_per_kwh is not None:
+        problems += [_not_with_constant_price(_opt(options_path, name), options[name])
+                     for name in _PRICE_PARTS if name in options]
+    if key not in BUILTIN_GRIDS:
+        raise InputError(problems)
+    kwargs = {k: v for k, v in options.items() if k in GRID_OPTIONS}
+    try:
+        series = builtin_grid(
+            key,
+            year=year,
+            carbon_g_per_kwh=carbon_g_per_kwh,
+            price_sek_per_kwh=price_sek_per_kwh,
+            options_path=options_path,
+            **kwargs,
+        )
+    except InputError as exc:  # report the option problems found here together with these
+        seen = {(p.path, p.message) for p in problems}
+        problems += [p for p in exc.problems if (p.path, p.message) not in seen]
+    if problems:
+        raise InputError(problems)
+    return series
+
+
+def _load_file(spec, text: str, problems: list[Problem], *, base_dir, carbon_g_per_kwh, price_sek_per_kwh,
+               field_path: str, options_path: str, options: dict[str, Any]) -> GridSeries:
+    """The grid file ``text`` (relative to ``base_dir``) by its reader, then scaled; refuses the
+    built-in-only options, a missing file or another type than .csv/.parquet, and bad scales,
+    all together with ``problems`` (those found so far)."""
     for name in options:
         if name in GRID_OPTIONS and not GRID_OPTIONS[name][0]:
             problems.append(
@@ -208,6 +220,22 @@ def load_grid(
     path = Path(text).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
+    problems += _file_problems(path, text, spec, field_path)
+    scales = {name: options.get(name, 1.0) for name in ("price_scale", "carbon_scale")}
+    for name, value in scales.items():
+        _check_nonneg(problems, _opt(options_path, name), value)
+    if problems:
+        raise InputError(problems)
+    reader = read_grid_csv if path.suffix.lower() == ".csv" else read_grid_parquet
+    series = reader(
+        path, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, field_path=field_path
+    )
+    return series.scaled(price_scale=float(scales["price_scale"]), carbon_scale=float(scales["carbon_scale"]))
+
+
+def _file_problems(path: Path, text: str, spec, field_path: str) -> list[Problem]:
+    """The problem of a grid file that is not there (with a hint: a built-in name without its
+    prefix, or a directory) or not .csv/.parquet/.pq; none if it can be read."""
     suffix = path.suffix.lower()
     if not path.is_file():
         hint = ""
@@ -215,29 +243,16 @@ def load_grid(
             hint = f" Did you mean '{BUILTIN_PREFIX}{text.lower()}'?"
         elif path.exists():
             hint = " It is a directory."
-        problems.append(
+        return [
             Problem(
                 field_path,
                 f"grid file not found: {path}.{hint} Give 'builtin:se1' ... 'builtin:se4' or an existing "
                 ".csv or .parquet file",
                 value=spec,
             )
-        )
-    elif suffix not in (".csv", ".parquet", ".pq"):
-        problems.append(
+        ]
+    if suffix not in (".csv", ".parquet", ".pq"):
+        return [
             Problem(field_path, f"unsupported grid file type {suffix or '(none)'!r}; use .csv or .parquet", value=spec)
-        )
-    scales = {}
-    for name in ("price_scale", "carbon_scale"):
-        value = options.get(name, 1.0)
-        ok = _is_real(value) and math.isfinite(float(value)) and float(value) >= 0
-        if not ok:
-            problems.append(Problem(_opt(options_path, name), "must be a finite number >= 0", value=value))
-        scales[name] = value
-    if problems:
-        raise InputError(problems)
-    reader = read_grid_csv if suffix == ".csv" else read_grid_parquet
-    series = reader(
-        path, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, field_path=field_path
-    )
-    return series.scaled(price_scale=float(scales["price_scale"]), carbon_scale=float(scales["carbon_scale"]))
+        ]
+    return []

@@ -43,17 +43,27 @@ carbon intensity (only yearly zone figures were found; no hourly or monthly SE-z
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from dcsim.errors import InputError, Problem
 
 from ._calendar import local_calendar
+from ._tables import (
+    ZoneInfo,
+    _carbon_yearly,
+    _energy_tax,
+    _network_tariffs,
+    _spot_hour_of_day,
+    _spot_monthly,
+    _spot_yearly,
+    carbon_years,
+    network_operators,
+    tax_years,
+    zone_table,
+)
 from .series import TYPICAL_YEAR_S, GridSeries
 
 ZONES = ("SE1", "SE2", "SE3", "SE4")
@@ -74,157 +84,6 @@ TAX_CATEGORIES = ("standard", "reduced-north", "datacenter")
 
 _ORE_PER_SEK = 100.0
 _HOURS_PER_TYPICAL_YEAR = TYPICAL_YEAR_S // 3600
-
-
-# ---------------------------------------------------------------------- data tables
-def _read_table(name: str) -> list[dict[str, str]]:
-    path = resources.files("dcsim").joinpath("data", name)
-    with path.open("r", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-@dataclass(frozen=True)
-class ZoneInfo:
-    """One built-in zone as described in ``grid_zones.csv``."""
-
-    key: str
-    zone: str
-    region: str
-    default_network_operator: str
-    default_network_reason: str
-
-
-@lru_cache(maxsize=None)
-def zone_table() -> dict[str, ZoneInfo]:
-    """Built-in zones by key (``"se1"`` ...)."""
-    out = {}
-    for r in _read_table("grid_zones.csv"):
-        out[r["key"]] = ZoneInfo(
-            key=r["key"],
-            zone=r["zone"],
-            region=r["region"],
-            default_network_operator=r["default_network_operator"],
-            default_network_reason=r["default_network_reason"],
-        )
-    return out
-
-
-@lru_cache(maxsize=None)
-def _spot_yearly() -> dict[tuple[str, int], tuple[float, str]]:
-    return {
-        (r["zone"], int(r["year"])): (float(r["spot_sek_per_kwh"]), r["source"])
-        for r in _read_table("grid_spot_yearly.csv")
-    }
-
-
-@lru_cache(maxsize=None)
-def _spot_monthly() -> dict[tuple[str, int], tuple[tuple[float, ...], str, str]]:
-    rows: dict[tuple[str, int], list[tuple[int, float, str, str]]] = {}
-    for r in _read_table("grid_spot_monthly.csv"):
-        rows.setdefault((r["zone"], int(r["year"])), []).append(
-            (int(r["month"]), float(r["mean_price"]), r["unit"], r["source"])
-        )
-    out = {}
-    for key, lst in rows.items():
-        lst.sort()
-        if [m for m, *_ in lst] != list(range(1, 13)) or len({u for *_, u, _ in lst}) != 1:
-            raise RuntimeError(f"grid_spot_monthly.csv: {key} needs months 1-12 in one unit")
-        out[key] = (tuple(v for _, v, _, _ in lst), lst[0][2], lst[0][3])
-    return out
-
-
-@lru_cache(maxsize=None)
-def _spot_hour_of_day() -> dict[tuple[str, int], tuple[tuple[float, ...], str]]:
-    rows: dict[tuple[str, int], list[tuple[int, float, str]]] = {}
-    for r in _read_table("grid_spot_hour_of_day.csv"):
-        rows.setdefault((r["zone"], int(r["year"])), []).append(
-            (int(r["hour_local"]), float(r["mean_price"]), r["source"])
-        )
-    out = {}
-    for key, lst in rows.items():
-        lst.sort()
-        if [h for h, *_ in lst] != list(range(24)):
-            raise RuntimeError(f"grid_spot_hour_of_day.csv: {key} needs hours 0-23")
-        out[key] = (tuple(v for _, v, _ in lst), lst[0][2])
-    return out
-
-
-@lru_cache(maxsize=None)
-def _carbon_yearly() -> dict[tuple[str, int], tuple[float, str, str]]:
-    return {
-        (r["zone"], int(r["year"])): (float(r["carbon_g_per_kwh"]), r["basis"], r["source"])
-        for r in _read_table("grid_carbon_yearly.csv")
-    }
-
-
-@lru_cache(maxsize=None)
-def _energy_tax() -> dict[tuple[str, int], tuple[float, str]]:
-    """(category, year) -> (öre/kWh excl. VAT, source)."""
-    out = {}
-    for r in _read_table("grid_energy_tax.csv"):
-        for year in range(int(r["year_from"]), int(r["year_to"]) + 1):
-            out[(r["category"], year)] = (float(r["tax_ore_per_kwh_excl_vat"]), r["source"])
-    return out
-
-
-@dataclass(frozen=True)
-class _TariffRow:
-    months: frozenset[int] | None
-    weekdays_only: bool
-    hours: tuple[int, int] | None
-    energy_ore_per_kwh: float
-    operator: str
-    zone: str
-    voltage: str
-    year: int
-    source: str
-
-
-@lru_cache(maxsize=None)
-def _network_tariffs() -> dict[str, tuple[_TariffRow, ...]]:
-    """Operator key -> time-of-use rows, first match wins (the last row matches always)."""
-    out: dict[str, list[_TariffRow]] = {}
-    for r in _read_table("grid_network_tariffs.csv"):
-        months = None if r["months"] == "all" else frozenset(int(m) for m in r["months"].split(","))
-        if r["weekdays"] not in ("all", "mon-fri"):
-            raise RuntimeError(f"grid_network_tariffs.csv: weekdays {r['weekdays']!r}")
-        hours = None
-        if r["hours_local"] != "all":
-            a, b = r["hours_local"].split("-")
-            hours = (int(a), int(b))
-        out.setdefault(r["key"], []).append(
-            _TariffRow(
-                months=months,
-                weekdays_only=r["weekdays"] == "mon-fri",
-                hours=hours,
-                energy_ore_per_kwh=float(r["energy_ore_per_kwh_excl_vat"]),
-                operator=r["operator"],
-                zone=r["zone"],
-                voltage=r["voltage"],
-                year=int(r["year"]),
-                source=r["source"],
-            )
-        )
-    for key, rows in out.items():
-        last = rows[-1]
-        if last.months is not None or last.weekdays_only or last.hours is not None:
-            raise RuntimeError(f"grid_network_tariffs.csv: the last row of {key} must apply at all times")
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def network_operators() -> tuple[str, ...]:
-    """Keys accepted by ``network_operator``."""
-    return tuple(_network_tariffs())
-
-
-def carbon_years(zone: str) -> tuple[int, ...]:
-    """Years with a built-in carbon intensity for ``zone`` (``"SE1"`` ...)."""
-    return tuple(sorted(y for z, y in _carbon_yearly() if z == zone))
-
-
-def tax_years(category: str) -> tuple[int, ...]:
-    """Years with an energy-tax rate in ``category``."""
-    return tuple(sorted(y for c, y in _energy_tax() if c == category))
 
 
 # ---------------------------------------------------------------------- profile pieces
@@ -320,7 +179,13 @@ def _ranges(years) -> str:
 
 
 def _opt(options_path: str, name: str) -> str:
+    """Dotted path of option ``name`` under ``options_path`` (just the name without a prefix)."""
     return f"{options_path}.{name}" if options_path else name
+
+
+def _not_with_constant_price(path: str, value) -> Problem:
+    """The problem of a price part (tax, network) given together with a constant all-in price."""
+    return Problem(path, "does not apply when a constant all-in price_sek_per_kwh is given; give one of them", value=value)
 
 
 # ---------------------------------------------------------------------- the builder
@@ -399,169 +264,35 @@ def builtin_grid(
     InputError
         For every invalid option, all at once.
     """
-    problems: list[Problem] = []
+    o = _Options(
+        year=year, include_tax=include_tax, include_network=include_network, price_scale=price_scale,
+        carbon_scale=carbon_scale, tax_category=tax_category, tax_year=tax_year, tax_sek_per_kwh=tax_sek_per_kwh,
+        network_operator=network_operator, network_sek_per_kwh=network_sek_per_kwh, carbon_year=carbon_year,
+        carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, options_path=options_path,
+    )
     key = str(zone).strip().lower()
     zones = zone_table()
     if key.upper() not in ZONES or key not in zones:
-        raise InputError(Problem(_opt(options_path, "zone"), f"unknown zone; known: {', '.join(ZONES)}", value=zone))
+        raise InputError(Problem(o.path("zone"), f"unknown zone; known: {', '.join(ZONES)}", value=zone))
     info = zones[key]
-    zone_name = info.zone
-
-    explicit_price = price_sek_per_kwh is not None
-    _check_bool(problems, _opt(options_path, "include_tax"), include_tax)
-    _check_bool(problems, _opt(options_path, "include_network"), include_network)
-    _check_nonneg(problems, _opt(options_path, "price_scale"), price_scale)
-    _check_nonneg(problems, _opt(options_path, "carbon_scale"), carbon_scale)
-    _check_nonneg(problems, _opt(options_path, "tax_sek_per_kwh"), tax_sek_per_kwh, allow_none=True)
-    _check_nonneg(problems, _opt(options_path, "network_sek_per_kwh"), network_sek_per_kwh, allow_none=True)
-    _check_nonneg(problems, _opt(options_path, "carbon_g_per_kwh"), carbon_g_per_kwh, allow_none=True)
-    _check_nonneg(problems, _opt(options_path, "price_sek_per_kwh"), price_sek_per_kwh, allow_none=True)
-    year_ok = _check_int_in(
-        problems, _opt(options_path, "year"), year, PRICE_YEARS, f"built-in {zone_name} price years"
-    )
-
-    if tax_category not in TAX_CATEGORIES:
-        problems.append(
-            Problem(_opt(options_path, "tax_category"), f"must be one of {', '.join(TAX_CATEGORIES)}", value=tax_category)
-        )
-    else:
-        _check_int_in(
-            problems,
-            _opt(options_path, "tax_year"),
-            tax_year,
-            tax_years(tax_category),
-            f"years with a {tax_category!r} energy-tax rate"
-            + (" (the data-centre rate ended 2023-07-01)" if tax_category == "datacenter" else ""),
-        )
-    if include_tax is False and tax_sek_per_kwh is not None:
-        problems.append(
-            Problem(_opt(options_path, "tax_sek_per_kwh"), "contradicts include_tax = false; give one of them", value=tax_sek_per_kwh)
-        )
-    if include_network is False and network_sek_per_kwh is not None:
-        problems.append(
-            Problem(
-                _opt(options_path, "network_sek_per_kwh"),
-                "contradicts include_network = false; give one of them",
-                value=network_sek_per_kwh,
-            )
-        )
-    if explicit_price:
-        for name, value in (
-            ("tax_sek_per_kwh", tax_sek_per_kwh),
-            ("network_sek_per_kwh", network_sek_per_kwh),
-            ("network_operator", network_operator),
-        ):
-            if value is not None:
-                problems.append(
-                    Problem(
-                        _opt(options_path, name),
-                        "does not apply when a constant all-in price_sek_per_kwh is given; give one of them",
-                        value=value,
-                    )
-                )
     operator_key = info.default_network_operator if network_operator is None else network_operator
-    if operator_key not in _network_tariffs():
-        problems.append(
-            Problem(
-                _opt(options_path, "network_operator"),
-                f"unknown network tariff; known: {', '.join(network_operators())}",
-                value=network_operator,
-            )
-        )
-    if carbon_year is not None:
-        _check_int_in(
-            problems, _opt(options_path, "carbon_year"), carbon_year, carbon_years(zone_name), f"{zone_name} carbon years"
-        )
+    problems: list[Problem] = []
+    _check_values(o, info.zone, problems)
+    _check_combinations(o, operator_key, info.zone, problems)
     if problems:
         raise InputError(problems)
 
     time_utc = typical_year_time_utc(int(year))
     n = time_utc.size
-    notes: list[str] = [
-        f"builtin:{key} - Swedish bidding zone {zone_name}, {info.region}: typical profile built from "
-        "published yearly/monthly/hour-of-day means, not a measured series; one 365-day year, hourly, "
-        f"laid on the calendar of {int(year)} (local time CET/CEST converted to UTC). Prices SEK/kWh excl. VAT."
-    ]
-
-    # ---- price
-    if explicit_price:
-        spot = np.full(n, float(price_sek_per_kwh))
-        tax = np.zeros(n)
-        network = np.zeros(n)
+    notes = [_profile_note(info, int(year))]
+    if price_sek_per_kwh is not None:
+        spot, tax, network = np.full(n, float(price_sek_per_kwh)), np.zeros(n), np.zeros(n)
         notes.append(f"Price: constant {float(price_sek_per_kwh):g} SEK/kWh all-in, given in the scenario.")
     else:
-        assert year_ok
-        y_sek, y_src = _spot_yearly()[(zone_name, int(year))]
-        _, m_unit, m_src = _spot_monthly()[(zone_name, int(year))]
-        _, h_src = _spot_hour_of_day()[(zone_name, int(year))]
-        spot = spot_profile_sek_per_kwh(zone_name, int(year), time_utc)
-        notes.append(
-            f"Spot: {int(year)} yearly mean {y_sek:g} SEK/kWh ({y_src}) x {int(year)} monthly shape "
-            f"({m_unit}; {m_src}) x {int(year)} hour-of-day shape (local time; {h_src}); normalised so the "
-            "annual mean equals the yearly mean exactly; no weekday effect, no negative prices."
-        )
-        if include_tax:
-            if tax_sek_per_kwh is not None:
-                tax_value = float(tax_sek_per_kwh)
-                notes.append(f"Energy tax: {tax_value:g} SEK/kWh given in the scenario.")
-            else:
-                ore, t_src = _energy_tax()[(tax_category, int(tax_year))]
-                tax_value = ore / _ORE_PER_SEK
-                why = {
-                    "standard": "data centres pay the standard rate since the reduced data-centre rate ended "
-                    "2023-07-01 (https://bodensenergi.se/elnat/energiskatt)",
-                    "reduced-north": "reduced rate of the northern municipalities; that a data centre "
-                    "qualifies is an inference, not stated by a source",
-                    "datacenter": "historical data-centre rate, 2017-01-01 to 2023-06-30",
-                }[tax_category]
-                notes.append(
-                    f"Energy tax: {tax_value:g} SEK/kWh, {tax_category} rate {int(tax_year)} ({t_src}); {why}."
-                )
-            tax = np.full(n, tax_value)
-        else:
-            tax = np.zeros(n)
-            notes.append("Energy tax: not included.")
-        if include_network:
-            if network_sek_per_kwh is not None:
-                network = np.full(n, float(network_sek_per_kwh))
-                notes.append(f"Network energy fee: {float(network_sek_per_kwh):g} SEK/kWh given in the scenario.")
-            else:
-                network = network_fee_sek_per_kwh(operator_key, time_utc)
-                rows = _network_tariffs()[operator_key]
-                fees = "/".join(f"{r.energy_ore_per_kwh:g}" for r in rows)
-                reason = f"; zone default because {info.default_network_reason}" if network_operator is None else ""
-                notes.append(
-                    f"Network energy fee: {rows[0].operator} ({rows[0].zone}, {rows[0].voltage}, {rows[0].year}) "
-                    f"{fees} ore/kWh ({rows[0].source}){reason}. Power (SEK/kW) and fixed fees are not per kWh "
-                    "and not included."
-                )
-        else:
-            network = np.zeros(n)
-            notes.append("Network energy fee: not included.")
-
-    # ---- carbon
-    if carbon_g_per_kwh is not None:
-        carbon = np.full(n, float(carbon_g_per_kwh))
-        notes.append(f"Carbon: constant {float(carbon_g_per_kwh):g} gCO2e/kWh, given in the scenario.")
-    else:
-        available = carbon_years(zone_name)
-        if carbon_year is not None:
-            c_year = int(carbon_year)
-            c_note = ""
-        elif int(year) in available:
-            c_year = int(year)
-            c_note = ""
-        else:
-            c_year = min(available, key=lambda y: (abs(y - int(year)), y))
-            c_note = f" (no {zone_name} value for {int(year)}; nearest year used)"
-        value, basis, c_src = _carbon_yearly()[(zone_name, c_year)]
-        carbon = np.full(n, value)
-        notes.append(
-            f"Carbon: {value:g} gCO2e/kWh, Electricity Maps {c_year} yearly mean{c_note}, {basis} ({c_src}); "
-            "flat over the year because only a yearly figure is published here (no hourly or monthly "
-            "zone series found)."
-        )
-
+        spot = _spot_price(info.zone, int(year), time_utc, notes)
+        tax = _energy_tax_price(o, n, notes)
+        network = _network_price(o, info, operator_key, time_utc, notes)
+    carbon = _carbon_intensity(o, info.zone, n, notes)
     series = GridSeries(
         time_utc=time_utc,
         carbon_g_per_kwh=carbon,
@@ -569,8 +300,190 @@ def builtin_grid(
         spot_sek_per_kwh=spot,
         tax_sek_per_kwh=tax,
         network_sek_per_kwh=network,
-        zone=zone_name,
+        zone=info.zone,
         source=" ".join(notes),
         typical_year=True,
     )
     return series.scaled(price_scale=float(price_scale), carbon_scale=float(carbon_scale))
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The keyword options of :func:`builtin_grid`, as given (checked by :func:`_check_values`
+    and :func:`_check_combinations`)."""
+
+    year: int
+    include_tax: bool
+    include_network: bool
+    price_scale: float
+    carbon_scale: float
+    tax_category: str
+    tax_year: int
+    tax_sek_per_kwh: float | None
+    network_operator: str | None
+    network_sek_per_kwh: float | None
+    carbon_year: int | None
+    carbon_g_per_kwh: float | None
+    price_sek_per_kwh: float | None
+    options_path: str
+
+    def path(self, name: str) -> str:
+        """Dotted path of option ``name`` in error messages."""
+        return _opt(self.options_path, name)
+
+
+def _check_values(o: _Options, zone_name: str, problems: list[Problem]) -> None:
+    """Each option on its own: booleans, numbers >= 0, a price year with data, a known tax
+    category and a year with a rate in it."""
+    _check_bool(problems, o.path("include_tax"), o.include_tax)
+    _check_bool(problems, o.path("include_network"), o.include_network)
+    _check_nonneg(problems, o.path("price_scale"), o.price_scale)
+    _check_nonneg(problems, o.path("carbon_scale"), o.carbon_scale)
+    for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "carbon_g_per_kwh", "price_sek_per_kwh"):
+        _check_nonneg(problems, o.path(name), getattr(o, name), allow_none=True)
+    _check_int_in(problems, o.path("year"), o.year, PRICE_YEARS, f"built-in {zone_name} price years")
+    if o.tax_category not in TAX_CATEGORIES:
+        problems.append(
+            Problem(o.path("tax_category"), f"must be one of {', '.join(TAX_CATEGORIES)}", value=o.tax_category)
+        )
+    else:
+        _check_int_in(
+            problems,
+            o.path("tax_year"),
+            o.tax_year,
+            tax_years(o.tax_category),
+            f"years with a {o.tax_category!r} energy-tax rate"
+            + (" (the data-centre rate ended 2023-07-01)" if o.tax_category == "datacenter" else ""),
+        )
+
+
+def _check_combinations(o: _Options, operator_key: str, zone_name: str, problems: list[Problem]) -> None:
+    """Options that contradict each other (an explicit tax or network fee that is switched off,
+    price parts beside a constant all-in price), an unknown network tariff and a carbon year
+    without data."""
+    if o.include_tax is False and o.tax_sek_per_kwh is not None:
+        problems.append(
+            Problem(o.path("tax_sek_per_kwh"), "contradicts include_tax = false; give one of them", value=o.tax_sek_per_kwh)
+        )
+    if o.include_network is False and o.network_sek_per_kwh is not None:
+        problems.append(
+            Problem(
+                o.path("network_sek_per_kwh"),
+                "contradicts include_network = false; give one of them",
+                value=o.network_sek_per_kwh,
+            )
+        )
+    if o.price_sek_per_kwh is not None:
+        for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "network_operator"):
+            if getattr(o, name) is not None:
+                problems.append(_not_with_constant_price(o.path(name), getattr(o, name)))
+    if operator_key not in _network_tariffs():
+        problems.append(
+            Problem(
+                o.path("network_operator"),
+                f"unknown network tariff; known: {', '.join(network_operators())}",
+                value=o.network_operator,
+            )
+        )
+    if o.carbon_year is not None:
+        _check_int_in(problems, o.path("carbon_year"), o.carbon_year, carbon_years(zone_name), f"{zone_name} carbon years")
+
+
+def _profile_note(info: ZoneInfo, year: int) -> str:
+    """The first sentence of the source text: which zone, how the profile is built, on which calendar."""
+    return (
+        f"builtin:{info.key} - Swedish bidding zone {info.zone}, {info.region}: typical profile built from "
+        "published yearly/monthly/hour-of-day means, not a measured series; one 365-day year, hourly, "
+        f"laid on the calendar of {year} (local time CET/CEST converted to UTC). Prices SEK/kWh excl. VAT."
+    )
+
+
+def _spot_price(zone_name: str, year: int, time_utc: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Typical hourly spot price, SEK/kWh (:func:`spot_profile_sek_per_kwh`); its sources go to ``notes``."""
+    y_sek, y_src = _spot_yearly()[(zone_name, year)]
+    _, m_unit, m_src = _spot_monthly()[(zone_name, year)]
+    _, h_src = _spot_hour_of_day()[(zone_name, year)]
+    notes.append(
+        f"Spot: {year} yearly mean {y_sek:g} SEK/kWh ({y_src}) x {year} monthly shape "
+        f"({m_unit}; {m_src}) x {year} hour-of-day shape (local time; {h_src}); normalised so the "
+        "annual mean equals the yearly mean exactly; no weekday effect, no negative prices."
+    )
+    return spot_profile_sek_per_kwh(zone_name, year, time_utc)
+
+
+#: Why each energy-tax category applies (or may) to a data centre, for the source text.
+_TAX_CATEGORY_REASON = {
+    "standard": "data centres pay the standard rate since the reduced data-centre rate ended "
+    "2023-07-01 (https://bodensenergi.se/elnat/energiskatt)",
+    "reduced-north": "reduced rate of the northern municipalities; that a data centre "
+    "qualifies is an inference, not stated by a source",
+    "datacenter": "historical data-centre rate, 2017-01-01 to 2023-06-30",
+}
+
+
+def _energy_tax_price(o: _Options, n: int, notes: list[str]) -> np.ndarray:
+    """Energy tax, SEK/kWh, flat over the ``n`` hours: the explicit value, the category's rate
+    of the tax year (``grid_energy_tax.csv``) or zero when not included; its source goes to ``notes``."""
+    if not o.include_tax:
+        notes.append("Energy tax: not included.")
+        return np.zeros(n)
+    if o.tax_sek_per_kwh is not None:
+        tax_value = float(o.tax_sek_per_kwh)
+        notes.append(f"Energy tax: {tax_value:g} SEK/kWh given in the scenario.")
+    else:
+        ore, t_src = _energy_tax()[(o.tax_category, int(o.tax_year))]
+        tax_value = ore / _ORE_PER_SEK
+        notes.append(
+            f"Energy tax: {tax_value:g} SEK/kWh, {o.tax_category} rate {int(o.tax_year)} ({t_src}); "
+            f"{_TAX_CATEGORY_REASON[o.tax_category]}."
+        )
+    return np.full(n, tax_value)
+
+
+def _network_price(o: _Options, info: ZoneInfo, operator_key: str, time_utc: np.ndarray,
+                   notes: list[str]) -> np.ndarray:
+    """Network energy fee, SEK/kWh, at ``time_utc``: the explicit flat value, the tariff of
+    ``operator_key`` (:func:`network_fee_sek_per_kwh`) or zero when not included; its source
+    goes to ``notes``."""
+    if not o.include_network:
+        notes.append("Network energy fee: not included.")
+        return np.zeros(time_utc.size)
+    if o.network_sek_per_kwh is not None:
+        notes.append(f"Network energy fee: {float(o.network_sek_per_kwh):g} SEK/kWh given in the scenario.")
+        return np.full(time_utc.size, float(o.network_sek_per_kwh))
+    rows = _network_tariffs()[operator_key]
+    fees = "/".join(f"{r.energy_ore_per_kwh:g}" for r in rows)
+    reason = f"; zone default because {info.default_network_reason}" if o.network_operator is None else ""
+    notes.append(
+        f"Network energy fee: {rows[0].operator} ({rows[0].zone}, {rows[0].voltage}, {rows[0].year}) "
+        f"{fees} ore/kWh ({rows[0].source}){reason}. Power (SEK/kW) and fixed fees are not per kWh "
+        "and not included."
+    )
+    return network_fee_sek_per_kwh(operator_key, time_utc)
+
+
+def _carbon_intensity(o: _Options, zone_name: str, n: int, notes: list[str]) -> np.ndarray:
+    """Carbon intensity, gCO2e/kWh, flat over the ``n`` hours: the explicit value or the
+    Electricity Maps yearly mean of the carbon year (default the price year, else the nearest
+    year with data); its source goes to ``notes``."""
+    if o.carbon_g_per_kwh is not None:
+        notes.append(f"Carbon: constant {float(o.carbon_g_per_kwh):g} gCO2e/kWh, given in the scenario.")
+        return np.full(n, float(o.carbon_g_per_kwh))
+    available = carbon_years(zone_name)
+    year = int(o.year)
+    if o.carbon_year is not None:
+        c_year = int(o.carbon_year)
+        c_note = ""
+    elif year in available:
+        c_year = year
+        c_note = ""
+    else:
+        c_year = min(available, key=lambda y: (abs(y - year), y))
+        c_note = f" (no {zone_name} value for {year}; nearest year used)"
+    value, basis, c_src = _carbon_yearly()[(zone_name, c_year)]
+    notes.append(
+        f"Carbon: {value:g} gCO2e/kWh, Electricity Maps {c_year} yearly mean{c_note}, {basis} ({c_src}); "
+        "flat over the year because only a yearly figure is published here (no hourly or monthly "
+        "zone series found)."
+    )
+    return np.full(n, value)

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dcsim._timeaxis import TYPICAL_YEAR_S, check_steps, step_midpoints_ms, time_of_year_ms, utc_frame
 from dcsim.errors import InputError, Problem
 
-#: length of the typical year, seconds (365 days; a leap year's 31 December wraps to 1 January)
-TYPICAL_YEAR_S = 365 * 86400
-
 _PRICE_COMPONENT_ATOL_SEK_PER_KWH = 1e-9
+#: The value columns of a grid series and of its samples, in table order.
+_COLUMNS = ("carbon_g_per_kwh", "price_sek_per_kwh", "spot_sek_per_kwh", "tax_sek_per_kwh", "network_sek_per_kwh")
 
 
 def _as_float_array(name: str, values) -> np.ndarray:
@@ -58,13 +58,7 @@ class GridSample:
 
     def as_dict(self) -> dict[str, np.ndarray]:
         """The arrays by their column names."""
-        return {
-            "carbon_g_per_kwh": self.carbon_g_per_kwh,
-            "price_sek_per_kwh": self.price_sek_per_kwh,
-            "spot_sek_per_kwh": self.spot_sek_per_kwh,
-            "tax_sek_per_kwh": self.tax_sek_per_kwh,
-            "network_sek_per_kwh": self.network_sek_per_kwh,
-        }
+        return {name: getattr(self, name) for name in _COLUMNS}
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,13 +110,7 @@ class GridSeries:
         t.setflags(write=False)
         object.__setattr__(self, "time_utc", t)
         n = t.size
-        for name in (
-            "carbon_g_per_kwh",
-            "price_sek_per_kwh",
-            "spot_sek_per_kwh",
-            "tax_sek_per_kwh",
-            "network_sek_per_kwh",
-        ):
+        for name in _COLUMNS:
             arr = _as_float_array(name, getattr(self, name))
             if arr.size != n:
                 raise ValueError(f"{name} has {arr.size} values but time_utc has {n}")
@@ -190,23 +178,14 @@ class GridSeries:
         -------
         numpy.ndarray of int64, length ``n``.
         """
-        step_s = int(step_s)
-        n = int(n)
-        if step_s <= 0:
-            raise ValueError(f"step_s must be > 0, got {step_s}")
-        if n < 0:
-            raise ValueError(f"n must be >= 0, got {n}")
+        step_s, n = check_steps(step_s, n)
         start_s = _to_seconds(start)
-        # twice the midpoint time, in seconds: exact integer arithmetic for odd steps
-        two_t = 2 * start_s + (2 * np.arange(n, dtype=np.int64) + 1) * step_s
-        two_step = 2 * self.step_s
+        t_mid = step_midpoints_ms(np.datetime64(start_s, "s").astype("datetime64[ms]"), step_s, n)
+        step_ms = 1000 * self.step_s
         if self.typical_year:
-            t_floor = (two_t // 2).astype("datetime64[s]")
-            year_start_s = t_floor.astype("datetime64[Y]").astype("datetime64[s]").astype(np.int64)
-            tau2 = (two_t - 2 * year_start_s) % (2 * TYPICAL_YEAR_S)
-            return tau2 // two_step
+            return time_of_year_ms(t_mid) // step_ms
         t0_s = int(self.time_utc[0].astype(np.int64))
-        idx = (two_t - 2 * t0_s) // two_step
+        idx = (t_mid.astype(np.int64) - 1000 * t0_s) // step_ms
         if n and (idx[0] < 0 or idx[-1] >= len(self)):
             end_s = start_s + n * step_s
             where = f" {self.file}" if self.file else ""
@@ -234,30 +213,12 @@ class GridSeries:
             (SEK/kWh excl. VAT).
         """
         idx = self.index(start, step_s, n, field_path=field_path)
-        return GridSample(
-            carbon_g_per_kwh=self.carbon_g_per_kwh[idx],
-            price_sek_per_kwh=self.price_sek_per_kwh[idx],
-            spot_sek_per_kwh=self.spot_sek_per_kwh[idx],
-            tax_sek_per_kwh=self.tax_sek_per_kwh[idx],
-            network_sek_per_kwh=self.network_sek_per_kwh[idx],
-        )
+        return GridSample(**{name: getattr(self, name)[idx] for name in _COLUMNS})
 
     # ------------------------------------------------------------------ export
     def to_frame(self):
         """The series as a pandas DataFrame with a UTC DatetimeIndex named ``time_utc``."""
-        import pandas as pd
-
-        index = pd.DatetimeIndex(self.time_utc, name="time_utc").tz_localize("UTC")
-        return pd.DataFrame(
-            {
-                "carbon_g_per_kwh": self.carbon_g_per_kwh,
-                "price_sek_per_kwh": self.price_sek_per_kwh,
-                "spot_sek_per_kwh": self.spot_sek_per_kwh,
-                "tax_sek_per_kwh": self.tax_sek_per_kwh,
-                "network_sek_per_kwh": self.network_sek_per_kwh,
-            },
-            index=index,
-        )
+        return utc_frame(self.time_utc, {name: getattr(self, name) for name in _COLUMNS})
 
     def scaled(self, *, price_scale: float = 1.0, carbon_scale: float = 1.0) -> "GridSeries":
         """A copy with every price component multiplied by ``price_scale`` and carbon by
