@@ -23,7 +23,6 @@ NOT_YET_SPLIT_FUNCTIONS = {
     ("grid/__init__.py", "load_grid"): 147,
     ("grid/builtin.py", "builtin_grid"): 250,
     ("it/catalog.py", "read_server_table_csv"): 177,
-    ("report/html.py", "render_report"): 279,
     ("sweep/spec.py", "load_sweep"): 142,
 }
 
