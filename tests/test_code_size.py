@@ -12,19 +12,11 @@ MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 120
 #: The time loops, allowed longer: (module path relative to src/dcsim, function name).
 TIME_LOOPS = {("thermal/kernels.py", "facility_kernel")}
-#: Not yet split (issue 14 is open for them): the size each has now, which it may not exceed.
-#: Remove an entry when its file or function is split; nothing may be added.
-NOT_YET_SPLIT_FILES: dict[str, int] = {}
-NOT_YET_SPLIT_FUNCTIONS = {
-    ("it/ite.py", "ite_aircooled"): 131,
-    ("report/html.py", "render_report"): 279,
-}
 
 
 def test_no_source_file_over_600_lines():
     long = [f"{p.relative_to(PACKAGE)}: {n} lines" for p in sorted(PACKAGE.rglob("*.py"))
-            if (n := len(p.read_text(encoding="utf-8").splitlines()))
-            > NOT_YET_SPLIT_FILES.get(p.relative_to(PACKAGE).as_posix(), MAX_FILE_LINES)]
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_FILE_LINES]
     assert not long, "\n".join(long)
 
 
@@ -35,20 +27,7 @@ def test_no_function_over_120_lines_but_the_time_loops():
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 n = node.end_lineno - node.lineno + 1
-                limit = NOT_YET_SPLIT_FUNCTIONS.get((rel, node.name), MAX_FUNCTION_LINES)
-                if n > limit and (rel, node.name) not in TIME_LOOPS:
+                if n > MAX_FUNCTION_LINES and (rel, node.name) not in TIME_LOOPS:
                     long.append(f"{rel}:{node.lineno} {node.name}: {n} lines")
     assert not long, "\n".join(long)
 
-
-def test_every_not_yet_split_entry_is_still_needed():
-    """An entry whose file or function is within the limit again is removed, so the ratchet
-    cannot be used later to let that one grow back."""
-    stale = [f for f in NOT_YET_SPLIT_FILES
-             if len((PACKAGE / f).read_text(encoding="utf-8").splitlines()) <= MAX_FILE_LINES]
-    for (rel, name) in NOT_YET_SPLIT_FUNCTIONS:
-        sizes = [node.end_lineno - node.lineno + 1 for node in ast.walk(ast.parse((PACKAGE / rel).read_text(encoding="utf-8")))
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name]
-        if not sizes or max(sizes) <= MAX_FUNCTION_LINES:
-            stale.append(f"{rel} {name}")
-    assert not stale, "remove from the not-yet-split lists: " + ", ".join(stale)

@@ -49,7 +49,6 @@ from .curves import (
     BiquadraticCurve,
     CubicCurve,
     biquadratic_at_x,
-    biquadratic_value,
     clamped_cubic_value,
     clamped_quadratic_value,
     cubic_value,
@@ -91,37 +90,77 @@ def air_cp_j_per_kg_k(humidity_ratio):
     return 1.00484e3 + max(humidity_ratio, 1.0e-5) * 1.85895e3
 
 
+CurveTerms = namedtuple(
+    "CurveTerms",
+    [
+        # CPU power curve f_P(u, T) at this load, as a clamped quadratic in T (biquadratic_at_x)
+        "cpu_a0", "cpu_a1", "cpu_a2", "cpu_t_min_c", "cpu_t_max_c", "cpu_out_min", "cpu_out_max",
+        # airflow curve f_V(u, T) at this load, likewise
+        "flow_a0", "flow_a1", "flow_a2", "flow_t_min_c", "flow_t_max_c", "flow_out_min", "flow_out_max",
+        # fan power curve f_F(flow fraction), a clamped cubic
+        "fan_c1", "fan_c2", "fan_c3", "fan_c4", "fan_x_min", "fan_x_max", "fan_out_min", "fan_out_max",
+        "min_flow_fraction",
+        "design_cpu_w",
+        "design_fan_w",
+    ],
+)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def curve_terms_at_load(u, design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
+                        fan_limits, min_flow_fraction):
+    """The ITE curves at CPU load ``u`` (a :class:`CurveTerms`): f_P(u, T) and f_V(u, T) as
+    clamped quadratics in the inlet T (:func:`~dcsim.it.curves.biquadratic_at_x`), the fan
+    curve f_F, the lowest flow fraction and the design CPU and fan power (W) they scale.
+    Evaluated at an inlet by :func:`ite_power_from_terms_w`."""
+    cpu = biquadratic_at_x(cpu_coef, cpu_limits, u)
+    flow = biquadratic_at_x(flow_coef, flow_limits, u)
+    return CurveTerms(
+        cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6],
+        flow[0], flow[1], flow[2], flow[3], flow[4], flow[5], flow[6],
+        fan_coef[0], fan_coef[1], fan_coef[2], fan_coef[3], fan_limits[0], fan_limits[1], fan_limits[2],
+        fan_limits[3],
+        min_flow_fraction, design_cpu_w, design_fan_w,
+    )
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def ite_power_from_terms_w(inlet_c, c):
+    """CPU power (W), fan power (W) and airflow fraction at inlet ``inlet_c`` (C) from the
+    load's :class:`CurveTerms` ``c``, the EnergyPlus ITE curves (module docstring):
+
+        P_cpu = P_cpu,d f_P(u, T_in);  f_V = max(f_V(u, T_in), f_min);  P_fan = P_fan,d f_F(f_V)
+
+    (EnergyPlus Engineering Reference, ElectricEquipment:ITE:AirCooled; f_min = 0 there).
+    Branch-free, so rack loops vectorise. The one place the ITE curves are evaluated:
+    :func:`ite_aircooled_point` and :func:`inlet_adjustment_from_terms_w` both go through it."""
+    cpu_w = c.design_cpu_w * clamped_quadratic_value(c.cpu_a0, c.cpu_a1, c.cpu_a2, c.cpu_t_min_c, c.cpu_t_max_c,
+                                                     c.cpu_out_min, c.cpu_out_max, inlet_c)
+    fv = max(clamped_quadratic_value(c.flow_a0, c.flow_a1, c.flow_a2, c.flow_t_min_c, c.flow_t_max_c,
+                                     c.flow_out_min, c.flow_out_max, inlet_c), c.min_flow_fraction)
+    fan_w = c.design_fan_w * clamped_cubic_value(c.fan_c1, c.fan_c2, c.fan_c3, c.fan_c4, c.fan_x_min, c.fan_x_max,
+                                                 c.fan_out_min, c.fan_out_max, fv)
+    return cpu_w, fan_w, fv
+
+
 @njit(cache=True, fastmath=False, error_model="numpy")
-def ite_aircooled_point(
-    cpu_load,
-    inlet_c,
-    operating_fraction,
-    design_cpu_w,
-    design_fan_w,
-    design_flow_m3_per_s,
-    design_total_w,
-    cpu_coef,
-    cpu_limits,
-    flow_coef,
-    flow_limits,
-    fan_coef,
-    fan_limits,
-    design_ups_efficiency,
-    ups_coef,
-    ups_limits,
-    pressure_pa,
-    humidity_ratio,
-):
+def ite_aircooled_point(cpu_load, inlet_c, operating_fraction, design_cpu_w, design_fan_w, design_flow_m3_per_s,
+                        design_total_w, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits,
+                        design_ups_efficiency, ups_coef, ups_limits, pressure_pa, humidity_ratio):
     """One unit at one time step of the EnergyPlus ITE air-cooled model (module docstring).
 
     Returns ``(cpu_w, fan_w, ups_w, airflow_m3_per_s, mass_flow_kg_per_s, outlet_c)``.
-    For use inside other compiled loops; Python code calls :func:`ite_aircooled`.
+    For use inside other compiled loops; Python code calls :func:`ite_aircooled`. The curves
+    go through :func:`ite_power_from_terms_w` with the design powers scaled by the operating
+    fraction s and no lowest flow fraction (f_min = 0: EnergyPlus' max(f_V, 0)).
     """
     s = operating_fraction
-    cpu_w = max(design_cpu_w * s * biquadratic_value(cpu_coef, cpu_limits, cpu_load, inlet_c), 0.0)
-    flow_frac = max(biquadratic_value(flow_coef, flow_limits, cpu_load, inlet_c), 0.0)
+    curves = curve_terms_at_load(cpu_load, design_cpu_w * s, design_fan_w * s, cpu_coef, cpu_limits, flow_coef,
+                                 flow_limits, fan_coef, fan_limits, 0.0)
+    cpu_w, fan_w, flow_frac = ite_power_from_terms_w(inlet_c, curves)
+    cpu_w = max(cpu_w, 0.0)
+    fan_w = max(fan_w, 0.0)
     flow = design_flow_m3_per_s * s * flow_frac
-    fan_w = max(design_fan_w * s * cubic_value(fan_coef, fan_limits, flow_frac), 0.0)
     it_w = cpu_w + fan_w
     plr = it_w / design_total_w if design_total_w > 0.0 else 0.0
     ups_w = it_w * max(1.0 - design_ups_efficiency * cubic_value(ups_coef, ups_limits, plr), 0.0)
@@ -134,32 +173,10 @@ def ite_aircooled_point(
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def ite_aircooled_kernel(
-    cpu_load,
-    inlet_c,
-    operating_fraction,
-    design_cpu_w,
-    design_fan_w,
-    design_flow_m3_per_s,
-    design_total_w,
-    cpu_coef,
-    cpu_limits,
-    flow_coef,
-    flow_limits,
-    fan_coef,
-    fan_limits,
-    design_ups_efficiency,
-    ups_coef,
-    ups_limits,
-    pressure_pa,
-    humidity_ratio,
-    out_cpu_w,
-    out_fan_w,
-    out_ups_w,
-    out_airflow_m3_per_s,
-    out_mass_flow_kg_per_s,
-    out_outlet_c,
-):
+def ite_aircooled_kernel(cpu_load, inlet_c, operating_fraction, design_cpu_w, design_fan_w, design_flow_m3_per_s,
+                         design_total_w, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits,
+                         design_ups_efficiency, ups_coef, ups_limits, pressure_pa, humidity_ratio, out_cpu_w,
+                         out_fan_w, out_ups_w, out_airflow_m3_per_s, out_mass_flow_kg_per_s, out_outlet_c):
     """EnergyPlus ITE air-cooled model over time (outer) and units (inner); no allocation.
 
     Shapes: ``cpu_load``, ``inlet_c``, ``operating_fraction`` and every ``out_*`` are
@@ -174,24 +191,9 @@ def ite_aircooled_kernel(
         w = humidity_ratio[t]
         for j in range(n_units):
             cpu_w, fan_w, ups_w, flow, mdot, outlet_c = ite_aircooled_point(
-                cpu_load[t, j],
-                inlet_c[t, j],
-                operating_fraction[t, j],
-                design_cpu_w[j],
-                design_fan_w[j],
-                design_flow_m3_per_s[j],
-                design_total_w[j],
-                cpu_coef,
-                cpu_limits,
-                flow_coef,
-                flow_limits,
-                fan_coef,
-                fan_limits,
-                design_ups_efficiency,
-                ups_coef,
-                ups_limits,
-                p,
-                w,
+                cpu_load[t, j], inlet_c[t, j], operating_fraction[t, j], design_cpu_w[j], design_fan_w[j],
+                design_flow_m3_per_s[j], design_total_w[j], cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef,
+                fan_limits, design_ups_efficiency, ups_coef, ups_limits, p, w,
             )
             out_cpu_w[t, j] = cpu_w
             out_fan_w[t, j] = fan_w
@@ -302,9 +304,73 @@ class ITEAirCooledResult(NamedTuple):
     outlet_c: np.ndarray
 
 
-def _finite(name: str, arr: np.ndarray) -> None:
+def _finite(name: str, arr: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite numbers (no NaN or inf)")
+    return np.ascontiguousarray(arr)
+
+
+def _load_grid(load: np.ndarray) -> np.ndarray:
+    """``cpu_load`` as a checked (n_time, n_units) grid: a scalar is 1 x 1, (n_time,) one unit."""
+    if load.ndim > 2:
+        raise ValueError("cpu_load must be a scalar, (n_time,) or (n_time, n_units)")
+    grid = load.reshape(load.shape[0] if load.ndim >= 1 else 1, -1)
+    _finite("cpu_load", grid)
+    if np.any(grid < 0.0):
+        raise ValueError("cpu_load must be >= 0")
+    return np.ascontiguousarray(grid)
+
+
+def _on_grid(name: str, value, shape: tuple, grid_shape: tuple) -> np.ndarray:
+    """``value`` broadcast to ``cpu_load``'s ``shape``, as its (n_time, n_units) ``grid_shape``."""
+    arr = np.asarray(value, dtype=np.float64)
+    try:
+        arr = np.broadcast_to(arr, shape).reshape(grid_shape)
+    except ValueError as exc:
+        raise ValueError(f"{name} of shape {arr.shape} does not broadcast to cpu_load's shape {shape}") from exc
+    return _finite(name, arr)
+
+
+def _per_step(name: str, value, n_time: int) -> np.ndarray:
+    """``value`` (a scalar or one per time step) as (n_time,)."""
+    arr = np.asarray(value, dtype=np.float64)
+    try:
+        arr = np.broadcast_to(arr, (n_time,))
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a scalar or have {n_time} values (one per time step)") from exc
+    return _finite(name, arr)
+
+
+def _design_power_per_unit(spec: ITEAirCooledSpec, design_power_w, n_units: int) -> np.ndarray:
+    """Design power (W) of each unit: ``design_power_w`` (scalar or (n_units,)) or the spec's."""
+    total = np.asarray(spec.design_power_w if design_power_w is None else design_power_w, dtype=np.float64)
+    try:
+        total = np.ascontiguousarray(np.broadcast_to(total, (n_units,)))
+    except ValueError as exc:
+        raise ValueError(f"design_power_w must be a scalar or have {n_units} values (one per unit)") from exc
+    _finite("design_power_w", total)
+    if np.any(total <= 0.0):
+        raise ValueError("design_power_w must be > 0 W")
+    return total
+
+
+def _run_ite_kernel(spec: ITEAirCooledSpec, load, inlet_c, operating_fraction, pressure_pa, humidity_ratio,
+                    design_total_w) -> list[np.ndarray]:
+    """:func:`ite_aircooled_kernel` on checked grids; its six (n_time, n_units) outputs."""
+    cpu_coef, cpu_lim = spec.cpu_power_curve.arrays()
+    flow_coef, flow_lim = spec.airflow_curve.arrays()
+    fan_coef, fan_lim = spec.fan_power_curve.arrays()
+    ups_coef, ups_lim = spec.ups_efficiency_curve.arrays()
+    outs = [np.empty(load.shape, dtype=np.float64) for _ in range(6)]
+    ite_aircooled_kernel(
+        load, inlet_c, operating_fraction,
+        (1.0 - spec.design_fan_fraction) * design_total_w,  # design CPU power (W)
+        spec.design_fan_fraction * design_total_w,  # design fan power (W)
+        spec.design_airflow_m3_per_s_per_w * design_total_w,  # design airflow (m3/s)
+        design_total_w, cpu_coef, cpu_lim, flow_coef, flow_lim, fan_coef, fan_lim,
+        spec.design_ups_efficiency, ups_coef, ups_lim, pressure_pa, humidity_ratio, *outs,
+    )
+    return outs
 
 
 def ite_aircooled(
@@ -355,159 +421,54 @@ def ite_aircooled(
     if not isinstance(spec, ITEAirCooledSpec):
         raise TypeError("spec must be an ITEAirCooledSpec")
     load = np.asarray(cpu_load, dtype=np.float64)
-    if load.ndim > 2:
-        raise ValueError("cpu_load must be a scalar, (n_time,) or (n_time, n_units)")
-    shape = load.shape
-    load2 = load.reshape(shape[0] if load.ndim >= 1 else 1, -1)
-    n_time, n_units = load2.shape
-
-    def grid(name, value):
-        arr = np.asarray(value, dtype=np.float64)
-        try:
-            arr = np.broadcast_to(arr, shape).reshape(load2.shape)
-        except ValueError as exc:
-            raise ValueError(
-                f"{name} of shape {arr.shape} does not broadcast to cpu_load's shape {shape}"
-            ) from exc
-        _finite(name, arr)
-        return np.ascontiguousarray(arr)
-
-    def series(name, value):
-        arr = np.asarray(value, dtype=np.float64)
-        try:
-            arr = np.broadcast_to(arr, (n_time,))
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a scalar or have {n_time} values (one per time step)") from exc
-        _finite(name, arr)
-        return np.ascontiguousarray(arr)
-
-    _finite("cpu_load", load2)
-    if np.any(load2 < 0.0):
-        raise ValueError("cpu_load must be >= 0")
-    load2 = np.ascontiguousarray(load2)
-    t_in = grid("inlet_c", inlet_c)
-    op = grid("operating_fraction", operating_fraction)
+    grid = _load_grid(load)
+    n_time, n_units = grid.shape
+    t_in = _on_grid("inlet_c", inlet_c, load.shape, grid.shape)
+    op = _on_grid("operating_fraction", operating_fraction, load.shape, grid.shape)
     if np.any(op < 0.0):
         raise ValueError("operating_fraction must be >= 0")
-    p = series("pressure_pa", pressure_pa)
+    p = _per_step("pressure_pa", pressure_pa, n_time)
     if np.any(p <= 0.0):
         raise ValueError("pressure_pa must be > 0")
-    w = series("humidity_ratio_kg_per_kg", humidity_ratio_kg_per_kg)
+    w = _per_step("humidity_ratio_kg_per_kg", humidity_ratio_kg_per_kg, n_time)
     if np.any(w < 0.0):
         raise ValueError("humidity_ratio_kg_per_kg must be >= 0")
-
-    total = np.asarray(spec.design_power_w if design_power_w is None else design_power_w, dtype=np.float64)
-    try:
-        total = np.ascontiguousarray(np.broadcast_to(total, (n_units,)))
-    except ValueError as exc:
-        raise ValueError(f"design_power_w must be a scalar or have {n_units} values (one per unit)") from exc
-    _finite("design_power_w", total)
-    if np.any(total <= 0.0):
-        raise ValueError("design_power_w must be > 0 W")
-    design_cpu = (1.0 - spec.design_fan_fraction) * total
-    design_fan = spec.design_fan_fraction * total
-    design_flow = spec.design_airflow_m3_per_s_per_w * total
-
-    cpu_coef, cpu_lim = spec.cpu_power_curve.arrays()
-    flow_coef, flow_lim = spec.airflow_curve.arrays()
-    fan_coef, fan_lim = spec.fan_power_curve.arrays()
-    ups_coef, ups_lim = spec.ups_efficiency_curve.arrays()
-
-    outs = [np.empty((n_time, n_units), dtype=np.float64) for _ in range(6)]
-    ite_aircooled_kernel(
-        load2,
-        t_in,
-        op,
-        design_cpu,
-        design_fan,
-        design_flow,
-        total,
-        cpu_coef,
-        cpu_lim,
-        flow_coef,
-        flow_lim,
-        fan_coef,
-        fan_lim,
-        spec.design_ups_efficiency,
-        ups_coef,
-        ups_lim,
-        p,
-        w,
-        *outs,
-    )
+    total = _design_power_per_unit(spec, design_power_w, n_units)
+    outs = _run_ite_kernel(spec, grid, t_in, op, p, w, total)
     if load.ndim == 0:
         return ITEAirCooledResult(*(float(o[0, 0]) for o in outs))
-    return ITEAirCooledResult(*(o.reshape(shape) for o in outs))
+    return ITEAirCooledResult(*(o.reshape(load.shape) for o in outs))
 
 
-InletTerms = namedtuple(
-    "InletTerms",
-    [
-        # CPU power curve f_P(u, T) at this load, as a clamped quadratic in T (biquadratic_at_x)
-        "cpu_a0", "cpu_a1", "cpu_a2", "cpu_t_min_c", "cpu_t_max_c", "cpu_out_min", "cpu_out_max",
-        # airflow curve f_V(u, T) at this load, likewise
-        "flow_a0", "flow_a1", "flow_a2", "flow_t_min_c", "flow_t_max_c", "flow_out_min", "flow_out_max",
-        # fan power curve f_F(flow fraction), a clamped cubic
-        "fan_c1", "fan_c2", "fan_c3", "fan_c4", "fan_x_min", "fan_x_max", "fan_out_min", "fan_out_max",
-        "min_flow_fraction",
-        "design_cpu_w",
-        "design_fan_w",
-        "reference_w",  # P_cpu,d f_P(u, T_ref) + P_fan,d f_F(f_V(u, T_ref))
-    ],
-)
+#: :class:`CurveTerms` at a load and the power P_cpu,d f_P(u, T_ref) + P_fan,d f_F(f_V(u, T_ref))
+#: at the reference inlet, where the server's power table holds.
+InletTerms = namedtuple("InletTerms", ["curves", "reference_w"])
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
                         flow_limits, fan_coef, fan_limits, min_flow_fraction):
     """Everything of :func:`inlet_adjustment_w` that depends on the load u only (an
-    :class:`InletTerms`): computed once per step for racks that share a utilisation, it leaves
-    two clamped quadratics and a cubic per rack (:func:`inlet_adjustment_from_terms_w`)."""
-    cpu = biquadratic_at_x(cpu_coef, cpu_limits, u)
-    flow = biquadratic_at_x(flow_coef, flow_limits, u)
-    cpu_ref = design_cpu_w * clamped_quadratic_value(cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6],
-                                                     reference_inlet_c)
-    fv_ref = max(clamped_quadratic_value(flow[0], flow[1], flow[2], flow[3], flow[4], flow[5], flow[6],
-                                         reference_inlet_c), min_flow_fraction)
-    fan_ref = design_fan_w * clamped_cubic_value(fan_coef[0], fan_coef[1], fan_coef[2], fan_coef[3], fan_limits[0],
-                                                 fan_limits[1], fan_limits[2], fan_limits[3], fv_ref)
-    return InletTerms(
-        cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6],
-        flow[0], flow[1], flow[2], flow[3], flow[4], flow[5], flow[6],
-        fan_coef[0], fan_coef[1], fan_coef[2], fan_coef[3], fan_limits[0], fan_limits[1], fan_limits[2],
-        fan_limits[3],
-        min_flow_fraction, design_cpu_w, design_fan_w, cpu_ref + fan_ref,
-    )
+    :class:`InletTerms`: the curves at u and their power at the reference inlet): computed
+    once per step for racks that share a utilisation, it leaves two clamped quadratics and a
+    cubic per rack (:func:`inlet_adjustment_from_terms_w`)."""
+    curves = curve_terms_at_load(u, design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits,
+                                 fan_coef, fan_limits, min_flow_fraction)
+    cpu_ref, fan_ref, _ = ite_power_from_terms_w(reference_inlet_c, curves)
+    return InletTerms(curves, cpu_ref + fan_ref)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def inlet_adjustment_from_terms_w(inlet_c, k):
     """:func:`inlet_adjustment_w` at inlet ``inlet_c`` from the load's :class:`InletTerms` ``k``:
     returns (delta_w, fan_w, flow_fraction). Branch-free, so rack loops vectorise."""
-    cpu_w = k.design_cpu_w * clamped_quadratic_value(k.cpu_a0, k.cpu_a1, k.cpu_a2, k.cpu_t_min_c, k.cpu_t_max_c,
-                                                     k.cpu_out_min, k.cpu_out_max, inlet_c)
-    fv = max(clamped_quadratic_value(k.flow_a0, k.flow_a1, k.flow_a2, k.flow_t_min_c, k.flow_t_max_c,
-                                     k.flow_out_min, k.flow_out_max, inlet_c), k.min_flow_fraction)
-    fan_w = k.design_fan_w * clamped_cubic_value(k.fan_c1, k.fan_c2, k.fan_c3, k.fan_c4, k.fan_x_min, k.fan_x_max,
-                                                 k.fan_out_min, k.fan_out_max, fv)
+    cpu_w, fan_w, fv = ite_power_from_terms_w(inlet_c, k.curves)
     return cpu_w + fan_w - k.reference_w, fan_w, fv
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def inlet_adjustment_w(
-    u,
-    inlet_c,
-    design_cpu_w,
-    design_fan_w,
-    reference_inlet_c,
-    cpu_coef,
-    cpu_limits,
-    flow_coef,
-    flow_limits,
-    fan_coef,
-    fan_limits,
-    min_flow_fraction,
-):
+def inlet_adjustment_w(u, inlet_c, design_cpu_w, design_fan_w, reference_inlet_c, cpu_coef, cpu_limits, flow_coef,
+                       flow_limits, fan_coef, fan_limits, min_flow_fraction):
     """What the inlet temperature adds to a server's tabulated power, with its fan power and
     airflow fraction: returns (delta_w, fan_w, flow_fraction).
 
@@ -550,28 +511,14 @@ def curves_in_effect(inlet_effects, design_cpu_w, design_fan_w, flow_coef, flow_
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def server_power_at_inlet(
-    u,
-    inlet_c,
-    load_points,
-    power_points_w,
-    load_step,
-    design_cpu_w,
-    design_fan_w,
-    reference_inlet_c,
-    cpu_coef,
-    cpu_limits,
-    flow_coef,
-    flow_limits,
-    fan_coef,
-    fan_limits,
-    min_flow_fraction,
-    inlet_effects,
-):
+def server_power_at_inlet(u, inlet_c, load_points, power_points_w, load_step, design_cpu_w, design_fan_w,
+                          reference_inlet_c, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits,
+                          min_flow_fraction, inlet_effects):
     """Power (W), fan power (W) and airflow fraction of one server with a measured power table
     at inlet temperature ``inlet_c`` (see :func:`inlet_adjustment_w`). With ``inlet_effects``
     false the table power holds at any inlet and the airflow stays at its design value.
-    Scalar reference; the facility kernel runs the same equations in branch-free rack loops.
+    Scalar reference; the facility kernel runs the same term functions
+    (:func:`inlet_terms_at_load`, :func:`inlet_adjustment_from_terms_w`) in branch-free rack loops.
     """
     p_table = interp_table(load_points, load_step, power_points_w, u)
     if not inlet_effects:

@@ -149,6 +149,29 @@ def _check_idle_max(idle_w: np.ndarray, max_w: np.ndarray) -> None:
         raise ValueError("max_w must be >= idle_w")
 
 
+def _check_freq_fraction(f: np.ndarray) -> np.ndarray:
+    if not np.all(np.isfinite(f)) or np.any(f <= 0.0) or np.any(f > 1.0):
+        raise ValueError("freq_fraction must lie in (0, 1]")
+    return f
+
+
+def _idle_max_inputs(idle_w, max_w, u, *more) -> tuple[tuple[int, ...], list[np.ndarray]]:
+    """The analytic models' inputs checked (utilisation, idle and full-load power) and broadcast
+    with ``more`` to one shape: ``(shape, [idle_w, max_w, u, *more])`` as flat float64 arrays."""
+    _as_utilisation(u)
+    shape, flat = _flat(idle_w, max_w, u, *more)
+    _check_idle_max(flat[0], flat[1])
+    return shape, flat
+
+
+def _run_kernel(kernel, shape, out, *args):
+    """``kernel(*args, result)`` with ``result`` the flat view of ``out`` (or a new array) of
+    ``shape``; returns what the public function returns (``out``, an array or a float)."""
+    flat = _prepare_out(out, shape)
+    kernel(*args, flat)
+    return _result(flat, shape, out)
+
+
 # ---------------------------------------------------------------------------------------
 # SPECpower table interpolation
 # ---------------------------------------------------------------------------------------
@@ -198,10 +221,7 @@ def specpower_power_w(load_points, power_points_w, u, out=None):
     x, p = _validate_table(load_points, power_points_w)
     uu = _as_utilisation(u)
     shape = uu.shape
-    uf = np.ascontiguousarray(uu).ravel()
-    flat = _prepare_out(out, shape)
-    _specpower_kernel(x, p, uf, flat)
-    return _result(flat, shape, out)
+    return _run_kernel(_specpower_kernel, shape, out, x, p, np.ascontiguousarray(uu).ravel())
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,12 +255,8 @@ def linear_power_w(idle_w, max_w, u, out=None):
     numpy.ndarray or float
         Power (W).
     """
-    _as_utilisation(u)
-    shape, (i_w, m_w, uf) = _flat(idle_w, max_w, u)
-    _check_idle_max(i_w, m_w)
-    flat = _prepare_out(out, shape)
-    _linear_power_kernel(i_w, m_w, uf, flat)
-    return _result(flat, shape, out)
+    shape, inputs = _idle_max_inputs(idle_w, max_w, u)
+    return _run_kernel(_linear_power_kernel, shape, out, *inputs)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -274,14 +290,11 @@ def fan2007_power_w(idle_w, max_w, u, r=FAN2007_R, out=None):
     numpy.ndarray or float
         Power (W).
     """
-    _as_utilisation(u)
-    shape, (i_w, m_w, uf, rf) = _flat(idle_w, max_w, u, r)
-    _check_idle_max(i_w, m_w)
+    shape, inputs = _idle_max_inputs(idle_w, max_w, u, r)
+    rf = inputs[3]
     if not np.all(np.isfinite(rf)) or np.any(rf < 1.0) or np.any(rf > 2.0):
         raise ValueError("r must lie in [1, 2]")
-    flat = _prepare_out(out, shape)
-    _fan2007_power_kernel(i_w, m_w, uf, rf, flat)
-    return _result(flat, shape, out)
+    return _run_kernel(_fan2007_power_kernel, shape, out, *inputs)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -322,14 +335,9 @@ def dvfs_power_w(idle_w, max_w, u, freq_fraction, out=None):
     numpy.ndarray or float
         Power (W).
     """
-    _as_utilisation(u)
-    shape, (i_w, m_w, uf, ff) = _flat(idle_w, max_w, u, freq_fraction)
-    _check_idle_max(i_w, m_w)
-    if not np.all(np.isfinite(ff)) or np.any(ff <= 0.0) or np.any(ff > 1.0):
-        raise ValueError("freq_fraction must lie in (0, 1]")
-    flat = _prepare_out(out, shape)
-    _dvfs_power_kernel(i_w, m_w, uf, ff, flat)
-    return _result(flat, shape, out)
+    shape, inputs = _idle_max_inputs(idle_w, max_w, u, freq_fraction)
+    _check_freq_fraction(inputs[3])
+    return _run_kernel(_dvfs_power_kernel, shape, out, *inputs)
 
 
 def dvfs_throughput_fraction(freq_fraction):
@@ -341,9 +349,7 @@ def dvfs_throughput_fraction(freq_fraction):
     frequency fraction ``f`` (REFERENCES.md "IT equipment"; memory-bound work slows less,
     so this is the conservative case).
     """
-    f = np.asarray(freq_fraction, dtype=np.float64)
-    if not np.all(np.isfinite(f)) or np.any(f <= 0.0) or np.any(f > 1.0):
-        raise ValueError("freq_fraction must lie in (0, 1]")
+    f = _check_freq_fraction(np.asarray(freq_fraction, dtype=np.float64))
     return float(f) if f.shape == () else f.copy()
 
 

@@ -5,7 +5,9 @@
 month, PUE across the year, inlet temperatures against the ASHRAE bands, cooling-mode hours,
 cash flow and payback, every result with its interval, the assumptions and the provenance.
 All words come from :mod:`dcsim.report.strings`; numbers and dates are written the way the
-language writes them (:mod:`dcsim.report.fmt`).
+language writes them (:mod:`dcsim.report.fmt`). Each section has its renderer in
+:mod:`dcsim.report.html`; they write into a :class:`dcsim.report.page.Page`, which numbers
+figures and tables and keeps the contents list.
 """
 
 from __future__ import annotations

@@ -9,10 +9,10 @@ figure repeated in a table.
 
 from __future__ import annotations
 
-import html
 import math
 import platform
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from ..results import KPI_NAMES
 from . import figures as F
 from .fmt import Fmt
+from .page import Page, esc
 from .strings import kpi_label, text_in
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -67,68 +68,6 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: var(--muted); border-top: 
 @media print { h2 { break-before: auto; } .finding, figure, table { break-inside: avoid; } }
 """
 
-
-def esc(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
-class Page:
-    """Collects sections, numbering figures and tables."""
-
-    def __init__(self, fmt: Fmt):
-        self.fmt = fmt
-        self.parts: list[str] = []
-        self.nav: list[tuple[str, str]] = []
-        self.n_fig = 0
-        self.n_tab = 0
-
-    def section(self, sid: str, title: str) -> None:
-        if self.nav:
-            self.parts.append("</section>")
-        self.nav.append((sid, title))
-        self.parts.append(f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{esc(title)}</h2>')
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-
-    def p(self, text: str, cls: str = "") -> None:
-        c = f' class="{cls}"' if cls else ""
-        self.parts.append(f"<p{c}>{esc(text)}</p>")
-
-    def figure(self, fig: F.Figure, fid: str) -> None:
-        self.n_fig += 1
-        label = self.fmt.t("figure_n", n=self.n_fig)
-        self.parts.append(
-            f'<figure id="{fid}" class="figure"><img src="{fig.uri}" alt="{esc(fig.alt)}" loading="eager">'
-            f"<figcaption><strong>{esc(label)}</strong> {esc(fig.caption)}</figcaption></figure>"
-        )
-
-    def table(self, caption: str, header: list[str], rows: list[list[str]], *, tid: str, raw: bool = False,
-              numeric_from: int = 1) -> None:
-        """A table whose first column heads its rows. Cells are escaped unless ``raw``."""
-        self.n_tab += 1
-        label = self.fmt.t("table_n", n=self.n_tab)
-        cell = (lambda s: s) if raw else esc
-        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
-        body = []
-        for row in rows:
-            cells = [f'<th scope="row">{cell(row[0])}</th>']
-            for j, value in enumerate(row[1:], start=1):
-                cls = ' class="num"' if j >= numeric_from else ""
-                cells.append(f"<td{cls}>{cell(value)}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        self.parts.append(
-            f'<div class="table-wrap" role="region" aria-labelledby="{tid}-c" tabindex="0"><table id="{tid}">'
-            f'<caption id="{tid}-c"><strong>{esc(label)}</strong> {esc(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-        )
-
-    def close(self) -> str:
-        if self.nav:
-            self.parts.append("</section>")
-        return "".join(self.parts)
-
-
 def _value(fmt: Fmt, name: str, x: float) -> str:
     if name == "energy_balance_rel_error" or (x != 0 and abs(x) < 1e-3):
         if x == 0:
@@ -157,11 +96,35 @@ def _patch_text(patch: dict) -> str:
     return "<br>".join(items)
 
 
-def render_report(result, lang: str = "en") -> str:
-    """The whole report as an HTML string."""
+@dataclass(frozen=True)
+class _Report:
+    """What every section of one report reads: the case result, the language and the baseline's
+    simulated period, computed once."""
+
+    lang: str
+    fmt: Fmt
+    result: object  # dcsim.case.CaseResult (the report imports nothing from dcsim.case)
+    case: object
+    base: object  # the baseline's outcome
+    bsc: object  # the baseline's scenario
+    sim: object
+    tz: str
+    step_h: float  # recorded step (h)
+    days: float
+    annual: float  # factor from the simulated period to a year
+    start_day: datetime  # the period's first and last day, in UTC
+    end_day: datetime
+    titles: dict
+    bk: dict  # the baseline's mean KPIs
+    rate_text: str
+    site: str
+    n_rep: int
+
+
+def _report_context(result, lang: str) -> _Report:
+    """The :class:`_Report` of ``result`` in ``lang``."""
     fmt = Fmt(lang)
     case = result.case
-    page = Page(fmt)
     base = result.baseline
     bsc = base.variant.scenario
     tz = bsc.site.timezone
@@ -179,7 +142,25 @@ def render_report(result, lang: str = "en") -> str:
     site = site_label(bsc)
     n_rep = len(result.seeds)
 
-    # ------------------------------------------------------------------ summary
+    return _Report(lang, fmt, result, case, base, bsc, sim, tz, step_h, days, annual, start_day, end_day, titles, bk,
+                   rate_text, site, n_rep)
+
+
+def render_report(result, lang: str = "en") -> str:
+    """The whole report as an HTML string: its sections in page order, then the page around
+    them (:func:`_document`)."""
+    r = _report_context(result, lang)
+    page = Page(r.fmt)
+    for section in (_summary_section, _compared_section, _energy_section, _pue_section, _inlet_section,
+                    _modes_section, _cash_section, _results_section, _assumptions_section, _provenance_section):
+        section(page, r)
+    return _document(page, r)
+
+
+def _summary_section(page: Page, r: _Report) -> None:
+    """The plain-language findings: one verdict per proposal, the key figures, a glossary."""
+    fmt, result, base, bsc, sim, days = r.fmt, r.result, r.base, r.bsc, r.sim, r.days
+    annual, titles, bk, rate_text, site, n_rep = r.annual, r.titles, r.bk, r.rate_text, r.site, r.n_rep
     page.section("summary", fmt.t("sec_summary"))
     period = fmt.t("period_year") if sim.duration == 365 * 86400 else fmt.t("period_days", days=fmt.num(days, 0))
     intro_key = "intro_many" if n_rep > 1 else "intro_one"
@@ -205,7 +186,10 @@ def render_report(result, lang: str = "en") -> str:
         page.add(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>")
     page.add("</dl>")
 
-    # ------------------------------------------------------------------ compared
+
+def _compared_section(page: Page, r: _Report) -> None:
+    """What each variant changes: its description, patch, costs and components."""
+    lang, fmt, result, base, bsc, titles = r.lang, r.fmt, r.result, r.base, r.bsc, r.titles
     page.section("compared", fmt.t("sec_compared"))
     bdesc = base.variant.description(lang)
     desc = f" ({bdesc.rstrip('.')})" if bdesc else ""
@@ -231,7 +215,10 @@ def render_report(result, lang: str = "en") -> str:
                fmt.t("col_capital"), fmt.t("col_fixed"), fmt.t("col_life"), fmt.t("col_components")], rows,
                tid="variants", raw=True, numeric_from=3)
 
-    # ------------------------------------------------------------------ energy
+
+def _energy_section(page: Page, r: _Report) -> None:
+    """Monthly electricity per variant, split into IT, cooling and losses (figure and table)."""
+    fmt, result, tz, step_h, titles = r.fmt, r.result, r.tz, r.step_h, r.titles
     page.section("energy", fmt.t("sec_energy"))
     monthly = [(titles[o.name], F.monthly_energy_mwh(o.first.timeseries, tz, step_h)) for o in result.outcomes]
     page.figure(F.energy_figure(fmt, monthly, result.seeds[0]), "fig-energy")
@@ -252,7 +239,10 @@ def render_report(result, lang: str = "en") -> str:
     rows.append(total)
     page.table(fmt.t("tbl_energy_caption"), header, rows, tid="energy-table")
 
-    # ------------------------------------------------------------------ PUE
+
+def _pue_section(page: Page, r: _Report) -> None:
+    """Daily PUE (figure) and monthly PUE (table) per variant."""
+    fmt, result, tz, step_h, titles = r.fmt, r.result, r.tz, r.step_h, r.titles
     page.section("pue", fmt.t("sec_pue"))
     daily = [(titles[o.name], F.daily_pue(o.first.timeseries, tz, step_h).dropna()) for o in result.outcomes]
     page.figure(F.pue_figure(fmt, daily), "fig-pue")
@@ -263,7 +253,10 @@ def render_report(result, lang: str = "en") -> str:
     rows.append([fmt.t("col_total")] + [fmt.num(o.kpis[0]["pue"], 3) for o in result.outcomes])
     page.table(fmt.t("tbl_pue_caption"), [fmt.t("col_month")] + [t for t, _ in mp], rows, tid="pue-table")
 
-    # ------------------------------------------------------------------ inlet
+
+def _inlet_section(page: Page, r: _Report) -> None:
+    """Rack inlet temperatures against the ASHRAE envelope, and hours in each band."""
+    fmt, result, bsc, step_h, titles = r.fmt, r.result, r.bsc, r.step_h, r.titles
     page.section("inlet", fmt.t("sec_inlet"))
     cls = bsc.room.ashrae_class
     allow = ASHRAE_ALLOWABLE_MAX_C[cls]
@@ -286,7 +279,10 @@ def render_report(result, lang: str = "en") -> str:
                fmt.t("col_in_allow", allow=fmt.num(allow, 0)), fmt.t("col_above", allow=fmt.num(allow, 0))], rows,
                tid="bands-table")
 
-    # ------------------------------------------------------------------ cooling modes
+
+def _modes_section(page: Page, r: _Report) -> None:
+    """Hours in each cooling mode per variant."""
+    fmt, result, step_h, titles = r.fmt, r.result, r.step_h, r.titles
     page.section("cooling-modes", fmt.t("sec_modes"))
     modes = [(titles[o.name], F.mode_hours(o.first.timeseries, step_h)) for o in result.outcomes]
     page.figure(F.modes_figure(fmt, modes), "fig-modes")
@@ -294,7 +290,10 @@ def render_report(result, lang: str = "en") -> str:
     page.table(fmt.t("tbl_modes_caption"), [fmt.t("col_variant")] + [F.mode_label(fmt, m) for m in F.COOLING_MODES],
                rows, tid="modes-table")
 
-    # ------------------------------------------------------------------ cash flow
+
+def _cash_section(page: Page, r: _Report) -> None:
+    """Cash flow of each proposal: the yearly items, payback, NPV and the flows year by year."""
+    fmt, result, case, titles, rate_text, n_rep = r.fmt, r.result, r.case, r.titles, r.rate_text, r.n_rep
     page.section("cash-flow", fmt.t("sec_cash"))
     flows = [(titles[o.name], result.business[o.name].cash_flows()) for o in result.proposals]
     page.figure(F.cash_figure(fmt, flows, rate_text), "fig-cash")
@@ -334,7 +333,10 @@ def render_report(result, lang: str = "en") -> str:
         rows.append([str(y)] + [fmt.num(f[y][3], 0) if y < len(f) else "–" for _, f in flows])
     page.table(fmt.t("tbl_cashflow_caption"), [fmt.t("ax_year")] + [t for t, _ in flows], rows, tid="cashflow-table")
 
-    # ------------------------------------------------------------------ all results
+
+def _results_section(page: Page, r: _Report) -> None:
+    """Every result of each proposal against the baseline, with the paired interval."""
+    lang, fmt, result, base, days, titles, bk, n_rep = r.lang, r.fmt, r.result, r.base, r.days, r.titles, r.bk, r.n_rep
     page.section("results", fmt.t("sec_diffs"))
     page.p(fmt.t("diffs_intro", days=fmt.num(days, 0)))
     be = base.mean_extras()
@@ -353,7 +355,12 @@ def render_report(result, lang: str = "en") -> str:
                    [fmt.t("col_result"), fmt.t("col_unit"), fmt.t("col_baseline"), fmt.t("col_value"),
                     fmt.t("col_diff"), fmt.t("col_interval")], rows, tid=f"results-{out.name}", numeric_from=2)
 
-    # ------------------------------------------------------------------ assumptions
+
+def _assumptions_section(page: Page, r: _Report) -> None:
+    """The economic and simulation assumptions behind the numbers."""
+    fmt, result, case, base, bsc = r.fmt, r.result, r.case, r.base, r.bsc
+    sim, days, annual, rate_text, n_rep = r.sim, r.days, r.annual, r.rate_text, r.n_rep
+    price = case.assumptions.co2_price_sek_per_t
     page.section("assumptions", fmt.t("sec_assumptions"))
     man = base.first.manifest
     comp_names = sorted({c.name for o in result.proposals for c in o.variant.components if c.has_postprocess})
@@ -379,7 +386,11 @@ def render_report(result, lang: str = "en") -> str:
     page.table(fmt.t("tbl_assumptions_caption"), [fmt.t("col_assumption"), fmt.t("col_setting")], rows,
                tid="assumptions-table", numeric_from=99)
 
-    # ------------------------------------------------------------------ provenance
+
+def _provenance_section(page: Page, r: _Report) -> None:
+    """How to rerun the report: command, versions, files, hashes of every run, notes."""
+    lang, fmt, result, case, base, titles, n_rep = r.lang, r.fmt, r.result, r.case, r.base, r.titles, r.n_rep
+    man = base.first.manifest
     page.section("provenance", fmt.t("sec_provenance"))
     cmd = f"dcsim case {case.path} --lang {lang}"
     if case.overrides:
@@ -412,6 +423,11 @@ def render_report(result, lang: str = "en") -> str:
     if notes:
         page.add(f"<h3>{esc(fmt.t('notes_title'))}</h3><ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
 
+
+def _document(page: Page, r: _Report) -> str:
+    """The page around the sections: head with style sheet and policy, header, contents, footer."""
+    lang, fmt, result, case, days = r.lang, r.fmt, r.result, r.case, r.days
+    start_day, end_day, site, n_rep = r.start_day, r.end_day, r.site, r.n_rep
     body = page.close()
     title = case.title(lang)
     nav = "".join(f'<li><a href="#{sid}">{esc(text)}</a></li>' for sid, text in page.nav)
@@ -452,9 +468,7 @@ def site_label(scenario) -> str:
     return Path(climate).stem
 
 
-def _parse_iso(text: str):
-    from datetime import datetime
-
+def _parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 

@@ -32,6 +32,19 @@ BOOTING = 2
 STATE_NAMES = ("on", "off", "booting")
 
 
+def _lazy_heap_top(heap: list[int], free: list[int], f: int, in_heap: bytearray) -> int:
+    """Lowest id in ``heap`` whose server still has exactly ``f`` free cores, or -1. Stale
+    entries on top are popped and their ``in_heap`` flag cleared (the lazy heaps of the module
+    docstring)."""
+    while heap:
+        s = heap[0]
+        if free[s] == f:
+            return s
+        heappop(heap)
+        in_heap[s] = 0
+    return -1
+
+
 class Cluster:
     """Server states and free-capacity indexes (see the module docstring).
 
@@ -228,29 +241,11 @@ class Cluster:
 
     def gtop(self, f: int) -> int:
         """Lowest id of an ON server with exactly ``f`` free cores, or -1."""
-        h = self.gheap[f]
-        free = self.free
-        gin = self.gin[f]
-        while h:
-            s = h[0]
-            if free[s] == f:
-                return s
-            heappop(h)
-            gin[s] = 0
-        return -1
+        return _lazy_heap_top(self.gheap[f], self.free, f, self.gin[f])
 
     def rtop(self, r: int, f: int) -> int:
         """Lowest id of an ON server of rack ``r`` with exactly ``f`` free cores, or -1."""
-        h = self.rheap[r][f]
-        free = self.free
-        rin = self.rin[f]
-        while h:
-            s = h[0]
-            if free[s] == f:
-                return s
-            heappop(h)
-            rin[s] = 0
-        return -1
+        return _lazy_heap_top(self.rheap[r][f], self.free, f, self.rin[f])
 
     # ------------------------------------------------------------------ checks
     def check(self) -> None:
