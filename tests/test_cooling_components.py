@@ -185,3 +185,21 @@ def test_air_side_fallback_mode():
     assert air_side_fallback_mode(True, True) == MODE_MECHANICAL
     assert air_side_fallback_mode(True, False) == MODE_EVAPORATIVE
     assert air_side_fallback_mode(False, False) == MODE_FREE
+
+
+def test_fresh_air_mixing_closes_the_energy_and_moisture_balance():
+    """Mixing box + room, quasi-steady (fresh_air_state's docstring, ASHRAE 2017 ch. 1 eqs. 30,
+    43-45): x h_o + (1 - x)(h_nom + q/m) + E/m = h_nom, supply W = max(W_o, W_lo)."""
+    from dcsim.climate.psychro import _enthalpy
+    from dcsim.cooling.systems.fresh_air import fresh_air_state
+
+    m, q = 60.0, 400.0  # kg/s dry air, kW of room and fan heat
+    for t_o, w_o, w_lo, e_steam in ((-10.0, 0.0012, 0.0020, 0.0), (-10.0, 0.0012, 0.0020, 2.9e6), (5.0, 0.004, 0.002, 0.0)):
+        x, w_c, h_nom, h_pre, evap, hum, hum_w = fresh_air_state(0, m, q, 18.0, t_o, w_o, t_o - 2.0, w_lo, 0.012, 0.8,
+                                                                  e_steam, 0.006)
+        assert w_c == max(w_o, w_lo) and h_nom == _enthalpy(18.0, w_c) and h_pre == h_nom
+        h_o = _enthalpy(t_o, w_o)
+        lhs = x * h_o + (1.0 - x) * (h_nom + q * 1000.0 / m) + hum_w / m
+        assert lhs == pytest.approx(h_nom, rel=1e-12)
+        assert hum == pytest.approx(m * x * (w_c - w_o), rel=1e-12) and evap == 0.0
+        assert hum_w == pytest.approx(hum * e_steam, rel=1e-12)
