@@ -454,7 +454,9 @@ def run_suites(trees: list[Tree], quick: bool, pytest_args: list[str], tmp: Path
                   "the suites run one after the other", flush=True)
         runs = run_sequential(trees, quick, pytest_args, targets, tmp, tag, cpus)
     for run in runs.values():
-        if run.returncode != 0:
+        if run.returncode == PYTEST_NO_TESTS:
+            print(f"gate: the {run.tree.label} suite selected no benchmark (pytest exit {PYTEST_NO_TESTS})", flush=True)
+        elif run.returncode != 0:
             tail = run.log_path.read_text(errors="replace").splitlines()[-60:]
             print(f"\ngate: the {run.tree.label} suite exited {run.returncode}; the end of its output:", flush=True)
             print("\n".join("    " + line for line in tail), flush=True)
@@ -743,6 +745,14 @@ def append_history_line(readme: Path, line: str) -> None:
 #: marker of benchmarks whose rounds run in fresh child processes (cold starts, compile, sweeps):
 #: a second process of the suite would measure them no differently, so later passes skip them
 FRESH_PROCESSES_MARK = "subprocess_rounds"
+#: pytest's exit code when the selection holds no test.
+PYTEST_NO_TESTS = 5
+
+
+def nothing_selected(runs: dict[str, SuiteRun]) -> bool:
+    """Did every suite of a later pass find nothing to run? (A ``-k`` that names only benchmarks
+    in fresh processes leaves the in-process passes empty: nothing to measure again, no error.)"""
+    return bool(runs) and all(r.returncode == PYTEST_NO_TESTS for r in runs.values())
 
 
 def paired_run(trees: list[Tree], args, pytest_args: list[str], tmp: Path, tolerance: float) -> tuple[dict[str, Paired], int, bool]:
@@ -770,6 +780,9 @@ def paired_run(trees: list[Tree], args, pytest_args: list[str], tmp: Path, toler
         print(f"gate: pass {k} of {args.passes}: the in-process benchmarks again, in new processes", flush=True)
         more = run_suites(trees, args.quick, [*pytest_args, "-m", f"gated and not {FRESH_PROCESSES_MARK}"], tmp,
                           f"pass{k}", cpus=cpus)
+        if nothing_selected(more):
+            print(f"gate: pass {k}: the selection holds no in-process benchmark; nothing to measure again", flush=True)
+            break
         if any(r.returncode != 0 for r in more.values()):
             suite_rc = 2
         for side, res in (("reference", ref), ("candidate", cand)):

@@ -183,3 +183,14 @@ def test_baseline_names_an_existing_reference_commit():
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     assert gate.resolve_commit(data["commit"]).startswith(data["commit"][:7])
+
+
+def test_a_later_pass_with_nothing_selected_is_not_an_error():
+    # `-- -k cold_start` names only benchmarks that run in fresh processes: pass 2 (in-process
+    # benchmarks only) then selects nothing on both sides, which ends the passes
+    from types import SimpleNamespace as S
+
+    assert gate.nothing_selected({"reference": S(returncode=5), "candidate": S(returncode=5)})
+    assert not gate.nothing_selected({"reference": S(returncode=5), "candidate": S(returncode=0)})
+    assert not gate.nothing_selected({"reference": S(returncode=1), "candidate": S(returncode=5)})
+    assert not gate.nothing_selected({})
