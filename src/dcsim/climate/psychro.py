@@ -17,18 +17,22 @@ implements. Like PsychroLib:
   equation (eqs. 33 and 35). Iterations here stop at 1e-7 K, tighter than PsychroLib's 1e-3 K,
   except where eqs. 33 and 35 disagree at 0 °C (see ``_wetbulb_from_w``).
 
-Every public function accepts scalars or NumPy arrays (broadcast against each other),
-validates them, allocates the output and calls a private ``@njit(cache=True)`` kernel that
-loops over the values and writes into ``out`` without allocating. Scalars in give a float out.
-NaN in gives NaN out.
+Every formula is written once, as a scalar ``@njit`` function in
+:mod:`dcsim.climate._psychro_scalar` (the cooling plant calls the same functions inside its
+kernel). Every public function here accepts scalars or NumPy arrays (broadcast against each
+other), validates them, allocates the output and applies one scalar function elementwise with
+:func:`_apply`, through a NumPy ufunc that ``numba.vectorize`` compiles from it (cached on disk
+like every dcsim kernel, see :mod:`dcsim._jitcache`). Scalars in give a float out. NaN in gives
+NaN out; a division by zero gives inf or NaN, without a warning (Numba's ``numpy`` error model).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
-from numba import njit
+from numba import float64, njit, vectorize
 
 __all__ = [
     "MIN_HUMIDITY_RATIO",
@@ -57,141 +61,49 @@ __all__ = [
 # the scalar kernels (re-exported here: the cooling plant and the tests import them from this module)
 from ._psychro_scalar import (  # noqa: F401
     _EPSILON, _FREEZING_C, _MAX_ITER, _PSYCHROLIB_TOL_K, _R_DA_J_PER_KG_K, _T_MAX_C, _T_MIN_C, _TOL_K, _TRIPLE_POINT_C,
-    _ZERO_C_K, MIN_HUMIDITY_RATIO, _dewpoint_from_pw, _dln_pws, _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_w,
-    _pws, _w_from_enthalpy, _w_from_pw, _w_from_wetbulb, _wetbulb_from_w,
+    _ZERO_C_K, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w, _dln_pws,
+    _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_rh, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw, _rh_from_w,
+    _specific_volume, _w_from_enthalpy, _w_from_pw, _w_from_rh, _w_from_wetbulb, _wetbulb, _wetbulb_from_rh,
+    _wetbulb_from_w, _ws,
 )
 
 # ---------------------------------------------------------------------------------------------
-# array kernels: one loop each, writing into out
+# applying a scalar kernel to arrays
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_pws(t_c, out):
-    for i in range(out.size):
-        out[i] = _pws(t_c[i])
+@lru_cache(maxsize=None)
+def _ufunc(scalar):
+    """The NumPy ufunc, float64 in and out, that applies the scalar ``@njit`` function
+    ``scalar`` elementwise: ``numba.vectorize`` over it, without fast-math; Numba compiles every
+    ufunc with its ``numpy`` error model (division by zero gives inf or NaN). The compiled
+    element function is cached on disk under the package-source stamp of dcsim._jitcache. Built
+    on first use, once per process and function: the ufunc's loop wrapper is compiled anew in
+    each process (about 50 ms), so the module builds only the ufuncs a run calls."""
+    n_args = scalar.py_func.__code__.co_argcount
+    return vectorize([float64(*(float64,) * n_args)], cache=True, fastmath=False)(scalar)
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_ws(t_c, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(_pws(t_c[i]), p[i])
+def _apply(scalar, out, *arrays):
+    """Write ``scalar`` applied to the 1-D float64 ``arrays`` (equal length) into ``out``.
 
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_pw(pw, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(pw[i], p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_pw_from_w(w, p, out):
-    for i in range(out.size):
-        out[i] = _pw_from_w(w[i], p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_rh(t_c, rh_pct, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_rh_from_w(t_c, w, p, out):
-    for i in range(out.size):
-        out[i] = 100.0 * _pw_from_w(w[i], p[i]) / _pws(t_c[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_dewpoint_from_pw(pw, out):
-    for i in range(out.size):
-        out[i] = _dewpoint_from_pw(pw[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_dewpoint_from_w(w, p, out):
-    for i in range(out.size):
-        out[i] = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_dewpoint_from_rh(t_c, rh_pct, out):
-    # lower bound: the vapour pressure of MIN_HUMIDITY_RATIO at standard pressure
-    pw_min = _pw_from_w(MIN_HUMIDITY_RATIO, 101325.0)
-    for i in range(out.size):
-        pw = 0.01 * rh_pct[i] * _pws(t_c[i])
-        td = _dewpoint_from_pw(pw_min if pw < pw_min else pw)  # NaN stays NaN
-        out[i] = t_c[i] if td > t_c[i] else td
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_dewpoint(tdp_c, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(_pws(tdp_c[i]), p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_rh_from_dewpoint(t_c, tdp_c, out):
-    for i in range(out.size):
-        out[i] = 100.0 * math.exp(_ln_pws(tdp_c[i]) - _ln_pws(t_c[i]))
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_wetbulb(t_c, twb_c, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_wetbulb(t_c[i], twb_c[i], p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_wetbulb_from_w(t_c, w, p, out):
-    for i in range(out.size):
-        tdp = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
-        out[i] = _wetbulb_from_w(t_c[i], w[i], tdp, p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_wetbulb_from_rh(t_c, rh_pct, p, out):
-    for i in range(out.size):
-        w = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
-        tdp = _dewpoint_from_pw(_pw_from_w(w, p[i]))
-        out[i] = _wetbulb_from_w(t_c[i], w, tdp, p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_enthalpy(t_c, w, out):
-    for i in range(out.size):
-        out[i] = _enthalpy(t_c[i], w[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_drybulb_from_enthalpy(h, w, out):
-    for i in range(out.size):
-        out[i] = _drybulb_from_enthalpy(h[i], w[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_specific_volume(t_c, w, p, out):
-    for i in range(out.size):
-        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
-        out[i] = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_density(t_c, w, p, out):
-    for i in range(out.size):
-        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
-        v = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
-        out[i] = (1.0 + wi) / v
+    NumPy would report the floating-point flags the loop raised (a division by zero, an
+    overflow) as warnings or, under ``np.errstate(all="raise")``, as errors; the compiled loops
+    of dcsim report none, whatever the caller's error state, so they are ignored here too.
+    """
+    with np.errstate(all="ignore"):
+        _ufunc(scalar)(*arrays, out=out)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _k_state_from_dewpoint(t_c, tdp_c, p, w_out, rh_out, twb_out):
-    """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure."""
+    """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure:
+    the weather sample's three outputs in one loop (a ufunc has one), sharing p_ws(t_d)."""
     for i in range(t_c.size):
         pw = _pws(tdp_c[i])
         w = _w_from_pw(pw, p[i])
         w_out[i] = w
-        rh = 100.0 * pw / _pws(t_c[i])
+        rh = _rh_from_pw(t_c[i], pw)
         rh_out[i] = 100.0 if rh > 100.0 else rh
         twb_out[i] = _wetbulb_from_w(t_c[i], w, tdp_c[i], p[i])
 
@@ -205,7 +117,8 @@ def _prepare(names, *values):
     """Broadcast the inputs to writable contiguous 1-D float64 arrays and allocate ``out``.
 
     Arrays that already have the common shape are used as they are (no copy) when they are
-    writable float64 and contiguous, so each kernel is compiled for one signature only.
+    writable float64 and contiguous; the others are copied, so the checks and the ufuncs see
+    flat arrays of one length.
     """
     arrays = [np.asarray(v, dtype=np.float64) for v in values]
     try:
@@ -280,7 +193,7 @@ def saturation_vapor_pressure_pa(t_c):
     """
     shape, scalar, (t,), out = _prepare(("t_c",), t_c)
     _check_t("t_c", t)
-    _k_pws(t, out)
+    _apply(_pws, out, t)
     return _finish(out, shape, scalar)
 
 
@@ -300,7 +213,7 @@ def saturation_humidity_ratio(t_c, pressure_pa):
     shape, scalar, (t, p), out = _prepare(("t_c", "pressure_pa"), t_c, pressure_pa)
     _check_t("t_c", t)
     _check_p(p)
-    _k_ws(t, p, out)
+    _apply(_ws, out, t, p)
     return _finish(out, shape, scalar)
 
 
@@ -322,7 +235,7 @@ def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
     _check_p(p)
     if np.any(pw < 0.0) or np.any(pw >= p):
         raise ValueError("vapor_pressure_pa must be in [0, pressure_pa)")
-    _k_w_from_pw(pw, p, out)
+    _apply(_w_from_pw, out, pw, p)
     return _finish(out, shape, scalar)
 
 
@@ -335,7 +248,7 @@ def vapor_pressure_pa_from_humidity_ratio(humidity_ratio, pressure_pa):
     shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
     _check_w(w)
     _check_p(p)
-    _k_pw_from_w(w, p, out)
+    _apply(_pw_from_w, out, w, p)
     return _finish(out, shape, scalar)
 
 
@@ -360,7 +273,7 @@ def humidity_ratio_from_rh(t_c, rh_pct, pressure_pa):
     _check_t("t_c", t)
     _check_rh(rh)
     _check_p(p)
-    _k_w_from_rh(t, rh, p, out)
+    _apply(_w_from_rh, out, t, rh, p)
     return _finish(out, shape, scalar)
 
 
@@ -376,7 +289,7 @@ def rh_pct_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
     _check_t("t_c", t)
     _check_w(w)
     _check_p(p)
-    _k_rh_from_w(t, w, p, out)
+    _apply(_rh_from_w, out, t, w, p)
     return _finish(out, shape, scalar)
 
 
@@ -394,7 +307,7 @@ def dewpoint_c_from_vapor_pressure(vapor_pressure_pa):
     lo = math.exp(_ln_pws(_T_MIN_C))
     hi = math.exp(_ln_pws(_T_MAX_C))
     _check_range("vapor_pressure_pa", pw, lo, hi)
-    _k_dewpoint_from_pw(pw, out)
+    _apply(_dewpoint_from_pw, out, pw)
     return _finish(out, shape, scalar)
 
 
@@ -407,7 +320,7 @@ def dewpoint_c_from_humidity_ratio(humidity_ratio, pressure_pa):
     shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
     _check_w(w)
     _check_p(p)
-    _k_dewpoint_from_w(w, p, out)
+    _apply(_dewpoint_from_w, out, w, p)
     return _finish(out, shape, scalar)
 
 
@@ -422,7 +335,7 @@ def dewpoint_c_from_rh(t_c, rh_pct):
     shape, scalar, (t, rh), out = _prepare(("t_c", "rh_pct"), t_c, rh_pct)
     _check_t("t_c", t)
     _check_rh(rh)
-    _k_dewpoint_from_rh(t, rh, out)
+    _apply(_dewpoint_from_rh, out, t, rh)
     return _finish(out, shape, scalar)
 
 
@@ -435,7 +348,7 @@ def humidity_ratio_from_dewpoint(dewpoint_c, pressure_pa):
     shape, scalar, (td, p), out = _prepare(("dewpoint_c", "pressure_pa"), dewpoint_c, pressure_pa)
     _check_t("dewpoint_c", td)
     _check_p(p)
-    _k_w_from_dewpoint(td, p, out)
+    _apply(_ws, out, td, p)
     return _finish(out, shape, scalar)
 
 
@@ -447,7 +360,7 @@ def rh_pct_from_dewpoint(t_c, dewpoint_c):
     shape, scalar, (t, td), out = _prepare(("t_c", "dewpoint_c"), t_c, dewpoint_c)
     _check_t("t_c", t)
     _check_t("dewpoint_c", td)
-    _k_rh_from_dewpoint(t, td, out)
+    _apply(_rh_from_dewpoint, out, t, td)
     return _finish(out, shape, scalar)
 
 
@@ -466,7 +379,7 @@ def humidity_ratio_from_wetbulb(t_c, wetbulb_c, pressure_pa):
     _check_p(p)
     if np.any(twb > t):
         raise ValueError("wetbulb_c must not exceed t_c")
-    _k_w_from_wetbulb(t, twb, p, out)
+    _apply(_w_from_wetbulb, out, t, twb, p)
     return _finish(out, shape, scalar)
 
 
@@ -483,7 +396,7 @@ def wetbulb_c_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
     _check_t("t_c", t)
     _check_w(w)
     _check_p(p)
-    _k_wetbulb_from_w(t, w, p, out)
+    _apply(_wetbulb, out, t, w, p)
     return _finish(out, shape, scalar)
 
 
@@ -499,7 +412,7 @@ def wetbulb_c_from_rh(t_c, rh_pct, pressure_pa):
     _check_t("t_c", t)
     _check_rh(rh)
     _check_p(p)
-    _k_wetbulb_from_rh(t, rh, p, out)
+    _apply(_wetbulb_from_rh, out, t, rh, p)
     return _finish(out, shape, scalar)
 
 
@@ -511,7 +424,7 @@ def moist_air_enthalpy_j_per_kg(t_c, humidity_ratio):
     """
     shape, scalar, (t, w), out = _prepare(("t_c", "humidity_ratio"), t_c, humidity_ratio)
     _check_w(w)
-    _k_enthalpy(t, w, out)
+    _apply(_enthalpy, out, t, w)
     return _finish(out, shape, scalar)
 
 
@@ -523,7 +436,7 @@ def drybulb_c_from_enthalpy(enthalpy_j_per_kg, humidity_ratio):
     """
     shape, scalar, (h, w), out = _prepare(("enthalpy_j_per_kg", "humidity_ratio"), enthalpy_j_per_kg, humidity_ratio)
     _check_w(w)
-    _k_drybulb_from_enthalpy(h, w, out)
+    _apply(_drybulb_from_enthalpy, out, h, w)
     return _finish(out, shape, scalar)
 
 
@@ -538,7 +451,7 @@ def moist_air_specific_volume_m3_per_kg(t_c, humidity_ratio, pressure_pa):
     )
     _check_w(w)
     _check_p(p)
-    _k_specific_volume(t, w, p, out)
+    _apply(_specific_volume, out, t, w, p)
     return _finish(out, shape, scalar)
 
 
@@ -552,7 +465,7 @@ def moist_air_density_kg_per_m3(t_c, humidity_ratio, pressure_pa):
     )
     _check_w(w)
     _check_p(p)
-    _k_density(t, w, p, out)
+    _apply(_density, out, t, w, p)
     return _finish(out, shape, scalar)
 
 
