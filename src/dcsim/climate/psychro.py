@@ -62,9 +62,9 @@ __all__ = [
 from ._psychro_scalar import (  # noqa: F401
     _EPSILON, _FREEZING_C, _MAX_ITER, _PSYCHROLIB_TOL_K, _R_DA_J_PER_KG_K, _T_MAX_C, _T_MIN_C, _TOL_K, _TRIPLE_POINT_C,
     _ZERO_C_K, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w, _dln_pws,
-    _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_rh, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw, _rh_from_w,
-    _specific_volume, _w_from_enthalpy, _w_from_pw, _w_from_rh, _w_from_wetbulb, _wetbulb, _wetbulb_from_rh,
-    _wetbulb_from_w, _ws,
+    _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_rh, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw,
+    _rh_from_w, _specific_volume, _w_from_enthalpy, _w_from_pw, _w_from_rh, _w_from_wetbulb, _wetbulb,
+    _wetbulb_from_rh, _wetbulb_from_w, _ws,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -144,6 +144,26 @@ def _finish(out, shape, scalar):
     return out.reshape(shape)
 
 
+def _evaluate(scalar, inputs, *checks, between=None):
+    """Apply the scalar kernel ``scalar`` to the inputs of a public function.
+
+    ``inputs`` maps each parameter name to its value, in the order of ``scalar``'s arguments.
+    They are broadcast and flattened (:func:`_prepare`), each is checked by its entry of
+    ``checks`` (a function of the name and the flat array, or None for no check), in order,
+    then ``between`` (a function of all the flat arrays, for a condition between inputs).
+    Returns a float for scalar inputs, else an array of the broadcast shape.
+    """
+    names = tuple(inputs)
+    shape, scalar_in, flat, out = _prepare(names, *inputs.values())
+    for name, a, check in zip(names, flat, checks):
+        if check is not None:
+            check(name, a)
+    if between is not None:
+        between(*flat)
+    _apply(scalar, out, *flat)
+    return _finish(out, shape, scalar_in)
+
+
 def _check_range(name, a, lo, hi, *, lo_open=False):
     bad = (a <= lo if lo_open else a < lo) | (a > hi)
     if np.any(bad):
@@ -156,16 +176,31 @@ def _check_t(name, a):
     _check_range(name, a, _T_MIN_C, _T_MAX_C)
 
 
-def _check_p(a):
-    _check_range("pressure_pa", a, 0.0, 2.0e7, lo_open=True)
+def _check_p(name, a):
+    _check_range(name, a, 0.0, 2.0e7, lo_open=True)
 
 
-def _check_rh(a):
-    _check_range("rh_pct", a, 0.0, 100.0)
+def _check_rh(name, a):
+    _check_range(name, a, 0.0, 100.0)
 
 
-def _check_w(a):
-    _check_range("humidity_ratio", a, 0.0, 10.0)
+def _check_w(name, a):
+    _check_range(name, a, 0.0, 10.0)
+
+
+def _check_pw_of_dewpoint(name, a):
+    """A vapour pressure whose dew point lies in the range of eqs. 5 and 6."""
+    _check_range(name, a, math.exp(_ln_pws(_T_MIN_C)), math.exp(_ln_pws(_T_MAX_C)))
+
+
+def _check_pw_below_p(pw, p):
+    if np.any(pw < 0.0) or np.any(pw >= p):
+        raise ValueError("vapor_pressure_pa must be in [0, pressure_pa)")
+
+
+def _check_wetbulb_below_drybulb(t, twb, p):
+    if np.any(twb > t):
+        raise ValueError("wetbulb_c must not exceed t_c")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,10 +226,7 @@ def saturation_vapor_pressure_pa(t_c):
     numpy.ndarray or float
         Saturation vapour pressure, Pa (over ice below 0.01 °C).
     """
-    shape, scalar, (t,), out = _prepare(("t_c",), t_c)
-    _check_t("t_c", t)
-    _apply(_pws, out, t)
-    return _finish(out, shape, scalar)
+    return _evaluate(_pws, {"t_c": t_c}, _check_t)
 
 
 def saturation_humidity_ratio(t_c, pressure_pa):
@@ -210,11 +242,7 @@ def saturation_humidity_ratio(t_c, pressure_pa):
     pressure_pa : array_like
         Atmospheric pressure, Pa.
     """
-    shape, scalar, (t, p), out = _prepare(("t_c", "pressure_pa"), t_c, pressure_pa)
-    _check_t("t_c", t)
-    _check_p(p)
-    _apply(_ws, out, t, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_ws, {"t_c": t_c, "pressure_pa": pressure_pa}, _check_t, _check_p)
 
 
 def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
@@ -229,14 +257,8 @@ def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
     pressure_pa : array_like
         Atmospheric pressure, Pa.
     """
-    shape, scalar, (pw, p), out = _prepare(
-        ("vapor_pressure_pa", "pressure_pa"), vapor_pressure_pa, pressure_pa
-    )
-    _check_p(p)
-    if np.any(pw < 0.0) or np.any(pw >= p):
-        raise ValueError("vapor_pressure_pa must be in [0, pressure_pa)")
-    _apply(_w_from_pw, out, pw, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_w_from_pw, {"vapor_pressure_pa": vapor_pressure_pa, "pressure_pa": pressure_pa},
+                     None, _check_p, between=_check_pw_below_p)
 
 
 def vapor_pressure_pa_from_humidity_ratio(humidity_ratio, pressure_pa):
@@ -245,11 +267,7 @@ def vapor_pressure_pa_from_humidity_ratio(humidity_ratio, pressure_pa):
     p_w = p W / (0.621945 + W). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eq. 20
     solved for p_w.
     """
-    shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
-    _check_w(w)
-    _check_p(p)
-    _apply(_pw_from_w, out, w, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_pw_from_w, {"humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa}, _check_w, _check_p)
 
 
 def humidity_ratio_from_rh(t_c, rh_pct, pressure_pa):
@@ -267,14 +285,8 @@ def humidity_ratio_from_rh(t_c, rh_pct, pressure_pa):
     pressure_pa : array_like
         Atmospheric pressure, Pa.
     """
-    shape, scalar, (t, rh, p), out = _prepare(
-        ("t_c", "rh_pct", "pressure_pa"), t_c, rh_pct, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_rh(rh)
-    _check_p(p)
-    _apply(_w_from_rh, out, t, rh, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_w_from_rh, {"t_c": t_c, "rh_pct": rh_pct, "pressure_pa": pressure_pa},
+                     _check_t, _check_rh, _check_p)
 
 
 def rh_pct_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
@@ -283,14 +295,8 @@ def rh_pct_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
     RH = 100 p_w / p_ws(t) with p_w from eq. 20. Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eqs. 20 and 24. Not clipped: a humidity ratio above saturation gives RH > 100.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_w(w)
-    _check_p(p)
-    _apply(_rh_from_w, out, t, w, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_rh_from_w, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     _check_t, _check_w, _check_p)
 
 
 #: Alias of :func:`rh_pct_from_humidity_ratio` (the result is in percent).
@@ -303,12 +309,7 @@ def dewpoint_c_from_vapor_pressure(vapor_pressure_pa):
     Solves p_ws(T_d) = p_w (ASHRAE 2017 ch. 1 eqs. 5/6 and 36) by Newton iteration on
     ln p_ws, as PsychroLib does, instead of the less accurate regressions eqs. 37/38.
     """
-    shape, scalar, (pw,), out = _prepare(("vapor_pressure_pa",), vapor_pressure_pa)
-    lo = math.exp(_ln_pws(_T_MIN_C))
-    hi = math.exp(_ln_pws(_T_MAX_C))
-    _check_range("vapor_pressure_pa", pw, lo, hi)
-    _apply(_dewpoint_from_pw, out, pw)
-    return _finish(out, shape, scalar)
+    return _evaluate(_dewpoint_from_pw, {"vapor_pressure_pa": vapor_pressure_pa}, _check_pw_of_dewpoint)
 
 
 def dewpoint_c_from_humidity_ratio(humidity_ratio, pressure_pa):
@@ -317,11 +318,8 @@ def dewpoint_c_from_humidity_ratio(humidity_ratio, pressure_pa):
     p_w from eq. 20, then p_ws(T_d) = p_w solved by Newton iteration. Source: ASHRAE Handbook -
     Fundamentals (2017) ch. 1 eqs. 5, 6, 20 and 36.
     """
-    shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
-    _check_w(w)
-    _check_p(p)
-    _apply(_dewpoint_from_w, out, w, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_dewpoint_from_w, {"humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     _check_w, _check_p)
 
 
 def dewpoint_c_from_rh(t_c, rh_pct):
@@ -332,11 +330,7 @@ def dewpoint_c_from_rh(t_c, rh_pct):
     and the result is capped at the dry bulb. Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eqs. 5, 6, 24 and 36.
     """
-    shape, scalar, (t, rh), out = _prepare(("t_c", "rh_pct"), t_c, rh_pct)
-    _check_t("t_c", t)
-    _check_rh(rh)
-    _apply(_dewpoint_from_rh, out, t, rh)
-    return _finish(out, shape, scalar)
+    return _evaluate(_dewpoint_from_rh, {"t_c": t_c, "rh_pct": rh_pct}, _check_t, _check_rh)
 
 
 def humidity_ratio_from_dewpoint(dewpoint_c, pressure_pa):
@@ -345,11 +339,7 @@ def humidity_ratio_from_dewpoint(dewpoint_c, pressure_pa):
     W = 0.621945 p_ws(T_d) / (p - p_ws(T_d)). Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eqs. 20 and 36.
     """
-    shape, scalar, (td, p), out = _prepare(("dewpoint_c", "pressure_pa"), dewpoint_c, pressure_pa)
-    _check_t("dewpoint_c", td)
-    _check_p(p)
-    _apply(_ws, out, td, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_ws, {"dewpoint_c": dewpoint_c, "pressure_pa": pressure_pa}, _check_t, _check_p)
 
 
 def rh_pct_from_dewpoint(t_c, dewpoint_c):
@@ -357,11 +347,7 @@ def rh_pct_from_dewpoint(t_c, dewpoint_c):
 
     Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 5, 6, 24 and 36.
     """
-    shape, scalar, (t, td), out = _prepare(("t_c", "dewpoint_c"), t_c, dewpoint_c)
-    _check_t("t_c", t)
-    _check_t("dewpoint_c", td)
-    _apply(_rh_from_dewpoint, out, t, td)
-    return _finish(out, shape, scalar)
+    return _evaluate(_rh_from_dewpoint, {"t_c": t_c, "dewpoint_c": dewpoint_c}, _check_t, _check_t)
 
 
 def humidity_ratio_from_wetbulb(t_c, wetbulb_c, pressure_pa):
@@ -371,16 +357,8 @@ def humidity_ratio_from_wetbulb(t_c, wetbulb_c, pressure_pa):
     (eq. 33); W = ((2830 - 0.24 t*) W_s* - 1.006 (t - t*)) / (2830 + 1.86 t - 2.1 t*) below
     (eq. 35). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 33 and 35.
     """
-    shape, scalar, (t, twb, p), out = _prepare(
-        ("t_c", "wetbulb_c", "pressure_pa"), t_c, wetbulb_c, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_t("wetbulb_c", twb)
-    _check_p(p)
-    if np.any(twb > t):
-        raise ValueError("wetbulb_c must not exceed t_c")
-    _apply(_w_from_wetbulb, out, t, twb, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_w_from_wetbulb, {"t_c": t_c, "wetbulb_c": wetbulb_c, "pressure_pa": pressure_pa},
+                     _check_t, _check_t, _check_p, between=_check_wetbulb_below_drybulb)
 
 
 def wetbulb_c_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
@@ -390,14 +368,8 @@ def wetbulb_c_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
     regula falsi to 1e-7 K (PsychroLib's bisection, 1e-3 K, where the bracket straddles the
     0 °C seam of the two equations, so that the same root is chosen). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 33, 35.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_w(w)
-    _check_p(p)
-    _apply(_wetbulb, out, t, w, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_wetbulb, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     _check_t, _check_w, _check_p)
 
 
 def wetbulb_c_from_rh(t_c, rh_pct, pressure_pa):
@@ -406,14 +378,8 @@ def wetbulb_c_from_rh(t_c, rh_pct, pressure_pa):
     W from RH (eqs. 20, 24), then eq. 33/35 solved for t* (iterative, see
     :func:`wetbulb_c_from_humidity_ratio`). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1.
     """
-    shape, scalar, (t, rh, p), out = _prepare(
-        ("t_c", "rh_pct", "pressure_pa"), t_c, rh_pct, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_rh(rh)
-    _check_p(p)
-    _apply(_wetbulb_from_rh, out, t, rh, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_wetbulb_from_rh, {"t_c": t_c, "rh_pct": rh_pct, "pressure_pa": pressure_pa},
+                     _check_t, _check_rh, _check_p)
 
 
 def moist_air_enthalpy_j_per_kg(t_c, humidity_ratio):
@@ -422,10 +388,7 @@ def moist_air_enthalpy_j_per_kg(t_c, humidity_ratio):
     h = 1.006 t + W (2501 + 1.86 t), in kJ/kg, times 1000. Source: ASHRAE Handbook -
     Fundamentals (2017) ch. 1 eq. 30.
     """
-    shape, scalar, (t, w), out = _prepare(("t_c", "humidity_ratio"), t_c, humidity_ratio)
-    _check_w(w)
-    _apply(_enthalpy, out, t, w)
-    return _finish(out, shape, scalar)
+    return _evaluate(_enthalpy, {"t_c": t_c, "humidity_ratio": humidity_ratio}, None, _check_w)
 
 
 def drybulb_c_from_enthalpy(enthalpy_j_per_kg, humidity_ratio):
@@ -434,10 +397,8 @@ def drybulb_c_from_enthalpy(enthalpy_j_per_kg, humidity_ratio):
     t = (h/1000 - 2501 W) / (1.006 + 1.86 W). Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eq. 30 solved for t.
     """
-    shape, scalar, (h, w), out = _prepare(("enthalpy_j_per_kg", "humidity_ratio"), enthalpy_j_per_kg, humidity_ratio)
-    _check_w(w)
-    _apply(_drybulb_from_enthalpy, out, h, w)
-    return _finish(out, shape, scalar)
+    return _evaluate(_drybulb_from_enthalpy, {"enthalpy_j_per_kg": enthalpy_j_per_kg, "humidity_ratio": humidity_ratio},
+                     None, _check_w)
 
 
 def moist_air_specific_volume_m3_per_kg(t_c, humidity_ratio, pressure_pa):
@@ -446,13 +407,8 @@ def moist_air_specific_volume_m3_per_kg(t_c, humidity_ratio, pressure_pa):
     v = R_da (t + 273.15) (1 + 1.607858 W) / p, R_da = 287.042 J/(kg K). Source: ASHRAE
     Handbook - Fundamentals (2017) ch. 1 eq. 26.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_w(w)
-    _check_p(p)
-    _apply(_specific_volume, out, t, w, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_specific_volume, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     None, _check_w, _check_p)
 
 
 def moist_air_density_kg_per_m3(t_c, humidity_ratio, pressure_pa):
@@ -460,13 +416,8 @@ def moist_air_density_kg_per_m3(t_c, humidity_ratio, pressure_pa):
 
     Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 11 and 26.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_w(w)
-    _check_p(p)
-    _apply(_density, out, t, w, p)
-    return _finish(out, shape, scalar)
+    return _evaluate(_density, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     None, _check_w, _check_p)
 
 
 def standard_atmosphere_pressure_pa(altitude_m):
