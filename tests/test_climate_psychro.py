@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 import warnings
 
@@ -309,45 +306,35 @@ def g(x):
     return x + OFFSET
 """
 
-_SCRIPT = """
-import pathlib, sys
-sys.path.insert(0, {root!r})
-import dcsim._jitcache as j
-j.PACKAGE_DIR = pathlib.Path({pkg!r}).resolve()  # the toy package stands in for dcsim
-j._stamp.cache_clear()
-if not {with_locator}:
-    j._impl_class()._locator_classes.remove(j.PackageStampLocator)
+_CALLER = """
 from dcsim.climate.psychro import _ufunc
-from toypkg.kernel import g
-u = _ufunc(g)
-# the @njit function and its ufunc share one cache index (same Python function): both load
-print(u(1.0), g(1.0))
+
+from .kernel import g
+
+f = _ufunc(g)
+# the @njit function and its ufunc share one cache index (one Python function): both load
+assert f(1.0) == g(1.0), (f(1.0), g(1.0))
 """
 
 
-def _run_toy(tmp_path, cache, with_locator):
-    script = _SCRIPT.format(root=str(tmp_path), pkg=str(tmp_path / "toypkg"), with_locator=with_locator)
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / cache))
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return tuple(float(x) for x in done.stdout.split())
-
-
-@pytest.mark.slow  # six fresh interpreters compiling, about 15 s
+@pytest.mark.slow  # five fresh interpreters compiling, about 12 s
 def test_a_cached_ufunc_follows_an_edit_of_a_module_its_kernel_uses(tmp_path):
     """The ufunc's element function is cached under the scalar kernel's own file, which Numba
     alone watches; the kernel's global constant comes from another file (as _enthalpy's
     AIR_CP_J_PER_KG_K from dcsim.units). With dcsim's locator an edit there recompiles the ufunc,
-    as it does the @njit function; without it Numba serves the stale code."""
+    as it does an @njit caller (tests/test_jitcache.py); without it Numba serves the stale code."""
+    from tests.test_jitcache import _run  # a fresh interpreter printing toypkg.caller.f(1.0)
+
     pkg = tmp_path / "toypkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "kernel.py").write_text(textwrap.dedent(_KERNEL))
+    (pkg / "caller.py").write_text(textwrap.dedent(_CALLER))
     (pkg / "base.py").write_text(_BASE.format(offset="1.0"))
-    assert _run_toy(tmp_path, "with", True) == (2.0, 2.0)
-    assert _run_toy(tmp_path, "with", True) == (2.0, 2.0)  # from the cache, both
-    assert _run_toy(tmp_path, "without", False) == (2.0, 2.0)
+    assert _run(tmp_path, "with", True) == 2.0
+    assert _run(tmp_path, "with", True) == 2.0  # both from the cache now
+    assert _run(tmp_path, "without", False) == 2.0
     (pkg / "base.py").write_text(_BASE.format(offset="2.0"))
-    assert _run_toy(tmp_path, "with", True) == (3.0, 3.0)
+    assert _run(tmp_path, "with", True) == 3.0
     # what the locator prevents: Numba alone serves the stale constant
-    assert _run_toy(tmp_path, "without", False) == (2.0, 2.0)
+    assert _run(tmp_path, "without", False) == 2.0
