@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -192,3 +195,146 @@ def test_properties(t_c, rh_pct, p_pa):
     twb = ps.wetbulb_c_from_rh(t_c, rh_pct, p_pa)
     # dew point <= wet bulb <= dry bulb (1e-3 K: PsychroLib-style bisection at the 0 °C seam)
     assert tdp - 1e-3 <= twb <= t_c + 1e-9
+
+
+# ---------------------------------------------------------------------------------------------
+# the array functions apply the scalar kernels that the cooling plant inlines
+# ---------------------------------------------------------------------------------------------
+
+_N = 400
+_rng = np.random.default_rng(14)
+_STATES = {
+    "t": _rng.uniform(-60.0, 60.0, _N),
+    "rh": _rng.uniform(0.0, 100.0, _N),
+    "p": _rng.uniform(50_000.0, 110_000.0, _N),
+    "w": _rng.uniform(0.0, 0.05, _N),
+    "h": _rng.uniform(-1e5, 2e5, _N),
+}
+_STATES["below_t"] = np.maximum(_STATES["t"] - _rng.uniform(0.0, 20.0, _N), -100.0)  # dew point, wet bulb
+_STATES["pw"] = _rng.uniform(0.001, 0.9, _N) * _STATES["p"]
+for _k, _col in enumerate(_STATES.values()):
+    _col[_k::37] = np.nan  # NaN in a different place in each input
+
+_CASES = [  # public function, the scalar kernel it applies, its inputs
+    (ps.saturation_vapor_pressure_pa, ps._pws, ("t",)),
+    (ps.saturation_humidity_ratio, ps._ws, ("t", "p")),
+    (ps.humidity_ratio_from_vapor_pressure, ps._w_from_pw, ("pw", "p")),
+    (ps.vapor_pressure_pa_from_humidity_ratio, ps._pw_from_w, ("w", "p")),
+    (ps.humidity_ratio_from_rh, ps._w_from_rh, ("t", "rh", "p")),
+    (ps.rh_pct_from_humidity_ratio, ps._rh_from_w, ("t", "w", "p")),
+    (ps.dewpoint_c_from_vapor_pressure, ps._dewpoint_from_pw, ("pw",)),
+    (ps.dewpoint_c_from_humidity_ratio, ps._dewpoint_from_w, ("w", "p")),
+    (ps.dewpoint_c_from_rh, ps._dewpoint_from_rh, ("t", "rh")),
+    (ps.humidity_ratio_from_dewpoint, ps._ws, ("below_t", "p")),
+    (ps.rh_pct_from_dewpoint, ps._rh_from_dewpoint, ("t", "below_t")),
+    (ps.humidity_ratio_from_wetbulb, ps._w_from_wetbulb, ("t", "below_t", "p")),
+    (ps.wetbulb_c_from_humidity_ratio, ps._wetbulb, ("t", "w", "p")),
+    (ps.wetbulb_c_from_rh, ps._wetbulb_from_rh, ("t", "rh", "p")),
+    (ps.moist_air_enthalpy_j_per_kg, ps._enthalpy, ("t", "w")),
+    (ps.drybulb_c_from_enthalpy, ps._drybulb_from_enthalpy, ("h", "w")),
+    (ps.moist_air_specific_volume_m3_per_kg, ps._specific_volume, ("t", "w", "p")),
+    (ps.moist_air_density_kg_per_m3, ps._density, ("t", "w", "p")),
+]
+
+
+@pytest.mark.parametrize("public, scalar, inputs", _CASES, ids=[c[0].__name__ for c in _CASES])
+def test_public_function_is_its_scalar_kernel_to_the_bit(public, scalar, inputs):
+    """The ufunc loop gives, bit for bit, what the scalar kernel gives called state by state
+    (the code the cooling plant inlines), NaN in giving NaN out."""
+    cols = [_STATES[k] for k in inputs]
+    got = public(*cols)
+    expected = np.array([scalar(*state) for state in zip(*cols)])
+    assert got.dtype == np.float64 and got.shape == (_N,)
+    np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
+    nan_in = np.isnan(np.vstack(cols)).any(axis=0)
+    assert nan_in.sum() >= len(inputs) * (_N // 37) and np.isnan(got[nan_in]).all()
+    assert np.isfinite(got[~nan_in]).all()
+
+
+def test_weather_state_kernel_agrees_with_the_public_functions():
+    t, td, p = (np.ascontiguousarray(_STATES[k][:300]) for k in ("t", "below_t", "p"))
+    ok = ~np.isnan(t + td + p)
+    t, td, p = t[ok], td[ok], p[ok]
+    w, rh, twb = ps._state_from_dewpoint(t, td, p)
+    # the same formula (eqs. 20, 23, 36): to the bit
+    np.testing.assert_array_equal(w, ps.humidity_ratio_from_dewpoint(td, p))
+    # p_ws(t_d) / p_ws(t) against exp(ln p_ws(t_d) - ln p_ws(t)): round-off only
+    np.testing.assert_allclose(rh, np.minimum(ps.rh_pct_from_dewpoint(t, td), 100.0), rtol=1e-12)
+    # given dew point against the one solved from W (Newton, 1e-7 K): within the solver tolerances
+    np.testing.assert_allclose(twb, ps.wetbulb_c_from_humidity_ratio(t, w, p), rtol=0, atol=1e-6)
+
+
+def test_division_by_zero_gives_inf_without_warning_or_error():
+    """Numba's numpy error model (inf, no exception) and no floating-point warning from the
+    ufunc loop, whatever the caller's NumPy error state."""
+    t = np.array([20.0, 60.0, 100.0])
+    p_ws = ps.saturation_vapor_pressure_pa(t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            w_s = ps.saturation_humidity_ratio(t, p_ws)  # eq. 23 with p - p_ws = 0
+            v = ps.moist_air_specific_volume_m3_per_kg(t, 0.01, 5e-324)  # overflow to inf
+    assert np.isposinf(w_s).all() and np.isposinf(v).all()
+
+
+def test_ufuncs_are_compiled_without_fast_math_under_the_package_stamp():
+    """What tests/test_numeric.py checks for every @njit function (explicit float flags) and
+    tests/test_jitcache.py for the disk cache, for the ufuncs the public functions apply (they
+    are built on first use, so that test does not see them)."""
+    from dcsim._jitcache import PackageStampLocator
+
+    for public, scalar, _ in _CASES:
+        ufunc = ps._ufunc(scalar)
+        assert ufunc._dispatcher.targetoptions["fastmath"] is False, public.__name__
+        assert isinstance(ufunc._dispatcher.cache._impl.locator, PackageStampLocator), public.__name__
+        assert ps._ufunc(scalar) is ufunc  # built once per process
+        assert ufunc.nin == scalar.py_func.__code__.co_argcount and ufunc.types == ["d" * ufunc.nin + "->d"]
+
+
+_BASE = """
+OFFSET = {offset}
+"""
+
+_KERNEL = """
+from numba import njit
+
+from .base import OFFSET
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def g(x):
+    return x + OFFSET
+"""
+
+_CALLER = """
+from dcsim.climate.psychro import _ufunc
+
+from .kernel import g
+
+f = _ufunc(g)
+# the @njit function and its ufunc share one cache index (one Python function): both load
+assert f(1.0) == g(1.0), (f(1.0), g(1.0))
+"""
+
+
+@pytest.mark.slow  # five fresh interpreters compiling, about 12 s
+def test_a_cached_ufunc_follows_an_edit_of_a_module_its_kernel_uses(tmp_path):
+    """The ufunc's element function is cached under the scalar kernel's own file, which Numba
+    alone watches; the kernel's global constant comes from another file (as _enthalpy's
+    AIR_CP_J_PER_KG_K from dcsim.units). With dcsim's locator an edit there recompiles the ufunc,
+    as it does an @njit caller (tests/test_jitcache.py); without it Numba serves the stale code."""
+    from tests.test_jitcache import _run  # a fresh interpreter printing toypkg.caller.f(1.0)
+
+    pkg = tmp_path / "toypkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "kernel.py").write_text(textwrap.dedent(_KERNEL))
+    (pkg / "caller.py").write_text(textwrap.dedent(_CALLER))
+    (pkg / "base.py").write_text(_BASE.format(offset="1.0"))
+    assert _run(tmp_path, "with", True) == 2.0
+    assert _run(tmp_path, "with", True) == 2.0  # both from the cache now
+    assert _run(tmp_path, "without", False) == 2.0
+    (pkg / "base.py").write_text(_BASE.format(offset="2.0"))
+    assert _run(tmp_path, "with", True) == 3.0
+    # what the locator prevents: Numba alone serves the stale constant
+    assert _run(tmp_path, "without", False) == 2.0

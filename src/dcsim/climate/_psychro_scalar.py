@@ -1,8 +1,11 @@
-"""Scalar psychrometric kernels (ASHRAE Handbook - Fundamentals 2017 ch. 1), one value in, one
-out: the functions the array kernels of :mod:`dcsim.climate.psychro` loop over and that the
-cooling plant calls inside the facility kernel (Numba inlines them). SI units as in
-:mod:`dcsim.climate.psychro`; each is tested against PsychroLib through the array functions
-that call it, and the enthalpy trio directly (tests/test_climate_psychro.py).
+"""Scalar psychrometric kernels (ASHRAE Handbook - Fundamentals 2017 ch. 1): every formula of
+:mod:`dcsim.climate.psychro`, each written once, one state in and one value out.
+
+The public array functions of :mod:`dcsim.climate.psychro` apply them elementwise as NumPy
+ufuncs (``numba.vectorize``); the cooling plant calls them inside the facility kernel, where
+Numba inlines them. SI units as in :mod:`dcsim.climate.psychro`. Each is tested against
+PsychroLib through the public function that applies it, and the enthalpy trio and the plant's
+helpers directly (tests/test_climate_psychro.py, tests/test_cooling_twins.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ _PSYCHROLIB_TOL_K = 1e-3
 
 
 # ---------------------------------------------------------------------------------------------
-# scalar kernels (inlined by LLVM into the loops below)
+# saturation and vapour pressure
 # ---------------------------------------------------------------------------------------------
 
 
@@ -89,27 +92,85 @@ def _dln_pws(t_c):
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _pws(t_c):
+    """Saturation vapour pressure p_ws = exp(ln p_ws), Pa, at t_c (°C), over ice at or below
+    0.01 °C; ASHRAE 2017 ch. 1 eqs. 5 and 6."""
     return math.exp(_ln_pws(t_c))
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
+def _pw_from_rh(t_c, rh_pct):
+    """Vapour pressure p_w = (RH/100) p_ws(t), Pa, from dry bulb (°C) and relative humidity
+    (%); ASHRAE 2017 ch. 1 eq. 24 solved for p_w."""
+    return 0.01 * rh_pct * _pws(t_c)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _rh_from_pw(t_c, pw):
+    """Relative humidity RH = 100 p_w / p_ws(t), %, from dry bulb (°C) and vapour pressure (Pa);
+    ASHRAE 2017 ch. 1 eq. 24 (not clipped at 100)."""
+    return 100.0 * pw / _pws(t_c)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _rh_from_dewpoint(t_c, tdp_c):
+    """Relative humidity RH = 100 p_ws(t_d) / p_ws(t), %, from dry bulb and dew point (°C),
+    as exp(ln p_ws(t_d) - ln p_ws(t)); ASHRAE 2017 ch. 1 eqs. 5, 6, 24 and 36."""
+    return 100.0 * math.exp(_ln_pws(tdp_c) - _ln_pws(t_c))
+
+
+# ---------------------------------------------------------------------------------------------
+# humidity ratio
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _w_from_pw(pw, p):
-    """Humidity ratio from vapour pressure, eq. 20, bounded below by MIN_HUMIDITY_RATIO."""
+    """Humidity ratio W = 0.621945 p_w / (p - p_w), kg/kg, from vapour pressure and pressure
+    (Pa), bounded below by MIN_HUMIDITY_RATIO; ASHRAE 2017 ch. 1 eq. 20."""
     w = _EPSILON * pw / (p - pw)
     return MIN_HUMIDITY_RATIO if w < MIN_HUMIDITY_RATIO else w  # NaN stays NaN
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _pw_from_w(w, p):
-    """Vapour pressure from humidity ratio, eq. 20 solved for p_w."""
+    """Vapour pressure p_w = p W / (0.621945 + W), Pa, from humidity ratio (kg/kg, bounded below
+    by MIN_HUMIDITY_RATIO) and pressure (Pa); ASHRAE 2017 ch. 1 eq. 20 solved for p_w."""
     if w < MIN_HUMIDITY_RATIO:
         w = MIN_HUMIDITY_RATIO
     return p * w / (_EPSILON + w)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
+def _ws(t_c, p):
+    """Saturation humidity ratio W_s = 0.621945 p_ws / (p - p_ws), kg/kg, at t_c (°C) and p (Pa);
+    ASHRAE 2017 ch. 1 eq. 23. At a dew point t_d it is the humidity ratio of the air (eq. 36)."""
+    return _w_from_pw(_pws(t_c), p)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _w_from_rh(t_c, rh_pct, p):
+    """Humidity ratio, kg/kg, from dry bulb (°C), relative humidity (%) and pressure (Pa):
+    p_w from eq. 24, then eq. 20; ASHRAE 2017 ch. 1."""
+    return _w_from_pw(_pw_from_rh(t_c, rh_pct), p)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _rh_from_w(t_c, w, p):
+    """Relative humidity, %, from dry bulb (°C), humidity ratio (kg/kg) and pressure (Pa): p_w
+    from eq. 20, then eq. 24; ASHRAE 2017 ch. 1. Not clipped: above saturation RH > 100."""
+    return _rh_from_pw(t_c, _pw_from_w(w, p))
+
+
+# ---------------------------------------------------------------------------------------------
+# dew point and wet bulb (iterative)
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _dewpoint_from_pw(pw):
-    """Dew point (°C) from vapour pressure (Pa): Newton on ln p_ws(T) = ln p_w (eqs. 5, 6)."""
+    """Dew point t_d (°C) from vapour pressure (Pa): p_ws(t_d) = p_w (ASHRAE 2017 ch. 1 eq. 36
+    with eqs. 5 and 6) solved by Newton iteration on ln p_ws to 1e-7 K, as PsychroLib does,
+    instead of the regressions eqs. 37/38."""
     if pw != pw:
         return np.nan
     ln_pw = math.log(pw)
@@ -133,8 +194,29 @@ def _dewpoint_from_pw(pw):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
+def _dewpoint_from_w(w, p):
+    """Dew point (°C) from humidity ratio (kg/kg) and pressure (Pa): p_w from eq. 20, then
+    eq. 36 solved as in :func:`_dewpoint_from_pw`; ASHRAE 2017 ch. 1."""
+    return _dewpoint_from_pw(_pw_from_w(w, p))
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _dewpoint_from_rh(t_c, rh_pct):
+    """Dew point (°C) from dry bulb (°C) and relative humidity (%): p_w from eq. 24, bounded
+    below by the vapour pressure of MIN_HUMIDITY_RATIO at 101325 Pa (so RH = 0 stays finite),
+    then eq. 36 as in :func:`_dewpoint_from_pw`, capped at the dry bulb; ASHRAE 2017 ch. 1."""
+    pw_min = _pw_from_w(MIN_HUMIDITY_RATIO, 101325.0)
+    pw = _pw_from_rh(t_c, rh_pct)
+    td = _dewpoint_from_pw(pw_min if pw < pw_min else pw)  # NaN stays NaN
+    return t_c if td > t_c else td
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _w_from_wetbulb(t_c, twb_c, p):
-    """Humidity ratio from dry and wet bulb, eq. 33 (wet bulb >= 0 °C) and eq. 35 (below)."""
+    """Humidity ratio (kg/kg) from dry bulb, thermodynamic wet bulb t* (°C) and pressure (Pa):
+    W = ((2501 - 2.326 t*) W_s* - 1.006 (t - t*)) / (2501 + 1.86 t - 4.186 t*) for t* >= 0 °C
+    (eq. 33), W = ((2830 - 0.24 t*) W_s* - 1.006 (t - t*)) / (2830 + 1.86 t - 2.1 t*) below
+    (eq. 35), bounded below by MIN_HUMIDITY_RATIO; ASHRAE 2017 ch. 1."""
     pws = _pws(twb_c)
     ws = _EPSILON * pws / (p - pws)
     if twb_c >= _FREEZING_C:
@@ -150,7 +232,7 @@ def _w_from_wetbulb(t_c, twb_c, p):
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _wetbulb_from_w(t_c, w, tdp_c, p):
-    """Wet bulb (°C) solving eq. 33/35 for t* in [dew point, dry bulb].
+    """Wet bulb (°C) solving eq. 33/35 (ASHRAE 2017 ch. 1) for t* in [dew point, dry bulb].
 
     Eqs. 33 and 35 do not join at 0 °C, so near a wet bulb of 0 °C the equation can have two
     roots or none. To pick the same root as PsychroLib, the bracket is first bisected exactly
@@ -201,6 +283,24 @@ def _wetbulb_from_w(t_c, w, tdp_c, p):
     return x
 
 
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _wetbulb(t_c, w, p):
+    """Thermodynamic wet bulb (°C) of the state dry bulb (°C), humidity ratio (kg/kg), pressure
+    (Pa): its dew point by eqs. 20 and 36, then eq. 33/35 solved by :func:`_wetbulb_from_w`;
+    ASHRAE 2017 ch. 1."""
+    return _wetbulb_from_w(t_c, w, _dewpoint_from_w(w, p), p)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _wetbulb_from_rh(t_c, rh_pct, p):
+    """Thermodynamic wet bulb (°C) from dry bulb (°C), relative humidity (%) and pressure (Pa):
+    W by eqs. 24 and 20, then as :func:`_wetbulb`; ASHRAE 2017 ch. 1."""
+    return _wetbulb(t_c, _w_from_rh(t_c, rh_pct, p), p)
+
+
+# ---------------------------------------------------------------------------------------------
+# enthalpy, specific volume, density
+# ---------------------------------------------------------------------------------------------
 
 
 #: Moist-air enthalpy constants, ASHRAE 2017 ch. 1 eq. 30: dry-air c_p (as dcsim.units), latent
@@ -232,3 +332,22 @@ def _w_from_enthalpy(h, t_c):
     """Humidity ratio on the line of constant enthalpy h (J/kg) at dry bulb t: eq. 30 solved
     for W, kg/kg (not bounded: a state below the bound has no such W)."""
     return (h - _CP_DA_J_PER_KG_K * t_c) / (_H_G0_J_PER_KG + _CP_V_J_PER_KG_K * t_c)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _specific_volume(t_c, w, p):
+    """Moist-air specific volume v = R_da (t + 273.15) (1 + 1.607858 W) / p, m3 per kg of dry
+    air, R_da = 287.042 J/(kg K), p in Pa, W bounded below by MIN_HUMIDITY_RATIO; ASHRAE 2017
+    ch. 1 eq. 26."""
+    if w < MIN_HUMIDITY_RATIO:
+        w = MIN_HUMIDITY_RATIO
+    return _R_DA_J_PER_KG_K * (t_c + _ZERO_C_K) * (1.0 + 1.607858 * w) / p
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _density(t_c, w, p):
+    """Moist-air density rho = (1 + W) / v, kg of moist air per m3, v from
+    :func:`_specific_volume`, W bounded below by MIN_HUMIDITY_RATIO; ASHRAE 2017 ch. 1 eq. 11."""
+    if w < MIN_HUMIDITY_RATIO:
+        w = MIN_HUMIDITY_RATIO
+    return (1.0 + w) / _specific_volume(t_c, w, p)

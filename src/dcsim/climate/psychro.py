@@ -17,18 +17,22 @@ implements. Like PsychroLib:
   equation (eqs. 33 and 35). Iterations here stop at 1e-7 K, tighter than PsychroLib's 1e-3 K,
   except where eqs. 33 and 35 disagree at 0 °C (see ``_wetbulb_from_w``).
 
-Every public function accepts scalars or NumPy arrays (broadcast against each other),
-validates them, allocates the output and calls a private ``@njit(cache=True)`` kernel that
-loops over the values and writes into ``out`` without allocating. Scalars in give a float out.
-NaN in gives NaN out.
+Every formula is written once, as a scalar ``@njit`` function in
+:mod:`dcsim.climate._psychro_scalar` (the cooling plant calls the same functions inside its
+kernel). Every public function here accepts scalars or NumPy arrays (broadcast against each
+other), validates them, allocates the output and applies one scalar function elementwise with
+:func:`_apply`, through a NumPy ufunc that ``numba.vectorize`` compiles from it (cached on disk
+like every dcsim kernel, see :mod:`dcsim._jitcache`). Scalars in give a float out. NaN in gives
+NaN out; a division by zero gives inf or NaN, without a warning (Numba's ``numpy`` error model).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
-from numba import njit
+from numba import float64, njit, vectorize
 
 __all__ = [
     "MIN_HUMIDITY_RATIO",
@@ -57,141 +61,54 @@ __all__ = [
 # the scalar kernels (re-exported here: the cooling plant and the tests import them from this module)
 from ._psychro_scalar import (  # noqa: F401
     _EPSILON, _FREEZING_C, _MAX_ITER, _PSYCHROLIB_TOL_K, _R_DA_J_PER_KG_K, _T_MAX_C, _T_MIN_C, _TOL_K, _TRIPLE_POINT_C,
-    _ZERO_C_K, MIN_HUMIDITY_RATIO, _dewpoint_from_pw, _dln_pws, _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_w,
-    _pws, _w_from_enthalpy, _w_from_pw, _w_from_wetbulb, _wetbulb_from_w,
+    _ZERO_C_K, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w, _dln_pws,
+    _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_rh, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw,
+    _rh_from_w, _specific_volume, _w_from_enthalpy, _w_from_pw, _w_from_rh, _w_from_wetbulb, _wetbulb,
+    _wetbulb_from_rh, _wetbulb_from_w, _ws,
 )
 
 # ---------------------------------------------------------------------------------------------
-# array kernels: one loop each, writing into out
+# applying a scalar kernel to arrays
 # ---------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_pws(t_c, out):
-    for i in range(out.size):
-        out[i] = _pws(t_c[i])
+@lru_cache(maxsize=None)
+def _ufunc(scalar):
+    """The NumPy ufunc, float64 in and out, that applies the scalar ``@njit`` function
+    ``scalar`` elementwise: ``numba.vectorize`` over it, without fast-math; Numba compiles every
+    ufunc with its ``numpy`` error model (division by zero gives inf or NaN).
+
+    The compiled element function is cached on disk under the package-source stamp of
+    :mod:`dcsim._jitcache`, in the cache index of ``scalar`` itself (one Python function; Numba
+    keys the ufunc's entry by its full signature, the ``@njit`` one's by its argument types).
+    Numba compiles the ufunc's loop wrapper anew in each process (50-100 ms, against a few ms
+    for a cached ``@njit`` loop), so each ufunc is built on first use, once per process: a
+    memo of compiled code, which changes no result.
+    """
+    n_args = scalar.py_func.__code__.co_argcount
+    return vectorize([float64(*(float64,) * n_args)], cache=True, fastmath=False)(scalar)
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_ws(t_c, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(_pws(t_c[i]), p[i])
+def _apply(scalar, out, *arrays):
+    """Write ``scalar`` applied to the 1-D float64 ``arrays`` (equal length) into ``out``.
 
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_pw(pw, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(pw[i], p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_pw_from_w(w, p, out):
-    for i in range(out.size):
-        out[i] = _pw_from_w(w[i], p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_rh(t_c, rh_pct, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_rh_from_w(t_c, w, p, out):
-    for i in range(out.size):
-        out[i] = 100.0 * _pw_from_w(w[i], p[i]) / _pws(t_c[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_dewpoint_from_pw(pw, out):
-    for i in range(out.size):
-        out[i] = _dewpoint_from_pw(pw[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_dewpoint_from_w(w, p, out):
-    for i in range(out.size):
-        out[i] = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_dewpoint_from_rh(t_c, rh_pct, out):
-    # lower bound: the vapour pressure of MIN_HUMIDITY_RATIO at standard pressure
-    pw_min = _pw_from_w(MIN_HUMIDITY_RATIO, 101325.0)
-    for i in range(out.size):
-        pw = 0.01 * rh_pct[i] * _pws(t_c[i])
-        td = _dewpoint_from_pw(pw_min if pw < pw_min else pw)  # NaN stays NaN
-        out[i] = t_c[i] if td > t_c[i] else td
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_dewpoint(tdp_c, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_pw(_pws(tdp_c[i]), p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_rh_from_dewpoint(t_c, tdp_c, out):
-    for i in range(out.size):
-        out[i] = 100.0 * math.exp(_ln_pws(tdp_c[i]) - _ln_pws(t_c[i]))
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_w_from_wetbulb(t_c, twb_c, p, out):
-    for i in range(out.size):
-        out[i] = _w_from_wetbulb(t_c[i], twb_c[i], p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_wetbulb_from_w(t_c, w, p, out):
-    for i in range(out.size):
-        tdp = _dewpoint_from_pw(_pw_from_w(w[i], p[i]))
-        out[i] = _wetbulb_from_w(t_c[i], w[i], tdp, p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_wetbulb_from_rh(t_c, rh_pct, p, out):
-    for i in range(out.size):
-        w = _w_from_pw(0.01 * rh_pct[i] * _pws(t_c[i]), p[i])
-        tdp = _dewpoint_from_pw(_pw_from_w(w, p[i]))
-        out[i] = _wetbulb_from_w(t_c[i], w, tdp, p[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_enthalpy(t_c, w, out):
-    for i in range(out.size):
-        out[i] = _enthalpy(t_c[i], w[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_drybulb_from_enthalpy(h, w, out):
-    for i in range(out.size):
-        out[i] = _drybulb_from_enthalpy(h[i], w[i])
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_specific_volume(t_c, w, p, out):
-    for i in range(out.size):
-        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
-        out[i] = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _k_density(t_c, w, p, out):
-    for i in range(out.size):
-        wi = MIN_HUMIDITY_RATIO if w[i] < MIN_HUMIDITY_RATIO else w[i]
-        v = _R_DA_J_PER_KG_K * (t_c[i] + _ZERO_C_K) * (1.0 + 1.607858 * wi) / p[i]
-        out[i] = (1.0 + wi) / v
+    NumPy would report the floating-point flags the loop raised (a division by zero, an
+    overflow) as warnings or, under ``np.errstate(all="raise")``, as errors; the compiled loops
+    of dcsim report none, whatever the caller's error state, so they are ignored here too.
+    """
+    with np.errstate(all="ignore"):
+        _ufunc(scalar)(*arrays, out=out)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _k_state_from_dewpoint(t_c, tdp_c, p, w_out, rh_out, twb_out):
-    """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure."""
+    """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure:
+    the weather sample's three outputs in one loop (a ufunc has one), sharing p_ws(t_d)."""
     for i in range(t_c.size):
         pw = _pws(tdp_c[i])
         w = _w_from_pw(pw, p[i])
         w_out[i] = w
-        rh = 100.0 * pw / _pws(t_c[i])
+        rh = _rh_from_pw(t_c[i], pw)
         rh_out[i] = 100.0 if rh > 100.0 else rh
         twb_out[i] = _wetbulb_from_w(t_c[i], w, tdp_c[i], p[i])
 
@@ -205,7 +122,8 @@ def _prepare(names, *values):
     """Broadcast the inputs to writable contiguous 1-D float64 arrays and allocate ``out``.
 
     Arrays that already have the common shape are used as they are (no copy) when they are
-    writable float64 and contiguous, so each kernel is compiled for one signature only.
+    writable float64 and contiguous; the others are copied, so the checks and the ufuncs see
+    flat arrays of one length.
     """
     arrays = [np.asarray(v, dtype=np.float64) for v in values]
     try:
@@ -231,6 +149,26 @@ def _finish(out, shape, scalar):
     return out.reshape(shape)
 
 
+def _evaluate(scalar, inputs, *checks, between=None):
+    """Apply the scalar kernel ``scalar`` to the inputs of a public function.
+
+    ``inputs`` maps each parameter name to its value, in the order of ``scalar``'s arguments.
+    They are broadcast and flattened (:func:`_prepare`), each is checked by its entry of
+    ``checks`` (a function of the name and the flat array, or None for no check), in order,
+    then ``between`` (a function of all the flat arrays, for a condition between inputs).
+    Returns a float for scalar inputs, else an array of the broadcast shape.
+    """
+    names = tuple(inputs)
+    shape, scalar_in, flat, out = _prepare(names, *inputs.values())
+    for name, a, check in zip(names, flat, checks):
+        if check is not None:
+            check(name, a)
+    if between is not None:
+        between(*flat)
+    _apply(scalar, out, *flat)
+    return _finish(out, shape, scalar_in)
+
+
 def _check_range(name, a, lo, hi, *, lo_open=False):
     bad = (a <= lo if lo_open else a < lo) | (a > hi)
     if np.any(bad):
@@ -243,16 +181,31 @@ def _check_t(name, a):
     _check_range(name, a, _T_MIN_C, _T_MAX_C)
 
 
-def _check_p(a):
-    _check_range("pressure_pa", a, 0.0, 2.0e7, lo_open=True)
+def _check_p(name, a):
+    _check_range(name, a, 0.0, 2.0e7, lo_open=True)
 
 
-def _check_rh(a):
-    _check_range("rh_pct", a, 0.0, 100.0)
+def _check_rh(name, a):
+    _check_range(name, a, 0.0, 100.0)
 
 
-def _check_w(a):
-    _check_range("humidity_ratio", a, 0.0, 10.0)
+def _check_w(name, a):
+    _check_range(name, a, 0.0, 10.0)
+
+
+def _check_pw_of_dewpoint(name, a):
+    """A vapour pressure whose dew point lies in the range of eqs. 5 and 6."""
+    _check_range(name, a, math.exp(_ln_pws(_T_MIN_C)), math.exp(_ln_pws(_T_MAX_C)))
+
+
+def _check_pw_below_p(pw, p):
+    if np.any(pw < 0.0) or np.any(pw >= p):
+        raise ValueError("vapor_pressure_pa must be in [0, pressure_pa)")
+
+
+def _check_wetbulb_below_drybulb(t, twb, p):
+    if np.any(twb > t):
+        raise ValueError("wetbulb_c must not exceed t_c")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,10 +231,7 @@ def saturation_vapor_pressure_pa(t_c):
     numpy.ndarray or float
         Saturation vapour pressure, Pa (over ice below 0.01 °C).
     """
-    shape, scalar, (t,), out = _prepare(("t_c",), t_c)
-    _check_t("t_c", t)
-    _k_pws(t, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_pws, {"t_c": t_c}, _check_t)
 
 
 def saturation_humidity_ratio(t_c, pressure_pa):
@@ -297,11 +247,7 @@ def saturation_humidity_ratio(t_c, pressure_pa):
     pressure_pa : array_like
         Atmospheric pressure, Pa.
     """
-    shape, scalar, (t, p), out = _prepare(("t_c", "pressure_pa"), t_c, pressure_pa)
-    _check_t("t_c", t)
-    _check_p(p)
-    _k_ws(t, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_ws, {"t_c": t_c, "pressure_pa": pressure_pa}, _check_t, _check_p)
 
 
 def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
@@ -316,14 +262,8 @@ def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
     pressure_pa : array_like
         Atmospheric pressure, Pa.
     """
-    shape, scalar, (pw, p), out = _prepare(
-        ("vapor_pressure_pa", "pressure_pa"), vapor_pressure_pa, pressure_pa
-    )
-    _check_p(p)
-    if np.any(pw < 0.0) or np.any(pw >= p):
-        raise ValueError("vapor_pressure_pa must be in [0, pressure_pa)")
-    _k_w_from_pw(pw, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_w_from_pw, {"vapor_pressure_pa": vapor_pressure_pa, "pressure_pa": pressure_pa},
+                     None, _check_p, between=_check_pw_below_p)
 
 
 def vapor_pressure_pa_from_humidity_ratio(humidity_ratio, pressure_pa):
@@ -332,11 +272,7 @@ def vapor_pressure_pa_from_humidity_ratio(humidity_ratio, pressure_pa):
     p_w = p W / (0.621945 + W). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eq. 20
     solved for p_w.
     """
-    shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
-    _check_w(w)
-    _check_p(p)
-    _k_pw_from_w(w, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_pw_from_w, {"humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa}, _check_w, _check_p)
 
 
 def humidity_ratio_from_rh(t_c, rh_pct, pressure_pa):
@@ -354,14 +290,8 @@ def humidity_ratio_from_rh(t_c, rh_pct, pressure_pa):
     pressure_pa : array_like
         Atmospheric pressure, Pa.
     """
-    shape, scalar, (t, rh, p), out = _prepare(
-        ("t_c", "rh_pct", "pressure_pa"), t_c, rh_pct, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_rh(rh)
-    _check_p(p)
-    _k_w_from_rh(t, rh, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_w_from_rh, {"t_c": t_c, "rh_pct": rh_pct, "pressure_pa": pressure_pa},
+                     _check_t, _check_rh, _check_p)
 
 
 def rh_pct_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
@@ -370,14 +300,8 @@ def rh_pct_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
     RH = 100 p_w / p_ws(t) with p_w from eq. 20. Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eqs. 20 and 24. Not clipped: a humidity ratio above saturation gives RH > 100.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_w(w)
-    _check_p(p)
-    _k_rh_from_w(t, w, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_rh_from_w, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     _check_t, _check_w, _check_p)
 
 
 #: Alias of :func:`rh_pct_from_humidity_ratio` (the result is in percent).
@@ -390,12 +314,7 @@ def dewpoint_c_from_vapor_pressure(vapor_pressure_pa):
     Solves p_ws(T_d) = p_w (ASHRAE 2017 ch. 1 eqs. 5/6 and 36) by Newton iteration on
     ln p_ws, as PsychroLib does, instead of the less accurate regressions eqs. 37/38.
     """
-    shape, scalar, (pw,), out = _prepare(("vapor_pressure_pa",), vapor_pressure_pa)
-    lo = math.exp(_ln_pws(_T_MIN_C))
-    hi = math.exp(_ln_pws(_T_MAX_C))
-    _check_range("vapor_pressure_pa", pw, lo, hi)
-    _k_dewpoint_from_pw(pw, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_dewpoint_from_pw, {"vapor_pressure_pa": vapor_pressure_pa}, _check_pw_of_dewpoint)
 
 
 def dewpoint_c_from_humidity_ratio(humidity_ratio, pressure_pa):
@@ -404,11 +323,8 @@ def dewpoint_c_from_humidity_ratio(humidity_ratio, pressure_pa):
     p_w from eq. 20, then p_ws(T_d) = p_w solved by Newton iteration. Source: ASHRAE Handbook -
     Fundamentals (2017) ch. 1 eqs. 5, 6, 20 and 36.
     """
-    shape, scalar, (w, p), out = _prepare(("humidity_ratio", "pressure_pa"), humidity_ratio, pressure_pa)
-    _check_w(w)
-    _check_p(p)
-    _k_dewpoint_from_w(w, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_dewpoint_from_w, {"humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     _check_w, _check_p)
 
 
 def dewpoint_c_from_rh(t_c, rh_pct):
@@ -419,11 +335,7 @@ def dewpoint_c_from_rh(t_c, rh_pct):
     and the result is capped at the dry bulb. Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eqs. 5, 6, 24 and 36.
     """
-    shape, scalar, (t, rh), out = _prepare(("t_c", "rh_pct"), t_c, rh_pct)
-    _check_t("t_c", t)
-    _check_rh(rh)
-    _k_dewpoint_from_rh(t, rh, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_dewpoint_from_rh, {"t_c": t_c, "rh_pct": rh_pct}, _check_t, _check_rh)
 
 
 def humidity_ratio_from_dewpoint(dewpoint_c, pressure_pa):
@@ -432,11 +344,7 @@ def humidity_ratio_from_dewpoint(dewpoint_c, pressure_pa):
     W = 0.621945 p_ws(T_d) / (p - p_ws(T_d)). Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eqs. 20 and 36.
     """
-    shape, scalar, (td, p), out = _prepare(("dewpoint_c", "pressure_pa"), dewpoint_c, pressure_pa)
-    _check_t("dewpoint_c", td)
-    _check_p(p)
-    _k_w_from_dewpoint(td, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_ws, {"dewpoint_c": dewpoint_c, "pressure_pa": pressure_pa}, _check_t, _check_p)
 
 
 def rh_pct_from_dewpoint(t_c, dewpoint_c):
@@ -444,11 +352,7 @@ def rh_pct_from_dewpoint(t_c, dewpoint_c):
 
     Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 5, 6, 24 and 36.
     """
-    shape, scalar, (t, td), out = _prepare(("t_c", "dewpoint_c"), t_c, dewpoint_c)
-    _check_t("t_c", t)
-    _check_t("dewpoint_c", td)
-    _k_rh_from_dewpoint(t, td, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_rh_from_dewpoint, {"t_c": t_c, "dewpoint_c": dewpoint_c}, _check_t, _check_t)
 
 
 def humidity_ratio_from_wetbulb(t_c, wetbulb_c, pressure_pa):
@@ -458,16 +362,8 @@ def humidity_ratio_from_wetbulb(t_c, wetbulb_c, pressure_pa):
     (eq. 33); W = ((2830 - 0.24 t*) W_s* - 1.006 (t - t*)) / (2830 + 1.86 t - 2.1 t*) below
     (eq. 35). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 33 and 35.
     """
-    shape, scalar, (t, twb, p), out = _prepare(
-        ("t_c", "wetbulb_c", "pressure_pa"), t_c, wetbulb_c, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_t("wetbulb_c", twb)
-    _check_p(p)
-    if np.any(twb > t):
-        raise ValueError("wetbulb_c must not exceed t_c")
-    _k_w_from_wetbulb(t, twb, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_w_from_wetbulb, {"t_c": t_c, "wetbulb_c": wetbulb_c, "pressure_pa": pressure_pa},
+                     _check_t, _check_t, _check_p, between=_check_wetbulb_below_drybulb)
 
 
 def wetbulb_c_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
@@ -477,14 +373,8 @@ def wetbulb_c_from_humidity_ratio(t_c, humidity_ratio, pressure_pa):
     regula falsi to 1e-7 K (PsychroLib's bisection, 1e-3 K, where the bracket straddles the
     0 °C seam of the two equations, so that the same root is chosen). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 33, 35.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_w(w)
-    _check_p(p)
-    _k_wetbulb_from_w(t, w, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_wetbulb, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     _check_t, _check_w, _check_p)
 
 
 def wetbulb_c_from_rh(t_c, rh_pct, pressure_pa):
@@ -493,14 +383,8 @@ def wetbulb_c_from_rh(t_c, rh_pct, pressure_pa):
     W from RH (eqs. 20, 24), then eq. 33/35 solved for t* (iterative, see
     :func:`wetbulb_c_from_humidity_ratio`). Source: ASHRAE Handbook - Fundamentals (2017) ch. 1.
     """
-    shape, scalar, (t, rh, p), out = _prepare(
-        ("t_c", "rh_pct", "pressure_pa"), t_c, rh_pct, pressure_pa
-    )
-    _check_t("t_c", t)
-    _check_rh(rh)
-    _check_p(p)
-    _k_wetbulb_from_rh(t, rh, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_wetbulb_from_rh, {"t_c": t_c, "rh_pct": rh_pct, "pressure_pa": pressure_pa},
+                     _check_t, _check_rh, _check_p)
 
 
 def moist_air_enthalpy_j_per_kg(t_c, humidity_ratio):
@@ -509,10 +393,7 @@ def moist_air_enthalpy_j_per_kg(t_c, humidity_ratio):
     h = 1.006 t + W (2501 + 1.86 t), in kJ/kg, times 1000. Source: ASHRAE Handbook -
     Fundamentals (2017) ch. 1 eq. 30.
     """
-    shape, scalar, (t, w), out = _prepare(("t_c", "humidity_ratio"), t_c, humidity_ratio)
-    _check_w(w)
-    _k_enthalpy(t, w, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_enthalpy, {"t_c": t_c, "humidity_ratio": humidity_ratio}, None, _check_w)
 
 
 def drybulb_c_from_enthalpy(enthalpy_j_per_kg, humidity_ratio):
@@ -521,10 +402,8 @@ def drybulb_c_from_enthalpy(enthalpy_j_per_kg, humidity_ratio):
     t = (h/1000 - 2501 W) / (1.006 + 1.86 W). Source: ASHRAE Handbook - Fundamentals (2017)
     ch. 1 eq. 30 solved for t.
     """
-    shape, scalar, (h, w), out = _prepare(("enthalpy_j_per_kg", "humidity_ratio"), enthalpy_j_per_kg, humidity_ratio)
-    _check_w(w)
-    _k_drybulb_from_enthalpy(h, w, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_drybulb_from_enthalpy, {"enthalpy_j_per_kg": enthalpy_j_per_kg, "humidity_ratio": humidity_ratio},
+                     None, _check_w)
 
 
 def moist_air_specific_volume_m3_per_kg(t_c, humidity_ratio, pressure_pa):
@@ -533,13 +412,8 @@ def moist_air_specific_volume_m3_per_kg(t_c, humidity_ratio, pressure_pa):
     v = R_da (t + 273.15) (1 + 1.607858 W) / p, R_da = 287.042 J/(kg K). Source: ASHRAE
     Handbook - Fundamentals (2017) ch. 1 eq. 26.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_w(w)
-    _check_p(p)
-    _k_specific_volume(t, w, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_specific_volume, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     None, _check_w, _check_p)
 
 
 def moist_air_density_kg_per_m3(t_c, humidity_ratio, pressure_pa):
@@ -547,13 +421,8 @@ def moist_air_density_kg_per_m3(t_c, humidity_ratio, pressure_pa):
 
     Source: ASHRAE Handbook - Fundamentals (2017) ch. 1 eqs. 11 and 26.
     """
-    shape, scalar, (t, w, p), out = _prepare(
-        ("t_c", "humidity_ratio", "pressure_pa"), t_c, humidity_ratio, pressure_pa
-    )
-    _check_w(w)
-    _check_p(p)
-    _k_density(t, w, p, out)
-    return _finish(out, shape, scalar)
+    return _evaluate(_density, {"t_c": t_c, "humidity_ratio": humidity_ratio, "pressure_pa": pressure_pa},
+                     None, _check_w, _check_p)
 
 
 def standard_atmosphere_pressure_pa(altitude_m):
