@@ -338,3 +338,19 @@ def test_a_cached_ufunc_follows_an_edit_of_a_module_its_kernel_uses(tmp_path):
     assert _run(tmp_path, "with", True) == 3.0
     # what the locator prevents: Numba alone serves the stale constant
     assert _run(tmp_path, "without", False) == 2.0
+
+
+def test_dewpoint_newton_is_the_solver_and_reports_convergence():
+    """The one Newton iteration on ln p_ws (cold-started by _dewpoint_from_pw, warm-started by
+    the plant's supply-air dew point): from any start it lands on the same root to its 1e-7 K."""
+    import math
+
+    from dcsim.climate.psychro import _dewpoint_from_pw, _dewpoint_newton
+
+    for pw in (50.0, 611.2, 1500.0, 4000.0):
+        td = _dewpoint_from_pw(pw)
+        for start in (td - 3.0, td + 0.5, td):
+            t, ok = _dewpoint_newton(math.log(pw), start, 100)
+            assert ok and abs(t - td) <= 2e-7
+        t, ok = _dewpoint_newton(math.log(pw), td + 40.0, 1)  # one step from far away: not there yet
+        assert not ok

@@ -167,6 +167,24 @@ def _rh_from_w(t_c, w, p):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
+def _dewpoint_newton(ln_pw, t_start_c, max_iter):
+    """Newton iteration on ln p_ws(t) = ln p_w (ASHRAE 2017 ch. 1 eqs. 5, 6) from ``t_start_c``,
+    each iterate held to [-100, 200] °C, until a step is at most 1e-7 K. Returns (t_d, converged);
+    after ``max_iter`` steps without converging, the last iterate and False."""
+    t = t_start_c
+    for _ in range(max_iter):
+        t_new = t - (_ln_pws(t) - ln_pw) / _dln_pws(t)
+        if t_new < _T_MIN_C:
+            t_new = _T_MIN_C
+        elif t_new > _T_MAX_C:
+            t_new = _T_MAX_C
+        if abs(t_new - t) <= _TOL_K:
+            return t_new, True
+        t = t_new
+    return t, False
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
 def _dewpoint_from_pw(pw):
     """Dew point t_d (°C) from vapour pressure (Pa): p_ws(t_d) = p_w (ASHRAE 2017 ch. 1 eq. 36
     with eqs. 5 and 6) solved by Newton iteration on ln p_ws to 1e-7 K, as PsychroLib does,
@@ -181,16 +199,7 @@ def _dewpoint_from_pw(pw):
         t = _T_MIN_C
     elif t > _T_MAX_C:
         t = _T_MAX_C
-    for _ in range(_MAX_ITER):
-        t_new = t - (_ln_pws(t) - ln_pw) / _dln_pws(t)
-        if t_new < _T_MIN_C:
-            t_new = _T_MIN_C
-        elif t_new > _T_MAX_C:
-            t_new = _T_MAX_C
-        if abs(t_new - t) <= _TOL_K:
-            return t_new
-        t = t_new
-    return t
+    return _dewpoint_newton(ln_pw, t, _MAX_ITER)[0]
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")

@@ -61,7 +61,8 @@ __all__ = [
 # the scalar kernels (re-exported here: the cooling plant and the tests import them from this module)
 from ._psychro_scalar import (  # noqa: F401
     _EPSILON, _FREEZING_C, _MAX_ITER, _PSYCHROLIB_TOL_K, _R_DA_J_PER_KG_K, _T_MAX_C, _T_MIN_C, _TOL_K, _TRIPLE_POINT_C,
-    _ZERO_C_K, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w, _dln_pws,
+    _ZERO_C_K, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w, _dewpoint_newton,
+    _dln_pws,
     _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_rh, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw,
     _rh_from_w, _specific_volume, _w_from_enthalpy, _w_from_pw, _w_from_rh, _w_from_wetbulb, _wetbulb,
     _wetbulb_from_rh, _wetbulb_from_w, _ws,

@@ -78,7 +78,7 @@ from collections import namedtuple
 
 from numba import njit
 
-from ..climate.psychro import _dewpoint_from_pw, _dln_pws, _ln_pws, _pw_from_w, _pws
+from ..climate.psychro import _dewpoint_from_pw, _dewpoint_newton, _pw_from_w, _pws
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
 from .control import N_STATE, S_DEW_C, S_DEW_PW, S_MODE, S_MODE_CHANGES, S_MODE_TIME_S, S_SUPPLY_W
 from .outputs import *  # noqa: F403  (the OUT_* indices are part of this module's interface)
@@ -170,22 +170,15 @@ PlantParams = namedtuple(
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _dewpoint_cached(state, pw):
-    """Dew point of vapour pressure pw (°C) by dcsim.climate.psychro, warm-started from the
-    previous step's (state cache): Newton on ln p_ws(T) = ln p_w (ASHRAE 2017 ch. 1 eqs. 5, 6)
-    to 1e-7 K, falling back to the cold-started solver if it has not converged in 8 steps."""
+    """Dew point of vapour pressure pw (°C) by dcsim.climate.psychro's Newton iteration
+    (:func:`~dcsim.climate.psychro._dewpoint_newton`), warm-started from the previous step's
+    (state cache), falling back to the cold-started solver if it has not converged in 8 steps."""
     if pw == state[S_DEW_PW]:
         return state[S_DEW_C]
     td = 0.0
     ok = False
     if state[S_DEW_PW] > 0.0:
-        ln_pw = math.log(pw)
-        td = state[S_DEW_C]
-        for _ in range(8):
-            d = (_ln_pws(td) - ln_pw) / _dln_pws(td)
-            td -= d
-            if abs(d) <= 1e-7:
-                ok = True
-                break
+        td, ok = _dewpoint_newton(math.log(pw), state[S_DEW_C], 8)
     if not ok:
         td = _dewpoint_from_pw(pw)
     state[S_DEW_PW] = pw
