@@ -37,7 +37,7 @@ from ..outputs import (
 from ..pumps import pump_power_kw
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def chilled_water_loop(p, q_loop_kw, t_chw_c, t_db_c, dh_demand_kw, out):
     """The chilled-water loop carrying ``q_loop_kw`` (coil heat, other heat, liquid trim) at
     supply ``t_chw_c``: the pump's power (:func:`dcsim.cooling.pumps.pump_power_kw`, its heat
@@ -60,7 +60,7 @@ def chilled_water_loop(p, q_loop_kw, t_chw_c, t_db_c, dh_demand_kw, out):
     return q_chw, c_w, t_ret, q_e
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c, q_chw, c_w, t_s, t_ret, dt_s):
     """Mode and compressors of a chilled-water plant whose free cooling could bring the loop
     to ``t_free_c``. The candidate mode is free when t_free <= t_s - deadband, partial-free
@@ -100,7 +100,7 @@ def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c,
     return mode, q_free, q_free_max, q_mech, p_ch, cop, unmet
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def tower_rejection(p, q_free, q_mech, p_ch, dt_s, out):
     """Condenser-water pump, cooling-tower fans (affinity law on the tower's load fraction,
     :func:`dcsim.cooling.fans.fan_power_kw`) and tower water
@@ -121,7 +121,7 @@ def tower_rejection(p, q_free, q_mech, p_ch, dt_s, out):
     return fans, p_cw, q_tower + fans
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def air_cooled_rejection(ch, q_mech, p_ch):
     """Air-cooled condenser: fans at ``condenser_fan_power_ratio`` W per W of cooling (EnergyPlus
     'Condenser Fan Power Ratio'). Returns (fans_kw, rejected_kw)."""
@@ -129,7 +129,7 @@ def air_cooled_rejection(ch, q_mech, p_ch):
     return fans, q_mech + p_ch + fans
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def write_plant_outputs(out, mode, compressor_kw, fans_kw, pumps_kw, cop):
     """Write a chilled-water plant's mode, compressor COP, and add its compressor, fan and pump
     power to what the step wrote before (liquid loop, loop pump)."""

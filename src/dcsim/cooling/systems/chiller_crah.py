@@ -12,7 +12,7 @@ from ..outputs import reuse_heat
 from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production, write_plant_outputs, tower_rejection
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw, dt_s, out):
     """One step of the chiller-crah plant for coil heat ``q_coil`` and other indoor heat
     ``q_aux`` (kW) at chilled-water supply ``t_chw`` (°C). Heat reuse on the return air or the

@@ -14,7 +14,7 @@ from ..pumps import pump_power_kw
 from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production, write_plant_outputs
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c, dh_demand_kw, dt_s, out):
     """One step of the dry-cooler plant for coil heat ``q_coil``, other indoor heat ``q_aux``
     and ``q_trim``, heat a liquid loop passes on (kW; 0 for the dry-cooler system), at

@@ -44,7 +44,7 @@ FreshAirParams = namedtuple(
 )
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def ashrae_humidity_bounds(fa, t_supply_c, p_pa):
     """(W_lo, W_hi) at the supply: W_lo = max(W(min dew point), W(min RH at supply)),
     W_hi = min(W(max dew point), W(max RH at supply)), kg/kg (ASHRAE TC9.9 envelopes;
@@ -61,7 +61,7 @@ def ashrae_humidity_bounds(fa, t_supply_c, p_pa):
     return w_lo, w_hi
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def _evaporated_state(h_o, t_o, w_o, t_wb, t_target_c, w_lo, w_hi, eps):
     """Outdoor air cooled along its constant-enthalpy line by evaporative media to
     T_db - eps (T_db - T_wb) (:func:`dcsim.cooling.heat_rejection.direct_evaporative_outlet_c`),
@@ -82,7 +82,7 @@ def _evaporated_state(h_o, t_o, w_o, t_wb, t_target_c, w_lo, w_hi, eps):
     return t_e, w_e
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def fresh_air_state(level, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps, e_steam, w_prev):
     """State of the air leaving a fresh-air unit's mixing box, humidifier and evaporative
     media (before any DX trim), for a capability level 0 free, 1 evaporative, 2 partial,
@@ -126,7 +126,7 @@ def fresh_air_state(level, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps,
     return 1.0, w_c, h_nom, h_o + e_steam * dw, 0.0, m * dw, m * dw * e_steam
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def fresh_air_level_holds(level, margin_k, m, q_kw, t_target_c, t_o, w_o, t_wb, w_lo, w_hi, eps, e_steam, has_mech):
     """Can capability ``level`` (see :func:`fresh_air_state`) hold t_target - margin without
     breaking the humidity limits?"""
@@ -159,7 +159,7 @@ def fresh_air_level_holds(level, margin_k, m, q_kw, t_target_c, t_o, w_o, t_wb, 
     return h_o < h_r - margin_k * AIR_CP_J_PER_KG_K
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def _fresh_air_mode(p, state, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi, dt_s):
     """The cheapest level that holds the setpoint with the deadband's margin, kept while the
     active one still holds it (:func:`dcsim.cooling.control.select_mode`)."""
@@ -182,7 +182,7 @@ def _fresh_air_mode(p, state, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi,
     return select_mode(state, cand, cur_ok, dt_s, p.control.min_mode_time_s)
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def fresh_air_step(p, state, q_coil, q_aux, crah_flow_m3_s, m, t_return_c, t_target, t_supply_set_c, t_chw, t_db_c, w_out,
                    t_wb_c, p_pa, dh_demand_kw, dt_s, out):
     """One step of the fresh-air unit (dry-air flow ``m`` kg/s). Heat reuse on the return air.

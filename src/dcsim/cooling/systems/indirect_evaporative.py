@@ -38,7 +38,7 @@ IndirectEvaporativeParams = namedtuple(
 )
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def _iec_mode(p, state, q, t_target, t_pi, t_wb_c, t_out_dry, t_out_wet, dt_s):
     """Cheapest mode that holds the setpoint with the deadband's margin, kept while the active
     one still holds it (:func:`dcsim.cooling.control.select_mode`)."""
@@ -65,7 +65,7 @@ def _iec_mode(p, state, q, t_target, t_pi, t_wb_c, t_out_dry, t_out_wet, dt_s):
     return select_mode(state, cand, cur_ok, dt_s, p.control.min_mode_time_s)
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def indirect_evaporative_step(p, state, q_coil, q_aux, mcp, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw,
                               dt_s, out):
     """One step of the indirect evaporative unit (air capacity rate ``mcp`` kW/K). The primary

@@ -29,7 +29,7 @@ LiquidParams = namedtuple(
 )
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out):
     """The liquid loop carrying ``q_liquid_kw`` from the chips: its pump, heat reuse on the loop
     return, and its dry cooler (capacity c eps (T_return - T_db), fans by the affinity law on
@@ -59,7 +59,7 @@ def liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out):
     return q_l - q_ldc, q_ldc + f_ldc, q_e
 
 
-@njit(cache=True, fastmath=False, error_model="numpy")
+@njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def liquid_step(p, state, q_coil, q_liquid_kw, q_aux, t_return_c, t_target, t_chw, t_db_c, dh_demand_kw, dt_s, out):
     """One step of the liquid system: the liquid loop, then the air side with the loop's excess
     (:func:`dcsim.cooling.systems.dry_cooler.dry_cooler_step`). Returns (unmet_kw, rejected_kw,
