@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 
 import numpy as np
@@ -239,7 +238,7 @@ _CASES = [  # public function, the scalar kernel it applies, its inputs
 
 @pytest.mark.parametrize("public, scalar, inputs", _CASES, ids=[c[0].__name__ for c in _CASES])
 def test_public_function_is_its_scalar_kernel_to_the_bit(public, scalar, inputs):
-    """The ufunc loop gives, bit for bit, what the scalar kernel gives called state by state
+    """The compiled loop gives, bit for bit, what the scalar kernel gives called state by state
     (the code the cooling plant inlines), NaN in giving NaN out."""
     cols = [_STATES[k] for k in inputs]
     got = public(*cols)
@@ -266,7 +265,7 @@ def test_weather_state_kernel_agrees_with_the_public_functions():
 
 def test_division_by_zero_gives_inf_without_warning_or_error():
     """Numba's numpy error model (inf, no exception) and no floating-point warning from the
-    ufunc loop, whatever the caller's NumPy error state."""
+    compiled loop, whatever the caller's NumPy error state."""
     t = np.array([20.0, 60.0, 100.0])
     p_ws = ps.saturation_vapor_pressure_pa(t)
     with warnings.catch_warnings():
@@ -277,67 +276,13 @@ def test_division_by_zero_gives_inf_without_warning_or_error():
     assert np.isposinf(w_s).all() and np.isposinf(v).all()
 
 
-def test_ufuncs_are_compiled_without_fast_math_under_the_package_stamp():
-    """What tests/test_numeric.py checks for every @njit function (explicit float flags) and
-    tests/test_jitcache.py for the disk cache, for the ufuncs the public functions apply (they
-    are built on first use, so that test does not see them)."""
-    from dcsim._jitcache import PackageStampLocator
-
+def test_every_applied_scalar_has_its_compiled_loop():
+    """Each public function's scalar kernel runs through its own cached @njit loop (whose float
+    flags tests/test_numeric.py checks with every other dcsim dispatcher)."""
     for public, scalar, _ in _CASES:
-        ufunc = ps._ufunc(scalar)
-        assert ufunc._dispatcher.targetoptions["fastmath"] is False, public.__name__
-        assert isinstance(ufunc._dispatcher.cache._impl.locator, PackageStampLocator), public.__name__
-        assert ps._ufunc(scalar) is ufunc  # built once per process
-        assert ufunc.nin == scalar.py_func.__code__.co_argcount and ufunc.types == ["d" * ufunc.nin + "->d"]
-
-
-_BASE = """
-OFFSET = {offset}
-"""
-
-_KERNEL = """
-from numba import njit
-
-from .base import OFFSET
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def g(x):
-    return x + OFFSET
-"""
-
-_CALLER = """
-from dcsim.climate.psychro import _ufunc
-
-from .kernel import g
-
-f = _ufunc(g)
-# the @njit function and its ufunc share one cache index (one Python function): both load
-assert f(1.0) == g(1.0), (f(1.0), g(1.0))
-"""
-
-
-@pytest.mark.slow  # five fresh interpreters compiling, about 12 s
-def test_a_cached_ufunc_follows_an_edit_of_a_module_its_kernel_uses(tmp_path):
-    """The ufunc's element function is cached under the scalar kernel's own file, which Numba
-    alone watches; the kernel's global constant comes from another file (as _enthalpy's
-    AIR_CP_J_PER_KG_K from dcsim.units). With dcsim's locator an edit there recompiles the ufunc,
-    as it does an @njit caller (tests/test_jitcache.py); without it Numba serves the stale code."""
-    from tests.test_jitcache import _run  # a fresh interpreter printing toypkg.caller.f(1.0)
-
-    pkg = tmp_path / "toypkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "kernel.py").write_text(textwrap.dedent(_KERNEL))
-    (pkg / "caller.py").write_text(textwrap.dedent(_CALLER))
-    (pkg / "base.py").write_text(_BASE.format(offset="1.0"))
-    assert _run(tmp_path, "with", True) == 2.0
-    assert _run(tmp_path, "with", True) == 2.0  # both from the cache now
-    assert _run(tmp_path, "without", False) == 2.0
-    (pkg / "base.py").write_text(_BASE.format(offset="2.0"))
-    assert _run(tmp_path, "with", True) == 3.0
-    # what the locator prevents: Numba alone serves the stale constant
-    assert _run(tmp_path, "without", False) == 2.0
+        loop = ps._LOOPS[scalar]
+        assert loop.targetoptions["fastmath"] is False, public.__name__
+        assert loop.py_func.__code__.co_argcount == scalar.py_func.__code__.co_argcount + 1, public.__name__
 
 
 def test_dewpoint_newton_is_the_solver_and_reports_convergence():

@@ -21,18 +21,17 @@ Every formula is written once, as a scalar ``@njit`` function in
 :mod:`dcsim.climate._psychro_scalar` (the cooling plant calls the same functions inside its
 kernel). Every public function here accepts scalars or NumPy arrays (broadcast against each
 other), validates them, allocates the output and applies one scalar function elementwise with
-:func:`_apply`, through a NumPy ufunc that ``numba.vectorize`` compiles from it (cached on disk
-like every dcsim kernel, see :mod:`dcsim._jitcache`). Scalars in give a float out. NaN in gives
+:func:`_apply`, through that function's compiled loop (cached on disk like every dcsim kernel,
+see :mod:`dcsim._jitcache`). Scalars in give a float out. NaN in gives
 NaN out; a division by zero gives inf or NaN, without a warning (Numba's ``numpy`` error model).
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
-from numba import float64, njit, vectorize
+from numba import njit
 
 __all__ = [
     "MIN_HUMIDITY_RATIO",
@@ -73,32 +72,136 @@ from ._psychro_scalar import (  # noqa: F401
 # ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _ufunc(scalar):
-    """The NumPy ufunc, float64 in and out, that applies the scalar ``@njit`` function
-    ``scalar`` elementwise: ``numba.vectorize`` over it, without fast-math; Numba compiles every
-    ufunc with its ``numpy`` error model (division by zero gives inf or NaN).
+# One cached loop per scalar kernel (a few ms to load in a new process; NumPy ufuncs built with
+# numba.vectorize over the same scalars gave the same bits but cost 0.2-0.5 s more per
+# `dcsim run`, since Numba builds a ufunc's loop wrapper anew in every process).
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_pws(a, out):
+    for i in range(out.size):
+        out[i] = _pws(a[i])
 
-    The compiled element function is cached on disk under the package-source stamp of
-    :mod:`dcsim._jitcache`, in the cache index of ``scalar`` itself (one Python function; Numba
-    keys the ufunc's entry by its full signature, the ``@njit`` one's by its argument types).
-    Numba compiles the ufunc's loop wrapper anew in each process (50-100 ms, against a few ms
-    for a cached ``@njit`` loop), so each ufunc is built on first use, once per process: a
-    memo of compiled code, which changes no result.
-    """
-    n_args = scalar.py_func.__code__.co_argcount
-    return vectorize([float64(*(float64,) * n_args)], cache=True, fastmath=False)(scalar)
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_dewpoint_from_pw(a, out):
+    for i in range(out.size):
+        out[i] = _dewpoint_from_pw(a[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_ws(a, b, out):
+    for i in range(out.size):
+        out[i] = _ws(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_w_from_pw(a, b, out):
+    for i in range(out.size):
+        out[i] = _w_from_pw(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_pw_from_w(a, b, out):
+    for i in range(out.size):
+        out[i] = _pw_from_w(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_dewpoint_from_w(a, b, out):
+    for i in range(out.size):
+        out[i] = _dewpoint_from_w(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_dewpoint_from_rh(a, b, out):
+    for i in range(out.size):
+        out[i] = _dewpoint_from_rh(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_rh_from_dewpoint(a, b, out):
+    for i in range(out.size):
+        out[i] = _rh_from_dewpoint(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_enthalpy(a, b, out):
+    for i in range(out.size):
+        out[i] = _enthalpy(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_drybulb_from_enthalpy(a, b, out):
+    for i in range(out.size):
+        out[i] = _drybulb_from_enthalpy(a[i], b[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_w_from_rh(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _w_from_rh(a[i], b[i], c[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_rh_from_w(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _rh_from_w(a[i], b[i], c[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_w_from_wetbulb(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _w_from_wetbulb(a[i], b[i], c[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_wetbulb(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _wetbulb(a[i], b[i], c[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_wetbulb_from_rh(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _wetbulb_from_rh(a[i], b[i], c[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_specific_volume(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _specific_volume(a[i], b[i], c[i])
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _k_density(a, b, c, out):
+    for i in range(out.size):
+        out[i] = _density(a[i], b[i], c[i])
+
+
+_LOOPS = {
+    _pws: _k_pws,
+    _dewpoint_from_pw: _k_dewpoint_from_pw,
+    _ws: _k_ws,
+    _w_from_pw: _k_w_from_pw,
+    _pw_from_w: _k_pw_from_w,
+    _dewpoint_from_w: _k_dewpoint_from_w,
+    _dewpoint_from_rh: _k_dewpoint_from_rh,
+    _rh_from_dewpoint: _k_rh_from_dewpoint,
+    _enthalpy: _k_enthalpy,
+    _drybulb_from_enthalpy: _k_drybulb_from_enthalpy,
+    _w_from_rh: _k_w_from_rh,
+    _rh_from_w: _k_rh_from_w,
+    _w_from_wetbulb: _k_w_from_wetbulb,
+    _wetbulb: _k_wetbulb,
+    _wetbulb_from_rh: _k_wetbulb_from_rh,
+    _specific_volume: _k_specific_volume,
+    _density: _k_density,
+}
 
 
 def _apply(scalar, out, *arrays):
-    """Write ``scalar`` applied to the 1-D float64 ``arrays`` (equal length) into ``out``.
-
-    NumPy would report the floating-point flags the loop raised (a division by zero, an
-    overflow) as warnings or, under ``np.errstate(all="raise")``, as errors; the compiled loops
-    of dcsim report none, whatever the caller's error state, so they are ignored here too.
-    """
-    with np.errstate(all="ignore"):
-        _ufunc(scalar)(*arrays, out=out)
+    """Write ``scalar`` applied to the 1-D float64 ``arrays`` (equal length) into ``out``, by
+    its compiled loop (``error_model="numpy"``: a division by zero gives inf or NaN, no error)."""
+    _LOOPS[scalar](*arrays, out)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
