@@ -198,3 +198,31 @@ def test_the_example_plugin_declares_the_dcsim_versions_it_supports(monkeypatch)
             assert refusal == f"example requires dcsim {ex.REQUIRES_DCSIM!r}; this is dcsim 1.0.0 (component API 1)"
     finally:
         sys.modules.pop("dcsim_example_plugin", None)
+
+
+def test_cooling_mode_change_weights_rows_as_the_engine_does(run):
+    """free_cooling_hours moves by dcsim.cooling.MODE_FREE_WEIGHT (evaporative counts whole, as
+    results.compute_kpis counts it), not only free and partial-free rows."""
+    from dcsim.cooling import COOLING_MODES, MODE_FREE_WEIGHT
+
+    view = RunView(scenario=run.scenario, timeseries=run.timeseries, kpis=run.kpis, seed=1)
+    n, h = len(view.timeseries), view.record_step_h
+    start = view.kpis["free_cooling_hours"]
+    old = np.asarray(pd.Categorical(run.timeseries["cooling_mode"], categories=list(COOLING_MODES)).codes)
+    view.set_cooling_mode(["evaporative"] * n)
+    assert view.kpis["free_cooling_hours"] == pytest.approx(
+        start + (n * MODE_FREE_WEIGHT[3] - np.asarray(MODE_FREE_WEIGHT)[old].sum()) * h, rel=1e-12)
+    view.set_cooling_mode(["mechanical"] * n)
+    assert view.kpis["free_cooling_hours"] == pytest.approx(start - np.asarray(MODE_FREE_WEIGHT)[old].sum() * h,
+                                                            rel=1e-12, abs=1e-9)
+
+
+def test_grid_import_follows_changes_after_onsite_generation(run):
+    view = RunView(scenario=run.scenario, timeseries=run.timeseries, kpis=run.kpis, seed=1)
+    fac = run.timeseries["facility_power_kw"].to_numpy()
+    view.add_onsite_generation(np.minimum(fac, 4.0))
+    view.add_power(5.0, column="extra_kw")
+    imp = view.timeseries["grid_import_kw"].to_numpy()
+    np.testing.assert_allclose(imp, fac + 5.0 - np.minimum(fac, 4.0), rtol=1e-12)
+    view.set_price(view.timeseries["price_sek_per_kwh"] * 2.0)
+    np.testing.assert_allclose(view.timeseries["grid_import_kw"].to_numpy(), imp, rtol=0)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cooling import COOLING_MODES, MODE_FREE, MODE_PARTIAL_FREE
+from ..cooling import COOLING_MODES, MODE_FREE_WEIGHT
 
 _CHANGE_METHODS = "add_power, add_water, set_cooling_mode, add_onsite_generation, set_price, add_heat_reuse"
 
@@ -203,6 +203,8 @@ class RunView:
         return cost, carbon
 
     def _update_cost_carbon(self, before: tuple[float, float]) -> None:
+        if "grid_import_kw" in self._frame:  # on-site generation: the import follows every change
+            self._frame["grid_import_kw"] = self._grid_import_kw()
         after = self._cost_carbon()
         self._kpis["energy_cost_sek"] += after[0] - before[0]
         self._kpis["carbon_kg"] += after[1] - before[1]
@@ -249,15 +251,15 @@ class RunView:
 
     def set_cooling_mode(self, modes: Any) -> None:
         """Set each row's cooling mode (names from ``COOLING_MODES``); ``free_cooling_hours``
-        changes by the difference (free rows count whole, partial half)."""
+        changes by the difference, each row weighted as the engine's KPI weights it
+        (``dcsim.cooling.MODE_FREE_WEIGHT``: free and evaporative whole, partial-free half)."""
         new = pd.Categorical(list(modes), categories=list(COOLING_MODES))
         if len(new) != len(self._frame) or new.isna().any():
             raise ValueError(f"set_cooling_mode: expected {len(self._frame)} names from {COOLING_MODES}")
         old = pd.Categorical(self._frame["cooling_mode"], categories=list(COOLING_MODES))
 
         def hours(c: pd.Categorical) -> float:
-            codes = np.asarray(c.codes)
-            return float(((codes == MODE_FREE).sum() + 0.5 * (codes == MODE_PARTIAL_FREE).sum()) * self.record_step_h)
+            return float(np.asarray(MODE_FREE_WEIGHT)[np.asarray(c.codes)].sum() * self.record_step_h)
 
         self._kpis["free_cooling_hours"] += hours(new) - hours(old)
         self._frame["cooling_mode"] = new
@@ -273,7 +275,7 @@ class RunView:
             raise ValueError("add_onsite_generation: generation must be >= 0 kW")
         before = self._cost_carbon()
         self._frame["onsite_generation_kw"] = self._col("onsite_generation_kw") + g
-        self._frame["grid_import_kw"] = self._grid_import_kw()
+        self._frame["grid_import_kw"] = 0.0  # the column exists from here on; _update_cost_carbon fills it
         self._update_cost_carbon(before)
         self._touched = True
 
