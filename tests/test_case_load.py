@@ -233,3 +233,15 @@ def test_overrides_and_replications_from_the_command_line():
     with pytest.raises(InputError) as exc:
         load_case(FIX / "small.toml", overrides={"simulation.duraton": "1d"})
     assert exc.value.problems[0].file == "--set"
+
+
+def test_a_capitalised_unknown_key_in_a_case_is_located(tmp_path):
+    # `Discount = 1` looks like a union-branch tag to pydantic's error location; it is a key
+    text = (FIX / "small.toml").read_text(encoding="utf-8").replace("discount_rate = 0.05", "Discount = 0.05")
+    text = text.replace("../scenarios/minimal.toml", str((FIX.parent / "scenarios" / "minimal.toml").resolve()))
+    path = tmp_path / "case.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_case(path)
+    p = next(p for p in exc.value.problems if p.path.endswith("Discount"))
+    assert p.path == "assumptions.Discount" and p.message.startswith("unknown key") and p.line == 12

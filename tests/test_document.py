@@ -146,3 +146,14 @@ def test_a_key_in_the_wrong_section_and_union_branches():
     assert "did you mean 'room.supply_air_c'" in paths[("cooling", "supply_air_c")]
     # it.server is a name or a table: a table written gets the table's errors only
     assert [p for p in paths if p[:2] == ("it", "server")] == [("it", "server", "idle_w")]
+
+
+def test_a_capitalised_unknown_key_is_a_key_not_a_union_tag():
+    """`Supply = 1` matches the pattern of a union-branch tag (`ServerTable`); a key the file
+    wrote is located as the unknown key it is (it crashed with IndexError in case files)."""
+    found = _findings(Scenario, {"room": {"Supply": 1}, "Room": 1})
+    paths = {path: message for path, message, _ in found}
+    assert paths[("room", "Supply")].startswith("unknown key; ")
+    assert paths[("Room",)].startswith("unknown key; did you mean 'room'?")
+    found = _findings(_Outer, {"name": "n", "inner": {"Low": 1.0}})
+    assert found == [(("inner", "Low"), "unknown key; did you mean 'inner.low'? allowed here: high, low", 1.0)]

@@ -366,8 +366,10 @@ def _error_path(loc: tuple, model: type[BaseModel], data: Any) -> tuple[str, ...
     for part in map(str, loc):
         section = model_at(model, path)
         is_field = section is not None and part in section.model_fields
-        if not is_field and _BRANCH_TAG.match(part) and not part.isdigit():
-            if (part == "str") == isinstance(get_dotted(data, path), dict):
+        node = get_dotted(data, path)
+        is_key = isinstance(node, dict) and part in node  # a key the file wrote (`Discount = 1`) is no tag
+        if not is_field and not is_key and _BRANCH_TAG.match(part) and not part.isdigit():
+            if (part == "str") == isinstance(node, dict):
                 return None
             continue
         path.append(part)
