@@ -211,3 +211,14 @@ def test_file_coverage_error_on_sample():
     g = load_grid(str(FIX / "hourly_2days.csv"))
     with pytest.raises(InputError, match="hourly_2days.csv covers 2023-01-01T00:00:00Z to 2023-01-03T00:00:00Z"):
         g.sample(np.datetime64("2023-01-01T00:00:00"), 60, 3 * 24 * 60)
+
+
+def test_grid_times_are_whole_seconds(tmp_path):
+    # a grid row is a whole-second instant; a fraction is refused with its line and column
+    path = tmp_path / "g.csv"
+    path.write_text("time,carbon_g_per_kwh,price_sek_per_kwh\n2023-01-01T00:00:00Z,30,0.4\n"
+                    "2023-01-01T01:00:00.250Z,30,0.4\n")
+    with pytest.raises(InputError) as exc:
+        read_grid_csv(path)
+    hits = [p for p in _problems(exc) if "whole second" in p.message]
+    assert hits and hits[0].line == 3 and hits[0].column == 1, str(exc.value)

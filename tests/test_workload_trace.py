@@ -213,3 +213,13 @@ def test_relative_trace_path_resolves_against_the_scenario_folder(tmp_path):
     assert sc.workload.trace.path == str((tmp_path / "data" / "jobs.parquet").resolve())
     sim = WorkloadSimulation.from_scenario(sc, server=get_server("ibm-x3550-x5670"))
     assert len(sim.jobs) > 0
+
+
+def test_a_repeated_optional_column_is_refused(tmp_path):
+    # two 'cpu_share' columns: which one is meant? (refused before the shared table reader too)
+    path = tmp_path / "jobs.csv"
+    path.write_text("submit_time_s,duration_s,cores,cpu_share,cpu_share\n0,60,1,0.5,0.9\n")
+    with pytest.raises(InputError) as info:
+        read_trace(path)
+    (p,) = info.value.problems
+    assert p.line == 1 and p.column == 5 and "column 'cpu_share' appears more than once (columns 4, 5)" in p.message

@@ -201,7 +201,7 @@ def _native(table: Table, cores_per_server: int | None):
         columns.append({"deadline": _optional("deadline", kind="time", example=TIME_EXAMPLE),
                         "deadline_s": _optional("deadline_s"),
                         "slack_s": _optional("slack_s", unit="s", low=0)}[deadline_column])
-    v = table.read(columns)
+    v = _read(table, columns)  # the optional columns too: a repeated one is refused
     n = table.n
     submit, duration = v[submit_col.name], v["duration_s"]
     share = v.get("cpu_share", np.full(n, np.nan))
