@@ -127,3 +127,22 @@ def test_stored_heat_equals_the_change_of_node_temperatures():
     stored_kj = out.stored_heat_kw.sum() * 60.0
     from_nodes = float(m.rack.heat_capacity_kj_per_k @ (st.equipment_c - e0)) + m.hall.room_heat_capacity_kj_per_k * (st.room_c[0] - r0)
     assert stored_kj == pytest.approx(from_nodes, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("overrides, path, value, fragment", [
+    ({"electrical.ups.type": "table", "electrical.ups.load_points": [0.05 * k for k in range(1, 21)],
+      "electrical.ups.efficiency_points": [0.9] * 20}, "electrical.ups.load_points", None, "needs 1-16 points"),
+    ({"cooling.system": "fresh-air", "heat_reuse.enabled": True, "heat_reuse.source": "chilled-water"},
+     "heat_reuse.source", "chilled-water", "needs a chilled-water system"),
+])
+def test_a_build_error_is_located_at_the_key_it_names(overrides, path, value, fragment):
+    # checks only the build can make (the schema has no table-size limit, the system and the
+    # heat-reuse source are two sections)
+    sc = dcsim.load_scenario(Path(__file__).parent / "fixtures" / "scenarios" / "minimal.toml",
+                             overrides={"simulation.duration": "1d", **overrides})
+    with pytest.raises(dcsim.InputError) as exc:
+        build_model(sc, server_curve(sc.it.server), 60.0)
+    (p,) = exc.value.problems
+    assert p.path == path and fragment in p.message
+    if value is not None:
+        assert p.value == value

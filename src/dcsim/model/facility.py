@@ -4,6 +4,7 @@ chain's, and the steady initial state (the build layer: the only code besides
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,8 +169,25 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         )
         electrical = build_electrical(sc.electrical, design_it_kw)
     except ValueError as exc:
-        raise InputError(Problem("cooling", str(exc), value=c.system)) from None
+        raise InputError(build_problem(sc, str(exc))) from None
     return Model(rack, hall, int(code), plant, electrical, np.asarray(state0, dtype=np.float64), design_it_kw)
+
+
+_KEY_AT_START = re.compile(r"^([a-z_]+(?:\.[a-z_]+)+)")
+
+
+def build_problem(sc: Scenario, message: str) -> Problem:
+    """A build error as a problem at the scenario key its message starts with
+    (``heat_reuse.source = ...``, ``electrical.ups.load_points: ...``), with the value written
+    there; at ``cooling`` (the system) when it names none."""
+    m = _KEY_AT_START.match(message)
+    if m is None:
+        return Problem("cooling", message, value=sc.cooling.system)
+    path = m.group(1)
+    value = sc
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return Problem(path, message.removeprefix(path + ": "), value=value)
 
 
 def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
