@@ -290,7 +290,7 @@ def test_dewpoint_newton_is_the_solver_and_reports_convergence():
     the plant's supply-air dew point): from any start it lands on the same root to its 1e-7 K."""
     import math
 
-    from dcsim.climate.psychro import _dewpoint_from_pw, _dewpoint_newton
+    from dcsim.climate._psychro_scalar import _dewpoint_from_pw, _dewpoint_newton
 
     for pw in (50.0, 611.2, 1500.0, 4000.0):
         td = _dewpoint_from_pw(pw)

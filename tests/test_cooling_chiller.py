@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from dcsim.cooling.catalog import chiller_catalog, equipment_catalog, get_chiller
+from dcsim.data.equipment import chiller_catalog, equipment_catalog, get_chiller
 from dcsim.cooling.chiller import biquadratic, carnot_cop, eir_capacity_fraction, eir_chiller
 
 MQ = get_chiller("mcquay-pfh-2124kw")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from dcsim.cooling import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
-from dcsim.cooling.plant import (
+from dcsim.cooling.outputs import (
     N_OUT,
     OUT_CHILLER_KW,
     OUT_HUMIDIFIER_KW,
@@ -17,8 +17,8 @@ from dcsim.cooling.plant import (
     OUT_UNMET_KW,
     OUT_WATER_EVAPORATION_L,
     OUT_WATER_HUMIDIFICATION_L,
-    plant_step,
 )
+from dcsim.cooling.plant import plant_step
 from dcsim.model import build_plant
 from dcsim.scenario.facility import Cooling, HeatReuse
 from tests.conftest import psychrolib_si

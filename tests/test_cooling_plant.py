@@ -10,7 +10,7 @@ from dcsim.cooling import COOLING_MODES, MODE_EVAPORATIVE, MODE_FREE, MODE_MECHA
 from dcsim.cooling.chiller import carnot_cop, condensing_temperature_c
 from dcsim.cooling.pumps import pump_power_kw
 from dcsim.cooling.control import N_STATE, S_MODE, S_MODE_CHANGES, S_MODE_TIME_S
-from dcsim.cooling.plant import (
+from dcsim.cooling.outputs import (
     N_OUT,
     OUT_CHILLER_COP,
     OUT_CHILLER_KW,
@@ -33,9 +33,8 @@ from dcsim.cooling.plant import (
     OUT_WATER_EVAPORATION_L,
     OUT_WATER_HUMIDIFICATION_L,
     OUT_WATER_TOTAL_L,
-    SYSTEM_CODES,
-    plant_step,
 )
+from dcsim.cooling.plant import SYSTEM_CODES, plant_step
 from dcsim.model import build_plant
 from dcsim.scenario.facility import Cooling, HeatReuse
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from pydantic import Field, ValidationError
 
-from dcsim.cooling.plant import N_OUT, SYSTEM_CODES, plant_step
+from dcsim.cooling.outputs import N_OUT
+from dcsim.cooling.plant import SYSTEM_CODES, plant_step
 from dcsim.model import build_plant
 from dcsim.scenario import facility, schema
 from dcsim.scenario.facility import Cooling, Electrical, HeatReuse

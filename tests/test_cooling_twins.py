@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from dcsim.climate.psychro import _dewpoint_from_pw, _drybulb_from_enthalpy, _enthalpy, _w_from_enthalpy
-from dcsim.cooling.catalog import get_chiller
+from dcsim.climate._psychro_scalar import _dewpoint_from_pw, _drybulb_from_enthalpy, _enthalpy, _w_from_enthalpy
+from dcsim.data.equipment import get_chiller
 from dcsim.cooling.chiller import mechanical_cooling
 from dcsim.cooling.plant import _dewpoint_cached
 from dcsim.cooling.systems.fresh_air import ashrae_humidity_bounds

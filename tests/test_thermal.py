@@ -11,7 +11,8 @@ import pytest
 
 import dcsim
 import dcsim.scenario
-from dcsim.cooling.plant import N_OUT, OUT_PLANT_KW, OUT_UNMET_KW, plant_step
+from dcsim.cooling.outputs import N_OUT, OUT_PLANT_KW, OUT_UNMET_KW
+from dcsim.cooling.plant import plant_step
 from dcsim.electrical.chain import E_FIXED_KW, E_HEAT_TO_PLANT_KW, E_LOSSES_KW, N_ELECTRICAL_OUT, electrical_step
 from dcsim.engine import build_model, initial_state, server_curve
 from dcsim.thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C, ASHRAE_RECOMMENDED_MAX_C, XFACTOR, XFACTOR_INLET_C

@@ -325,7 +325,7 @@ def catalog(
         for key, text in BUILTIN_CLIMATES.items():
             table.add_row(f"builtin:{key}", text)
     elif kind is CatalogKind.equipment:
-        from .cooling.catalog import equipment_catalog
+        from .data.equipment import equipment_catalog
 
         for column in ("kind", "key", "name", "key figures"):
             table.add_column(column)

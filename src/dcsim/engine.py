@@ -19,12 +19,10 @@ import pandas as pd
 
 from ._version import __version__
 from .climate import load_climate
-from .cooling import plant as P
+from .cooling import outputs as P
 from .electrical.chain import E_FIXED_KW, E_LOSSES_KW, E_PDU_LOSS_KW, E_TRANSFORMER_LOSS_KW, E_UPS_LOSS_KW
 from .grid import load_grid
-from .model import (  # noqa: F401  (build_model, initial_state, server_curve: kept importable from here)
-    Model,
-    ServerCurve,
+from .model import (
     build_model,
     dh_demand_kw_series,
     initial_state,

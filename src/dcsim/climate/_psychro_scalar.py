@@ -1,8 +1,8 @@
 """Scalar psychrometric kernels (ASHRAE Handbook - Fundamentals 2017 ch. 1): every formula of
 :mod:`dcsim.climate.psychro`, each written once, one state in and one value out.
 
-The public array functions of :mod:`dcsim.climate.psychro` apply them elementwise as NumPy
-ufuncs (``numba.vectorize``); the cooling plant calls them inside the facility kernel, where
+The public array functions of :mod:`dcsim.climate.psychro` apply them elementwise, one
+compiled loop each; the cooling plant calls them inside the facility kernel, where
 Numba inlines them. SI units as in :mod:`dcsim.climate.psychro`. Each is tested against
 PsychroLib through the public function that applies it, and the enthalpy trio and the plant's
 helpers directly (tests/test_climate_psychro.py, tests/test_cooling_twins.py).

@@ -57,14 +57,13 @@ __all__ = [
     "wetbulb_c_from_rh",
 ]
 
-# the scalar kernels (re-exported here: the cooling plant and the tests import them from this module)
-from ._psychro_scalar import (  # noqa: F401
-    _EPSILON, _FREEZING_C, _MAX_ITER, _PSYCHROLIB_TOL_K, _R_DA_J_PER_KG_K, _T_MAX_C, _T_MIN_C, _TOL_K, _TRIPLE_POINT_C,
-    _ZERO_C_K, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w, _dewpoint_newton,
-    _dln_pws,
-    _drybulb_from_enthalpy, _enthalpy, _ln_pws, _pw_from_rh, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw,
-    _rh_from_w, _specific_volume, _w_from_enthalpy, _w_from_pw, _w_from_rh, _w_from_wetbulb, _wetbulb,
-    _wetbulb_from_rh, _wetbulb_from_w, _ws,
+# the scalar kernels the public functions apply (the cooling plant imports them from
+# dcsim.climate._psychro_scalar itself)
+from ._psychro_scalar import (
+    _T_MAX_C, _T_MIN_C, MIN_HUMIDITY_RATIO, _density, _dewpoint_from_pw, _dewpoint_from_rh, _dewpoint_from_w,
+    _drybulb_from_enthalpy,
+    _enthalpy, _ln_pws, _pw_from_w, _pws, _rh_from_dewpoint, _rh_from_pw, _rh_from_w, _specific_volume, _w_from_pw,
+    _w_from_rh, _w_from_wetbulb, _wetbulb, _wetbulb_from_rh, _wetbulb_from_w, _ws,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +206,7 @@ def _apply(scalar, out, *arrays):
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _k_state_from_dewpoint(t_c, tdp_c, p, w_out, rh_out, twb_out):
     """Humidity ratio, RH (%) and wet bulb from dry bulb, dew point (<= dry bulb) and pressure:
-    the weather sample's three outputs in one loop (a ufunc has one), sharing p_ws(t_d)."""
+    the weather sample's three outputs in one loop, sharing p_ws(t_d)."""
     for i in range(t_c.size):
         pw = _pws(tdp_c[i])
         w = _w_from_pw(pw, p[i])
@@ -226,7 +225,7 @@ def _prepare(names, *values):
     """Broadcast the inputs to writable contiguous 1-D float64 arrays and allocate ``out``.
 
     Arrays that already have the common shape are used as they are (no copy) when they are
-    writable float64 and contiguous; the others are copied, so the checks and the ufuncs see
+    writable float64 and contiguous; the others are copied, so the checks and the loops see
     flat arrays of one length.
     """
     arrays = [np.asarray(v, dtype=np.float64) for v in values]

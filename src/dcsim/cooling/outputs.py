@@ -7,7 +7,6 @@ and the engine read the same indices without importing one another.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 from ..heatreuse.heatpump import heatreuse_step
@@ -101,8 +100,3 @@ def reuse_heat(hp, q_available_kw, t_in_c, t_out_c, t_db_c, dh_demand_kw, out):
     out[OUT_DH_SUPPLY_C] = t_sup
     out[OUT_HEAT_PUMP_EVAPORATOR_KW] = q_e
     return q_e
-
-
-def outputs_as_dict(out: np.ndarray) -> dict[str, float]:
-    """{field name: value} of one plant_step output array (for tests and debugging)."""
-    return {name: float(out[i]) for i, name in enumerate(OUT_FIELDS)}

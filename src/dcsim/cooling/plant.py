@@ -14,11 +14,12 @@ only code that reads the scenario sections) gives
   ``indirect_evaporative``, ``liquid``, ``heat_reuse``), floats and float tuples only;
 - ``state``: float64[N_STATE] to carry from step to step (indices ``S_*`` in
   :mod:`dcsim.cooling.control`: active mode, time in mode, supply humidity ratio, number of
-  mode changes). Copy it for each independent run.
+  mode changes, and the supply dew point's warm-start cache: vapour pressure and dew point of
+  the last step). Copy it for each independent run.
 
 ``plant_step(code, params, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c,
 q_liquid_kw, q_aux_kw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, dt_s, out)`` (``@njit``)
-advances one step and writes ``out`` (float64[N_OUT], indices ``OUT_*`` below). Inputs:
+advances one step and writes ``out`` (float64[N_OUT], indices ``OUT_*`` in :mod:`dcsim.cooling.outputs`). Inputs:
 
 - ``q_coil_kw``: sensible heat the air handlers must take out of the air stream to deliver
   ``t_supply_set_c``: rho c_p V (t_return - t_supply_set) + air-handler fan heat (>= 0);
@@ -32,7 +33,7 @@ advances one step and writes ``out`` (float64[N_OUT], indices ``OUT_*`` below). 
 - outdoor dry bulb ``t_db_c``, humidity ratio ``w_out`` (kg/kg), wet bulb ``t_wb_c``,
   pressure ``p_pa``;
 - ``dh_demand_kw``: heat the district-heating network takes this step
-  (:func:`dcsim.heatreuse.dh_demand_kw_series`; 0 when heat reuse is off); ``dt_s``: step.
+  (:func:`dcsim.model.dh_demand_kw_series`; 0 when heat reuse is off); ``dt_s``: step.
 
 Energy conservation, every step, every system and mode (tested on random inputs)::
 
@@ -67,7 +68,7 @@ parameters travel apart (:func:`dcsim.model.build_electrical`).
 Cost: measured 170-450 ns per call on a shared, loaded 2-core machine, 13-16 times one
 saturation-pressure evaluation (``_pws``) timed in the same run (0.1-0.3 s per simulated year
 at 60 s steps); one cold compile about 12 s. Parameters are floats and float tuples only
-(no arrays: see :mod:`dcsim.cooling.tables`), so every scenario compiles to one signature.
+(no arrays: see :mod:`dcsim.model.tables`), so every scenario compiles to one signature.
 """
 
 
@@ -78,16 +79,14 @@ from collections import namedtuple
 
 from numba import njit
 
-from ..climate.psychro import _dewpoint_from_pw, _dewpoint_newton, _pw_from_w, _pws
+from ..climate._psychro_scalar import _dewpoint_from_pw, _dewpoint_newton, _pw_from_w, _pws
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
-from .control import N_STATE, S_DEW_C, S_DEW_PW, S_MODE, S_MODE_CHANGES, S_MODE_TIME_S, S_SUPPLY_W
-from .outputs import *  # noqa: F403  (the OUT_* indices are part of this module's interface)
+from .control import S_DEW_C, S_DEW_PW, S_SUPPLY_W
 from .outputs import (
     N_OUT,
     OUT_CHILLER_KW,
     OUT_COOLING_KW,
     OUT_FANS_KW,
-    OUT_FIELDS,
     OUT_FREE_FRACTION,
     OUT_FREE_KW,
     OUT_HEAT_PUMP_KW,
@@ -108,11 +107,9 @@ from .outputs import (
     OUT_WATER_EVAPORATION_L,
     OUT_WATER_HUMIDIFICATION_L,
     OUT_WATER_TOTAL_L,
-    outputs_as_dict,
 )
 from .systems.chiller_crah import chiller_crah_step
 from .systems.dry_cooler import dry_cooler_step
-from .systems.fresh_air import fresh_air_state
 from .systems.fresh_air import fresh_air_step
 from .systems.indirect_evaporative import indirect_evaporative_step
 from .systems.liquid import liquid_step
@@ -125,16 +122,7 @@ __all__ = [
     "SYSTEM_INDIRECT_EVAPORATIVE",
     "SYSTEM_LIQUID",
     "PlantParams",
-    "OUT_FIELDS",
-    "N_OUT",
-    "N_STATE",
     "plant_step",
-    "outputs_as_dict",
-    "fresh_air_state",
-    "S_MODE",
-    "S_MODE_TIME_S",
-    "S_SUPPLY_W",
-    "S_MODE_CHANGES",
 ]
 
 SYSTEM_CHILLER_CRAH = 0
@@ -171,7 +159,7 @@ PlantParams = namedtuple(
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _dewpoint_cached(state, pw):
     """Dew point of vapour pressure pw (°C) by dcsim.climate.psychro's Newton iteration
-    (:func:`~dcsim.climate.psychro._dewpoint_newton`), warm-started from the previous step's
+    (:func:`~dcsim.climate._psychro_scalar._dewpoint_newton`), warm-started from the previous step's
     (state cache), falling back to the cold-started solver if it has not converged in 8 steps."""
     if pw == state[S_DEW_PW]:
         return state[S_DEW_C]

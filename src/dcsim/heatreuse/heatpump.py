@@ -27,7 +27,7 @@ section 4a); the default joins the sourced bounds: 100 °C at the design outdoor
 Jokkmokk's 85-95 °C and Höganäs' 75-90 °C normal operation. Return 55 -> 40 °C on the same
 outdoor points (Jokkmokk: return 40-50 K below supply; Stockholm Exergi's 50 °C winter
 return threshold). The heat delivered is limited by the DH network's demand (kW, a series
-computed by :func:`dh_demand_kw_series`), the heat pump's evaporator capacity and the heat
+computed by :func:`dcsim.model.dh_demand_kw_series`), the heat pump's evaporator capacity and the heat
 in the source stream. When the source is warmer than the sink (no lift) the heat is passed
 by a heat exchanger and the heat pump uses no electricity.
 """

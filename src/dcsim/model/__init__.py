@@ -7,20 +7,17 @@ validated scenario (``dcsim.scenario``) and builds the parameter tuples the comp
 take (docs/architecture.md, "Layers").
 """
 
-from .electrical import UPS_KINDS, build_electrical, ups_presets
-from .facility import AIR_VOLUME_M3_PER_RACK, DESIGN_INLET_C, Model, build_model, initial_state, read_interference_matrix
+from .electrical import build_electrical, ups_presets
+from .facility import Model, build_model, initial_state
 from .heat_reuse import build_heat_reuse, dh_demand_kw_series, disabled_heat_reuse_params
 from .it import ServerCurve, managed_curve, server_curve, server_spec
 from .plant import build_plant
 from .tables import TABLE_SIZE, float_tuple, pad_table
 
 __all__ = [
-    "AIR_VOLUME_M3_PER_RACK",
-    "DESIGN_INLET_C",
     "Model",
     "ServerCurve",
     "TABLE_SIZE",
-    "UPS_KINDS",
     "build_electrical",
     "build_heat_reuse",
     "build_model",
@@ -31,7 +28,6 @@ __all__ = [
     "initial_state",
     "managed_curve",
     "pad_table",
-    "read_interference_matrix",
     "server_curve",
     "server_spec",
     "ups_presets",

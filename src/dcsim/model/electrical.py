@@ -6,9 +6,6 @@ from ..data.equipment import equipment_rows
 from ..electrical.chain import UPS_COEFFICIENTS, UPS_CONSTANT, UPS_NONE, UPS_TABLE, ElectricalParams
 from .tables import pad_table
 
-UPS_KINDS = ("constant", "double-conversion", "eco-mode", "none", "table")
-
-
 def ups_presets() -> dict[str, dict]:
     """UPS loss-coefficient presets from ``dcsim/data/equipment_ups.csv`` (key -> row)."""
     return {r["key"]: r for r in equipment_rows("equipment_ups.csv")}

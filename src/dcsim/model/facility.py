@@ -1,6 +1,5 @@
 """The facility model from a scenario: rack and hall parameters, the plant's and the electrical
-chain's, and the steady initial state (the build layer: the only code besides
-:mod:`dcsim.model.plant` that turns scenario sections into kernel parameters)."""
+chain's (built by the other modules of :mod:`dcsim.model`), and the steady initial state."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from .._numeric import aligned, aligned_full, uniform_step
-from ..cooling.control import N_STATE
 from ..cooling.crah import crah_fan_power_kw
 from ..errors import InputError, Problem
 from ..it.curves import (
@@ -28,13 +26,12 @@ from ..thermal.rc import rack_beta_kw_per_k, rc_decay
 from .electrical import build_electrical
 from .it import ServerCurve
 from .plant import build_plant
+from .tables import float_tuple
 
 # Hall air volume per rack when room.air_volume_m3 is empty (assumption: about 2.5 m2 of
 # floor per rack including aisles, under a 3 m ceiling, plus plenums).
 AIR_VOLUME_M3_PER_RACK = 20.0
-# Auto-sized plant capacity: this multiple of the design heat (servers at full load with a
-# 27 °C inlet, plus the CRAH fans at design flow).
-CAPACITY_MARGIN = 1.25
+# Design point of the servers: full load at a 27 °C inlet (the ASHRAE recommended maximum).
 DESIGN_INLET_C = 27.0
 
 
@@ -83,10 +80,6 @@ class Model:
     design_it_kw: float
 
 
-def _floats(values) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
-
-
 def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     """Kernel parameters from the scenario (every derived design value is computed here)."""
     racks = sc.it.racks
@@ -133,12 +126,12 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         min_flow_fraction=sc.it.min_airflow_fraction,
         reference_inlet_c=sc.it.reference_inlet_c,
         # curves as float tuples: constants to the compiled loops (no array reference counts)
-        cpu_coef=_floats(sc.it.curves.cpu_power),
-        cpu_limits=_floats(cpu_limits),
-        flow_coef=_floats(sc.it.curves.airflow),
-        flow_limits=_floats(flow_limits),
-        fan_coef=_floats(fan_coef),
-        fan_limits=_floats(fan_limits),
+        cpu_coef=float_tuple(sc.it.curves.cpu_power),
+        cpu_limits=float_tuple(cpu_limits),
+        flow_coef=float_tuple(sc.it.curves.airflow),
+        flow_limits=float_tuple(flow_limits),
+        fan_coef=float_tuple(fan_coef),
+        fan_limits=float_tuple(fan_limits),
         inlet_effects=bool(sc.it.inlet_temperature_effects),
         recommended_max_c=ASHRAE_RECOMMENDED_MAX_C,
         allowable_max_c=ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class],
@@ -191,7 +184,7 @@ def build_problem(sc: Scenario, message: str) -> Problem:
 
 
 def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
-                  plant_state0: np.ndarray | None = None) -> ThermalState:
+                  plant_state0: np.ndarray) -> ThermalState:
     """Steady state for the first step's load and setpoint, so a run starts without a transient."""
     n = rack.servers.shape[0]
     t_in = np.full(n, t_set_c)
@@ -210,8 +203,6 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
     fan = crah_fan_power_kw(crah, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
     room_heat = (q.sum() * (1.0 - hall.liquid_share) + fan)
     room = t_set_c + room_heat / (RHO_CP_KJ_PER_M3_K * crah)
-    if plant_state0 is None:
-        plant_state0 = np.zeros(N_STATE)
     return ThermalState(
         inlet_c=aligned(t_in),
         equipment_c=aligned(t_in + q * rack.resistance_k_per_kw),

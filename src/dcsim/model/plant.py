@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..climate.psychro import _pws, _w_from_pw
+from ..climate._psychro_scalar import _pws, _w_from_pw
 from ..cooling.chiller import ChillerParams
 from ..cooling.control import N_STATE, ControlParams
 from ..cooling.heat_rejection import DryCoolerParams, TowerParams, ntu_from_effectiveness

@@ -6,8 +6,8 @@ cooling.crah.*, cooling.chiller.*, cooling.pumps.*, electrical.ups.efficiency,
 heat_reuse.enabled) and a file that uses only them gives the same plant as before: an
 air-cooled Carnot-fraction chiller with CRAH units, a constant-efficiency UPS, no other
 losses. Every default says where its value comes from; "assumption" marks a value chosen
-here without a published source. ``dcsim.cooling.plant.build_plant`` turns these sections
-into kernel parameters.
+here without a published source. ``dcsim.model`` (``build_plant``, ``build_electrical``,
+``build_heat_reuse``) turns these sections into kernel parameters.
 """
 
 from __future__ import annotations

@@ -43,15 +43,8 @@ from numba import njit
 
 from .._numeric import FASTMATH, aligned_full, interp_table, max_value
 from ..cooling.crah import crah_fan_power_kw
-from ..cooling.plant import (
-    N_OUT,
-    OUT_HEAT_REJECTED_KW,
-    OUT_HEAT_REUSED_KW,
-    OUT_PLANT_KW,
-    OUT_SUPPLY_AIR_C,
-    OUT_UNMET_KW,
-    plant_step,
-)
+from ..cooling.outputs import N_OUT, OUT_HEAT_REJECTED_KW, OUT_HEAT_REUSED_KW, OUT_PLANT_KW, OUT_SUPPLY_AIR_C, OUT_UNMET_KW
+from ..cooling.plant import plant_step
 from ..electrical.chain import (
     E_FIXED_KW,
     E_HEAT_TO_PLANT_KW,

@@ -9,7 +9,7 @@ from collections import namedtuple
 
 from numba import njit
 
-from ...climate.psychro import _drybulb_from_enthalpy, _enthalpy, _pws, _w_from_enthalpy, _w_from_pw
+from ...climate._psychro_scalar import _drybulb_from_enthalpy, _enthalpy, _pws, _w_from_enthalpy, _w_from_pw
 from ...units import AIR_CP_J_PER_KG_K
 from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
