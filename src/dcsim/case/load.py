@@ -28,7 +28,8 @@ from ..scenario.load import OVERRIDE_ORIGIN, validate_scenario_data
 from ..scenario.load import set_dotted as scenario_set_dotted  # case.set_dotted words the problems
 from ..scenario.schema import Scenario
 from .components import _NOVALUE, LoadedComponent, load_component
-from .model import BASELINE_NAME, Assumptions, CaseFile, CaseInfo, Proposal, text_in
+from ..report.strings import text_in
+from .model import BASELINE_NAME, Assumptions, CaseFile, CaseInfo, Proposal
 
 #: Scenario keys holding file paths: relative paths are resolved against the file that wrote them.
 PATH_KEYS = ("site.climate", "site.grid", "workload.trace.path")

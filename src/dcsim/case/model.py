@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# A case text may be in any language the report has; text_in is imported from here by load.py.
-from ..report.strings import LANGUAGES, text_in  # noqa: F401
+# A case text may be in any language the report has.
+from ..report.strings import LANGUAGES
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 NAME_HELP = "1-64 letters, digits, '-' or '_', starting with a letter or digit (it names a run folder)"

@@ -144,7 +144,6 @@ class JobEvents:
         self._running -= 1
         if not self._booked[i]:
             self._unbooked_cores -= k
-        self._completed += 1
         if self._queue:
             self._drain(now)
         if self._pm:

@@ -231,12 +231,10 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         self._queued_cores = 0
         self._running = 0
         self._deferred = 0
-        self._completed = 0
         self._boots = 0
         self._shutdowns = 0
         self._next = 0
         self._k = -1
-        self._T = 0.0
 
     @classmethod
     def from_scenario(cls, scenario, *, server, carbon_g_per_kwh=None, price_sek_per_kwh=None, base_dir=None, **kw):
@@ -307,7 +305,6 @@ class WorkloadSimulation(JobEvents, PowerEvents):
             self.policy.set_inlet(inlet)
         step = self.step_s
         T = (step_index + 1) * step
-        self._T = T
         # The events form no reference cycles (SimPy drops a processed event's callbacks), so
         # the cyclic collector only rescans the long-lived heaps and SimPy's queue: pause it.
         paused = self.pause_gc and gc.isenabled()
