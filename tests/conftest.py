@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Environment variable that overrides where the shared folder is.
 SHARED_ENV = "DCSIM_SHARED"
 #: The shared folder: $DCSIM_SHARED if set, else ``../shared`` beside the checkout.
-SHARED = Path(os.environ[SHARED_ENV]) if os.environ.get(SHARED_ENV) else ROOT.parent / "shared"
+def shared_folder(environ) -> Path:
+    """$DCSIM_SHARED if set (and not empty), else ``../shared`` beside the checkout."""
+    return Path(environ[SHARED_ENV]) if environ.get(SHARED_ENV) else ROOT.parent / "shared"
+
+
+SHARED = shared_folder(os.environ)
 
 
 def shared_path(relative: str, skipped: str) -> Path:

@@ -1,6 +1,6 @@
 """Size limits of docs/architecture.md ("Layers"): no source file over 600 lines, no function
-over 120 lines except the time loops (a loop body split across calls would cost the kernel
-its registers, and the engine's loop reads best as one piece)."""
+over 120 lines except the facility kernel's time loop (a loop body split across calls would
+cost the kernel its registers)."""
 
 from __future__ import annotations
 

@@ -174,11 +174,25 @@ def test_write_plant_outputs_adds_to_what_is_there():
 
 
 def test_reuse_heat_writes_the_heat_pump_outputs():
+    from dcsim.cooling.outputs import (
+        COP_DIRECT,
+        OUT_DH_SUPPLY_C,
+        OUT_HEAT_AVAILABLE_KW,
+        OUT_HEAT_PUMP_COP,
+        OUT_HEAT_PUMP_KW,
+        OUT_HEAT_SOURCE_C,
+    )
+
     _, p, _ = build_plant(Cooling(), HeatReuse(enabled=True, capacity_kw=300.0), 900.0, 80.0)
-    out = np.zeros(N_OUT)
-    q_e = reuse_heat(p.heat_reuse, 400.0, 30.0, 24.0, 0.0, 1e6, out)
-    want = heatreuse_step(p.heat_reuse, 400.0, 30.0, 24.0, 0.0, 1e6)
-    assert q_e == want[0] and out[OUT_HEAT_REUSED_KW] == want[1]
+    for t_in, t_db in ((30.0, 0.0), (120.0, 10.0)):  # a lift, and a source hotter than the DH supply
+        out = np.zeros(N_OUT)
+        q_e = reuse_heat(p.heat_reuse, 400.0, t_in, t_in - 6.0, t_db, 1e6, out)
+        q_ev, q_del, w, cop, t_sup = heatreuse_step(p.heat_reuse, 400.0, t_in, t_in - 6.0, t_db, 1e6)
+        assert q_e == q_ev == out[OUT_HEAT_PUMP_EVAPORATOR_KW] and out[OUT_HEAT_REUSED_KW] == q_del
+        assert out[OUT_HEAT_PUMP_KW] == w and out[OUT_DH_SUPPLY_C] == t_sup
+        assert out[OUT_HEAT_AVAILABLE_KW] == 400.0 and out[OUT_HEAT_SOURCE_C] == t_in
+        assert out[OUT_HEAT_PUMP_COP] == min(cop, COP_DIRECT)
+    assert w == 0.0 and cop > COP_DIRECT and out[OUT_HEAT_PUMP_COP] == COP_DIRECT  # passed by heat exchanger
 
 
 def test_air_side_fallback_mode():
@@ -190,7 +204,7 @@ def test_air_side_fallback_mode():
 def test_fresh_air_mixing_closes_the_energy_and_moisture_balance():
     """Mixing box + room, quasi-steady (fresh_air_state's docstring, ASHRAE 2017 ch. 1 eqs. 30,
     43-45): x h_o + (1 - x)(h_nom + q/m) + E/m = h_nom, supply W = max(W_o, W_lo)."""
-    from dcsim.climate.psychro import _enthalpy
+    from dcsim.climate._psychro_scalar import _enthalpy
     from dcsim.cooling.systems.fresh_air import fresh_air_state
 
     m, q = 60.0, 400.0  # kg/s dry air, kW of room and fan heat

@@ -7,14 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from dcsim.electrical.chain import UPS_COEFFICIENTS, UPS_CONSTANT, UPS_NONE, UPS_TABLE, converter_loss_kw, ups_loss_for
+from dcsim.electrical.chain import UPS_COEFFICIENTS, UPS_CONSTANT, UPS_NONE, UPS_TABLE, ups_loss_for
 from dcsim.heatreuse.heatpump import carnot_fraction, log_mean_k
 from dcsim.it.curves import AFFINITY_FAN_POWER_CURVE, OPENSTUDIO_AIRFLOW_CURVE, OPENSTUDIO_CPU_POWER_CURVE
 from dcsim.it.ite import (
     curves_in_effect,
     inlet_adjustment_from_terms_w,
     inlet_terms_at_load,
-    ite_aircooled_point,
     server_power_at_inlet,
 )
 from dcsim.model import build_electrical, pad_table
@@ -43,7 +42,7 @@ def test_lorenz_mean_and_carnot_fraction():
     assert carnot_fraction(-1000.0, 0.625, 0.0017, 50.0) == 0.95
 
 
-@pytest.mark.parametrize("kind", ["constant", "double-conversion", "table", "none"])
+@pytest.mark.parametrize("kind", ["constant", "double-conversion", "eco-mode", "table", "none"])
 def test_ups_loss_for_each_kind(kind):
     extra = {"load_points": [0.25, 0.5, 1.0], "efficiency_points": [0.9, 0.94, 0.95]} if kind == "table" else {}
     e = build_electrical(Electrical(ups=Ups(type=kind, **extra)), 1000.0)
@@ -56,7 +55,6 @@ def test_ups_loss_for_each_kind(kind):
         elif e.ups_kind == UPS_COEFFICIENTS:  # Schneider WP108: P_r (a0 + a1 x + a2 x^2)
             x = p_out / e.ups_rated_kw
             want = e.ups_rated_kw * (e.ups_no_load + e.ups_proportional * x + e.ups_square * x * x)
-            assert got == converter_loss_kw(p_out, e.ups_rated_kw, e.ups_no_load, e.ups_proportional, e.ups_square)
         else:
             assert e.ups_kind == UPS_TABLE
             eta = float(np.interp(p_out / e.ups_rated_kw, [0.25, 0.5, 1.0], [0.9, 0.94, 0.95]))
@@ -65,17 +63,19 @@ def test_ups_loss_for_each_kind(kind):
 
 
 def _point_w(u, t_in, cpu_w, fan_w):
-    """CPU + fan power of the EnergyPlus ITE point model (validated in test_it_energyplus.py)."""
-    cpu, fan, *_ = ite_aircooled_point(u, t_in, 1.0, cpu_w, fan_w, 0.1, cpu_w + fan_w, CPU_C, CPU_L, FLOW_C, FLOW_L,
-                                       FAN_C, FAN_L, 1.0, (1.0, 0.0, 0.0, 0.0), (0.0, 1.0, 0.0, 1.0), 101325.0, 0.008)
-    return cpu + fan, fan
+    """CPU + fan power of the EnergyPlus ITE equations written out here with the curve objects'
+    own evaluation (dcsim.it.curves, a code path apart from the kernel's clamped-quadratic
+    terms): P = P_cpu f_P(u, T) + P_fan f_F(max(f_V(u, T), 0))."""
+    flow = max(OPENSTUDIO_AIRFLOW_CURVE(u, t_in), 0.0)
+    fan = fan_w * AFFINITY_FAN_POWER_CURVE(flow)
+    return cpu_w * OPENSTUDIO_CPU_POWER_CURVE(u, t_in) + fan, fan
 
 
 @pytest.mark.parametrize("u", [0.1, 0.5, 1.0])
 @pytest.mark.parametrize("t_in", [15.0, 22.5, 27.0, 35.0])
 def test_kernel_inlet_adjustment_is_the_energyplus_model_difference(u, t_in):
-    # what the kernel adds to the table power at an inlet = the EnergyPlus ITE model's power
-    # there minus its power at the reference inlet 22.5 °C (inlet_adjustment_w's equation)
+    # what the kernel adds to the table power at an inlet = the EnergyPlus ITE equations' power
+    # there minus their power at the reference inlet 22.5 °C (inlet_adjustment_w's equation)
     cpu_w, fan_w = 180.0, 20.0
     k = inlet_terms_at_load(u, cpu_w, fan_w, 22.5, CPU_C, CPU_L, FLOW_C, FLOW_L, FAN_C, FAN_L, 0.0)
     delta, fan, fv = inlet_adjustment_from_terms_w(t_in, k)

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED, SHARED_ENV, shared_path
+from tests.conftest import ROOT, SHARED, SHARED_ENV, shared_folder, shared_path
 
 # a string literal opening with a home or work directory of one machine: /work/, /home/, /Users/
 ABSOLUTE = re.compile(r"""["'](/work|/home|/Users)/""")
 
 
-@pytest.mark.skipif(bool(os.environ.get(SHARED_ENV)), reason=f"${SHARED_ENV} overrides the default")
-def test_default_shared_folder_is_beside_the_checkout():
-    assert SHARED == Path(__file__).resolve().parents[1].parent / "shared"
+def test_shared_folder_is_beside_the_checkout_unless_the_variable_names_one(tmp_path):
+    beside = Path(__file__).resolve().parents[1].parent / "shared"
+    assert shared_folder({}) == beside and shared_folder({SHARED_ENV: ""}) == beside
+    assert shared_folder({SHARED_ENV: str(tmp_path)}) == tmp_path
+    assert SHARED == shared_folder(os.environ)
 
 
 def test_a_missing_shared_file_skips_naming_the_path_and_the_validation():
