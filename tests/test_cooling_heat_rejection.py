@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from dcsim.cooling.crah import crah_fan_power_kw
+from dcsim.cooling.crah import STAGING_ALL_RUNNING, STAGING_STAGED, crah_fan_power_kw, crah_operating_point
 from dcsim.cooling.fans import fan_power_kw, speed_fraction_clamped
 from dcsim.cooling.heat_rejection import (
     H_FG_J_PER_KG,
@@ -58,6 +58,33 @@ def test_one_fan_law_with_explicit_clamping():
     # the air handler: affinity law on flow / design flow, nothing without a design flow
     assert crah_fan_power_kw(30.0, 60.0, 40.0) == pytest.approx(5.0, rel=1e-15)
     assert crah_fan_power_kw(30.0, 0.0, 40.0) == 0.0
+
+
+def test_crah_units_share_the_flow_and_keep_their_minimum_speed():
+    # 4 duty units of 15 m3/s and 10 kW each at full speed, 1 redundant: 60 m3/s, 40 kW design
+    args = (60.0, 40.0, 4.0, 1.0)
+    # all five run at 36/75 = 0.48 of full speed: 5 x 10 x 0.48^3 kW
+    flow, fan, n = crah_operating_point(36.0, *args, 0.3, STAGING_ALL_RUNNING)
+    assert (flow, n) == (36.0, 5.0) and fan == pytest.approx(5 * 10 * 0.48**3, rel=1e-15)
+    # N+1 all running at design demand: (N/(N+1))^2 of the N units' power (cube law)
+    _, fan, _ = crah_operating_point(60.0, *args, 0.3, STAGING_ALL_RUNNING)
+    assert fan == pytest.approx(40.0 * (4 / 5) ** 2, rel=1e-15)
+    # below the minimum speed: 5 units at 0.3 move 22.5 m3/s although 9 are asked for
+    flow, fan, n = crah_operating_point(9.0, *args, 0.3, STAGING_ALL_RUNNING)
+    assert flow == pytest.approx(22.5, rel=1e-15) and fan == pytest.approx(5 * 10 * 0.3**3, rel=1e-15)
+    # staged: 36 m3/s needs ceil(36/15) = 3 units at 0.8; 9 m3/s one unit at 0.6; a demand of
+    # exactly two units' flow runs two; beyond all five, five (faster than design)
+    flow, fan, n = crah_operating_point(36.0, *args, 0.3, STAGING_STAGED)
+    assert (flow, n) == (36.0, 3.0) and fan == pytest.approx(3 * 10 * 0.8**3, rel=1e-15)
+    assert crah_operating_point(9.0, *args, 0.3, STAGING_STAGED)[2] == 1.0
+    assert crah_operating_point(30.0, *args, 0.3, STAGING_STAGED)[2] == 2.0
+    flow, fan, n = crah_operating_point(90.0, *args, 0.3, STAGING_STAGED)
+    assert (flow, n) == (90.0, 5.0) and fan == pytest.approx(5 * 10 * 1.2**3, rel=1e-15)
+    # the old single equivalent unit with no minimum speed is the plain affinity law
+    assert crah_operating_point(30.0, 60.0, 40.0, 1.0, 0.0, 0.0, STAGING_ALL_RUNNING)[1] == pytest.approx(
+        crah_fan_power_kw(30.0, 60.0, 40.0), rel=1e-15)
+    # no design flow: the demand moves, no fan power
+    assert crah_operating_point(30.0, 0.0, 40.0, 1.0, 0.0, 0.3, STAGING_ALL_RUNNING) == (30.0, 0.0, 0.0)
 
 
 def test_drycooler_leaving_water():

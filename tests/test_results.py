@@ -27,6 +27,8 @@ def two_hours():
         "stored_heat_kw": np.array([0.0, 0.0]),
         "it_fan_power_kw": np.array([10.0, 30.0]),
         "unmet_cooling_kw": np.array([0.0, 0.0]),
+        "servers_shut_down": np.array([0.0, 4.0]),  # 4 server-hours
+        "condensation_risk": np.array([0, 1], dtype=np.int8),  # 1 hour
     }
     racks = SimpleNamespace(
         seconds_above_recommended=np.array([0.0, 3600.0]), seconds_above_allowable=np.array([0.0, 0.0]),
@@ -58,6 +60,17 @@ def test_kpis_from_their_definitions():
     assert k["free_cooling_hours"] == 1.5
     assert k["energy_balance_rel_error"] == 0.0
     assert k["xfactor_failure_rate"] == pytest.approx((1.0 + 1.13 + 1.13 + 1.37) / 4, rel=1e-15)
+    assert k["server_hours_shut_down"] == 4.0
+    assert k["condensation_risk_hours"] == 1.0
+    assert k["unmet_cooling_hours"] == 0.0
+
+
+def test_unmet_steps_are_not_free_cooling():
+    cols, racks = two_hours()
+    cols["unmet_cooling_kw"] = np.array([50.0, 1e-4])  # 50 kW unmet; 0.1 W is round-off (< 1e-6 x 1000 kW)
+    k = compute_kpis(cols, dt_s=3600.0, step_s=3600, racks=racks)
+    assert k["unmet_cooling_hours"] == 1.0
+    assert k["free_cooling_hours"] == 0.5  # only the met partial-free hour
 
 
 def test_kpis_that_do_not_apply_are_zero_not_missing():

@@ -155,6 +155,11 @@ def _room_reference(t0, q_in, flow, t_set, cap, c, dt, substeps=200_000):
         (40.0, 500.0, 1000.0),  # saturated, falls back within the step
         (40.0, 1500.0, 1000.0),  # saturated all step: linear rise
         (28.0, 300.0, 0.0),  # total cooling failure
+        (18.0, 500.0, 1000.0),  # below the setpoint: no cooling until it has warmed to it
+        (19.9, 1500.0, 1000.0),  # below it, then unsaturated, then saturated within the step
+        (15.0, 100.0, 1000.0),  # below it all step: warms at Q_in / C
+        (20.5, -200.0, 1000.0),  # heat flowing out of the room (racks colder than the air): the coil
+        (21.0, -50.0, 0.0),  # stops at the setpoint; with no capacity it never runs
     ],
 )
 def test_room_air_node_regimes_against_fine_integration(t0, q_in, cap):
@@ -168,8 +173,9 @@ def test_room_air_node_regimes_against_fine_integration(t0, q_in, cap):
 
 def test_cooling_failure_transient_is_linear_while_saturated():
     """Total outage: the room warms at exactly (Q_in) / C while the coils deliver nothing."""
-    sc = constant(0.6, **{"it.inlet_temperature_effects": False, "it.thermal_time_constant_s": 0.0})
-    n = 10
+    sc = constant(0.6, **{"it.inlet_temperature_effects": False, "it.thermal_time_constant_s": 0.0,
+                          "it.throttle_inlet_c": 60.0, "it.shutdown_inlet_c": 80.0})
+    n = 6  # the room reaches about 56 °C
     model, state, out, _ = run_kernel(sc, n, 0.6, avail=np.zeros(n))
     c = model.hall.room_heat_capacity_kj_per_k
     q_in = out.heat_to_air_kw[0] + out.crah_fan_power_kw[0]
@@ -177,6 +183,7 @@ def test_cooling_failure_transient_is_linear_while_saturated():
     # every kW stays in the room air: the supply follows the room, so nothing is removed
     assert np.abs(out.coil_heat_kw).max() < 1e-9  # zero up to the rounding of q_in - C dT/dt
     assert state.room_c[0] == pytest.approx(room0 + q_in * n * 60.0 / c, rel=1e-9)
+    assert out.servers_throttled.max() == 0 and out.servers_shut_down.max() == 0
     assert out.unmet_cooling_kw[0] == pytest.approx(q_in, rel=1e-9)
 
 
@@ -185,7 +192,11 @@ def test_cooling_failure_transient_is_linear_while_saturated():
 
 def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
     """Plain-Python twin of facility_kernel written from the equations (no Numba, no passes).
-    Returns the hall rows per step and the per-rack accumulators."""
+    Returns the hall rows per step and the per-rack accumulators.
+
+    The supply air of a step is found here by plain bisection to 1e-12 K (the kernel uses a
+    safeguarded secant to 1e-9 K) whenever the kernel's rule says the step is iterated: the last
+    step ended off its setpoint, or the capacity falls below 1.05 x the last step's coil heat."""
     dt = float(sc.simulation.step)
     model = build_model(sc, server_curve(sc.it.server), dt)
     if rack_changes:
@@ -193,18 +204,22 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
     rack, hall = model.rack, model.hall
     racks = len(rack.servers)
     matrix = rack.interference_k_per_kw if rack.interference_k_per_kw.shape[0] == racks else None
-    q_prev = list(initial_state(rack, hall, float(util[0]), float(setpoint[0]), model.plant_state0).heat_to_air_kw)
     energy, max_in, above_rec, above_allow, xf = (np.zeros(racks) for _ in range(5))
     max_in[:] = -np.inf
     st = initial_state(rack, hall, float(util[0]), float(setpoint[0]), model.plant_state0)
+    q_prev = list(st.heat_to_air_kw)
     plant_state = model.plant_state0.copy()
     inputs = make_inputs(n, util, t_db, setpoint, avail)
     mech_prev = 0.0
     t_in = list(st.inlet_c)
     t_e = list(st.equipment_c)
+    off = [0.0] * racks
     room = float(st.room_c[0])
     sup = float(st.supply_c[0])
+    flag, heat_prev = 0.0, float(st.iterate[1])
     lp, pp = list(rack.load_points), list(rack.power_points_w)
+    idle, pmax, t_ref = rack.idle_w, rack.max_w, rack.reference_inlet_c
+    air_share = 1.0 - hall.liquid_share
 
     def biq(c, x, y, lim):
         x = min(max(x, lim[0]), lim[1])
@@ -215,70 +230,131 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
         x = min(max(x, lim[0]), lim[1])
         return min(max(c[0] + c[1] * x + c[2] * x * x + c[3] * x ** 3, lim[2]), lim[3])
 
+    def server(u, p_w, temp):
+        """(power W, fan power W, flow fraction) of one running, unthrottled server."""
+        if not rack.inlet_effects:
+            return p_w, 0.0, 1.0
+        if rack.measured_fans:  # dcsim.it.server_thermal's equations, written out
+            f_idle, f_full, knee, rise, s_max, leak, a, t_loop = rack.fan_params
+            fan_ref = (1 - u) * f_idle * idle + u * f_full * pmax
+            s_ref = (fan_ref / (f_full * pmax)) ** (1 / 3) / (1 + rise * max(t_ref - knee, 0))
+            s = max(min(s_ref * a * (1 + rise * (max(temp, knee) - knee)), s_max), rack.min_flow_fraction)
+            fan = f_full * pmax * s ** 3
+            cpu = max(p_w - fan_ref, 0) * (1 + leak * a * (min(temp, knee) - min(t_ref, knee))
+                                           + leak * (1 - a) * (t_loop - t_ref))
+            return max(cpu + fan, 0.0), fan, s
+        fv = max(biq(rack.flow_coef, u, temp, rack.flow_limits), rack.min_flow_fraction)
+        fv_r = max(biq(rack.flow_coef, u, t_ref, rack.flow_limits), rack.min_flow_fraction)
+        fan = rack.design_fan_w * cub(rack.fan_coef, fv, rack.fan_limits)
+        fan_r = rack.design_fan_w * cub(rack.fan_coef, fv_r, rack.fan_limits)
+        dcpu = rack.design_cpu_w * (biq(rack.cpu_coef, u, temp, rack.cpu_limits)
+                                    - biq(rack.cpu_coef, u, t_ref, rack.cpu_limits))
+        return max(p_w + dcpu + fan - fan_r, 0.0), fan, fv
+
     rows = []
     for k in range(n):
-        it = fan_it = q_tot = net = 0.0
-        inlets = []
         lift = matrix @ np.array(q_prev) if matrix is not None else np.zeros(racks)
-        for i in range(racks):
-            u = min(util[k] * rack.util_scale[i], 1.0)
-            p_w = float(np.interp(u, lp, pp))
-            if rack.inlet_effects:
-                fv = max(biq(rack.flow_coef, u, t_in[i], rack.flow_limits), rack.min_flow_fraction)
-                fv_r = max(biq(rack.flow_coef, u, rack.reference_inlet_c, rack.flow_limits), rack.min_flow_fraction)
-                fan = rack.design_fan_w * cub(rack.fan_coef, fv, rack.fan_limits)
-                fan_r = rack.design_fan_w * cub(rack.fan_coef, fv_r, rack.fan_limits)
-                dcpu = rack.design_cpu_w * (biq(rack.cpu_coef, u, t_in[i], rack.cpu_limits)
-                                            - biq(rack.cpu_coef, u, rack.reference_inlet_c, rack.cpu_limits))
-            else:
-                fv, fan, fan_r, dcpu = 1.0, 0.0, 0.0, 0.0
-            on = rack.servers_on[i]  # servers that are off draw what extra_power_kw says (event path)
-            p = on * max(p_w + dcpu + fan - fan_r, 0.0) / 1000 + rack.extra_power_kw[i]
-            flow = max(on, 0.01) * rack.design_flow_m3_s * fv
-            r = rack.recirculation[i]
-            c, res, a = rack.heat_capacity_kj_per_k[i], rack.resistance_k_per_kw[i], rack.decay[i]
-            # solve the two linear equations of the step for Q and T_in by 2x2 elimination:
-            #   Q = P - C (1 - a)/dt (T_in + P R - T_e0);  T_in = T_sup + r/(1-r) Q/(rho c_p V),
-            # or with a cross-interference matrix T_in = T_sup + (D Q_previous)_i
-            g = 0.0 if matrix is not None else r / (1 - r) / (RHO_CP_KJ_PER_M3_K * flow)
-            m = np.array([[1.0, c * (1 - a) / dt], [-g, 1.0]])
-            rhs = np.array([p - c * (1 - a) / dt * (p * res - t_e[i]), sup + lift[i]])
-            q, tin = np.linalg.solve(m, rhs)
-            t_e[i] = tin + p * res + (t_e[i] - tin - p * res) * a
-            t_in[i] = tin
-            q_prev[i] = q
-            inlets.append(tin)
+        cap = hall.cooling_capacity_kw * avail[k]
+        iterate = flag > 0.5 or cap < 1.05 * heat_prev + 1e-9
+
+        def step(x):
+            """Everything of step k at supply air x; returns (residual, results)."""
+            it = fan_it = q_tot = net = 0.0
+            racks_out = []
+            for i in range(racks):
+                u = min(util[k] * rack.util_scale[i], 1.0)
+                p_w = float(np.interp(u, lp, pp))
+                t_est = t_in[i] + (x - sup)
+                # off at the start: back on when the air in front is at the throttling limit;
+                # running: off for the part of the step after the inlet, linear in time from
+                # t_in to t_est, passed the shutdown limit
+                if off[i] > 0.5 and sup + lift[i] > rack.throttle_inlet_c:
+                    o = 1.0
+                elif t_in[i] >= rack.shutdown_inlet_c:
+                    o = 1.0
+                elif t_est > rack.shutdown_inlet_c:
+                    o = (t_est - rack.shutdown_inlet_c) / (t_est - t_in[i])
+                else:
+                    o = 0.0
+                span = rack.shutdown_inlet_c - rack.throttle_inlet_c
+                perf = 1 - (1 - rack.throttle_min_performance) * min(max((t_est - rack.throttle_inlet_c) / span, 0), 1)
+                pw, fan, fv = server(u, p_w, t_est)
+                on = rack.servers_on[i] * (1 - o)  # servers that are off draw what extra_power_kw says
+                p = on * (pw - (1 - perf) * max(p_w - idle, 0)) / 1000 + rack.extra_power_kw[i]
+                flow = max(on, 0.01) * rack.design_flow_m3_s * fv
+                r = rack.recirculation[i]
+                c, res, a = rack.heat_capacity_kj_per_k[i], rack.resistance_k_per_kw[i], rack.decay[i]
+                # solve the two linear equations of the step for Q and T_in by 2x2 elimination:
+                #   Q = P - C (1 - a)/dt (T_in + P R - T_e0);  T_in = T_sup + s r/(1-r) Q/(rho c_p V),
+                # s the air's share (no recirculation from off servers), or with a
+                # cross-interference matrix T_in = T_sup + (D Q_previous)_i
+                g = 0.0 if matrix is not None else air_share * (1 - o) * r / (1 - r) / (RHO_CP_KJ_PER_M3_K * flow)
+                m = np.array([[1.0, c * (1 - a) / dt], [-g, 1.0]])
+                rhs = np.array([p - c * (1 - a) / dt * (p * res - t_e[i]), x + lift[i]])
+                q, tin = np.linalg.solve(m, rhs)
+                racks_out.append((tin, tin + p * res + (t_e[i] - tin - p * res) * a, q, o, p))
+                it += p
+                fan_it += on * fan / 1000
+                q_tot += q
+                net += flow * (1 - r)
+            # the air handlers: n units of design flow V_d/N; all installed ones running, or the
+            # fewest that carry the demand; none slower than the minimum speed
+            demand = net * (1 + hall.crah_oversupply)
+            n_dut, n_inst = hall.crah_duty_units, hall.crah_duty_units + hall.crah_redundant_units
+            v_unit = hall.crah_design_flow_m3_s / n_dut
+            n_run = n_inst if hall.crah_staging == 0 else min(max(math.ceil(demand / v_unit), 1), n_inst)
+            speed = max(demand / (n_run * v_unit), hall.crah_min_speed_fraction)
+            at_min_speed = demand < n_run * v_unit * hall.crah_min_speed_fraction
+            crah = n_run * v_unit * speed
+            fan_crah = n_run * (hall.crah_design_fan_kw / n_dut) * speed**3
+            q_air = q_tot * air_share
+            room1, q_coil = room_air_step(room, q_air + fan_crah, crah, setpoint[k], cap,
+                                          hall.room_heat_capacity_kj_per_k, dt)
+            g_c = RHO_CP_KJ_PER_M3_K * crah
+            sup1 = room1 - max(min(cap, g_c * (room1 - setpoint[k])), 0.0) / g_c
+            # the plant and the electrical chain are compiled components with their own twins and
+            # tests (tests/test_cooling_*.py): here their plain-Python execution (py_func)
+            e = np.zeros(N_ELECTRICAL_OUT)
+            electrical_step.py_func(it, mech_prev, model.electrical, e)
+            po = np.zeros(N_OUT)
+            ps = plant_state.copy()
+            plant_step.py_func(model.plant_code, model.plant, ps, q_coil, crah, 0.5 * (room + room1), setpoint[k],
+                               q_tot - q_air, e[E_HEAT_TO_PLANT_KW], t_db[k], inputs.outdoor_humidity_ratio[k],
+                               inputs.outdoor_wetbulb_c[k], 101325.0, 0.0, dt, po)
+            assert po[OUT_UNMET_KW] == 0.0  # the twin covers steps the plant can serve
+            return sup1 - x, (racks_out, it, fan_it, fan_crah, room1, q_coil, q_air + fan_crah, sup1, e, po, ps,
+                              at_min_speed)
+
+        x = float(setpoint[k])
+        f, result = step(x)
+        if iterate and abs(f) > 1e-12:
+            lo, hi = x - 10.0, x + 10.0  # a bracket: the residual falls as the supply rises
+            while step(lo)[0] < 0:
+                lo -= 10.0
+            while step(hi)[0] > 0:
+                hi += 10.0
+            for _ in range(80):
+                mid = 0.5 * (lo + hi)
+                if step(mid)[0] > 0:
+                    lo = mid
+                else:
+                    hi = mid
+            x = 0.5 * (lo + hi)
+            f, result = step(x)
+        racks_out, it, fan_it, fan_crah, room, q_coil, heat_prev, sup, e, po, plant_state, at_min = result
+        flag = 1.0 if abs(sup - setpoint[k]) > 1e-9 else 0.0
+        for i, (tin, te, q, o, p) in enumerate(racks_out):
+            t_in[i], t_e[i], q_prev[i], off[i] = tin, te, q, 1.0 if o > 0 else 0.0
             energy[i] += p * dt / 3600
             max_in[i] = max(max_in[i], tin)
             above_rec[i] += dt * (tin > ASHRAE_RECOMMENDED_MAX_C)
             above_allow[i] += dt * (tin > ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class])
             xf[i] += float(np.interp(tin, XFACTOR_INLET_C, XFACTOR)) * dt
-            it += p
-            fan_it += on * fan / 1000
-            q_tot += q
-            net += flow * (1 - r)
-        crah = net * (1 + hall.crah_oversupply)
-        fan_crah = hall.crah_design_fan_kw * (crah / hall.crah_design_flow_m3_s) ** 3
-        room0 = room
-        cap = hall.cooling_capacity_kw * avail[k]
-        room, q_coil = room_air_step(room0, q_tot + fan_crah, crah, setpoint[k], cap, hall.room_heat_capacity_kj_per_k, dt)
-        sup_prev = sup
-        g_c = RHO_CP_KJ_PER_M3_K * crah
-        sup = room - max(min(cap, g_c * (room - setpoint[k])), 0.0) / g_c
-        # the plant and the electrical chain are compiled components with their own twins and
-        # tests (tests/test_cooling_*.py): here their plain-Python execution (py_func)
-        e = np.zeros(N_ELECTRICAL_OUT)
-        electrical_step.py_func(it, mech_prev, model.electrical, e)
-        po = np.zeros(N_OUT)
-        plant_step.py_func(model.plant_code, model.plant, plant_state, q_coil, crah, 0.5 * (room0 + room), setpoint[k],
-                           0.0, e[E_HEAT_TO_PLANT_KW], t_db[k], inputs.outdoor_humidity_ratio[k],
-                           inputs.outdoor_wetbulb_c[k], 101325.0, 0.0, dt, po)
-        assert po[OUT_UNMET_KW] == 0.0  # the twin covers steps the plant can serve
         mech_prev = po[OUT_PLANT_KW] + fan_crah
         rows.append({
-            "it_power_kw": it, "it_fan_power_kw": fan_it, "crah_fan_power_kw": fan_crah, "supply_air_c": sup_prev,
-            "max_inlet_c": max(inlets), "mean_inlet_c": sum(inlets) / len(inlets), "coil_heat_kw": q_coil,
-            "facility_power_kw": it + mech_prev + e[E_LOSSES_KW] + e[E_FIXED_KW],
+            "it_power_kw": it, "it_fan_power_kw": fan_it, "crah_fan_power_kw": fan_crah, "supply_air_c": x,
+            "max_inlet_c": max(t_in), "mean_inlet_c": sum(t_in) / racks, "coil_heat_kw": q_coil,
+            "facility_power_kw": it + mech_prev + e[E_LOSSES_KW] + e[E_FIXED_KW], "_at_min_speed": at_min,
         })
     return rows, {"energy_kwh": energy, "max_inlet_c": max_in, "seconds_above_recommended": above_rec,
                   "seconds_above_allowable": above_allow, "xfactor_seconds": xf}
@@ -295,18 +371,34 @@ def _rack_variant(variant, rng, racks):
         return {"inlet_effects": False}
     if variant == "matrix":  # cross-interference matrix, shared utilisation
         return {"interference_k_per_kw": rng.uniform(0.0, 0.05, (racks, racks))}
+    if variant == "energyplus":  # the EnergyPlus ITE curves instead of the measured server model
+        return {"measured_fans": False}
+    if variant == "throttled":  # inlets above the throttling limit (no shutdown: it is a jump)
+        return {"throttle_inlet_c": 21.0, "shutdown_inlet_c": 200.0}
+    if variant in CRAH_VARIANTS:  # the hall's air handlers change; EnergyPlus servers, whose airflow
+        return {"measured_fans": False}  # follows their load, so the units' minimum speed binds at times
     if variant == "matrix-own-load":
         return {"interference_k_per_kw": rng.uniform(0.0, 0.05, (racks, racks)),
                 "util_scale": rng.uniform(0.3, 1.6, racks)}
     raise AssertionError(variant)
 
 
-@pytest.mark.parametrize("variant", ["shared-load", "own-load", "no-inlet-effects", "matrix", "matrix-own-load"])
+#: air handlers: 4+1 units all running, and 3+2 staged units, with minimum speeds high enough
+#: to bind at low load
+CRAH_VARIANTS = {
+    "crah-all-running": {"cooling.crah.units": 4, "cooling.crah.redundant_units": 1, "cooling.crah.min_speed_fraction": 0.6},
+    "crah-staged": {"cooling.crah.units": 3, "cooling.crah.redundant_units": 2, "cooling.crah.min_speed_fraction": 0.9,
+                    "cooling.crah.staging": "staged"},
+}
+
+
+@pytest.mark.parametrize("variant", ["shared-load", "own-load", "no-inlet-effects", "energyplus", "throttled", "matrix",
+                                     "matrix-own-load", *CRAH_VARIANTS])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_kernel_matches_naive_twin_on_random_inputs(seed, variant):
     rng = np.random.default_rng(seed)
     sc = constant(0.5, **{"it.racks": 5, "room.recirculation_by_rack": list(rng.uniform(0.0, 0.3, 5)),
-                          "cooling.capacity_kw": 60.0, "room.ashrae_class": "A2"})
+                          "cooling.capacity_kw": 60.0, "room.ashrae_class": "A2", **CRAH_VARIANTS.get(variant, {})})
     n = 120
     util = rng.uniform(0, 1, n)
     t_db = rng.uniform(-30, 35, n)
@@ -317,13 +409,22 @@ def test_kernel_matches_naive_twin_on_random_inputs(seed, variant):
     expected, expected_acc = naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=changes)
     for k, row in enumerate(expected):
         for name, value in row.items():
-            # same equations, other order and fast-math reassociation: only rounding differs
-            assert getattr(out, name)[k] == pytest.approx(value, rel=1e-9, abs=1e-9), (k, name)
+            if name.startswith("_"):  # the twin's own bookkeeping
+                continue
+            # same equations, other order and fast-math reassociation; the supply air of the
+            # iterated steps solved to 1e-9 K against the twin's 1e-12: rounding and that tolerance
+            assert getattr(out, name)[k] == pytest.approx(value, rel=1e-7, abs=1e-7), (k, name)
     for name, value in expected_acc.items():
         # the X-factor is summed as hinges (no table lookup): rounding again
-        np.testing.assert_allclose(getattr(acc, name), value, rtol=1e-9, atol=1e-9, err_msg=name)
-    # the inputs reach above the recommended envelope, so that accumulator is exercised too
+        np.testing.assert_allclose(getattr(acc, name), value, rtol=1e-7, atol=1e-7, err_msg=name)
+    # the inputs reach above the recommended envelope, so that accumulator is exercised too, and
+    # some steps are iterated (outages), with several passes
     assert expected_acc["seconds_above_recommended"].sum() > 0
+    assert out.supply_iterations.max() >= 3
+    if variant == "throttled":
+        assert out.servers_throttled.max() > 0
+    if variant in CRAH_VARIANTS:  # the minimum speed binds in some steps, not in all
+        assert 0 < sum(r["_at_min_speed"] for r in expected) < len(expected)
 
 
 def test_interference_matrix_matches_the_abstract_heat_flow_model(tmp_path):
@@ -384,7 +485,8 @@ def test_outage_heats_inlets_and_recovers():
         {"it.thermal_time_constant_s": 0.0},
         {"it.thermal_time_constant_s": 1800.0, "simulation.step": "300s"},
         {"it.inlet_temperature_effects": False, "room.containment": "hot-aisle"},
-        {"it.curves.fan_power": "cubic", "room.supply_air_c": 27},
+        {"it.server_model": "energyplus", "it.curves.fan_power": "cubic", "room.supply_air_c": 27},
+        {"room.supply_air_c": 30, "it.throttle_inlet_c": 31.0},
     ],
 )
 def test_energy_balance_closes_with_thermal_mass(overrides):

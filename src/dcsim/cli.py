@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import InputError, Problem
+from .errors import InputError, Problem, SimulationError
 
 app = typer.Typer(
     name="dcsim",
@@ -364,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         err_console.print(exc.format(), markup=False, soft_wrap=True)
         return 2
+    except SimulationError as exc:
+        err_console.print(f"dcsim: {exc}", markup=False, soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)
         return 130

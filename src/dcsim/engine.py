@@ -21,6 +21,7 @@ from ._version import __version__
 from .climate import load_climate
 from .cooling import outputs as P
 from .electrical.chain import E_FIXED_KW, E_LOSSES_KW, E_PDU_LOSS_KW, E_TRANSFORMER_LOSS_KW, E_UPS_LOSS_KW
+from .errors import SimulationError
 from .grid import load_grid
 from .model import (
     build_model,
@@ -79,7 +80,7 @@ def availability_series(sc: Scenario, start: np.datetime64, step_s: int, n: int)
     return avail
 
 
-def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress):
+def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, start):
     """The SimPy workload path: each step the workload simulation runs to the end of the step
     with the racks' current inlet temperatures, hands over per-rack utilisation, servers on
     and transition/standby energy, and the kernel advances the physics one step."""
@@ -96,6 +97,7 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress):
     inputs.utilization[:] = 1.0  # the rack utilisation arrives through util_scale
     total_servers = float(sc.it.racks * sc.it.servers_per_rack)
     every = max(1, n // 100)
+    checked = 0
     for k in range(n):
         w = sim.advance(k, state.inlet_c)
         rack.util_scale[:] = w.utilization
@@ -108,10 +110,51 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress):
         servers_on[k] = on
         hall_u[k] = float(w.utilization @ w.servers_on) / total_servers  # busy share of all servers
         queue[k] = w.queue_length
-        if progress is not None and (k % every == 0 or k == n - 1):
-            progress(k + 1, n)
+        if k % every == 0 or k == n - 1:
+            check_step_outputs(out, checked, k + 1, start, int(dt))  # about 100 checks per run
+            checked = k + 1
+            if progress is not None:
+                progress(k + 1, n)
     metrics = sim.finish()
     return metrics, hall_u, servers_on, queue
+
+
+#: What a step's outputs must stay within (quantity, lower, upper): beyond these bounds the state is
+#: unphysical (an inlet at 150 °C has burnt the hall; powers are never negative beyond round-off).
+_PHYSICAL_BOUNDS = (
+    ("it_power_kw", -1e-6, math.inf),
+    ("facility_power_kw", -1e-6, math.inf),
+    ("crah_fan_power_kw", -1e-6, math.inf),
+    ("supply_air_c", -60.0, 150.0),
+    ("mean_inlet_c", -60.0, 150.0),
+    ("max_inlet_c", -60.0, 150.0),
+    ("return_air_c", -60.0, 150.0),
+    ("unmet_cooling_kw", -1e-6, math.inf),
+    ("stored_heat_kw", -math.inf, math.inf),
+    ("heat_out_kw", -math.inf, math.inf),
+)
+
+
+def check_step_outputs(out, i0: int, i1: int, start: np.datetime64, step_s: int) -> None:
+    """Stop a run whose steps ``[i0, i1)`` left the physical range: the first step with a
+    non-finite value, or one outside :data:`_PHYSICAL_BOUNDS`, raises :class:`SimulationError`
+    naming the step, its time and the quantity (the CLI exits 1, nothing is written)."""
+    for name, lo, hi in _PHYSICAL_BOUNDS:
+        v = getattr(out, name)[i0:i1]
+        bad = ~(np.isfinite(v) & (v >= lo) & (v <= hi))
+        if bad.any():
+            k = i0 + int(np.argmax(bad))
+            t = start + np.timedelta64(k * step_s, "s")
+            allowed = "finite values" if not math.isfinite(lo) and not math.isfinite(hi) else (
+                f"finite values >= {lo:g}" if not math.isfinite(hi) else f"[{lo:g}, {hi:g}]")
+            raise SimulationError(k, str(t), name, float(getattr(out, name)[k]), allowed)
+    for label, arr in (("plant output", out.plant), ("electrical chain output", out.electrical)):
+        block = arr[i0:i1]
+        bad = ~np.isfinite(block)
+        if bad.any():
+            k, j = np.argwhere(bad)[0]
+            t = start + np.timedelta64(int(i0 + k) * step_s, "s")
+            raise SimulationError(int(i0 + k), str(t), f"{label} {int(j)}", float(block[k, j]), "finite values")
 
 
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
@@ -169,6 +212,13 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "unmet_cooling_kw": out.unmet_cooling_kw,
         "stored_heat_kw": out.stored_heat_kw,
         "heat_rejected_kw": pl[:, P.OUT_HEAT_REJECTED_KW] + el[:, E_TRANSFORMER_LOSS_KW],
+        # a liquid loop supplied below the room air's dew point condenses water on the cold plates
+        "condensation_risk": (pl[:, P.OUT_LIQUID_SUPPLY_C] < pl[:, P.OUT_SUPPLY_DEWPOINT_C]).astype(np.float64)
+        if sc.cooling.system == "liquid" else np.zeros(n),
+        "servers_throttled": out.servers_throttled,
+        "servers_shut_down": out.servers_shut_down,
+        "it_work_not_done_pct": np.divide(100.0 * out.work_not_done, out.work_demand,
+                                          out=np.zeros(n), where=out.work_demand > 0),
     }
 
 
@@ -221,7 +271,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     queue = np.zeros(n)
     if event_driven:
         job_metrics, utilization, servers_on, queue = _run_event_driven(
-            sc, model, inputs, state, out, acc, gx, dt, n, progress
+            sc, model, inputs, state, out, acc, gx, dt, n, progress, start
         )
     else:
         chunk = max(1, math.ceil(n / 100))
@@ -229,6 +279,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
             i1 = min(n, i0 + chunk)
             facility_kernel(i0, i1, dt, inputs, model.rack, model.hall, model.plant_code, model.plant, model.electrical,
                             state, out, acc)
+            check_step_outputs(out, i0, i1, start, step_s)
             if progress is not None:
                 progress(i1, n)
 
@@ -242,6 +293,8 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
         work_shortfall_pct=shortfall,
+        work_not_done_pct=100.0 * float(out.work_not_done.sum()) / max(float(out.work_demand.sum()), 1e-300)
+        if float(out.work_demand.sum()) > 0 else 0.0,
     )
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())

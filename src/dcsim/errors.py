@@ -94,3 +94,16 @@ def raise_problems(problems: list[Problem], where: str) -> None:
     if problems:
         n = len(problems)
         raise InputError(problems, title=f"{n} problem{'s' if n != 1 else ''} in {where}")
+
+
+class SimulationError(Exception):
+    """A run reached a non-finite or unphysical state: the step, its time (UTC) and the quantity.
+
+    The CLI maps it to exit code 1 and writes nothing (never a KPI that is NaN, inf or absurd)."""
+
+    def __init__(self, step: int, time_utc: str, quantity: str, value: float, allowed: str):
+        self.step, self.time_utc, self.quantity, self.value, self.allowed = step, time_utc, quantity, value, allowed
+        super().__init__(
+            f"the simulation reached an unphysical state at step {step} ({time_utc} UTC): "
+            f"{quantity} = {value!r}, outside {allowed}; nothing was written"
+        )

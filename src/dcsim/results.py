@@ -56,6 +56,10 @@ EXTRA_KPI_NAMES = (
     "unmet_cooling_kwh",
     "xfactor_failure_rate",
     "it_work_shortfall_pct",
+    "unmet_cooling_hours",
+    "it_work_not_done_pct",
+    "server_hours_shut_down",
+    "condensation_risk_hours",
 )
 
 #: Timeseries columns aggregated by maximum rather than mean.
@@ -68,11 +72,16 @@ def _ratio(num: float, den: float) -> float:
 
 
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
-                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0) -> dict[str, float]:
+                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0,
+                 work_not_done_pct: float = 0.0) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
-    mode (dcsim.cooling.MODE_FREE_WEIGHT: free and evaporative 1, partial 0.5)."""
+    mode (dcsim.cooling.MODE_FREE_WEIGHT: free and evaporative 1, partial 0.5), and only the
+    steps whose cooling load was met: a step with unmet cooling counts towards
+    ``unmet_cooling_hours`` instead (a room that overheats on outdoor air is not free cooling).
+    ``work_not_done_pct`` is the share of the work asked for that throttled or shut-down servers
+    did not do."""
     h = dt_s / 3600.0
     e_it = float(columns["it_power_kw"].sum() * h)
     e_fac = float(columns["facility_power_kw"].sum() * h)
@@ -83,7 +92,10 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     carbon_kg = float((columns["facility_power_kw"] * columns["grid_carbon_g_per_kwh"]).sum() * h / 1000.0)
     cost = float((columns["facility_power_kw"] * columns["price_sek_per_kwh"]).sum() * h)
     modes = columns["cooling_mode"]
-    free_h = float(np.asarray(MODE_FREE_WEIGHT)[modes].sum() * h)
+    unmet_kw = columns["unmet_cooling_kw"]
+    # met: what is left is round-off, not a shortfall (below a millionth of the IT load, or 1 W)
+    unmet_steps = unmet_kw > 1e-6 * np.maximum(columns["it_power_kw"], 1000.0)
+    free_h = float((np.asarray(MODE_FREE_WEIGHT)[modes] * ~unmet_steps).sum() * h)
     # Energy balance (first law over the period): electricity in = heat rejected outdoors
     # + heat reused + the change of heat stored in racks and room air. Heat rejected is built
     # by the plant from the coil heat, which comes from the air-side temperatures, so this
@@ -124,6 +136,10 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         # ASHRAE X-factor averaged over racks and time: failure rate relative to 20 °C inlets
         "xfactor_failure_rate": float(racks.xfactor_seconds.sum() / (len(racks.xfactor_seconds) * len(modes) * dt_s)),
         "it_work_shortfall_pct": float(work_shortfall_pct),
+        "unmet_cooling_hours": float(unmet_steps.sum() * h),
+        "it_work_not_done_pct": float(work_not_done_pct),
+        "server_hours_shut_down": float(columns["servers_shut_down"].sum() * h),
+        "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
     }
     return kpis
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .._numeric import aligned, aligned_full, uniform_step
-from ..cooling.crah import crah_fan_power_kw
+from ..cooling.crah import STAGING_CODES, crah_operating_point
 from ..errors import InputError, Problem
 from ..it.curves import (
     AFFINITY_FAN_POWER_CURVE,
@@ -105,6 +105,9 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     _, flow_limits = OPENSTUDIO_AIRFLOW_CURVE.arrays()
     fan_coef, fan_limits = fan_curve.arrays()
     frac = sc.it.fan_power_fraction
+    f = sc.it.fans
+    # a direct-to-chip loop takes this share of the heat: the servers' fans move only the rest
+    liquid_share = sc.cooling.liquid.share if sc.cooling.system == "liquid" else 0.0
     rack = RackParams(
         # per-rack arrays start on a cache line (dcsim._numeric.aligned): the rack loop is SIMD
         servers=aligned_full(racks, servers),
@@ -133,6 +136,17 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         fan_coef=float_tuple(fan_coef),
         fan_limits=float_tuple(fan_limits),
         inlet_effects=bool(sc.it.inlet_temperature_effects),
+        measured_fans=sc.it.server_model == "measured",
+        fan_params=(
+            float(f.share_idle), float(f.share_full_load), float(f.knee_inlet_c), float(f.speed_rise_per_k),
+            float(f.max_speed), float(f.leakage_per_k), 1.0 - liquid_share,
+            float(sc.cooling.liquid.supply_c),
+        ),
+        idle_w=float(np.interp(0.0, curve.load_points, curve.power_points_w)),
+        max_w=float(np.interp(1.0, curve.load_points, curve.power_points_w)),
+        throttle_inlet_c=float(sc.it.throttle_inlet_c),
+        shutdown_inlet_c=float(sc.it.shutdown_inlet_c),
+        throttle_min_performance=float(sc.it.throttle_min_performance),
         recommended_max_c=ASHRAE_RECOMMENDED_MAX_C,
         allowable_max_c=ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class],
     )
@@ -146,11 +160,14 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     design_heat_kw = design_it_kw + design_fan_kw
     capacity = c.capacity_kw if c.capacity_kw is not None else c.sizing_factor * design_heat_kw
     volume = sc.room.air_volume_m3 if sc.room.air_volume_m3 is not None else AIR_VOLUME_M3_PER_RACK * racks
-    liquid_share = c.liquid.share if c.system == "liquid" else 0.0
     hall = HallParams(
         crah_design_flow_m3_s=design_flow,
         crah_design_fan_kw=design_fan_kw,
         crah_oversupply=c.crah.airflow_oversupply_fraction,
+        crah_duty_units=float(c.crah.units),
+        crah_redundant_units=float(c.crah.redundant_units),
+        crah_min_speed_fraction=float(c.crah.min_speed_fraction),
+        crah_staging=STAGING_CODES[c.crah.staging],
         room_heat_capacity_kj_per_k=volume * RHO_CP_KJ_PER_M3_K,
         cooling_capacity_kw=float(capacity),
         liquid_share=float(liquid_share),
@@ -199,8 +216,10 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
         else:
             t_in = t_set_c + r / ((1 - r) * RHO_CP_KJ_PER_M3_K * flow) * q
     net = float(np.sum(flow * (1 - r)))
-    crah = net * (1.0 + hall.crah_oversupply)
-    fan = crah_fan_power_kw(crah, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
+    crah, fan, _ = crah_operating_point(
+        net * (1.0 + hall.crah_oversupply), hall.crah_design_flow_m3_s, hall.crah_design_fan_kw,
+        hall.crah_duty_units, hall.crah_redundant_units, hall.crah_min_speed_fraction, hall.crah_staging,
+    )
     room_heat = (q.sum() * (1.0 - hall.liquid_share) + fan)
     room = t_set_c + room_heat / (RHO_CP_KJ_PER_M3_K * crah)
     return ThermalState(
@@ -214,4 +233,7 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
         plant_state=np.array(plant_state0, dtype=np.float64, copy=True),
         plant_state_trial=np.zeros(len(plant_state0)),
         mech_kw=np.zeros(1),
+        shutdown=aligned_full(n, 0.0),
+        saved=np.zeros((5, n)),
+        iterate=np.array([0.0, room_heat]),
     )

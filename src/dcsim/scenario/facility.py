@@ -90,6 +90,33 @@ class Crah(_Section):
         le=5,
         description="Fan power at design flow per m3/s (REFERENCES.md: EC plug fan, about 0.69 kW per m3/s).",
     )
+    units: int = Field(
+        default=1, ge=1, le=1000,
+        description=(
+            "Duty air handlers N sharing the hall's design airflow (1: the hall as one equivalent unit). "
+            "Fan power at design flow stays fan_kw_per_m3_per_s x design flow in total."
+        ),
+    )
+    redundant_units: int = Field(
+        default=0, ge=0, le=100,
+        description="Installed units beyond N (N+1: 1). With staging = \"all-running\" they share the flow at lower speed.",
+    )
+    min_speed_fraction: float = Field(
+        default=0.5, ge=0, le=1,
+        description=(
+            "Lowest fan speed of a running unit, fraction of full speed: below it the units move more air than "
+            "the servers draw (bypass). Default: the turndown IECC C403.4.1 (fan control) requires of units that "
+            "modulate airflow, minimum speed at most 50 % of full speed: a code-compliant unit reaches it; "
+            "many EC fans go lower, so set your units' value."
+        ),
+    )
+    staging: Literal["all-running", "staged"] = Field(
+        default="all-running",
+        description=(
+            '"all-running": every installed unit runs at a shared speed; "staged": the fewest units that carry '
+            "the demand run, the rest stand by."
+        ),
+    )
 
 
 class Chiller(_Section):

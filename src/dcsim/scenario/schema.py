@@ -147,6 +147,38 @@ class ItePowerCurves(_Section):
     )
 
 
+class ServerFans(_Section):
+    """The measured server model (``it.server_model = "measured"``, dcsim.it.server_thermal):
+    fan share, fan speed against inlet temperature, leakage. Defaults with their sources in
+    docs/physics.md and the module docstring."""
+
+    share_idle: float = Field(
+        default=0.16, ge=0, lt=1,
+        description="Fans' share of server power at idle and the reference inlet (Steinbrecher, Intel IDF 2009).",
+    )
+    share_full_load: float = Field(
+        default=0.11, ge=0, lt=1,
+        description="Fans' share of server power at full load and the reference inlet (Steinbrecher, Intel IDF 2009).",
+    )
+    knee_inlet_c: float = Field(
+        default=27.0, ge=10, le=45,
+        description="Inlet temperature above which the fans speed up, °C (ASHRAE recommended upper limit; "
+        "Coroamă et al. 2025 sweet spot 25-27 °C).",
+    )
+    speed_rise_per_k: float = Field(
+        default=0.0183, ge=0, le=0.5,
+        description="Fan speed rise per K above the knee, share of the speed at the knee (fitted to GRC's Dell R410 test).",
+    )
+    max_speed: float = Field(
+        default=1.6, ge=1, le=5,
+        description="Top fan speed over the speed at full load and the reference inlet (assumption).",
+    )
+    leakage_per_k: float = Field(
+        default=0.0015684, ge=0, le=0.05,
+        description="Rise of the non-fan server power per K of inlet below the knee (OpenStudio ITE CPU curve slope).",
+    )
+
+
 class IT(_Section):
     """The IT equipment: racks of identical servers."""
 
@@ -167,13 +199,25 @@ class IT(_Section):
     )
     inlet_temperature_effects: bool = Field(
         default=True,
-        description="Let CPU power, server airflow and fan power follow the inlet temperature (EnergyPlus ITE model).",
+        description="Let server power, airflow and fan power follow the inlet temperature (it.server_model).",
     )
+    server_model: Literal["measured", "energyplus"] = Field(
+        default="measured",
+        description=(
+            'How servers respond to their inlet: "measured" (fan share, knee and cube law from measured servers, '
+            'it.fans) or "energyplus" (the EnergyPlus ITE curves it.curves with it.fan_power_fraction; for '
+            "cross-checks with EnergyPlus)."
+        ),
+    )
+    fans: ServerFans = Field(default_factory=ServerFans)
     fan_power_fraction: float = Field(
         default=0.4,
         ge=0,
         lt=1,
-        description="Server fans' share of design power (EnergyPlus ITE 'Design Fan Power Input Fraction'; 0.4 in its example).",
+        description=(
+            "server_model = \"energyplus\": server fans' share of design power (EnergyPlus ITE 'Design Fan Power "
+            "Input Fraction'; 0.4 in its example files, not a measured server)."
+        ),
     )
     min_airflow_fraction: float = Field(
         default=0.1,
@@ -210,6 +254,36 @@ class IT(_Section):
         le=1000,
         description="Heat capacity of one server (assumption: about 25 kg of steel, aluminium and copper).",
     )
+    throttle_inlet_c: float = Field(
+        default=35.0, ge=15, le=60,
+        description=(
+            "Inlet above which servers throttle (and at or below which they restart after a shutdown), °C "
+            "(ASHRAE class A2 allowable upper limit, up to which an A2 server runs at full performance)."
+        ),
+    )
+    shutdown_inlet_c: float = Field(
+        default=45.0, ge=15, le=80,
+        description="Inlet at which servers switch off, °C (ASHRAE class A4 allowable upper limit; recalled trip point).",
+    )
+    throttle_min_performance: float = Field(
+        default=0.5, gt=0, le=1,
+        description="Share of full performance a throttled server keeps at the shutdown limit (assumption).",
+    )
+
+    @model_validator(mode="after")
+    def _model_keys(self) -> IT:
+        if self.shutdown_inlet_c <= self.throttle_inlet_c:
+            raise FieldError("shutdown_inlet_c", f"must be above it.throttle_inlet_c ({self.throttle_inlet_c} °C)")
+        # keys of the other model may stand at their defaults (a resolved scenario writes every
+        # key) but not be changed: they would have no effect
+        other = ("fan_power_fraction", "curves") if self.server_model == "measured" else ("fans",)
+        for key in other:
+            if key in self.model_fields_set and getattr(self, key) != type(self).model_fields[key].get_default(
+                    call_default_factory=True):
+                if key == "fans":
+                    raise FieldError(key, 'belongs to it.server_model = "measured"; the EnergyPlus model uses it.curves')
+                raise FieldError(key, 'belongs to it.server_model = "energyplus"; the measured model uses it.fans')
+        return self
 
 
 class Room(_Section):

@@ -36,13 +36,14 @@ engine checks over the run.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
 from numba import njit
 
 from .._numeric import FASTMATH, aligned_full, interp_table, max_value
-from ..cooling.crah import crah_fan_power_kw
+from ..cooling.crah import crah_operating_point
 from ..cooling.outputs import N_OUT, OUT_HEAT_REJECTED_KW, OUT_HEAT_REUSED_KW, OUT_PLANT_KW, OUT_SUPPLY_AIR_C, OUT_UNMET_KW
 from ..cooling.plant import plant_step
 from ..electrical.chain import (
@@ -53,12 +54,8 @@ from ..electrical.chain import (
     N_ELECTRICAL_OUT,
     electrical_step,
 )
-from ..it.ite import (
-    curves_in_effect,
-    inlet_adjustment_from_terms_w,
-    inlet_terms_at_load,
-    server_power_at_inlet,
-)
+from ..it.ite import curves_in_effect, inlet_adjustment_from_terms_w
+from ..it.server_thermal import server_terms_at_load, shutdown_share, throttle_performance
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
 from .ashrae import xfactor_relative_failure_rate
 from .rc import rack_heat_to_air_kw, room_air_step
@@ -93,6 +90,13 @@ RackParams = namedtuple(
         "fan_coef",  # 4 floats, server fan power vs flow fraction f_F
         "fan_limits",  # 4 floats
         "inlet_effects",  # bool: apply the inlet-temperature curves
+        "measured_fans",  # bool: the measured server model (dcsim.it.server_thermal), else EnergyPlus ITE
+        "fan_params",  # 8 floats: (f_idle, f_full, T_knee, rise/K, s_max, leakage/K, air share, loop supply °C)
+        "idle_w",  # float: table power per server at 0 % load
+        "max_w",  # float: table power per server at 100 % load
+        "throttle_inlet_c",  # float: inlet above which servers throttle (and at or below which they restart)
+        "shutdown_inlet_c",  # float: inlet at which servers switch off
+        "throttle_min_performance",  # float: performance left at the shutdown limit
         "recommended_max_c",  # float: ASHRAE recommended upper inlet limit
         "allowable_max_c",  # float: ASHRAE allowable upper limit of the class
     ],
@@ -101,9 +105,13 @@ RackParams = namedtuple(
 HallParams = namedtuple(
     "HallParams",
     [
-        "crah_design_flow_m3_s",
-        "crah_design_fan_kw",
+        "crah_design_flow_m3_s",  # the N duty units' airflow at full speed
+        "crah_design_fan_kw",  # their fan power at that flow
         "crah_oversupply",
+        "crah_duty_units",  # float: N
+        "crah_redundant_units",  # float: installed beyond N
+        "crah_min_speed_fraction",
+        "crah_staging",  # int: dcsim.cooling.crah.STAGING_*
         "room_heat_capacity_kj_per_k",
         "cooling_capacity_kw",  # heat the coils can take at full availability
         "liquid_share",  # share of rack heat taken by a direct-to-chip loop (cooling.system = liquid)
@@ -142,6 +150,11 @@ StepOutputs = namedtuple(
         "unmet_cooling_kw",  # heat left in the room for lack of cooling
         "stored_heat_kw",  # rate of change of energy stored in racks and room air
         "heat_out_kw",  # heat leaving the site: plant rejection + reuse + outdoor transformer loss
+        "work_demand",  # server-equivalents of work asked for (servers on x utilisation)
+        "work_not_done",  # server-equivalents of it not done: throttled or shut down servers
+        "servers_throttled",  # servers running throttled
+        "servers_shut_down",  # servers off at their thermal limit
+        "supply_iterations",  # rack passes the step took to agree on the supply air (1: no iteration)
         "plant",  # float64[n, N_OUT]: every plant_step output (dcsim.cooling.plant.OUT_FIELDS)
         "electrical",  # float64[n, N_ELECTRICAL_OUT]: the electrical chain (dcsim.electrical.chain)
     ],
@@ -160,6 +173,9 @@ ThermalState = namedtuple(
         "plant_state",  # float64[N_STATE]: the plant's modes and timers (dcsim.cooling.control)
         "plant_state_trial",  # float64[N_STATE]: scratch copy for a retried plant step
         "mech_kw",  # float64[1]: last step's plant + CRAH fan power (the UPS may feed it)
+        "shutdown",  # float64[R]: 1.0 where a rack's servers are off at their thermal limit
+        "saved",  # float64[5, R]: scratch, the rack state at the start of an iterated step
+        "iterate",  # float64[2]: 1.0 when the supply air ended the last step off its setpoint; last heat to the coils, kW
     ],
 )
 
@@ -187,58 +203,84 @@ def allocate_rack_accumulators(racks: int) -> RackAccumulators:
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _rack_power(i, u, t_in, rack):
-    """Power (kW), server fan power (kW) and airflow (m3/s) of rack i: the power part of
-    :func:`_rack_update` through the scalar reference ``server_power_at_inlet``, for design
-    values and the initial state."""
-    p_w, fan_w, fv = server_power_at_inlet(
-        u, t_in, rack.load_points, rack.power_points_w, rack.load_step, rack.design_cpu_w, rack.design_fan_w,
-        rack.reference_inlet_c, rack.cpu_coef, rack.cpu_limits, rack.flow_coef, rack.flow_limits, rack.fan_coef,
-        rack.fan_limits, rack.min_flow_fraction, rack.inlet_effects,
+    """Power (kW), server fan power (kW) and airflow (m3/s) of rack i at load ``u`` and inlet
+    ``t_in`` with every on-server running (no throttling): the power part of
+    :func:`_rack_update` through the same term functions, for design values and the initial
+    state."""
+    design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow = curves_in_effect(
+        rack.inlet_effects, rack.design_cpu_w, rack.design_fan_w, rack.flow_coef, rack.flow_limits,
+        rack.min_flow_fraction,
     )
+    p_table = interp_table(rack.load_points, rack.load_step, rack.power_points_w, u)
+    k = server_terms_at_load(rack.measured_fans and rack.inlet_effects, u, p_table, rack.idle_w, rack.max_w,
+                             rack.reference_inlet_c, rack.fan_params, design_cpu_w, design_fan_w, rack.cpu_coef,
+                             rack.cpu_limits, flow_coef, flow_limits, rack.fan_coef, rack.fan_limits, min_flow)
+    delta, fan_w, fv = inlet_adjustment_from_terms_w(t_in, k)
     on = rack.servers_on[i]
     # servers that are off move no air; a rack with every server off keeps a trickle so its
     # (tiny) heat still has somewhere to go
-    power = on * p_w / 1000.0 + rack.extra_power_kw[i]
+    power = on * max(p_table + delta, 0.0) / 1000.0 + rack.extra_power_kw[i]
     return power, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _rack_update(i, p_table_w, k, t_supply_c, air_share, own_recirculation, h, servers_on, extra_power_kw,
+def _rack_update(i, u, p_table_w, k, t_supply_c, dx, air_share, own_recirculation, h, servers_on, extra_power_kw,
                  design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c,
-                 equipment_c, heat_to_air_kw, energy_kwh):
+                 equipment_c, heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_performance):
     """One rack over one step (LLVM inlines it into the rack loops of :func:`facility_kernel`).
 
-    Server power, fan power and airflow at last step's inlet (table power ``p_table_w`` at
-    the rack's load, the inlet-temperature terms ``k`` of that load,
-    :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); the heat the rack's thermal mass
-    delivers and its new inlet and equipment temperatures (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`)
-    with the cross-interference lift ``lift_k`` (zero without a matrix) and, when
-    ``own_recirculation`` is 1.0 (0.0 with a matrix), the rack's own recirculated exhaust; and
-    the rack's energy. Returns (power_kw, server_fan_kw, net_flow_m3_s, Q_kw, T_in_c). The
-    thermal-safety accumulators are a loop of their own (:func:`_safety_pass`).
+    The servers see the inlet ``T_est = T_in,0 + dx``: the rack's inlet at the start of the step
+    moved by the change ``dx`` of the supply air over it (the supply at the end of this step, which
+    the kernel iterates, minus the last step's), so the hall-level coupling of supply air, inlets
+    and power is solved within the step while the rack's own recirculated lift, a weak coupling,
+    keeps its last value. Shutdown with hysteresis over the step from ``T_in,0`` to ``T_est``
+    (restart on the front air at its start: last supply plus lift) and throttling at ``T_est``
+    (:func:`dcsim.it.server_thermal.shutdown_share`, :func:`~dcsim.it.server_thermal.throttle_performance`:
+    the dynamic power above idle ``idle_w`` scales with the performance kept), server power, fan
+    power and airflow (table power ``p_table_w`` at the rack's load ``u`` plus the inlet terms
+    ``k`` of that load, :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); then the heat the
+    rack's thermal mass delivers and its new inlet and equipment temperatures
+    (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`) with the cross-interference lift ``lift_k``
+    (zero without a matrix) and, when ``own_recirculation`` is 1.0 (0.0 with a matrix), the
+    rack's own recirculated exhaust; and the rack's energy. Returns (power_kw, server_fan_kw,
+    net_flow_m3_s, Q_kw, T_in_c, work_demand, work_not_done, servers_throttled,
+    servers_shut_down), work in server-equivalents. The thermal-safety accumulators are a loop of
+    their own (:func:`_safety_pass`).
 
     Branch-free so the loops vectorise; arrays come as arguments rather than inside the
     parameter tuples (taking an array out of a tuple inside the loop costs a reference count).
     """
-    delta, fan_w, fv = inlet_adjustment_from_terms_w(inlet_c[i], k)
+    t_est = inlet_c[i] + dx
+    # servers off for the share of the step after their inlet reached the shutdown limit;
+    # off ones restart on the air in front of them at the start of the step; off servers move
+    # no air and recirculate none
+    off, off_end = shutdown_share(shutdown[i], inlet_c[i], t_est, t_supply_c - dx + lift_k[i], shutdown_c,
+                                  throttle_c)
+    shutdown[i] = off_end
+    perf = throttle_performance(t_est, throttle_c, shutdown_c, min_performance)
+    delta, fan_w, fv = inlet_adjustment_from_terms_w(t_est, k)
     on = servers_on[i]
-    power = on * max(p_table_w + delta, 0.0) * 0.001 + extra_power_kw[i]
+    running = on * (1.0 - off)
+    server_w = max(p_table_w + delta, 0.0) - (1.0 - perf) * max(p_table_w - idle_w, 0.0)
+    power = running * server_w * 0.001 + extra_power_kw[i]
     # servers that are off move no air; a rack with every server off keeps a trickle so its
     # (tiny) heat still has somewhere to go
-    flow = max(on, 0.01) * design_flow_m3_s * fv
+    flow = max(running, 0.01) * design_flow_m3_s * fv
     r = recirculation[i]
     # share r of the inlet is the rack's exhaust, warmed by the air's share of Q; with a matrix
     # the lift replaces it (recirculated share 0, through-flow 1 kW/K: any positive value)
     q, t_in, t_e = rack_heat_to_air_kw(
         power, t_supply_c + lift_k[i], equipment_c[i], beta_kw_per_k[i], resistance_k_per_kw[i], decay[i],
-        own_recirculation * air_share * r,
+        own_recirculation * air_share * r * (1.0 - off),
         own_recirculation * (1.0 - r) * RHO_CP_KJ_PER_M3_K * flow + (1.0 - own_recirculation),
     )
     heat_to_air_kw[i] = q
     inlet_c[i] = t_in
     equipment_c[i] = t_e
     energy_kwh[i] += power * h
-    return power, on * fan_w * 0.001, flow * (1.0 - r), q, t_in
+    demand = on * u
+    return (power, running * fan_w * 0.001, flow * (1.0 - r), q, t_in, demand, demand * (1.0 - (1.0 - off) * perf),
+            running if perf < 1.0 else 0.0, on * off)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -258,6 +300,52 @@ def _safety_pass(dt_s, recommended_max_c, allowable_max_c, inlet_c, max_inlet_c,
         seconds_above_recommended[i] += dt_s if t_in > recommended_max_c else 0.0
         seconds_above_allowable[i] += dt_s if t_in > allowable_max_c else 0.0
         xfactor_seconds[i] += dt_s * xfactor_relative_failure_rate(t_in)
+
+
+#: The supply air of a step is solved to this tolerance (K) when it is off its setpoint.
+SUPPLY_TOLERANCE_K = 1e-9
+#: At most this many rack passes per step; the step then keeps its last iterate.
+MAX_SUPPLY_ITERATIONS = 40
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def _save_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown):
+    for i in range(inlet_c.shape[0]):
+        saved[0, i] = inlet_c[i]
+        saved[1, i] = equipment_c[i]
+        saved[2, i] = heat_to_air_kw[i]
+        saved[3, i] = energy_kwh[i]
+        saved[4, i] = shutdown[i]
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def _restore_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown):
+    for i in range(inlet_c.shape[0]):
+        inlet_c[i] = saved[0, i]
+        equipment_c[i] = saved[1, i]
+        heat_to_air_kw[i] = saved[2, i]
+        energy_kwh[i] = saved[3, i]
+        shutdown[i] = saved[4, i]
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def next_supply_guess(x, f, x_prev, f_prev, lo, hi, first):
+    """The next supply-air iterate of a step (°C), given the residual f = supply(x) - x at x and
+    the previous pair: a fixed-point step after the first pass, then the secant, kept strictly
+    inside the bracket [lo, hi] of the root (f(lo) > 0 > f(hi)) and bisecting when the secant
+    leaves it. The residual falls as x rises (a warmer supply lets the racks give less heat to
+    the room; throttling and shutdown only add to that), so the bracket closes on the root."""
+    if first:
+        cand = x + f
+    elif f != f_prev:
+        cand = x - f * (x - x_prev) / (f - f_prev)
+    else:
+        cand = x + f
+    if lo < cand < hi:
+        return cand
+    if math.isfinite(lo) and math.isfinite(hi):
+        return 0.5 * (lo + hi)
+    return x + 2.0 * f if math.isfinite(cand) else x
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
@@ -287,6 +375,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
     inlet_c = state.inlet_c
     equipment_c = state.equipment_c
     heat_to_air_kw = state.heat_to_air_kw
+    shutdown = state.shutdown
+    saved = state.saved
     energy_kwh = acc.energy_kwh
     max_inlet_c = acc.max_inlet_c
     above_recommended = acc.seconds_above_recommended
@@ -301,6 +391,13 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
     cpu_limits = rack.cpu_limits
     fan_coef = rack.fan_coef
     fan_limits = rack.fan_limits
+    fan_params = rack.fan_params
+    idle_w = rack.idle_w
+    max_w = rack.max_w
+    throttle_c = rack.throttle_inlet_c
+    shutdown_c = rack.shutdown_inlet_c
+    min_perf = rack.throttle_min_performance
+    measured = rack.measured_fans and rack.inlet_effects
     design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow = curves_in_effect(
         rack.inlet_effects, rack.design_cpu_w, rack.design_fan_w, rack.flow_coef, rack.flow_limits,
         rack.min_flow_fraction,
@@ -309,103 +406,148 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
     air_share = 1.0 - hall.liquid_share
     for t in range(i0, i1):
         t_set = inputs.supply_setpoint_c[t]
-        t_sup = state.supply_c[0]
+        supply_prev = state.supply_c[0]
+        # the supply air over this step: at its setpoint unless the last step ended off it (coils
+        # at their capacity, a plant that cannot reach the setpoint) or the capacity now falls
+        # short of the last step's heat (an outage starts); then it is iterated, from the rack
+        # state saved at the start of the step
+        capacity = hall.cooling_capacity_kw * inputs.cooling_availability[t]
+        iterate = state.iterate[0] > 0.5 or capacity < 1.05 * state.iterate[1] + 1e-9
+        x = supply_prev if iterate else t_set
+        if iterate:
+            _save_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown)
         if use_matrix:  # D Q of the previous step, before any rack overwrites its Q
             for i in range(n_racks):
                 lift = 0.0
                 for j in range(n_racks):
                     lift += interference_k_per_kw[i, j] * heat_to_air_kw[j]
                 lift_k[i] = lift
-        # every rack over the step in one vectorising loop (_rack_update): each rack's
-        # intermediate values stay in registers; the loop returns the hall sums. With every rack
-        # at the hall's load (the trace-driven path) the table power and the load's inlet terms
-        # (dcsim.it.ite.inlet_terms_at_load) are computed once per step; otherwise a first loop
-        # looks up each rack's table power (a gather, so apart) and the main loop computes each
-        # rack's terms
-        it_kw = 0.0
-        it_fan_kw = 0.0
-        q_air_total = 0.0
-        net_flow = 0.0
-        inlet_sum = 0.0
+        # with every rack at the hall's load (the trace-driven path) the table power and the load's
+        # inlet terms (dcsim.it.server_thermal.server_terms_at_load) are computed once per step;
+        # otherwise a first loop looks up each rack's table power (a gather, so apart) and the
+        # main loop computes each rack's terms
         u_hall = inputs.utilization[t]
-        if shared_u:
-            u = min(u_hall * util_scale[0], 1.0)
-            p_table = interp_table(load_points, load_step, power_points_w, u)
-            terms = inlet_terms_at_load(u, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
-                                        flow_limits, fan_coef, fan_limits, min_flow)
-        else:  # racks at their own utilisation (the event-driven path): table power apart (a gather)
-            p_table = 0.0
-            terms = inlet_terms_at_load(1.0, design_cpu_w, design_fan_w, reference_c, cpu_coef, cpu_limits, flow_coef,
-                                        flow_limits, fan_coef, fan_limits, min_flow)
+        u_shared = min(u_hall * util_scale[0], 1.0) if shared_u else 1.0
+        p_table = interp_table(load_points, load_step, power_points_w, u_shared) if shared_u else 0.0
+        terms = server_terms_at_load(measured, u_shared, p_table, idle_w, max_w, reference_c, fan_params,
+                                     design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits,
+                                     fan_coef, fan_limits, min_flow)
+        if not shared_u:  # racks at their own utilisation (the event-driven path)
             for i in range(n_racks):
-                u = min(u_hall * util_scale[i], 1.0)
-                table_power_w[i] = interp_table(load_points, load_step, power_points_w, u)
-        # one rack loop for both paths; shared_u does not change inside it, so LLVM compiles it
-        # as two loops (loop unswitching) and the shared-load one stays free of per-rack terms
-        for i in range(n_racks):
-            p_i = p_table
-            k_i = terms
-            if not shared_u:
-                p_i = table_power_w[i]
-                k_i = inlet_terms_at_load(min(u_hall * util_scale[i], 1.0), design_cpu_w, design_fan_w, reference_c,
-                                          cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow)
-            p_r, f_r, v_r, q_r, t_r = _rack_update(
-                i, p_i, k_i, t_sup, air_share, own, h, servers_on, extra_power_kw, design_flow, recirculation,
-                beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c, heat_to_air_kw, energy_kwh,
+                table_power_w[i] = interp_table(load_points, load_step, power_points_w,
+                                                min(u_hall * util_scale[i], 1.0))
+        x_prev = x
+        f_prev = 0.0
+        lo = -math.inf
+        hi = math.inf
+        passes = 0
+        for sweep in range(MAX_SUPPLY_ITERATIONS):
+            passes += 1
+            dx = x - supply_prev
+            # every rack over the step in one vectorising loop (_rack_update): each rack's
+            # intermediate values stay in registers; the loop returns the hall sums. shared_u does
+            # not change inside it, so LLVM compiles it as two loops (loop unswitching) and the
+            # shared-load one stays free of per-rack terms
+            it_kw = 0.0
+            it_fan_kw = 0.0
+            q_air_total = 0.0
+            net_flow = 0.0
+            inlet_sum = 0.0
+            demand = 0.0
+            not_done = 0.0
+            n_throttled = 0.0
+            n_off = 0.0
+            for i in range(n_racks):
+                u_i = u_shared
+                p_i = p_table
+                k_i = terms
+                if not shared_u:
+                    u_i = min(u_hall * util_scale[i], 1.0)
+                    p_i = table_power_w[i]
+                    k_i = server_terms_at_load(measured, u_i, p_i, idle_w, max_w, reference_c, fan_params,
+                                               design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef,
+                                               flow_limits, fan_coef, fan_limits, min_flow)
+                p_r, f_r, v_r, q_r, t_r, d_r, l_r, th_r, off_r = _rack_update(
+                    i, u_i, p_i, k_i, x, dx, air_share, own, h, servers_on, extra_power_kw, design_flow,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
+                    heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_perf,
+                )
+                it_kw += p_r
+                it_fan_kw += f_r
+                net_flow += v_r
+                q_air_total += q_r
+                inlet_sum += t_r
+                demand += d_r
+                not_done += l_r
+                n_throttled += th_r
+                n_off += off_r
+            stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
+            q_liquid = q_air_total * hall.liquid_share
+            q_air = q_air_total - q_liquid
+
+            crah_flow, fan_kw, crah_units = crah_operating_point(
+                net_flow * (1.0 + hall.crah_oversupply), hall.crah_design_flow_m3_s, hall.crah_design_fan_kw,
+                hall.crah_duty_units, hall.crah_redundant_units, hall.crah_min_speed_fraction, hall.crah_staging,
             )
-            it_kw += p_r
-            it_fan_kw += f_r
-            net_flow += v_r
-            q_air_total += q_r
-            inlet_sum += t_r
+            heat_in = q_air + fan_kw
+            t_room0 = state.room_c[0]
+            g = RHO_CP_KJ_PER_M3_K * crah_flow
+
+            # electrical chain with last step's mechanical load (the UPS may carry the cooling):
+            # its UPS/PDU losses and fixed loads are heat the plant must remove this step
+            elec = out.electrical[t]
+            electrical_step(it_kw, state.mech_kw[0], electrical, elec)
+            q_aux = elec[E_HEAT_TO_PLANT_KW]
+
+            # room air node with the coils' capacity, then the plant for that coil heat. If the plant
+            # cannot deliver the setpoint (free cooling on a warm day, a mode held by its minimum
+            # time), the supply it can deliver becomes the room node's target and the step is redone
+            # from the same plant state: the room then settles warmer instead of storing heat forever
+            t_target = t_set
+            t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity,
+                                            hall.room_heat_capacity_kj_per_k, dt_s)
+            po = out.plant[t]
+            t_ret = 0.5 * (t_room0 + t_room1)
+            for attempt in range(6):
+                for k in range(state.plant_state.shape[0]):
+                    state.plant_state_trial[k] = state.plant_state[k]
+                plant_step(plant_code, plant, state.plant_state_trial, q_coil, crah_flow, t_ret, t_target,
+                           q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
+                           inputs.outdoor_wetbulb_c[t], inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], dt_s,
+                           po)
+                if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
+                    break
+                t_target = max(po[OUT_SUPPLY_AIR_C], t_target + 1e-6)
+                t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity,
+                                                hall.room_heat_capacity_kj_per_k, dt_s)
+                t_ret = 0.5 * (t_room0 + t_room1)
+            q_end = min(capacity, g * (t_room1 - t_target))
+            supply_end = t_room1 - max(q_end, 0.0) / g
+            f = supply_end - x
+            if not iterate or abs(f) <= SUPPLY_TOLERANCE_K or sweep == MAX_SUPPLY_ITERATIONS - 1:
+                break
+            if f > 0.0:
+                lo = max(lo, x)
+            else:
+                hi = min(hi, x)
+            x_new = next_supply_guess(x, f, x_prev, f_prev, lo, hi, sweep == 0)
+            x_prev = x
+            f_prev = f
+            x = x_new
+            _restore_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown)
+        for k in range(state.plant_state.shape[0]):
+            state.plant_state[k] = state.plant_state_trial[k]
         _safety_pass(dt_s, recommended, allowable, inlet_c, max_inlet_c, above_recommended, above_allowable,
                      xfactor_seconds)
         inlet_max = max_value(inlet_c)
-        stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
-        q_liquid = q_air_total * hall.liquid_share
-        q_air = q_air_total - q_liquid
-
-        crah_flow = net_flow * (1.0 + hall.crah_oversupply)
-        fan_kw = crah_fan_power_kw(crah_flow, hall.crah_design_flow_m3_s, hall.crah_design_fan_kw)
-        heat_in = q_air + fan_kw
-        capacity = hall.cooling_capacity_kw * inputs.cooling_availability[t]
-        t_room0 = state.room_c[0]
-        g = RHO_CP_KJ_PER_M3_K * crah_flow
-
-        # electrical chain with last step's mechanical load (the UPS may carry the cooling):
-        # its UPS/PDU losses and fixed loads are heat the plant must remove this step
-        elec = out.electrical[t]
-        electrical_step(it_kw, state.mech_kw[0], electrical, elec)
-        q_aux = elec[E_HEAT_TO_PLANT_KW]
-
-        # room air node with the coils' capacity, then the plant for that coil heat. If the plant
-        # cannot deliver the setpoint (free cooling on a warm day, a mode held by its minimum
-        # time), the supply it can deliver becomes the room node's target and the step is redone
-        # from the same plant state: the room then settles warmer instead of storing heat forever
-        t_target = t_set
-        t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity, hall.room_heat_capacity_kj_per_k, dt_s)
-        po = out.plant[t]
-        t_ret = 0.5 * (t_room0 + t_room1)
-        for attempt in range(6):
-            for k in range(state.plant_state.shape[0]):
-                state.plant_state_trial[k] = state.plant_state[k]
-            plant_step(plant_code, plant, state.plant_state_trial, q_coil, crah_flow, t_ret, t_target,
-                       q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
-                       inputs.outdoor_wetbulb_c[t], inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], dt_s, po)
-            if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
-                break
-            t_target = max(po[OUT_SUPPLY_AIR_C], t_target + 1e-6)
-            t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity,
-                                            hall.room_heat_capacity_kj_per_k, dt_s)
-            t_ret = 0.5 * (t_room0 + t_room1)
-        for k in range(state.plant_state.shape[0]):
-            state.plant_state[k] = state.plant_state_trial[k]
         # whatever the plant still could not remove stays in the room air (counted as stored)
         residual = po[OUT_UNMET_KW]
         stored_kw += heat_in - q_coil + residual
         state.room_c[0] = t_room1
-        q_end = min(capacity, g * (t_room1 - t_target))
-        state.supply_c[0] = t_room1 - max(q_end, 0.0) / g
+        state.supply_c[0] = supply_end
+        # the next step iterates its supply if this one ended off the setpoint
+        state.iterate[0] = 1.0 if abs(supply_end - t_set) > SUPPLY_TOLERANCE_K else 0.0
+        state.iterate[1] = heat_in
         # unmet: cooling missing to hold the setpoint: the heat that would take the supply from
         # what the plant delivered down to the setpoint, or the heat left in the room when the
         # coils ran at their capacity limit, plus anything the plant still could not remove
@@ -426,7 +568,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         out.it_fan_power_kw[t] = it_fan_kw
         out.crah_fan_power_kw[t] = fan_kw
         out.facility_power_kw[t] = facility_kw
-        out.supply_air_c[t] = t_sup
+        out.supply_air_c[t] = x
         out.mean_inlet_c[t] = inlet_sum / n_racks
         out.max_inlet_c[t] = inlet_max
         out.return_air_c[t] = t_ret
@@ -437,3 +579,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         out.unmet_cooling_kw[t] = unmet
         out.stored_heat_kw[t] = stored_kw
         out.heat_out_kw[t] = heat_out
+        out.work_demand[t] = demand
+        out.work_not_done[t] = not_done
+        out.servers_throttled[t] = n_throttled
+        out.servers_shut_down[t] = n_off
+        out.supply_iterations[t] = passes

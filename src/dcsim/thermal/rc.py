@@ -69,12 +69,14 @@ def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, beta_kw_per_k, resi
 def room_air_step(t_room_c, heat_in_kw, flow_m3_s, t_set_c, capacity_kw, heat_capacity_kj_per_k, dt_s):
     """Room (return) air node cooled by air handlers of limited capacity, exact over one step.
 
-    C dT/dt = Q_in - Q_coil with Q_coil = min(Q_cap, rho c_p V (T - T_set)): below the
+    C dT/dt = Q_in - Q_coil with Q_coil = min(Q_cap, max(rho c_p V (T - T_set), 0)): below the
     capacity limit the coil holds the supply at its setpoint and T relaxes exponentially to
     T_eq = T_set + Q_in/(rho c_p V) with tau = C/(rho c_p V); at the limit the coil removes
-    Q_cap and T moves linearly at (Q_in - Q_cap)/C. The switch between the two regimes inside
-    a step is found exactly. Returns (T_end_c, mean coil heat over the step in kW).
-    A massless room (C = 0) is in equilibrium every step.
+    Q_cap and T moves linearly at (Q_in - Q_cap)/C; a room colder than the setpoint (the target
+    a plant could deliver lies above it, as after an outage with every server off) gets no
+    cooling, since a cooling coil does not heat, and warms linearly at Q_in/C. The switches
+    between the regimes inside a step are found exactly. Returns (T_end_c, mean coil heat over
+    the step in kW). A massless room (C = 0) is in equilibrium every step.
     """
     g = air_heat_kw(flow_m3_s, 1.0)  # rho c_p V, kW/K
     t_sat = t_set_c + capacity_kw / g  # the coil is saturated above this room temperature
@@ -88,35 +90,40 @@ def room_air_step(t_room_c, heat_in_kw, flow_m3_s, t_set_c, capacity_kw, heat_ca
     tau = c / g
     t = t_room_c
     remaining = dt_s
-    if t <= t_sat:
-        # unsaturated: exponential towards t_eq, until t_sat is crossed (only if t_eq > t_sat)
-        if t_eq > t_sat:
-            t_cross = tau * math.log((t_eq - t) / (t_eq - t_sat)) if t < t_sat else 0.0
-            if t_cross < remaining:
-                remaining -= t_cross
-                t = t_sat
-                t = t + (heat_in_kw - capacity_kw) / c * remaining
+    # at most three regimes in one step (off -> unsaturated -> saturated, or the reverse):
+    # advance to the next boundary or to the end of the step
+    for _ in range(4):
+        if remaining <= 0.0:
+            break
+        if t < t_set_c or (t == t_set_c and heat_in_kw < 0.0):
+            # coil off: linear at Q_in / C, up to the setpoint
+            t_cross = (t_set_c - t) * c / heat_in_kw if heat_in_kw > 0.0 else math.inf
+            if t_cross >= remaining:
+                t = t + heat_in_kw / c * remaining
                 remaining = 0.0
             else:
+                remaining -= t_cross
+                t = t_set_c
+        elif t < t_sat or (t == t_sat and t_eq <= t_sat):
+            # unsaturated: exponential towards t_eq, until t_sat (t_eq above it) or the setpoint
+            # (t_eq below it, heat flowing out of the room) is crossed
+            bound = t_sat if t_eq > t_sat else (t_set_c if t_eq < t_set_c else t_eq)
+            t_cross = tau * math.log((t_eq - t) / (t_eq - bound)) if bound != t_eq else math.inf
+            if t_cross >= remaining:
                 t = t_eq + (t - t_eq) * math.exp(-remaining / tau)
                 remaining = 0.0
-        else:
-            t = t_eq + (t - t_eq) * math.exp(-remaining / tau)
-            remaining = 0.0
-    else:
-        # saturated: linear, until the temperature falls back to t_sat (only if Q_in < Q_cap)
-        rate = (heat_in_kw - capacity_kw) / c
-        if rate < 0.0:
-            t_cross = (t_sat - t) / rate
-            if t_cross < remaining:
-                remaining -= t_cross
-                t = t_eq + (t_sat - t_eq) * math.exp(-remaining / tau)
-                remaining = 0.0
             else:
+                remaining -= t_cross
+                t = bound
+        else:
+            # saturated: linear at (Q_in - Q_cap) / C, until the temperature falls back to t_sat
+            rate = (heat_in_kw - capacity_kw) / c
+            t_cross = (t_sat - t) / rate if rate < 0.0 else math.inf
+            if t_cross >= remaining:
                 t = t + rate * remaining
                 remaining = 0.0
-        else:
-            t = t + rate * remaining
-            remaining = 0.0
+            else:
+                remaining -= t_cross
+                t = t_sat
     q_coil = heat_in_kw - c * (t - t_room_c) / dt_s
     return t, q_coil

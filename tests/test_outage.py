@@ -1,0 +1,96 @@
+"""Cooling outages and undersized plants stay physical (issue 15 acceptance): the supply air,
+the inlets and the servers' power are solved together within each step, servers throttle and
+shut down at their limits, and a run that still leaves the physical range stops with exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dcsim
+from dcsim.cli import main
+from dcsim.errors import SimulationError
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "scenarios" / "lulea-air-1mw.toml"
+START = pd.Timestamp("2025-01-01T06:00:00Z")
+OUTAGE = pd.Timedelta("30min")
+
+
+def outage_run(step: str, **extra):
+    overrides = {"simulation.duration": "12h", "simulation.step": step, "simulation.record_step": step,
+                 "cooling.failures": [{"start": START.isoformat(), "duration": "30min", "available_fraction": 0.0}]}
+    overrides.update(extra)
+    return dcsim.simulate(dcsim.load_scenario(REFERENCE, overrides=overrides))
+
+
+@pytest.mark.parametrize("step", ["60s", "300s"])
+def test_total_outage_heats_monotonically_and_recovers(step):
+    res = outage_run(step)
+    ts = res.timeseries
+    k = res.kpis
+    assert all(np.isfinite(v) for v in k.values())
+    assert k["energy_balance_rel_error"] < 1e-6  # DESIGN.md quality bar
+    during = ts.loc[START:START + OUTAGE - pd.Timedelta(step)]
+    assert len(during) == OUTAGE // pd.Timedelta(step)
+    rise = np.diff(during.mean_inlet_c.to_numpy())
+    assert (rise > 0).all()  # heats every step while the cooling is out
+    before = ts.mean_inlet_c.loc[:START - pd.Timedelta(step)].iloc[-1]
+    assert during.mean_inlet_c.iloc[-1] > before + 15  # about 40 °C in half an hour without cooling
+    after = ts.loc[START + OUTAGE + pd.Timedelta("2h"):]
+    assert abs(after.mean_inlet_c.iloc[0] - before) < 2.0  # back within 2 K two hours after
+    # the inlets cross the throttling limit (35 °C) but not the shutdown limit (45 °C)
+    assert during.servers_throttled.max() > 0 and during.it_work_not_done_pct.max() > 0
+    assert ts.servers_shut_down.max() == 0
+    assert ts.servers_throttled.loc[START + OUTAGE + pd.Timedelta("1h"):].max() == 0
+    assert 0 < k["it_work_not_done_pct"] < 100 and k["unmet_cooling_hours"] > 0
+    assert k["max_inlet_c"] < 45.0
+
+
+@pytest.mark.parametrize("step", ["60s", "300s"])
+def test_shutdown_shows_when_its_limit_is_crossed(step):
+    res = outage_run(step, **{"it.shutdown_inlet_c": 40.0})
+    ts = res.timeseries
+    assert ts.servers_shut_down.max() > 0
+    assert res.kpis["server_hours_shut_down"] > 0
+    assert res.kpis["energy_balance_rel_error"] < 1e-6
+    # the servers come back once the cooling is back
+    assert ts.servers_shut_down.loc[START + OUTAGE + pd.Timedelta("1h"):].max() == 0
+
+
+def test_plant_at_half_the_load_reports_unmet_cooling():
+    data = {"simulation.duration": "2d", "simulation.step": "300s", "cooling.capacity_kw": 300.0}
+    res = dcsim.simulate(dcsim.load_scenario(REFERENCE, overrides=data))
+    k = res.kpis
+    assert all(np.isfinite(v) for v in k.values())
+    assert k["unmet_cooling_kwh"] > 0 and k["unmet_cooling_hours"] > 0
+    assert k["energy_balance_rel_error"] < 1e-6
+    assert k["max_inlet_c"] < 80.0
+
+
+def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeypatch):
+    """A kernel output outside the physical range stops the run naming step and quantity; the
+    CLI exits 1 and writes nothing."""
+    import dcsim.engine as engine
+
+    real = engine.facility_kernel
+
+    def broken(i0, i1, *args):
+        real(i0, i1, *args)
+        out = args[-2]
+        if i0 <= 7 < i1:
+            out.max_inlet_c[7] = np.inf
+
+    monkeypatch.setattr(engine, "facility_kernel", broken)
+    with pytest.raises(SimulationError) as info:
+        dcsim.simulate(dcsim.load_scenario(REFERENCE, overrides={"simulation.duration": "1h"}))
+    assert info.value.step == 7 and info.value.quantity == "max_inlet_c"
+    out = tmp_path / "run"
+    code = main(["run", str(REFERENCE), "-o", str(out), "--set", "simulation.duration=1h"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "step 7" in err and "max_inlet_c" in err and "2025-01-01T00:07:00" in err
+    assert not out.exists() or not any(out.iterdir())
