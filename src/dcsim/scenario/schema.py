@@ -62,7 +62,9 @@ class Simulation(_Section):
 
 
 class SyntheticClimate(_Section):
-    """Assumptions of the built-in synthetic typical years that the monthly normals lack.
+    """Options of the built-in synthetic typical years: the assumptions the monthly normals
+    lack, and other monthly means to build the year on. Only with a built-in climate
+    (`site.climate = "builtin:<site>"`); refused with a weather file.
 
     Leave a field empty to use the generator's stated default (docs/physics.md).
     """
