@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dcsim import InputError, load_scenario
@@ -184,3 +185,59 @@ def test_scenario_reference_doc_is_current():
 def test_every_example_scenario_validates():
     for path in sorted((ROOT / "scenarios").glob("*.toml")):
         load_scenario(path)
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+IWEC_MEANS = "[-3.55, -0.8, 0.3, 4.45, 11.69, 14.47, 17.02, 15.96, 11.33, 6.74, 1.61, -1.91]"
+
+
+def test_site_synthetic_monthly_mean_c_reaches_the_generator(tmp_path):
+    from dcsim.climate import load_climate, synthetic_year
+
+    sc = load_scenario(_write(tmp_path, f'[site]\nclimate = "builtin:stockholm"\n'
+                                        f'[site.synthetic]\nmonthly_mean_c = {IWEC_MEANS}\n'))
+    assert sc.site.synthetic.monthly_mean_c[0] == -3.55
+    # the engine passes the section as keyword overrides (engine.simulate)
+    w = load_climate(sc.site.climate, seed=1, **sc.site.synthetic.model_dump(exclude_none=True))
+    np.testing.assert_array_equal(w.drybulb_c, synthetic_year("stockholm", seed=1,
+                                                              monthly_mean_c=json.loads(IWEC_MEANS)).drybulb_c)
+    assert load_scenario(FIX / "minimal.toml").site.synthetic.monthly_mean_c is None  # default: the normals
+
+
+@pytest.mark.parametrize(
+    "means,fragment",
+    [
+        ("[1, 2, 3]", "got 3 values"),
+        ("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, nan]", "dec nan"),
+        ("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -60]", "dec -60"),
+    ],
+)
+def test_site_synthetic_monthly_mean_c_is_checked_with_its_path_and_line(tmp_path, means, fragment):
+    with pytest.raises(InputError) as info:
+        load_scenario(_write(tmp_path, f'[site]\nclimate = "builtin:umea"\n[site.synthetic]\nmonthly_mean_c = {means}\n'))
+    (p,) = info.value.problems
+    assert p.path == "site.synthetic.monthly_mean_c" and p.line == 4
+    assert fragment in p.message and "12 finite monthly mean temperatures" in p.message
+
+
+def test_site_synthetic_keys_are_refused_with_a_weather_file(tmp_path):
+    epw = tmp_path / "x.epw"
+    epw.write_text("LOCATION,x\n", encoding="utf-8")  # exists: only the synthetic key is at fault
+    with pytest.raises(InputError) as info:
+        load_scenario(_write(tmp_path, f'[site]\nclimate = "{epw.name}"\n[site.synthetic]\n'
+                                        f'monthly_mean_c = {IWEC_MEANS}\n'))
+    (p,) = info.value.problems
+    assert p.path == "site.synthetic.monthly_mean_c" and p.line == 4
+    assert "built-in synthetic climates only" in p.message and "x.epw" in p.message
+
+
+def test_schema_range_of_monthly_means_is_the_generators():
+    from dcsim.climate import synthetic
+    from dcsim.scenario import schema
+
+    assert schema.MONTHLY_MEAN_RANGE_C == synthetic.MONTHLY_MEAN_RANGE_C

@@ -70,7 +70,8 @@ def load_climate(
     path : str
         Field path used in error messages (default ``"site.climate"``).
     **synthetic_overrides
-        ``diurnal_range_k``, ``mean_rh_pct``, ``day_to_day_sd_k`` for a built-in climate.
+        ``diurnal_range_k``, ``mean_rh_pct``, ``day_to_day_sd_k``, ``monthly_mean_c`` for a
+        built-in climate.
 
     Raises
     ------
@@ -85,7 +86,7 @@ def load_climate(
         name = text[len(_BUILTIN_PREFIX):].strip()
         if normalize_site_key(name) not in BUILTIN_CLIMATES:
             raise _unknown_site(name, path)
-        allowed = {"diurnal_range_k", "mean_rh_pct", "day_to_day_sd_k"}
+        allowed = {"diurnal_range_k", "mean_rh_pct", "day_to_day_sd_k", "monthly_mean_c"}
         unknown = sorted(set(synthetic_overrides) - allowed)
         if unknown:
             raise InputError(

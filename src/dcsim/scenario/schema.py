@@ -9,6 +9,7 @@ The dotted keys listed as stable in DESIGN.md section 3 keep their names and mea
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
@@ -24,6 +25,11 @@ from .types import Duration, FieldError, Section, UtcDatetime
 
 
 _Section = Section
+
+#: Allowed monthly means of ``site.synthetic.monthly_mean_c``, °C (equal to
+#: ``dcsim.climate.synthetic.MONTHLY_MEAN_RANGE_C``; a test keeps them equal).
+MONTHLY_MEAN_RANGE_C = (-50.0, 40.0)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 class Simulation(_Section):
@@ -56,7 +62,9 @@ class Simulation(_Section):
 
 
 class SyntheticClimate(_Section):
-    """Assumptions of the built-in synthetic typical years that the monthly normals lack.
+    """Options of the built-in synthetic typical years: the assumptions the monthly normals
+    lack, and other monthly means to build the year on. Only with a built-in climate
+    (`site.climate = "builtin:<site>"`); refused with a weather file.
 
     Leave a field empty to use the generator's stated default (docs/physics.md).
     """
@@ -68,6 +76,31 @@ class SyntheticClimate(_Section):
     day_to_day_sd_k: float | None = Field(
         default=None, ge=0, le=15, description="Standard deviation of day-to-day temperature anomalies, K."
     )
+    monthly_mean_c: list[float] | None = Field(
+        default=None,
+        description=(
+            "12 monthly mean temperatures, °C, January first, in place of the built-in site's SMHI "
+            "1991-2020 normals (to run the generator on another station's normals); each within "
+            "-50..40 °C. Empty: the site's normals."
+        ),
+    )
+
+    @field_validator("monthly_mean_c")
+    @classmethod
+    def _twelve_means(cls, value: list[float] | None) -> list[float] | None:
+        # the range is dcsim.climate.synthetic.MONTHLY_MEAN_RANGE_C (the schema imports no
+        # physics; a test keeps the two equal): the coldest monthly means of inhabited land are
+        # about -46 °C, the warmest about 39 °C (recalled climatology)
+        if value is None:
+            return None
+        lo, hi = MONTHLY_MEAN_RANGE_C
+        allowed = f"12 finite monthly mean temperatures in °C (January first), each within [{lo:g}, {hi:g}]"
+        if len(value) != 12:
+            raise ValueError(f"needs {allowed}; got {len(value)} values")
+        bad = [f"{_MONTHS[i]} {v:g}" for i, v in enumerate(value) if not (math.isfinite(v) and lo <= v <= hi)]
+        if bad:
+            raise ValueError(f"must be {allowed}; outside the range or not finite: {', '.join(bad)}")
+        return value
 
 
 class Site(_Section):
@@ -86,6 +119,19 @@ class Site(_Section):
         default="Europe/Stockholm", description="IANA time zone of local time (daily profiles, reports)."
     )
     synthetic: SyntheticClimate = Field(default_factory=SyntheticClimate)
+
+    @model_validator(mode="after")
+    def _synthetic_needs_builtin(self) -> Site:
+        if self.climate.strip().casefold().startswith("builtin:"):
+            return self
+        for key, value in self.synthetic.model_dump().items():
+            if value is not None:
+                raise FieldError(
+                    f"site.synthetic.{key}",
+                    f"applies to built-in synthetic climates only ('builtin:<site>'), not to the weather "
+                    f"file {self.climate!r}; remove it or use a built-in climate",
+                )
+        return self
 
     @field_validator("timezone")
     @classmethod
