@@ -96,7 +96,8 @@ def equipment_catalog() -> list[dict[str, str]]:
     rows = []
     for c in chiller_catalog().values():
         rows.append({"kind": "chiller", "key": c.key, "name": c.name,
-                     "summary": f"{c.condenser}-cooled, COP {c.cop_ref:g} at {c.t_chw_ref_c:g} °C chw / {c.t_cond_ref_c:g} °C condenser",
+                     "summary": f"{c.condenser}-cooled, COP {c.cop_ref:g} at {c.t_chw_ref_c:g} °C chw / {c.t_cond_ref_c:g} °C "
+                                f"{'outdoor air' if c.condenser == 'air' else 'condenser water'}",
                      "source": c.source})
     for r in equipment_rows("equipment_ups.csv"):
         rows.append({"kind": "ups", "key": r["key"], "name": r["name"],

@@ -5,7 +5,8 @@ from here. The keys of the walking skeleton keep their names and meanings (cooli
 cooling.crah.*, cooling.chiller.*, cooling.pumps.*, electrical.ups.efficiency,
 heat_reuse.enabled) and a file that uses only them gives the same plant as before: an
 air-cooled Carnot-fraction chiller with CRAH units, a constant-efficiency UPS, no other
-losses. Every default says where its value comes from; "assumption" marks a value chosen
+losses; since issue 15 the chiller's Carnot fraction falls with the lift (the walking-skeleton
+constant fraction is cooling.chiller.carnot_fraction = "constant"). Every default says where its value comes from; "assumption" marks a value chosen
 here without a published source. ``dcsim.model`` (``build_plant``, ``build_electrical``,
 ``build_heat_reuse``) turns these sections into kernel parameters.
 """
