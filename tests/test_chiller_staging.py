@@ -247,3 +247,17 @@ def test_staging_matches_the_plain_python_reference():
         got = mechanical_cooling(_plant(n), q, t_chw, t_cond)
         # the same equations in another order: rounding only
         assert got[0] == pytest.approx(q_ref, rel=1e-12) and got[1] == pytest.approx(p_ref, rel=1e-12)
+
+
+def test_new_keys_are_checked_with_their_dotted_paths(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text('name = "x"\n[simulation]\nduration = "1d"\n[cooling.chiller]\ncarnot_fraction = "linear"\n'
+                 'carnot_reference_lift_k = 0\ncarnot_efficiency = 1.2\n')
+    with pytest.raises(InputError) as info:
+        load_scenario(f)
+    found = {p.path: p for p in info.value.problems}
+    assert set(found) == {"cooling.chiller.carnot_fraction", "cooling.chiller.carnot_reference_lift_k",
+                          "cooling.chiller.carnot_efficiency"}
+    assert found["cooling.chiller.carnot_fraction"].line == 5 and "'lift' or 'constant'" in found[
+        "cooling.chiller.carnot_fraction"].message
+    assert found["cooling.chiller.carnot_reference_lift_k"].line == 6
