@@ -124,17 +124,20 @@ def part_load_power_kw(q_kw: float, q_avail_kw: float, eir_full: float, eirfplr,
     PLR1 = min(Q/Q_avail, PLR_max); PLR2 = max(PLR1, PLR_min_unloading); cycling ratio
     CR = min(PLR1/PLR_min, 1); P = Q_avail EIR_full EIRFPLR(PLR2) CR, EIRFPLR = c1 + c2 PLR +
     c3 PLR^2 (EnergyPlus Chiller:Electric:EIR, as in Modelica Buildings.Fluid.Chillers.ElectricEIR;
-    REFERENCES.md "Cooling plant"). Returns ``(q_done_kw, power_kw)``, q_done = PLR1 Q_avail.
+    REFERENCES.md "Cooling plant"). Returns ``(q_done_kw, power_kw)``, q_done = PLR1 Q_avail
+    (``q_kw`` itself when not capped).
     """
     plr1 = q_kw / q_avail_kw
+    q_done = q_kw  # exactly what was asked (PLR1 Q_avail would round it) unless capped
     if plr1 > plr_max:
         plr1 = plr_max
+        q_done = plr_max * q_avail_kw
     plr2 = plr1 if plr1 > plr_min_unl else plr_min_unl
     cr = plr1 / plr_min if plr_min > 0.0 else 1.0
     if cr > 1.0:
         cr = 1.0
     eir_plr = eirfplr[0] + eirfplr[1] * plr2 + eirfplr[2] * plr2 * plr2
-    return plr1 * q_avail_kw, q_avail_kw * eir_full * eir_plr * cr
+    return q_done, q_avail_kw * eir_full * eir_plr * cr
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -229,17 +232,18 @@ def mechanical_cooling(ch, q_kw, t_chw_c, t_condenser_source_c):
         n_on = 1
     if n_on > n:
         n_on = n
+    q_each = q_kw / n_on
     if ch.chiller_model == 0.0:
         t_evap = t_chw_c - ch.evaporator_approach_k
         t_cond = condensing_temperature_c(t_condenser_source_c, ch.condenser_approach_k, ch.min_condensing_c)
         eir_full = 1.0 / lift_cop(t_evap, t_cond, ch.carnot_a0_k, ch.carnot_a1, ch.carnot_a2_per_k)
-        q_done, power = part_load_power_kw(q_kw / n_on, q_ref_each, eir_full, ch.eir_eirfplr, ch.eir_plr_min,
+        q_done, power = part_load_power_kw(q_each, q_ref_each, eir_full, ch.eir_eirfplr, ch.eir_plr_min,
                                            ch.eir_plr_min_unl, ch.eir_plr_max)
     else:
-        q_done, power, _ = eir_chiller(q_kw / n_on, q_ref_each, ch.eir_cop_ref, ch.eir_capft, ch.eir_eirft,
+        q_done, power, _ = eir_chiller(q_each, q_ref_each, ch.eir_cop_ref, ch.eir_capft, ch.eir_eirft,
                                        ch.eir_eirfplr, t_chw_c, t_condenser_source_c, ch.eir_t_chw_min_c,
                                        ch.eir_t_chw_max_c, ch.eir_t_cond_min_c, ch.eir_t_cond_max_c, ch.eir_plr_min,
                                        ch.eir_plr_min_unl, ch.eir_plr_max)
-    q_done *= n_on
+    q_done = q_kw if q_done == q_each else q_done * n_on  # all of it unless capped: no rounding
     power *= n_on
     return q_done, power, (q_done / power if power > 0.0 else 0.0)
