@@ -107,8 +107,9 @@ def test_catalogue_rows_and_unknown_name():
     assert "mcquay-pfh-2124kw" in cat
     for c in cat.values():
         assert c.source and len(c.capft) == 6 and len(c.eirft) == 6 and len(c.eirfplr) == 3
-        # every curve set is normalised near its reference point (CAPFT ~ 1 there)
-        assert biquadratic(_arr(c.capft), c.t_chw_ref_c, c.t_cond_ref_c) == pytest.approx(1.0, abs=0.03)
+        # every curve set is normalised near its reference point (CAPFT ~ 1 there); the York
+        # YCAL0033EE record gives 1.049 at its own 6.67/35 °C point as published, hence 5 %
+        assert biquadratic(_arr(c.capft), c.t_chw_ref_c, c.t_cond_ref_c) == pytest.approx(1.0, abs=0.05)
     with pytest.raises(KeyError, match="did you mean"):
         get_chiller("mcquay-pfh-2124")
     kinds = {r["kind"] for r in equipment_catalog()}

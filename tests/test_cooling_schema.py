@@ -50,7 +50,10 @@ def test_walking_skeleton_keys_keep_their_meaning():
     assert HeatReuse.model_validate({"enabled": False}).enabled is False
     code, p, _ = build_plant(c, HeatReuse(), 800.0, 70.0)
     ch = p.chiller
-    assert code == 0 and ch.mech_capacity_kw == 900.0 and ch.carnot_efficiency == 0.35 and ch.chw_supply_c == 10.0
+    assert code == 0 and ch.mech_capacity_kw == 900.0 and ch.chw_supply_c == 10.0
+    # carnot_efficiency is the Carnot fraction at the reference lift (40 K): exact up to rounding
+    eta_40 = 40.0 / (ch.carnot_a0_k + ch.carnot_a1 * 40.0 + ch.carnot_a2_per_k * 1600.0)
+    assert eta_40 == pytest.approx(0.35, rel=1e-12)
     assert p.pumps.chw_pump_pa == 250e3 and ch.chw_delta_t_k == 5.0
     # the defaults: chilled water follows the supply air, capacity sizing_factor x design heat
     _, p, _ = build_plant(Cooling(), HeatReuse(), 800.0, 70.0, design_heat_kw=900.0)

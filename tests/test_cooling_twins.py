@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dcsim.climate._psychro_scalar import _dewpoint_from_pw, _drybulb_from_enthalpy, _enthalpy, _w_from_enthalpy
-from dcsim.data.equipment import get_chiller
+from dcsim.data.equipment import chiller_curve_key, get_chiller
 from dcsim.cooling.chiller import mechanical_cooling
 from dcsim.cooling.plant import _dewpoint_cached
 from dcsim.cooling.systems.fresh_air import ashrae_humidity_bounds
@@ -47,40 +47,50 @@ def test_warm_started_dewpoint_equals_the_psychro_solver():
         assert _dewpoint_cached(state, pw) == pytest.approx(_dewpoint_from_pw(pw), abs=2e-7)
 
 
-def _mech_twin(p, cur, q, t_chw, t_cond):
-    """Plain-Python twin of mechanical_cooling (Carnot, or staged DOE-2 EIR chillers)."""
+def _mech_twin(p, cur, q, t_chw, t_cond, constant=False):
+    """Plain-Python twin of mechanical_cooling: staged equal units, Carnot form (the lift terms
+    from the build layer, tested in test_cooling_chiller.py) or DOE-2 EIR; part load by the
+    curve set's EIRFPLR and limits (Carnot: PLR at most 1; constant fraction: none)."""
     if q <= 0 or p.mech_capacity_kw <= 0:
         return 0.0, 0.0, 0.0
-    if cur is None:
-        t_evap = t_chw - p.evaporator_approach_k
-        tc = max(t_cond + p.condenser_approach_k, p.min_condensing_c)
-        cop = p.carnot_efficiency * (t_evap + 273.15) / max(tc - t_evap, 1.0)
-        qd = min(q, p.mech_capacity_kw)
-        return qd, qd / cop, cop
-    x = min(max(t_chw, cur.t_chw_min_c), cur.t_chw_max_c)
-    y = min(max(t_cond, cur.t_cond_min_c), cur.t_cond_max_c)
-    bq = lambda c: c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y  # noqa: E731
     each = p.mech_capacity_kw / p.chiller_count
-    avail = each * max(bq(cur.capft), 1e-6)
+    c, plr_min, plr_unl, plr_max = cur.eirfplr, cur.plr_min, cur.plr_min_unloading, cur.plr_max
+    if p.chiller_model == 0.0:
+        plr_max = 1.0
+        if constant:
+            c, plr_min, plr_unl = (0.0, 1.0, 0.0), 0.0, 0.0
+        t_evap = t_chw - p.evaporator_approach_k
+        lift = max(max(t_cond + p.condenser_approach_k, p.min_condensing_c) - t_evap, 1.0)
+        eir = (p.carnot_a0_k + p.carnot_a1 * lift + p.carnot_a2_per_k * lift**2) / (t_evap + 273.15)
+        avail = each
+    else:
+        x = min(max(t_chw, cur.t_chw_min_c), cur.t_chw_max_c)
+        y = min(max(t_cond, cur.t_cond_min_c), cur.t_cond_max_c)
+        bq = lambda c: c[0] + c[1] * x + c[2] * x * x + c[3] * y + c[4] * y * y + c[5] * x * y  # noqa: E731
+        avail = each * max(bq(cur.capft), 1e-6)
+        eir = bq(cur.eirft) / cur.cop_ref
     n_on = int(min(max(math.ceil(q / avail - 1e-12), 1), p.chiller_count))
-    plr1 = min(q / n_on / avail, cur.plr_max)
-    plr2 = max(plr1, cur.plr_min_unloading)
-    cr = min(plr1 / cur.plr_min, 1.0)
-    power = n_on * avail / cur.cop_ref * bq(cur.eirft) * (cur.eirfplr[0] + cur.eirfplr[1] * plr2 + cur.eirfplr[2] * plr2**2) * cr
+    plr1 = min(q / n_on / avail, plr_max)
+    plr2 = max(plr1, plr_unl)
+    cr = min(plr1 / plr_min, 1.0) if plr_min > 0 else 1.0
+    power = n_on * avail * eir * (c[0] + c[1] * plr2 + c[2] * plr2**2) * cr
     qd = n_on * plr1 * avail
     return qd, power, qd / power
 
 
-@pytest.mark.parametrize("chiller", [{}, {"model": "eir", "count": 3}, {"model": "eir", "curve": "mcquay-wsc-471kw", "count": 1},
-                                     {"capacity_kw": 200.0}])
+@pytest.mark.parametrize("chiller", [{}, {"model": "eir", "count": 3}, {"model": "eir", "curve": "mcquay-wsc-471kw", "count": 1,
+                                                                          "condenser": "water"},
+                                     {"capacity_kw": 200.0}, {"count": 3, "carnot_efficiency": 0.4},
+                                     {"carnot_fraction": "constant", "carnot_efficiency": 0.3}])
 def test_mechanical_cooling_matches_twin(chiller):
-    _, p, _ = build_plant(Cooling(chiller=chiller), HeatReuse(), 900.0, 80.0)
-    cur = get_chiller(Cooling(chiller=chiller).chiller.curve) if chiller.get("model") == "eir" else None
+    c = Cooling(chiller=chiller)
+    _, p, _ = build_plant(c, HeatReuse(), 900.0, 80.0)
+    cur = get_chiller(chiller_curve_key(c.chiller.curve, c.chiller.condenser))
     rng = np.random.default_rng(14)
     for _ in range(300):
         q, t_chw, t_cond = rng.uniform(0, 1500), rng.uniform(4, 18), rng.uniform(-10, 40)
         got = mechanical_cooling(p.chiller, q, t_chw, t_cond)
-        want = _mech_twin(p.chiller, cur, q, t_chw, t_cond)
+        want = _mech_twin(p.chiller, cur, q, t_chw, t_cond, c.chiller.carnot_fraction == "constant")
         assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
 
 

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["ChillerCurves", "chiller_catalog", "get_chiller", "equipment_catalog", "equipment_rows"]
+__all__ = ["CONDENSER_TYPES", "DEFAULT_CHILLER_CURVE", "ChillerCurves", "chiller_catalog", "chiller_curve_key", "get_chiller",
+           "equipment_catalog", "equipment_rows"]
+
+#: Condenser types a chiller curve set can be measured on (EnergyPlus "WaterCooled" / "AirCooled").
+CONDENSER_TYPES = ("air", "water")
+
+#: The curve set a chiller uses when ``cooling.chiller.curve`` is empty, by condenser type: the
+#: ASHRAE 90.1-2010 Appendix G baseline air-cooled chiller, and the McQuay PFH centrifugal of
+#: REFERENCES.md "Cooling plant" (both with their sources in equipment_chillers.csv).
+DEFAULT_CHILLER_CURVE = {"air": "ashrae901-2010-air-cooled", "water": "mcquay-pfh-2124kw"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ def chiller_catalog() -> dict[str, ChillerCurves]:
     """All built-in chiller curve sets by key."""
     out = {}
     for r in equipment_rows("equipment_chillers.csv"):
+        if r["condenser"] not in CONDENSER_TYPES:  # package data: a broken row is a bug, not user input
+            raise ValueError(f"equipment_chillers.csv row {r['key']!r}: condenser {r['condenser']!r} is not one of {CONDENSER_TYPES}")
         f = {k: float(v) for k, v in r.items() if k not in ("key", "name", "condenser", "source")}
         out[r["key"]] = ChillerCurves(
             key=r["key"], name=r["name"], condenser=r["condenser"], capacity_kw=f["capacity_kw"],
@@ -74,12 +85,19 @@ def get_chiller(key: str) -> ChillerCurves:
     raise KeyError(f"unknown chiller curve {key!r}{hint} (known: {', '.join(sorted(cat))})")
 
 
+def chiller_curve_key(curve: str | None, condenser: str) -> str:
+    """The catalogue key a chiller uses: ``curve`` when given, else the default of its condenser
+    type (:data:`DEFAULT_CHILLER_CURVE`)."""
+    return curve if curve is not None else DEFAULT_CHILLER_CURVE[condenser]
+
+
 def equipment_catalog() -> list[dict[str, str]]:
     """Rows for ``dcsim catalog equipment``: kind, key, name, key figures, source."""
     rows = []
     for c in chiller_catalog().values():
         rows.append({"kind": "chiller", "key": c.key, "name": c.name,
-                     "summary": f"{c.condenser}-cooled, COP {c.cop_ref:g} at {c.t_chw_ref_c:g} °C chw / {c.t_cond_ref_c:g} °C condenser",
+                     "summary": f"{c.condenser}-cooled, COP {c.cop_ref:g} at {c.t_chw_ref_c:g} °C chw / {c.t_cond_ref_c:g} °C "
+                                f"{'outdoor air' if c.condenser == 'air' else 'condenser water'}",
                      "source": c.source})
     for r in equipment_rows("equipment_ups.csv"):
         rows.append({"kind": "ups", "key": r["key"], "name": r["name"],

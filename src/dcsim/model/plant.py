@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..climate._psychro_scalar import _pws, _w_from_pw
-from ..cooling.chiller import ChillerParams
+from ..cooling.chiller import ChillerParams, fit_lift_terms
 from ..cooling.control import N_STATE, ControlParams
 from ..cooling.heat_rejection import DryCoolerParams, TowerParams, ntu_from_effectiveness
 from ..cooling.plant import SYSTEM_CHILLER_CRAH, SYSTEM_CODES, SYSTEM_LIQUID, PlantParams
@@ -16,34 +16,49 @@ from ..cooling.pumps import PumpParams
 from ..cooling.systems.fresh_air import FreshAirParams
 from ..cooling.systems.indirect_evaporative import IndirectEvaporativeParams
 from ..cooling.systems.liquid import LiquidParams
-from ..data.equipment import get_chiller
+from ..data.equipment import chiller_curve_key, get_chiller
 from ..thermal.ashrae import ashrae_humidity_limits
 from .heat_reuse import build_heat_reuse
 from .tables import float_tuple
 
-#: EIR fields of a Carnot-fraction chiller (unused by the kernel, present for one signature).
-_NO_EIR = dict(eir_cop_ref=1.0, eir_capft=float_tuple([1, 0, 0, 0, 0, 0]), eir_eirft=float_tuple([1, 0, 0, 0, 0, 0]),
-               eir_eirfplr=float_tuple([0, 1, 0]), eir_t_chw_min_c=-50.0, eir_t_chw_max_c=50.0,
-               eir_t_cond_min_c=-50.0, eir_t_cond_max_c=80.0, eir_plr_min=0.0, eir_plr_min_unl=0.0, eir_plr_max=1.0)
+def carnot_lift_terms(ch, cur) -> tuple[float, float, float]:
+    """(a0_k, a1, a2_per_k) of the Carnot-form chiller (:func:`dcsim.cooling.chiller.lift_cop`):
+    the catalogue curve set ``cur`` fitted at full load over its range with the scenario's
+    approaches and condensing floor (:func:`dcsim.cooling.chiller.fit_lift_terms`), scaled so
+    the Carnot fraction at ``carnot_reference_lift_k`` is ``carnot_efficiency`` when given;
+    ``carnot_fraction = "constant"``: (0, 1/carnot_efficiency, 0)."""
+    if ch.carnot_fraction == "constant":
+        return 0.0, 1.0 / float(ch.carnot_efficiency), 0.0
+    a0, a1, a2 = fit_lift_terms(cur.cop_ref, cur.eirft, cur.eirfplr, (cur.t_chw_min_c, cur.t_chw_max_c),
+                                (cur.t_cond_min_c, cur.t_cond_max_c), float(ch.evaporator_approach_k),
+                                float(ch.condenser_approach_k), float(ch.min_condensing_c))
+    if ch.carnot_efficiency is not None:
+        lift = float(ch.carnot_reference_lift_k)
+        eta_fit = lift / (a0 + a1 * lift + a2 * lift * lift)
+        k = eta_fit / float(ch.carnot_efficiency)
+        a0, a1, a2 = a0 * k, a1 * k, a2 * k
+    return a0, a1, a2
 
 
 def build_chiller(ch, mech_capacity_kw: float) -> ChillerParams:
-    """ChillerParams from ``cooling.chiller`` (EIR curves from the equipment catalogue)."""
-    if ch.model == "eir":
-        cur = get_chiller(ch.curve)
-        eir = dict(eir_cop_ref=float(cur.cop_ref), eir_capft=float_tuple(cur.capft), eir_eirft=float_tuple(cur.eirft),
-                   eir_eirfplr=float_tuple(cur.eirfplr), eir_t_chw_min_c=float(cur.t_chw_min_c),
-                   eir_t_chw_max_c=float(cur.t_chw_max_c), eir_t_cond_min_c=float(cur.t_cond_min_c),
-                   eir_t_cond_max_c=float(cur.t_cond_max_c), eir_plr_min=float(cur.plr_min),
-                   eir_plr_min_unl=float(cur.plr_min_unloading), eir_plr_max=float(cur.plr_max))
-    else:
-        eir = _NO_EIR
+    """ChillerParams from ``cooling.chiller``: the curve set from the equipment catalogue (the
+    condenser type's default when ``curve`` is empty). Model "eir" uses its curves; model
+    "carnot" its lift relation (:func:`carnot_lift_terms`) and its part-load curve, with the
+    capacity the nameplate (PLR at most 1)."""
+    cur = get_chiller(chiller_curve_key(ch.curve, ch.condenser))
+    eir = ch.model == "eir"
+    a0, a1, a2 = carnot_lift_terms(ch, cur) if not eir else (0.0, 1.0, 0.0)
+    # the constant fraction is the walking-skeleton chiller: the same COP at every load
+    eirfplr, plr_min, plr_min_unl = ((0.0, 1.0, 0.0), 0.0, 0.0) if ch.carnot_fraction == "constant" and not eir else (
+        cur.eirfplr, cur.plr_min, cur.plr_min_unloading)
     return ChillerParams(
         mech_capacity_kw=float(mech_capacity_kw),
-        chiller_model=1.0 if ch.model == "eir" else 0.0,
+        chiller_model=1.0 if eir else 0.0,
         condenser_water=1.0 if ch.condenser == "water" else 0.0,
         chiller_count=float(ch.count),
-        carnot_efficiency=float(ch.carnot_efficiency),
+        carnot_a0_k=float(a0),
+        carnot_a1=float(a1),
+        carnot_a2_per_k=float(a2),
         chw_supply_c=float("nan") if ch.chilled_water_supply_c is None else float(ch.chilled_water_supply_c),
         chw_coil_approach_k=float(ch.coil_approach_k),
         chw_delta_t_k=float(ch.chilled_water_delta_t_k),
@@ -51,7 +66,11 @@ def build_chiller(ch, mech_capacity_kw: float) -> ChillerParams:
         condenser_approach_k=float(ch.condenser_approach_k),
         min_condensing_c=float(ch.min_condensing_c),
         condenser_fan_power_ratio=float(ch.condenser_fan_power_ratio),
-        **eir,
+        eir_cop_ref=float(cur.cop_ref), eir_capft=float_tuple(cur.capft), eir_eirft=float_tuple(cur.eirft),
+        eir_eirfplr=float_tuple(eirfplr), eir_t_chw_min_c=float(cur.t_chw_min_c),
+        eir_t_chw_max_c=float(cur.t_chw_max_c), eir_t_cond_min_c=float(cur.t_cond_min_c),
+        eir_t_cond_max_c=float(cur.t_cond_max_c), eir_plr_min=float(plr_min),
+        eir_plr_min_unl=float(plr_min_unl), eir_plr_max=float(cur.plr_max) if eir else 1.0,
     )
 
 

@@ -5,7 +5,8 @@ from here. The keys of the walking skeleton keep their names and meanings (cooli
 cooling.crah.*, cooling.chiller.*, cooling.pumps.*, electrical.ups.efficiency,
 heat_reuse.enabled) and a file that uses only them gives the same plant as before: an
 air-cooled Carnot-fraction chiller with CRAH units, a constant-efficiency UPS, no other
-losses. Every default says where its value comes from; "assumption" marks a value chosen
+losses; since issue 15 the chiller's Carnot fraction falls with the lift (the walking-skeleton
+constant fraction is cooling.chiller.carnot_fraction = "constant"). Every default says where its value comes from; "assumption" marks a value chosen
 here without a published source. ``dcsim.model`` (``build_plant``, ``build_electrical``,
 ``build_heat_reuse``) turns these sections into kernel parameters.
 """
@@ -126,13 +127,19 @@ class Chiller(_Section):
     model: Literal["carnot", "eir"] = Field(
         default="carnot",
         description=(
-            '"carnot": COP = carnot_efficiency x T_evap/(T_cond - T_evap); "eir": DOE-2 / EnergyPlus '
-            "Chiller:Electric:EIR curves of the catalogue entry `curve` (`dcsim catalog equipment`)."
+            '"carnot": COP = T_evap/(a0 + a1 L + a2 L^2) with L = T_cond - T_evap, a Carnot fraction falling with the '
+            "lift as the catalogue machine `curve` shows (its full-load curve fitted over its range), with that "
+            'machine\'s part-load curve; "eir": DOE-2 / EnergyPlus Chiller:Electric:EIR curves of the catalogue entry '
+            "`curve` (`dcsim catalog equipment`). Both stage `count` equal units (docs/physics.md)."
         ),
     )
-    curve: str = Field(
-        default="mcquay-pfh-2124kw",
-        description="Catalogue curve set for model = \"eir\" (REFERENCES.md: McQuay PFH 2124 kW, Modelica Buildings data).",
+    curve: str | None = Field(
+        default=None,
+        description=(
+            'Catalogue curve set (`dcsim catalog equipment`); its condenser type must be `condenser`\'s. Empty: '
+            '"ashrae901-2010-air-cooled" for condenser = "air" (ASHRAE 90.1-2010 Appendix G baseline, openstudio-standards), '
+            '"mcquay-pfh-2124kw" for "water" (REFERENCES.md, Modelica Buildings data).'
+        ),
     )
     condenser: Literal["air", "water"] = Field(
         default="air",
@@ -145,13 +152,37 @@ class Chiller(_Section):
         default=None,
         ge=0,
         description=(
-            "Total compressor capacity at the curve's reference point, kW. Empty: cooling.capacity_kw, else "
-            "cooling.sizing_factor x the design heat. 0: no mechanical cooling (e.g. a fresh-air site without DX trim)."
+            "Total compressor capacity at the curve's reference point, kW, standby units included. Empty: "
+            "cooling.capacity_kw, else cooling.sizing_factor x the design heat. 0: no mechanical cooling (e.g. a "
+            "fresh-air site without DX trim)."
         ),
     )
-    count: int = Field(default=1, ge=1, le=50, description="Equal chillers sharing the capacity (model \"eir\": staged).")
-    carnot_efficiency: float = Field(
-        default=0.3, gt=0, lt=1, description="Fraction of Carnot COP achieved (REFERENCES.md: about 0.3)."
+    count: int = Field(
+        default=1, ge=1, le=50,
+        description=(
+            "Equal chillers sharing capacity_kw, staged: only as many run as the load needs, equally loaded. N+1: "
+            "count = N + 1 with capacity_kw = (N + 1) x the unit's capacity; the spare stays off until the load needs it."
+        ),
+    )
+    carnot_efficiency: float | None = Field(
+        default=None, gt=0, lt=1,
+        description=(
+            "model carnot: fraction of the Carnot COP at carnot_reference_lift_k; the curve set's lift relation is "
+            "scaled to it. Empty: the curve set's own (ASHRAE 90.1-2010 air-cooled baseline: 0.405 at 40 K with the "
+            "default approaches)."
+        ),
+    )
+    carnot_fraction: Literal["lift", "constant"] = Field(
+        default="lift",
+        description=(
+            'model carnot: "lift": the fraction falls with the lift as the curve set shows, with its part-load curve; '
+            '"constant": the walking-skeleton chiller, COP = carnot_efficiency x T_evap/(T_cond - T_evap) at every lift '
+            "and load (Modelica Buildings Carnot examples; kept for comparisons)."
+        ),
+    )
+    carnot_reference_lift_k: float = Field(
+        default=40.0, gt=0, le=100,
+        description="Lift T_cond - T_evap at which carnot_efficiency applies, K (40 K: about the AHRI 550/590 air-cooled rating point, 6.67 °C water / 35 °C air, with the default approaches).",
     )
     chilled_water_supply_c: float | None = Field(
         default=None,
@@ -163,9 +194,10 @@ class Chiller(_Section):
         default=8.0, ge=1, le=20, description="Supply air above chilled-water supply when the water follows the air, K."
     )
     chilled_water_delta_t_k: float = Field(default=6.0, gt=0, le=20, description="Chilled-water loop ΔT, K.")
-    evaporator_approach_k: float = Field(default=3.0, ge=0, le=15, description="Refrigerant below chilled water, K.")
+    evaporator_approach_k: float = Field(default=3.0, ge=0, le=15, description="Refrigerant below chilled water, K (model carnot).")
     condenser_approach_k: float = Field(
-        default=10.0, ge=0, le=30, description="Condensing above outdoor dry bulb (air) or entering condenser water (water), K."
+        default=10.0, ge=0, le=30,
+        description="Condensing above outdoor dry bulb (air) or entering condenser water (water), K (model carnot).",
     )
     min_condensing_c: float = Field(
         default=25.0, ge=0, le=60, description="Head-pressure control floor of the condensing temperature, °C (model carnot)."
@@ -176,20 +208,40 @@ class Chiller(_Section):
         le=0.2,
         description=(
             "Air-cooled condenser fan power per kW of cooling (EnergyPlus 'Condenser Fan Power Ratio'); "
-            "0 when the COP already includes the fans (the Carnot fraction 0.3 does)."
+            "0 when the COP already includes the fans (the air-cooled catalogue curves' do)."
         ),
     )
 
     @field_validator("curve")
     @classmethod
-    def _known_curve(cls, value: str) -> str:
+    def _known_curve(cls, value: str | None) -> str | None:
         from ..data.equipment import get_chiller
 
+        if value is None:
+            return value
         try:
             get_chiller(value)
         except KeyError as exc:
             raise ValueError(str(exc.args[0])) from None
         return value
+
+    @model_validator(mode="after")
+    def _curve_fits_condenser(self) -> Chiller:
+        from ..data.equipment import chiller_catalog
+
+        if self.carnot_fraction == "constant" and self.carnot_efficiency is None:
+            raise _field_error("carnot_efficiency", 'is needed with carnot_fraction = "constant" (REFERENCES.md: about 0.3)')
+        if self.curve is None:
+            return self
+        cur = chiller_catalog()[self.curve]
+        if cur.condenser != self.condenser:
+            fitting = sorted(k for k, c in chiller_catalog().items() if c.condenser == self.condenser)
+            raise _field_error(
+                "curve",
+                f"{self.curve!r} is a {cur.condenser}-cooled curve set but cooling.chiller.condenser is "
+                f'"{self.condenser}" ({self.condenser}-cooled curve sets: {", ".join(fitting)}; or leave curve empty)',
+            )
+        return self
 
 
 class Pumps(_Section):
