@@ -144,3 +144,16 @@ def test_model_keys_of_the_other_model_are_refused():
     sc = dcsim.load_scenario(REFERENCE)
     again = dcsim.load_scenario(dcsim.scenario.resolved_dict(sc))
     assert again.it == sc.it
+
+
+def test_liquid_cooled_servers_keep_only_the_air_share_of_fans_and_airflow():
+    """Issue 15 acceptance: with 70 % of the heat in the liquid loop, server fans below 5 % of
+    IT energy (default: fan power scales with the cube of the residual air share, 0.3^3 of an
+    air-cooled server's) and less air-handler airflow than the same hall cooled by air."""
+    days = {"simulation.duration": "3d", "simulation.step": "300s", "simulation.record_step": "1h"}
+    liquid = dcsim.simulate(dcsim.load_scenario(ROOT / "scenarios" / "liquid-lulea-1mw-heat-reuse.toml", overrides=days))
+    air = dcsim.simulate(dcsim.load_scenario(ROOT / "scenarios" / "lulea-air-1mw.toml", overrides=days))
+    k = liquid.kpis
+    assert k["energy_it_fans_kwh"] / k["energy_it_kwh"] < 0.05  # measured: 0.35 %
+    # both halls: 100 racks of 40 servers, 8+1 air handlers
+    assert liquid.timeseries.crah_airflow_m3_s.mean() < air.timeseries.crah_airflow_m3_s.mean()
