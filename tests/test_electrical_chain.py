@@ -34,12 +34,13 @@ def _twin(it, mech, sec, design):
     ur = u.rated_kw or design
     # module bank (electrical/ups.py docstring): modules of module_kw (default the rating), installed
     # = ceil(rated / module) + redundant unless given; online = all, or (eco-staging) the needed + redundant
-    mk = u.module_kw or ur
-    installed = u.modules or math.ceil(ur / mk) + u.redundant_modules
-    online = installed
-    if u.module_control == "eco-staging":
-        online = min(max(math.ceil(out / mk), 1) + u.redundant_modules, installed)
-    x = out / (online * mk)
+    if u.type in ("double-conversion", "eco-mode", "table"):
+        mk = u.module_kw or ur
+        installed = u.modules or math.ceil(ur / mk) + u.redundant_modules
+        online = installed
+        if u.module_control == "eco-staging":
+            online = min(max(math.ceil(out / mk), 1) + u.redundant_modules, installed)
+        x = out / (online * mk)
     if u.type == "constant":
         ups = out * (1 / u.efficiency - 1)
     elif u.type == "none":

@@ -170,3 +170,21 @@ def test_lulea_air_pue_at_20_pct_load_rises_against_the_constant_ups():
     assert (ts["ups_modules_online"] == 2.0).all()
     assert ts["ups_module_load_fraction"].between(0.0, 0.5).all()
     assert runs[0.2].kpis["energy_balance_rel_error"] < 1e-6
+
+
+@pytest.mark.parametrize("ups", [{}, {"type": "double-conversion", "module_kw": 250.0, "module_control": "eco-staging"},
+                                 {"efficiency": 0.96}, {"type": "constant"}, {"type": "none"},
+                                 {"type": "table", "load_points": [0.2, 1.0], "efficiency_points": [0.9, 0.95]}])
+def test_the_resolved_scenario_loads_again(tmp_path, ups):
+    # the resolved file fills in only the keys of the UPS's own form (a double-conversion scenario's
+    # resolved file used to carry efficiency = 0.94, which its own check then refused)
+    from dcsim.scenario.load import dump_toml
+    sc = dcsim.load_scenario({"electrical": {"ups": ups}})
+    path = tmp_path / "resolved.toml"
+    path.write_text(dump_toml(sc))
+    assert dcsim.load_scenario(path) == sc
+    u = sc.electrical.ups
+    assert (u.efficiency is not None) == (u.type == "constant")
+    assert (u.redundant_modules is not None) == (u.type in ("double-conversion", "eco-mode", "table"))
+    if u.type == "constant":
+        assert u.efficiency == ups.get("efficiency", 0.94)

@@ -58,7 +58,7 @@ def build_electrical(section, design_it_kw: float) -> ElectricalParams:
     tr = section.transformer
     return ElectricalParams(
         ups_kind=float(code),
-        ups_efficiency=float(ups.efficiency),
+        ups_efficiency=float(ups.efficiency) if ups.efficiency is not None else 1.0,  # read only by UPS_CONSTANT
         ups_rated_kw=ups_rated,
         ups_no_load=a0,
         ups_proportional=a1,

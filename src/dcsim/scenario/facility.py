@@ -371,6 +371,11 @@ class Cooling(_Section):
 UPS_CURVE_TYPES = ("double-conversion", "eco-mode", "table")
 #: The module keys (used only with a curve type).
 _UPS_MODULE_KEYS = ("module_kw", "modules", "redundant_modules", "module_control")
+#: The walking skeleton's constant UPS efficiency (type "constant" without ``efficiency``).
+DEFAULT_UPS_EFFICIENCY = 0.94
+#: Redundant UPS modules when not given: N+1, the industry convention for redundant capacity
+#: components (Uptime Institute Tier Standard: Topology, Tier II and above). A convention, not a measurement.
+DEFAULT_UPS_REDUNDANT_MODULES = 1
 
 
 class Ups(_Section):
@@ -379,7 +384,8 @@ class Ups(_Section):
     A UPS of a curve type is a bank of identical modules sharing the load equally; each online
     module runs at the per-module load fraction x = P_out / (n_online module_kw) and its loss
     comes from the curve at x. A file that gives ``efficiency`` without ``type`` keeps the
-    original meaning (type "constant").
+    original meaning (type "constant"). Keys of one form are empty (None) in the other, so the
+    resolved scenario names only what the UPS uses and loads again as it is.
     """
 
     type: Literal["constant", "double-conversion", "eco-mode", "none", "table"] = Field(
@@ -390,7 +396,10 @@ class Ups(_Section):
             '"none": no UPS (Boden Type DC One); "table": load_points/efficiency_points.'
         ),
     )
-    efficiency: float = Field(default=0.94, gt=0.5, le=1.0, description="Constant UPS efficiency (0-1] (type \"constant\").")
+    efficiency: float | None = Field(
+        default=None, gt=0.5, le=1.0,
+        description=f"Constant UPS efficiency (0.5-1] (type \"constant\"; default {DEFAULT_UPS_EFFICIENCY}, the walking skeleton's value).",
+    )
     rated_kw: float | None = Field(
         default=None, gt=0,
         description="UPS capacity the load needs (N, without redundant modules), kW; the load fraction is P_out / rated_kw. Empty: design IT power.",
@@ -406,36 +415,47 @@ class Ups(_Section):
         default=None, ge=1, le=64,
         description="Installed modules (curve types). Empty: ceil(rated_kw / module_kw) + redundant_modules.",
     )
-    redundant_modules: int = Field(
-        default=1, ge=0, le=16,
+    redundant_modules: int | None = Field(
+        default=None, ge=0, le=16,
         description=(
-            "Modules beyond those the rated load needs (curve types). Default 1: N+1, the industry convention for "
-            "redundant capacity components (Uptime Institute Tier II/III); 2N is modules = 2 N with redundant_modules = N."
+            f"Modules beyond those the rated load needs (curve types). Default {DEFAULT_UPS_REDUNDANT_MODULES}: N+1, the "
+            "industry convention for redundant capacity components (Uptime Institute Tier Standard, Tier II and above); "
+            "2N is modules = 2 N with redundant_modules = N."
         ),
     )
-    module_control: Literal["all-online", "eco-staging"] = Field(
-        default="all-online",
+    module_control: Literal["all-online", "eco-staging"] | None = Field(
+        default=None,
         description=(
-            '"all-online": every installed module shares the load (the usual arrangement); "eco-staging": only '
-            "ceil(P_out / module_kw) modules (at least 1) plus redundant_modules are online, the rest on standby."
+            '(curve types) "all-online" (default): every installed module shares the load, the usual arrangement; '
+            '"eco-staging": only ceil(P_out / module_kw) modules (at least 1) plus redundant_modules are online, the rest on standby.'
         ),
     )
 
     @model_validator(mode="before")
     @classmethod
     def _constant_when_only_efficiency(cls, data):
-        # the walking skeleton's `electrical.ups.efficiency = 0.94` (no type) keeps meaning a constant UPS
-        if isinstance(data, dict) and "efficiency" in data and "type" not in data:
-            return {**data, "type": "constant"}
+        # the walking skeleton's `electrical.ups.efficiency = 0.94` (no type) keeps meaning a constant UPS;
+        # each form's defaults are filled in only for that form
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "efficiency" in data and "type" not in data:
+            data["type"] = "constant"
+        kind = data.get("type", "double-conversion")
+        if kind == "constant":
+            data.setdefault("efficiency", DEFAULT_UPS_EFFICIENCY)
+        elif isinstance(kind, str) and kind in UPS_CURVE_TYPES:
+            data.setdefault("redundant_modules", DEFAULT_UPS_REDUNDANT_MODULES)
+            data.setdefault("module_control", "all-online")
         return data
 
     @model_validator(mode="after")
     def _forms(self) -> Ups:
-        if self.type != "constant" and "efficiency" in self.model_fields_set:
+        if self.type != "constant" and self.efficiency is not None:
             raise _field_error("efficiency", f'is only used with type = "constant" (type is "{self.type}")')
         if self.type not in UPS_CURVE_TYPES:
             for key in _UPS_MODULE_KEYS:
-                if key in self.model_fields_set:
+                if getattr(self, key) is not None:
                     raise _field_error(
                         key, f'is only used with a loss-curve type ({", ".join(UPS_CURVE_TYPES)}; type is "{self.type}")'
                     )
