@@ -396,40 +396,24 @@ class Ups(_Section):
             '"none": no UPS (Boden Type DC One); "table": load_points/efficiency_points.'
         ),
     )
-    efficiency: float | None = Field(
-        default=None, gt=0.5, le=1.0,
-        description=f"Constant UPS efficiency (0.5-1] (type \"constant\"; default {DEFAULT_UPS_EFFICIENCY}, the walking skeleton's value).",
-    )
-    rated_kw: float | None = Field(
-        default=None, gt=0,
-        description="UPS capacity the load needs (N, without redundant modules), kW; the load fraction is P_out / rated_kw. Empty: design IT power.",
-    )
+    efficiency: float | None = Field(default=None, gt=0.5, le=1.0, description=(
+        f"Constant UPS efficiency (0.5-1] (type \"constant\"; default {DEFAULT_UPS_EFFICIENCY}, the walking skeleton's value)."))
+    rated_kw: float | None = Field(default=None, gt=0, description=(
+        "UPS capacity the load needs (N, without redundant modules), kW; the load fraction is P_out / rated_kw. Empty: design IT power."))
     load_points: list[float] | None = Field(default=None, description="type \"table\": load fractions (0-1.5], increasing.")
     efficiency_points: list[float] | None = Field(default=None, description="type \"table\": efficiency at those load fractions.")
     feeds_cooling: bool = Field(default=False, description="The cooling plant is on the UPS output too.")
-    module_kw: float | None = Field(
-        default=None, gt=0,
-        description="Rating of one UPS module, kW (curve types). Empty: rated_kw (one module carries the whole load, N = 1).",
-    )
-    modules: int | None = Field(
-        default=None, ge=1, le=64,
-        description="Installed modules (curve types). Empty: ceil(rated_kw / module_kw) + redundant_modules.",
-    )
-    redundant_modules: int | None = Field(
-        default=None, ge=0, le=16,
-        description=(
-            f"Modules beyond those the rated load needs (curve types). Default {DEFAULT_UPS_REDUNDANT_MODULES}: N+1, the "
-            "industry convention for redundant capacity components (Uptime Institute Tier Standard, Tier II and above); "
-            "2N is modules = 2 N with redundant_modules = N."
-        ),
-    )
-    module_control: Literal["all-online", "eco-staging"] | None = Field(
-        default=None,
-        description=(
-            '(curve types) "all-online" (default): every installed module shares the load, the usual arrangement; '
-            '"eco-staging": only ceil(P_out / module_kw) modules (at least 1) plus redundant_modules are online, the rest on standby.'
-        ),
-    )
+    module_kw: float | None = Field(default=None, gt=0, description=(
+        "Rating of one UPS module, kW (curve types). Empty: rated_kw (one module carries the whole load, N = 1)."))
+    modules: int | None = Field(default=None, ge=1, le=64, description=(
+        "Installed modules (curve types). Empty: ceil(rated_kw / module_kw) + redundant_modules."))
+    redundant_modules: int | None = Field(default=None, ge=0, le=16, description=(
+        f"Modules beyond those the rated load needs (curve types). Default {DEFAULT_UPS_REDUNDANT_MODULES}: N+1, the "
+        "industry convention for redundant capacity components (Uptime Institute Tier Standard, Tier II and above); "
+        "2N is modules = 2 N with redundant_modules = N."))
+    module_control: Literal["all-online", "eco-staging"] | None = Field(default=None, description=(
+        '(curve types) "all-online" (default): every installed module shares the load, the usual arrangement; '
+        '"eco-staging": only ceil(P_out / module_kw) modules (at least 1) plus redundant_modules are online, the rest on standby.'))
 
     @model_validator(mode="before")
     @classmethod
@@ -456,9 +440,7 @@ class Ups(_Section):
         if self.type not in UPS_CURVE_TYPES:
             for key in _UPS_MODULE_KEYS:
                 if getattr(self, key) is not None:
-                    raise _field_error(
-                        key, f'is only used with a loss-curve type ({", ".join(UPS_CURVE_TYPES)}; type is "{self.type}")'
-                    )
+                    raise _field_error(key, f'is only used with a loss-curve type ({", ".join(UPS_CURVE_TYPES)}; type is "{self.type}")')
         elif self.modules is not None and self.modules <= self.redundant_modules:
             raise _field_error(
                 "modules",
