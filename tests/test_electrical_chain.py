@@ -1,4 +1,6 @@
-"""Electrical chain: UPS (constant, presets, table, none), PDU, transformer, fixed loads."""
+"""Electrical chain: UPS (constant, presets, table, none; module banks), PDU, transformer, fixed loads."""
+
+import math
 
 import numpy as np
 import pytest
@@ -30,17 +32,25 @@ def _twin(it, mech, sec, design):
     pdu = pr * (sec.pdu.no_load_fraction + sec.pdu.load_loss_fraction * (it / pr) ** 2)
     out = it + pdu + (mech if u.feeds_cooling else 0.0)
     ur = u.rated_kw or design
+    # module bank (electrical/ups.py docstring): modules of module_kw (default the rating), installed
+    # = ceil(rated / module) + redundant unless given; online = all, or (eco-staging) the needed + redundant
+    if u.type in ("double-conversion", "eco-mode", "table"):
+        mk = u.module_kw or ur
+        installed = u.modules or math.ceil(ur / mk) + u.redundant_modules
+        online = installed
+        if u.module_control == "eco-staging":
+            online = min(max(math.ceil(out / mk), 1) + u.redundant_modules, installed)
+        x = out / (online * mk)
     if u.type == "constant":
         ups = out * (1 / u.efficiency - 1)
     elif u.type == "none":
         ups = 0.0
     elif u.type == "table":
-        eta = np.interp(out / ur, u.load_points, u.efficiency_points)
+        eta = np.interp(x, u.load_points, u.efficiency_points)
         ups = out * (1 / eta - 1)
     else:
         r = ups_presets()[u.type]
-        x = out / ur
-        ups = ur * (float(r["no_load_fraction"]) + float(r["proportional_fraction"]) * x + float(r["square_fraction"]) * x * x)
+        ups = online * mk * (float(r["no_load_fraction"]) + float(r["proportional_fraction"]) * x + float(r["square_fraction"]) * x * x)
     fixed = sec.lighting_kw + sec.other_kw
     s = it + mech + pdu + ups + fixed
     tr_r = sec.transformer.rated_kw or 1.5 * design
@@ -50,6 +60,9 @@ def _twin(it, mech, sec, design):
 
 SECTIONS = [
     Electrical(),
+    Electrical(ups=Ups(efficiency=0.94)),
+    Electrical(ups=Ups(type="double-conversion", module_kw=200.0, module_control="eco-staging", redundant_modules=2)),
+    Electrical(ups=Ups(type="eco-mode", rated_kw=900.0, module_kw=300.0, modules=6, redundant_modules=3)),
     Electrical(ups=Ups(type="double-conversion")),
     Electrical(ups=Ups(type="eco-mode", feeds_cooling=True), lighting_kw=5.0),
     Electrical(ups=Ups(type="none")),
@@ -83,16 +96,25 @@ def test_electrical_step_matches_twin(sec):
         assert out[E_UPS_LOAD_FRACTION] >= 0
 
 
-def test_default_is_the_walking_skeleton_constant_ups():
-    e = build_electrical(Electrical(), 1000.0)
+def test_efficiency_alone_is_still_the_walking_skeleton_constant_ups():
+    # a file that gives only electrical.ups.efficiency (no type) keeps its original meaning
+    assert Ups(efficiency=0.94).type == "constant"
+    e = build_electrical(Electrical(ups=Ups(efficiency=0.94)), 1000.0)
     for it in (0.0, 300.0, 987.6):
         assert electrical_losses_kw(it, 500.0, e) == ups_loss_kw(it, 0.94)
+
+
+def test_default_ups_is_the_double_conversion_curve_in_n_plus_1():
+    # one module of the whole rating plus one redundant (1+1), both online
+    e = build_electrical(Electrical(), 1000.0)
+    assert (Ups().type, Ups().module_control) == ("double-conversion", "all-online")
+    assert (e.ups_module_kw, e.ups_modules, e.ups_redundant_modules, e.ups_eco_staging) == (1000.0, 2.0, 1.0, 0.0)
 
 
 @pytest.mark.parametrize("key", ["double-conversion", "eco-mode"])
 def test_presets_reproduce_their_tabulated_efficiencies(key):
     row = ups_presets()[key]
-    e = build_electrical(Electrical(ups=Ups(type=key)), 100.0)
+    e = build_electrical(Electrical(ups=Ups(type=key, redundant_modules=0)), 100.0)  # one module: x = P / 100 kW
     for pct in (25, 50, 75, 100):
         loss = electrical_losses_kw(float(pct), 0.0, e)
         # the CSV lists the efficiencies to 3 decimals
@@ -101,7 +123,7 @@ def test_presets_reproduce_their_tabulated_efficiencies(key):
 
 
 def test_efficiency_falls_at_low_load_and_none_has_no_loss():
-    e = build_electrical(Electrical(ups=Ups(type="double-conversion")), 1000.0)
+    e = build_electrical(Electrical(ups=Ups(type="double-conversion", redundant_modules=0)), 1000.0)
     eff = [p / (p + electrical_losses_kw(p, 0.0, e)) for p in (100.0, 250.0, 500.0, 1000.0)]
     assert np.all(np.diff(eff) > 0)
     assert electrical_losses_kw(500.0, 100.0, build_electrical(Electrical(ups=Ups(type="none")), 1000.0)) == 0.0

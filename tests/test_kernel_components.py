@@ -52,12 +52,13 @@ def test_ups_loss_for_each_kind(kind):
             want = 0.0
         elif e.ups_kind == UPS_CONSTANT:
             want = p_out * (1.0 / e.ups_efficiency - 1.0)  # REFERENCES.md: P (1/eta - 1)
-        elif e.ups_kind == UPS_COEFFICIENTS:  # Schneider WP108: P_r (a0 + a1 x + a2 x^2)
-            x = p_out / e.ups_rated_kw
-            want = e.ups_rated_kw * (e.ups_no_load + e.ups_proportional * x + e.ups_square * x * x)
+        elif e.ups_kind == UPS_COEFFICIENTS:  # Schneider WP108 per module: n P_m (a0 + a1 x + a2 x^2), x = P / (n P_m)
+            n = e.ups_modules  # all online (the default module_control)
+            x = p_out / (n * e.ups_module_kw)
+            want = n * e.ups_module_kw * (e.ups_no_load + e.ups_proportional * x + e.ups_square * x * x)
         else:
             assert e.ups_kind == UPS_TABLE
-            eta = float(np.interp(p_out / e.ups_rated_kw, [0.25, 0.5, 1.0], [0.9, 0.94, 0.95]))
+            eta = float(np.interp(p_out / (e.ups_modules * e.ups_module_kw), [0.25, 0.5, 1.0], [0.9, 0.94, 0.95]))
             want = p_out * (1.0 / eta - 1.0)
         assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
 

@@ -32,6 +32,7 @@ from .model import (
     server_spec,
 )
 from .results import Results, compute_kpis, rack_table, record_timeseries
+from .electrical.chain import E_UPS_MODULE_LOAD_FRACTION, E_UPS_MODULES_ONLINE
 from .scenario.load import scenario_hash
 from .scenario.schema import Scenario
 from .thermal.kernels import StepInputs, allocate_outputs, allocate_rack_accumulators, facility_kernel
@@ -199,6 +200,8 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "ups_loss_kw": el[:, E_UPS_LOSS_KW],
         "pdu_loss_kw": el[:, E_PDU_LOSS_KW],
         "transformer_loss_kw": el[:, E_TRANSFORMER_LOSS_KW],
+        "ups_modules_online": el[:, E_UPS_MODULES_ONLINE],
+        "ups_module_load_fraction": el[:, E_UPS_MODULE_LOAD_FRACTION],
         "chiller_cop": pl[:, P.OUT_CHILLER_COP],
         "free_fraction": pl[:, P.OUT_FREE_FRACTION],
         "heat_pump_cop": pl[:, P.OUT_HEAT_PUMP_COP],

@@ -1,6 +1,19 @@
-"""Uninterruptible power supplies."""
+"""Uninterruptible power supplies: the loss at an efficiency, and a bank of identical modules.
+
+A UPS of a loss-curve type is a bank of ``installed`` identical modules of ``module_kw`` each
+that share the load equally (parallel operation). Of them, ``online`` carry the load:
+
+- all-online (the usual arrangement): every installed module;
+- eco-staging: as many as the load needs, n = ceil(P_out / module_kw) (at least 1), plus the
+  ``redundant`` ones, at most the installed ones; the others are on standby (no loss counted).
+
+Each online module runs at the per-module load fraction x = P_out / (online module_kw), and
+its efficiency is the curve's at x; the bank's loss is online x (the loss of one module at x).
+"""
 
 from __future__ import annotations
+
+import math
 
 from numba import njit
 
@@ -13,3 +26,21 @@ def ups_loss_kw(output_kw: float, efficiency: float) -> float:
     P_in = P_out / eta, so P_loss = P_out (1/eta - 1) (REFERENCES.md "IT equipment": UPS loss).
     """
     return output_kw * (1.0 / efficiency - 1.0)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def ups_modules_online(output_kw: float, module_kw: float, installed: float, redundant: float, eco_staging: float) -> float:
+    """Modules carrying the load (module docstring): ``installed`` when ``eco_staging`` is 0;
+    with ``eco_staging`` 1, min(max(ceil(P_out / module_kw), 1) + redundant, installed).
+    Counts as floats (the kernel's parameters are floats); no branch, so the caller's loop stays
+    straight-line."""
+    needed = max(math.ceil(output_kw / module_kw), 1.0)
+    staged = min(needed + redundant, installed)
+    return installed + eco_staging * (staged - installed)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def ups_module_load_fraction(output_kw: float, module_kw: float, online: float) -> float:
+    """Per-module load fraction of ``online`` modules sharing ``output_kw`` equally:
+    x = P_out / (online module_kw), dimensionless (module docstring)."""
+    return output_kw / (online * module_kw)

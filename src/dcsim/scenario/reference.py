@@ -48,8 +48,10 @@ def _type_name(annotation: Any, metadata: list[Any] = ()) -> str:
     if "AfterValidator(func=<function _utc" in text:
         return "datetime (UTC)"
     if "Literal[" in text:
-        inner = text[text.index("Literal[") + 8: text.rindex("]")]
-        return " \\| ".join(v.strip() for v in inner.split(","))
+        start = text.index("Literal[") + 8
+        inner = text[start: text.index("]", start)]  # the Literal's own bracket (it may sit in Optional[...])
+        optional = " \\| None" if text.startswith("Optional[") else ""
+        return " \\| ".join(v.strip() for v in inner.split(",")) + optional
     if text.startswith("list[") and "FieldInfo" in text:
         return "list[float]"
     return text.replace("|", "\\|")
