@@ -12,7 +12,8 @@ from dcsim.cooling.outputs import N_OUT
 from dcsim.cooling.plant import SYSTEM_CODES, plant_step
 from dcsim.model import build_plant
 from dcsim.scenario import facility, schema
-from dcsim.scenario.facility import Cooling, Electrical, HeatReuse
+from dcsim.scenario.electrical import Electrical
+from dcsim.scenario.facility import Cooling, HeatReuse
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FACILITY_FILES = sorted(p for p in SCENARIOS.glob("*.toml")

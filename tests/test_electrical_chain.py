@@ -22,7 +22,7 @@ from dcsim.electrical.chain import (
 )
 from dcsim.model import build_electrical, ups_presets
 from dcsim.electrical.ups import ups_loss_kw
-from dcsim.scenario.facility import Electrical, Pdu, Transformer, Ups
+from dcsim.scenario.electrical import Electrical, Pdu, Transformer, Ups
 
 
 def _twin(it, mech, sec, design):

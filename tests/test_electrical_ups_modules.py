@@ -18,7 +18,7 @@ from dcsim.electrical.chain import (
 )
 from dcsim.electrical.ups import ups_module_load_fraction, ups_modules_online
 from dcsim.model import build_electrical, ups_presets
-from dcsim.scenario.facility import Electrical, Ups
+from dcsim.scenario.electrical import Electrical, Ups
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

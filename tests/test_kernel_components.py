@@ -17,7 +17,7 @@ from dcsim.it.ite import (
     server_power_at_inlet,
 )
 from dcsim.model import build_electrical, pad_table
-from dcsim.scenario.facility import Electrical, Ups
+from dcsim.scenario.electrical import Electrical, Ups
 from dcsim.thermal.air import air_heat_kw
 from dcsim.thermal.rc import rc_step_c
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..it.catalog import get_server
-from ..scenario.schema import ServerTable
+from ..scenario.it import ServerTable
 
 @dataclass(frozen=True)
 class ServerCurve:

@@ -41,7 +41,8 @@ def _type_name(annotation: Any, metadata: list[Any] = ()) -> str:
     if text == "<class 'datetime.datetime'>":
         return "datetime (UTC)"
     for old, new in (("typing.", ""), ("<class '", ""), ("'>", ""), ("dcsim.scenario.schema.", ""),
-                     ("dcsim.scenario.facility.", ""), ("Annotated[", ""), ("NoneType", "None")):
+                     ("dcsim.scenario.facility.", ""), ("dcsim.scenario.electrical.", ""), ("dcsim.scenario.it.", ""),
+                     ("Annotated[", ""), ("NoneType", "None")):
         text = text.replace(old, new)
     if "Duration" in text or "BeforeValidator(func=<function parse_duration_s" in text:
         return "duration"

@@ -1,0 +1,150 @@
+"""Scenario sections of the electrical chain: ``electrical.ups.*``, ``electrical.pdu.*``,
+``electrical.transformer.*`` and the hall's fixed loads (``dcsim.scenario.schema`` imports
+:class:`Electrical`; the physics is in ``dcsim.electrical``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .facility import _field_error, _increasing
+from .types import Section
+
+_Section = Section
+
+__all__ = ["Ups", "Pdu", "Transformer", "Electrical"]
+
+
+# ---------------------------------------------------------------------------------------------
+# electrical
+# ---------------------------------------------------------------------------------------------
+
+
+#: UPS types whose loss depends on the load (a curve evaluated at each online module's load fraction).
+UPS_CURVE_TYPES = ("double-conversion", "eco-mode", "table")
+#: The module keys (used only with a curve type).
+_UPS_MODULE_KEYS = ("module_kw", "modules", "redundant_modules", "module_control")
+#: The walking skeleton's constant UPS efficiency (type "constant" without ``efficiency``).
+DEFAULT_UPS_EFFICIENCY = 0.94
+#: Redundant UPS modules when not given: N+1, the industry convention for redundant capacity
+#: components (Uptime Institute Tier Standard: Topology, Tier II and above). A convention, not a measurement.
+DEFAULT_UPS_REDUNDANT_MODULES = 1
+
+
+class Ups(_Section):
+    """Uninterruptible power supply feeding the IT load (dcsim.electrical.chain, dcsim.electrical.ups).
+
+    A UPS of a curve type is a bank of identical modules sharing the load equally; each online
+    module runs at the per-module load fraction x = P_out / (n_online module_kw) and its loss
+    comes from the curve at x. A file that gives ``efficiency`` without ``type`` keeps the
+    original meaning (type "constant"). Keys of one form are empty (None) in the other, so the
+    resolved scenario names only what the UPS uses and loads again as it is.
+    """
+
+    type: Literal["constant", "double-conversion", "eco-mode", "none", "table"] = Field(
+        default="double-conversion",
+        description=(
+            '"double-conversion" (default) / "eco-mode": loss-curve presets (`dcsim catalog equipment`, their source there); '
+            '"constant": `efficiency` at every load (the default when only `efficiency` is given); '
+            '"none": no UPS (Boden Type DC One); "table": load_points/efficiency_points.'
+        ),
+    )
+    efficiency: float | None = Field(default=None, gt=0.5, le=1.0, description=(
+        f"Constant UPS efficiency (0.5-1] (type \"constant\"; default {DEFAULT_UPS_EFFICIENCY}, the walking skeleton's value)."))
+    rated_kw: float | None = Field(default=None, gt=0, description=(
+        "UPS capacity the load needs (N, without redundant modules), kW; the load fraction is P_out / rated_kw. Empty: design IT power."))
+    load_points: list[float] | None = Field(default=None, description="type \"table\": load fractions (0-1.5], increasing.")
+    efficiency_points: list[float] | None = Field(default=None, description="type \"table\": efficiency at those load fractions.")
+    feeds_cooling: bool = Field(default=False, description="The cooling plant is on the UPS output too.")
+    module_kw: float | None = Field(default=None, gt=0, description=(
+        "Rating of one UPS module, kW (curve types). Empty: rated_kw (one module carries the whole load, N = 1)."))
+    modules: int | None = Field(default=None, ge=1, le=64, description=(
+        "Installed modules (curve types). Empty: ceil(rated_kw / module_kw) + redundant_modules."))
+    redundant_modules: int | None = Field(default=None, ge=0, le=16, description=(
+        f"Modules beyond those the rated load needs (curve types). Default {DEFAULT_UPS_REDUNDANT_MODULES}: N+1, the "
+        "industry convention for redundant capacity components (Uptime Institute Tier Standard, Tier II and above); "
+        "2N is modules = 2 N with redundant_modules = N."))
+    module_control: Literal["all-online", "eco-staging"] | None = Field(default=None, description=(
+        '(curve types) "all-online" (default): every installed module shares the load, the usual arrangement; '
+        '"eco-staging": only ceil(P_out / module_kw) modules (at least 1) plus redundant_modules are online, the rest on standby.'))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _constant_when_only_efficiency(cls, data):
+        # the walking skeleton's `electrical.ups.efficiency = 0.94` (no type) keeps meaning a constant UPS;
+        # each form's defaults are filled in only for that form
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "efficiency" in data and "type" not in data:
+            data["type"] = "constant"
+        kind = data.get("type", "double-conversion")
+        if kind == "constant":
+            data.setdefault("efficiency", DEFAULT_UPS_EFFICIENCY)
+        elif isinstance(kind, str) and kind in UPS_CURVE_TYPES:
+            data.setdefault("redundant_modules", DEFAULT_UPS_REDUNDANT_MODULES)
+            data.setdefault("module_control", "all-online")
+        return data
+
+    @model_validator(mode="after")
+    def _forms(self) -> Ups:
+        if self.type != "constant" and self.efficiency is not None:
+            raise _field_error("efficiency", f'is only used with type = "constant" (type is "{self.type}")')
+        if self.type not in UPS_CURVE_TYPES:
+            for key in _UPS_MODULE_KEYS:
+                if getattr(self, key) is not None:
+                    raise _field_error(key, f'is only used with a loss-curve type ({", ".join(UPS_CURVE_TYPES)}; type is "{self.type}")')
+        elif self.modules is not None and self.modules <= self.redundant_modules:
+            raise _field_error(
+                "modules",
+                f"{self.modules} installed module{'s leave' if self.modules != 1 else ' leaves'} none for the load with "
+                f"redundant_modules = {self.redundant_modules} (need at least {self.redundant_modules + 1})",
+            )
+        if self.type == "table":
+            if self.load_points is None or self.efficiency_points is None:
+                raise _field_error("load_points", 'type = "table" needs load_points and efficiency_points')
+            if len(self.load_points) != len(self.efficiency_points) or len(self.load_points) < 2:
+                raise _field_error("efficiency_points", "needs as many values as load_points (at least 2)")
+            try:
+                _increasing(self.load_points, "load_points")
+            except ValueError as exc:
+                raise _field_error("load_points", str(exc)) from None
+            if any(x <= 0 or x > 1.5 for x in self.load_points):
+                raise _field_error("load_points", "load fractions must be in (0, 1.5]")
+            if any(e <= 0.5 or e > 1 for e in self.efficiency_points):
+                raise _field_error("efficiency_points", "efficiencies must be in (0.5, 1]")
+        elif self.load_points is not None or self.efficiency_points is not None:
+            raise _field_error("load_points", 'load_points/efficiency_points are only used with type = "table"')
+        return self
+
+
+class Pdu(_Section):
+    """Power distribution units (with transformers): loss = P_r (no_load + load_loss (P/P_r)^2)."""
+
+    no_load_fraction: float = Field(default=0.0, ge=0, le=0.1, description="No-load loss per kW of rating (0 = not modelled; typical 0.005).")
+    load_loss_fraction: float = Field(default=0.0, ge=0, le=0.1, description="Load loss at rating per kW of rating (typical 0.01).")
+    rated_kw: float | None = Field(default=None, gt=0, description="Rating, kW. Empty: design IT power.")
+
+
+class Transformer(_Section):
+    """MV/LV transformer carrying the whole facility: loss = P_r (no_load + load_loss (S/P_r)^2)."""
+
+    no_load_fraction: float = Field(
+        default=0.0, ge=0, le=0.05,
+        description="Core loss per kW of rating (0 = not modelled; EU 548/2014 Tier 2, 1000 kVA oil: about 0.0007, recalled).",
+    )
+    load_loss_fraction: float = Field(
+        default=0.0, ge=0, le=0.05, description="Copper loss at rating per kW of rating (same source: about 0.0076, recalled)."
+    )
+    rated_kw: float | None = Field(default=None, gt=0, description="Rating, kW. Empty: 1.5 x design IT power.")
+
+
+class Electrical(_Section):
+    """The electrical chain: transformer, UPS, PDUs, fixed loads."""
+
+    ups: Ups = Field(default_factory=Ups)
+    pdu: Pdu = Field(default_factory=Pdu)
+    transformer: Transformer = Field(default_factory=Transformer)
+    lighting_kw: float = Field(default=0.0, ge=0, description="Lighting, kW (constant).")
+    other_kw: float = Field(default=0.0, ge=0, description="Other constant loads (security, offices), kW.")
