@@ -202,7 +202,7 @@ class CoolingTower(_Section):
         description=(
             "Share of the rejected heat carried away by evaporation, fixed (1 = all heat by evaporation, "
             "REFERENCES.md 1.47 L/kWh). Empty: computed each step from the air's sensible/latent split, air "
-            "leaving saturated at the mean water temperature (docs/physics.md; about 0.9 in summer, 0.4-0.5 "
+            "leaving saturated at the mean water temperature (docs/physics.md; about 0.8-1.0 in summer, 0.4-0.5 "
             "below 0 °C)."
         ),
     )
