@@ -201,9 +201,9 @@ class CoolingTower(_Section):
         default=None, ge=0, le=1,
         description=(
             "Share of the rejected heat carried away by evaporation, fixed (1 = all heat by evaporation, "
-            "REFERENCES.md 1.47 L/kWh). Empty: computed each step from the air's sensible/latent split, air "
-            "leaving saturated at the mean water temperature (docs/physics.md; about 0.8-1.0 in summer, 0.4-0.5 "
-            "below 0 °C)."
+            "REFERENCES.md 1.47 L/kWh; a dry tower still evaporates nothing). Empty: computed each step from "
+            "the air's sensible/latent split, air leaving saturated at the mean water temperature "
+            "(docs/physics.md; about 0.8-1.0 in summer, 0.4-0.6 in air at 0-5 °C)."
         ),
     )
     freeze_protection_wetbulb_c: float = Field(
