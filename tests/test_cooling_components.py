@@ -11,7 +11,7 @@ import pytest
 from dcsim._numeric import clamp
 from dcsim.cooling import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from dcsim.cooling.control import S_MODE, active_mode, air_side_fallback_mode, mode_available
-from dcsim.cooling.heat_rejection import H_FG_J_PER_KG
+from dcsim.cooling.heat_rejection import H_FG_J_PER_KG, tower_latent_fraction
 from dcsim.cooling.outputs import (
     N_OUT,
     OUT_CHILLER_COP,
@@ -90,7 +90,8 @@ def test_tower_rejection_by_its_formulas():
     code, p, _ = _plant(chiller={"condenser": "water"}, economizer={"enabled": True})
     tw, pu = p.tower, p.pumps
     out = np.zeros(N_OUT)
-    fans, pumps, rejected = tower_rejection(p, 100.0, 200.0, 50.0, 60.0, out)
+    # wet tower: water leaving at 20 °C, outdoor air 24 °C at 8 g/kg
+    fans, pumps, rejected = tower_rejection(p, 100.0, 200.0, 50.0, False, 20.0, 24.0, 0.008, 101325.0, 60.0, out)
     q_cond = 350.0
     p_cw = _pump_kw(q_cond, pu.cond_delta_t_k, pu.cond_pump_pa, pu.pump_efficiency)
     q_tower = q_cond + p_cw
@@ -98,12 +99,19 @@ def test_tower_rejection_by_its_formulas():
     assert pumps == pytest.approx(p_cw, rel=1e-14)
     assert fans == pytest.approx(tw.tower_fan_design_kw * frac**3, rel=1e-14)  # affinity law
     assert rejected == pytest.approx(q_tower + fans, rel=1e-14)
-    # water: E = f Q dt / h_fg (1.47 L/kWh), drift f_d E, blowdown E/(C-1) - D
-    evap = tw.tower_evaporated_fraction * q_tower * 1000.0 * 60.0 / H_FG_J_PER_KG
+    # water: E = f Q dt / h_fg with f the latent share of air leaving saturated at the mean water
+    # temperature 20 + 5.56/2 °C (docs/physics.md), drift f_d E, blowdown E/(C-1) - D
+    f = tower_latent_fraction(24.0, 0.008, 20.0 + 0.5 * pu.cond_delta_t_k, 101325.0)
+    evap = f * q_tower * 1000.0 * 60.0 / H_FG_J_PER_KG
     assert out[OUT_WATER_EVAPORATION_L] == pytest.approx(evap, rel=1e-14)
     assert out[OUT_WATER_DRIFT_L] == pytest.approx(tw.tower_drift_fraction * evap, rel=1e-14)
     blow = evap / (tw.tower_cycles - 1.0) - tw.tower_drift_fraction * evap
     assert out[OUT_WATER_BLOWDOWN_L] == pytest.approx(blow, rel=1e-14)
+    # dry (freeze protection): the same fans, pumps and heat, no water
+    out_dry = np.zeros(N_OUT)
+    dry = tower_rejection(p, 100.0, 200.0, 50.0, True, 20.0, 24.0, 0.008, 101325.0, 60.0, out_dry)
+    assert dry == (fans, pumps, rejected)
+    assert out_dry[OUT_WATER_EVAPORATION_L] == out_dry[OUT_WATER_DRIFT_L] == out_dry[OUT_WATER_BLOWDOWN_L] == 0.0
 
 
 def test_air_cooled_rejection():

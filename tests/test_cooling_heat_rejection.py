@@ -7,8 +7,14 @@ import pytest
 
 from dcsim.cooling.crah import STAGING_ALL_RUNNING, STAGING_STAGED, crah_fan_power_kw, crah_operating_point
 from dcsim.cooling.fans import fan_power_kw, speed_fraction_clamped
+from dcsim.cooling import MODE_FREE, MODE_FREE_DRY, MODE_MECHANICAL, MODE_PARTIAL_FREE
+from dcsim.cooling.control import reported_mode
 from dcsim.cooling.heat_rejection import (
     H_FG_J_PER_KG,
+    tower_evaporated_fraction,
+    tower_latent_fraction,
+    tower_leaving_air_c,
+    tower_runs_dry,
     direct_evaporative_outlet_c,
     drycooler_effectiveness,
     drycooler_leaving_water_c,
@@ -17,7 +23,15 @@ from dcsim.cooling.heat_rejection import (
     tower_leaving_water_c,
     tower_water_kg,
 )
+from dcsim.model import build_plant
+from dcsim.scenario.facility import Cooling, HeatReuse
 from tests.conftest import psychrolib_si
+
+P_STD_PA = 101325.0
+#: The rule of thumb E = 0.00085 x 1.8 x range (K) x water flow (Perry's Chemical Engineers'
+#: Handbook, as quoted for cooling towers) as a share of the heat Q = flow c_w range that leaves
+#: by evaporation: 0.00085 x 1.8 x h_fg / c_w = 0.8955 (h_fg 2.45 MJ/kg, c_w 4186 J/(kg K)).
+RULE_OF_THUMB_SHARE = 0.00085 * 1.8 * 2.45e6 / 4186.0
 
 
 def test_evaporation_is_147_litres_per_kwh():
@@ -114,3 +128,105 @@ def test_direct_evaporative_outlet_by_formula(t_db, rh):
 
 def test_indirect_evaporative_outlet_by_formula():
     assert indirect_evaporative_outlet_c(35.0, 15.0, 0.65) == pytest.approx(35.0 - 0.65 * 20.0, abs=1e-12)
+
+
+def _latent_fraction_psychrolib(t_db, w_in, t_out):
+    """f = h_fg (W_s(T_o) - W_in) / (h(T_o, W_s) - h(T_db, W_in)) written with PsychroLib."""
+    pl = psychrolib_si()
+    ws = pl.GetSatHumRatio(t_out, P_STD_PA)
+    dh = pl.GetMoistAirEnthalpy(t_out, ws) - pl.GetMoistAirEnthalpy(t_db, w_in)
+    return 2.45e6 * (ws - w_in) / dh
+
+
+def test_tower_latent_fraction_against_psychrolib():
+    pl = psychrolib_si()
+    rng = np.random.default_rng(15)
+    for _ in range(200):
+        t_db, rh = rng.uniform(-25.0, 35.0), rng.uniform(20.0, 100.0)
+        w = pl.GetHumRatioFromRelHum(t_db, rh / 100.0, P_STD_PA)
+        t_wb = pl.GetTWetBulbFromHumRatio(t_db, w, P_STD_PA)
+        t_out = tower_leaving_air_c(max(t_wb + rng.uniform(2.0, 8.0), rng.uniform(0.0, 13.0)), 5.56)
+        got = tower_latent_fraction(t_db, w, t_out, P_STD_PA)
+        # the same ASHRAE 2017 ch. 1 equations (23, 30) evaluated by PsychroLib in its own order:
+        # equal to round-off; 1e-9 leaves room for the cancellation in h_out - h_in
+        assert got == pytest.approx(_latent_fraction_psychrolib(t_db, w, t_out), rel=1e-9)
+    # leaving air no richer than the entering air: nothing evaporates (no negative share)
+    assert tower_latent_fraction(30.0, 0.03, 20.0, P_STD_PA) == 0.0
+
+
+def test_leaving_air_at_the_mean_water_temperature():
+    assert tower_leaving_air_c(29.4, 5.6) == pytest.approx(32.2, rel=1e-15)
+
+
+def test_evaporation_agrees_with_energyplus_saturated_exit_at_its_rating_point():
+    """EnergyPlus (CondenserLoopTowers.cc, CalculateWaterUseage, Evaporation Loss Mode
+    "SaturatedExit", its default): leaving air enthalpy h_o = h_s(T_wb) + Q/m_a, saturated at
+    T_sat(h_o); evaporation m_a (q_o - q_i) in specific humidities. Computed here with PsychroLib
+    at the CoolingTower:VariableSpeed:Merkel rating point (water 35 -> 29.4 °C, air 35 °C dry
+    bulb / 25.6 °C wet bulb) with its default air flow, 2.76316e-5 m3/s per W of nominal capacity,
+    and heat rejected 1.25 x nominal (its sizing ratio; EnergyPlus Input Output Reference)."""
+    pl = psychrolib_si()
+    w_in = pl.GetHumRatioFromTWetBulb(35.0, 25.6, P_STD_PA)
+    q_w = 1.25  # heat rejected per W of nominal capacity
+    m_a = 2.76316e-5 * pl.GetMoistAirDensity(35.0, w_in, P_STD_PA)  # kg/s per W of nominal capacity
+    h_out = pl.GetSatAirEnthalpy(25.6, P_STD_PA) + q_w / m_a
+    lo, hi = 20.0, 50.0
+    for _ in range(100):  # T_sat(h_out) by bisection
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if pl.GetSatAirEnthalpy(mid, P_STD_PA) < h_out else (lo, mid)
+    w_out = pl.GetSatHumRatio(0.5 * (lo + hi), P_STD_PA)
+    evap_energyplus = m_a * (w_out / (1.0 + w_out) - w_in / (1.0 + w_in))  # kg/s per W of nominal
+    f = tower_latent_fraction(35.0, w_in, tower_leaving_air_c(29.4, 5.6), P_STD_PA)
+    evap = f * q_w / H_FG_J_PER_KG
+    # 10 %: EnergyPlus's exit air is 33.4 °C from its default air flow, here the mean water
+    # 32.2 °C; it also mixes specific humidities with enthalpies per kg of dry air (measured: +8.5 %)
+    assert evap == pytest.approx(evap_energyplus, rel=0.10)
+
+
+@pytest.mark.parametrize("t_db, rh", [(20.0, 60.0), (25.0, 50.0)])
+def test_summer_share_agrees_with_the_rule_of_thumb(t_db, rh):
+    pl = psychrolib_si()
+    w = pl.GetHumRatioFromRelHum(t_db, rh / 100.0, P_STD_PA)
+    t_cold = pl.GetTWetBulbFromHumRatio(t_db, w, P_STD_PA) + 4.0  # the default 4 K approach
+    f = tower_latent_fraction(t_db, w, tower_leaving_air_c(t_cold, 5.56), P_STD_PA)
+    # 10 %: the rule is one two-digit coefficient for typical summer duty, while the sensible
+    # share moves with the air's dryness (EnergyPlus lists typical loss factors 0.15-0.27 %/K)
+    assert f == pytest.approx(RULE_OF_THUMB_SHARE, rel=0.10)
+
+
+def test_share_falls_in_cold_weather():
+    """At 80 % RH and the default approach and floors (4 °C below free cooling's wet bulb
+    + approach), the share of heat leaving by evaporation rises with the air temperature: in
+    winter the air warms by 7-22 K in the tower (0 to -15 °C) and a large part of the heat leaves sensibly."""
+    pl = psychrolib_si()
+    shares = []
+    for t_db in np.arange(-15.0, 31.0, 5.0):
+        w = pl.GetHumRatioFromRelHum(float(t_db), 0.8, P_STD_PA)
+        t_wb = pl.GetTWetBulbFromHumRatio(float(t_db), w, P_STD_PA)
+        shares.append(tower_latent_fraction(float(t_db), w, tower_leaving_air_c(max(t_wb + 4.0, 4.0), 5.56), P_STD_PA))
+    assert np.all(np.diff(shares) > 0)
+    # computed: 0.37 at -15 °C, 0.52 at 0 °C, 0.78-0.85 at 20-30 °C. At and below 0 °C more
+    # than 45 % of the heat leaves sensibly; in summer evaporation carries more than 3/4
+    assert max(shares[:4]) < 0.55 and min(shares[7:]) > 0.75
+
+
+def test_evaporated_fraction_override_and_dry_tower():
+    _, p, _ = build_plant(Cooling(chiller={"condenser": "water"}), HeatReuse(), 900.0, 80.0)
+    tw = p.tower
+    assert math.isnan(tw.tower_evaporated_fraction) and tw.tower_freeze_wetbulb_c == 0.0
+    w = 0.008
+    f = tower_evaporated_fraction(tw, False, 20.0, 5.56, 24.0, w, P_STD_PA)
+    assert f == tower_latent_fraction(24.0, w, tower_leaving_air_c(20.0, 5.56), P_STD_PA)
+    assert tower_evaporated_fraction(tw, True, 20.0, 5.56, 24.0, w, P_STD_PA) == 0.0
+    _, p1, _ = build_plant(Cooling(chiller={"condenser": "water"}, tower={"evaporated_fraction": 1.0}),
+                           HeatReuse(), 900.0, 80.0)
+    assert tower_evaporated_fraction(p1.tower, False, 20.0, 5.56, 24.0, w, P_STD_PA) == 1.0  # the old behaviour
+    assert tower_evaporated_fraction(p1.tower, True, 20.0, 5.56, 24.0, w, P_STD_PA) == 0.0
+
+
+def test_freeze_protection_limit_and_mode():
+    assert tower_runs_dry(-0.1, 0.0) and not tower_runs_dry(0.0, 0.0) and not tower_runs_dry(5.0, 0.0)
+    assert reported_mode(MODE_FREE, True) == MODE_FREE_DRY and reported_mode(MODE_FREE, False) == MODE_FREE
+    # with compressors running the mode says so; the dry tower evaporates nothing either way
+    assert reported_mode(MODE_MECHANICAL, True) == MODE_MECHANICAL
+    assert reported_mode(MODE_PARTIAL_FREE, True) == MODE_PARTIAL_FREE

@@ -6,10 +6,19 @@ import numpy as np
 import pytest
 
 from dcsim.climate.psychro import humidity_ratio_from_rh, wetbulb_c_from_rh
-from dcsim.cooling import COOLING_MODES, MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
+from dcsim.cooling import (
+    COOLING_MODES,
+    MODE_EVAPORATIVE,
+    MODE_FREE,
+    MODE_FREE_DRY,
+    MODE_FREE_WEIGHT,
+    MODE_MECHANICAL,
+    MODE_PARTIAL_FREE,
+)
 from dcsim.cooling.chiller import carnot_cop, condensing_temperature_c
 from dcsim.cooling.pumps import pump_power_kw
 from dcsim.cooling.control import N_STATE, S_MODE, S_MODE_CHANGES, S_MODE_TIME_S
+from dcsim.cooling.heat_rejection import H_FG_J_PER_KG
 from dcsim.cooling.outputs import (
     N_OUT,
     OUT_CHILLER_COP,
@@ -39,15 +48,19 @@ from dcsim.model import build_plant
 from dcsim.scenario.facility import Cooling, HeatReuse
 
 RHO, CP = 1.2, 1006.0
-F, E, PF, M = MODE_FREE, MODE_EVAPORATIVE, MODE_PARTIAL_FREE, MODE_MECHANICAL
+F, E, PF, M, FD = MODE_FREE, MODE_EVAPORATIVE, MODE_PARTIAL_FREE, MODE_MECHANICAL, MODE_FREE_DRY
 
 # (label, cooling section, heat reuse section, modes the system can be in)
 CONFIGS = [
     ("chiller-crah air carnot", Cooling(), HeatReuse(), {M}),
     ("chiller-crah water eir wse", Cooling(chiller={"model": "eir", "condenser": "water", "count": 3},
-                                           economizer={"enabled": True}), HeatReuse(enabled=True), {F, PF, M}),
+                                           economizer={"enabled": True}), HeatReuse(enabled=True), {F, PF, M, FD}),
     ("chiller-crah water carnot wse hr-air", Cooling(chiller={"condenser": "water"}, economizer={"enabled": True}),
-     HeatReuse(enabled=True, source="return-air", cop_model="lorenz"), {F, PF, M}),
+     HeatReuse(enabled=True, source="return-air", cop_model="lorenz"), {F, PF, M, FD}),
+    ("chiller-crah water wet all year", Cooling(chiller={"condenser": "water"}, economizer={"enabled": True},
+                                                tower={"freeze_protection_wetbulb_c": -50.0, "evaporated_fraction": 1.0}),
+     HeatReuse(), {F, PF, M}),
+    ("chiller-crah water no wse", Cooling(chiller={"condenser": "water"}), HeatReuse(), {M}),
     ("chiller-crah small chiller", Cooling(chiller={"capacity_kw": 150.0}), HeatReuse(), {M}),
     ("dry-cooler", Cooling(system="dry-cooler"), HeatReuse(), {F, PF, M}),
     ("dry-cooler eir hr", Cooling(system="dry-cooler", chiller={"model": "eir", "curve": "york-ycal0033ee-101kw",
@@ -194,7 +207,8 @@ def test_minimum_time_between_mode_changes(system, extra, mean, min_time):
     q = RHO * CP * flow * 11.0 / 1000
     for i in range(n):
         plant_step(code, p, state, q, flow, 31.0, 20.0, 300.0, 20.0, t_db[i], w[i], twb[i], 101325.0, 0.0, dt, out)
-        modes[i] = int(out[OUT_MODE])
+        # free-dry is free cooling with the tower dry (freeze protection): the same control mode
+        modes[i] = MODE_FREE if out[OUT_MODE] == MODE_FREE_DRY else int(out[OUT_MODE])
     changes = np.flatnonzero(np.diff(modes)) + 1
     assert len(changes) == state[S_MODE_CHANGES]
     assert len(changes) >= 2  # the wave does move the plant between modes
@@ -224,9 +238,32 @@ def test_tower_water_and_free_cooling_with_waterside_economiser():
     c = Cooling(chiller={"model": "eir", "condenser": "water"}, economizer={"enabled": True})
     code, p, state = build_plant(c, HeatReuse(), 1000.0, 90.0)
     out = np.zeros(N_OUT)
-    plant_step(code, p, state, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, -5.0, 0.002, -6.0, 101325.0, 0.0, 60.0, out)
+    # 4 °C, 80 % RH (wet bulb 2.6 °C), above the freeze-protection limit (0 °C): free cooling, wet tower
+    p4 = np.array([101325.0])
+    w4, wb4 = humidity_ratio_from_rh(np.array([4.0]), np.array([80.0]), p4)[0], wetbulb_c_from_rh(
+        np.array([4.0]), np.array([80.0]), p4)[0]
+    plant_step(code, p, state, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, 4.0, w4, wb4, 101325.0, 0.0, 60.0, out)
     assert out[OUT_MODE] == MODE_FREE and out[OUT_CHILLER_KW] == 0.0 and out[OUT_FREE_FRACTION] == pytest.approx(1.0)
     assert out[OUT_WATER_EVAPORATION_L] > 0 and out[OUT_WATER_DRIFT_L] > 0 and out[OUT_WATER_BLOWDOWN_L] > 0
+    # in cold air only part of the heat leaves by evaporation (sensible/latent split; computed 0.59
+    # of the heat rejected, against about 0.9 in summer and 1 for the old all-year assumption)
+    assert out[OUT_WATER_EVAPORATION_L] < 0.7 * out[OUT_HEAT_REJECTED_KW] * 60.0 * 1000.0 / H_FG_J_PER_KG
+    # wet bulb -6 °C: the tower runs dry (freeze protection), its own mode, no water
+    state1 = build_plant(c, HeatReuse(), 1000.0, 90.0)[2]
+    plant_step(code, p, state1, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, -5.0, 0.002, -6.0, 101325.0, 0.0, 60.0, out)
+    assert out[OUT_MODE] == MODE_FREE_DRY and out[OUT_CHILLER_KW] == 0.0 and out[OUT_FREE_FRACTION] == pytest.approx(1.0)
+    assert out[OUT_WATER_TOTAL_L] == 0.0
+    # the old all-year wet tower with the limit moved below the weather
+    c_wet = Cooling(chiller={"model": "eir", "condenser": "water"}, economizer={"enabled": True},
+                    tower={"freeze_protection_wetbulb_c": -50.0})
+    code_w, p_w, state_w = build_plant(c_wet, HeatReuse(), 1000.0, 90.0)
+    plant_step(code_w, p_w, state_w, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, -5.0, 0.002, -6.0, 101325.0, 0.0, 60.0, out)
+    assert out[OUT_MODE] == MODE_FREE and out[OUT_WATER_EVAPORATION_L] > 0
+    # no economiser: the chillers carry the load, the dry tower still evaporates nothing
+    c_mech = Cooling(chiller={"model": "eir", "condenser": "water"})
+    code_m, p_m, state_m = build_plant(c_mech, HeatReuse(), 1000.0, 90.0)
+    plant_step(code_m, p_m, state_m, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, -5.0, 0.002, -6.0, 101325.0, 0.0, 60.0, out)
+    assert out[OUT_MODE] == MODE_MECHANICAL and out[OUT_CHILLER_KW] > 0 and out[OUT_WATER_TOTAL_L] == 0.0
     state2 = build_plant(c, HeatReuse(), 1000.0, 90.0)[2]
     plant_step(code, p, state2, 800.0, 80.0, 28.0, 20.0, 0.0, 0.0, 30.0, 0.015, 23.0, 101325.0, 0.0, 60.0, out)
     assert out[OUT_MODE] == MODE_MECHANICAL and 4.0 < out[OUT_CHILLER_COP] < 9.0
@@ -255,6 +292,8 @@ def test_interface_constants():
     assert set(SYSTEM_CODES) == {"chiller-crah", "dry-cooler", "fresh-air", "indirect-evaporative", "liquid"}
     assert COOLING_MODES[:3] == ("mechanical", "partial-free", "free")  # the walking skeleton's codes
     assert COOLING_MODES[MODE_EVAPORATIVE] == "evaporative"
+    assert COOLING_MODES[MODE_FREE_DRY] == "free-dry" and MODE_FREE_WEIGHT[MODE_FREE_DRY] == 1.0
+    assert len(MODE_FREE_WEIGHT) == len(COOLING_MODES)
 
 
 @pytest.mark.parametrize("system", sorted(SYSTEM_CODES))

@@ -16,7 +16,7 @@ from collections import namedtuple
 
 from numba import njit
 
-from . import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
+from . import MODE_EVAPORATIVE, MODE_FREE, MODE_FREE_DRY, MODE_MECHANICAL, MODE_PARTIAL_FREE
 
 #: Mode control of every system: minimum time in a mode (s) and the margin a cheaper mode
 #: needs before it is chosen (K).
@@ -96,3 +96,16 @@ def air_side_fallback_mode(has_evaporative, has_mech):
     if has_mech:
         return MODE_MECHANICAL
     return MODE_EVAPORATIVE if has_evaporative else MODE_FREE
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def reported_mode(mode: int, tower_dry: bool) -> int:
+    """The mode written to the ``cooling_mode`` column: free cooling through a cooling tower that
+    runs dry for freeze protection (:func:`dcsim.cooling.heat_rejection.tower_runs_dry`) is
+    reported as its own mode, free-dry; the control state keeps free (a change between the two
+    is a change of the tower's spray water, not of the economiser's valves, so the minimum mode
+    time does not hold it). With compressors running the mode stays partial-free or mechanical
+    (the dry tower then evaporates nothing either)."""
+    if tower_dry and mode == MODE_FREE:
+        return MODE_FREE_DRY
+    return mode

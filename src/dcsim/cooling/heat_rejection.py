@@ -10,6 +10,8 @@ from collections import namedtuple
 
 from numba import njit
 
+from ..climate._psychro_scalar import _enthalpy, _ws
+
 #: Latent heat used for evaporated water, J/kg: REFERENCES.md "Cooling plant" gives about
 #: 1.47 L per kWh of heat rejected by evaporation, i.e. 3.6e6 / 1.47 = 2.45e6 J/kg (the latent
 #: heat of water near 20 °C).
@@ -24,7 +26,8 @@ TowerParams = namedtuple(
         "tower_free_min_water_c",  # floor of the water in free cooling
         "tower_design_kw",
         "tower_fan_design_kw",
-        "tower_evaporated_fraction",
+        "tower_evaporated_fraction",  # explicit share of heat by evaporation; NaN: computed each step
+        "tower_freeze_wetbulb_c",  # below this outdoor wet bulb the tower runs dry (freeze protection)
         "tower_drift_fraction",
         "tower_cycles",
         "economizer",  # 1 on
@@ -51,6 +54,63 @@ def tower_leaving_water_c(t_wetbulb_c: float, approach_k: float, floor_c: float)
     wet bulb + tower approach)."""
     t = t_wetbulb_c + approach_k
     return t if t > floor_c else floor_c
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def tower_runs_dry(t_wetbulb_c: float, freeze_wetbulb_c: float) -> bool:
+    """Freeze protection: the tower runs dry (spray water off, heat rejected sensibly, nothing
+    evaporates) when the outdoor wet bulb is below ``freeze_wetbulb_c`` (default 0 °C: the
+    freezing point of water, which a wet tower's water approaches at low load since it tends
+    to the wet bulb; docs/physics.md)."""
+    return t_wetbulb_c < freeze_wetbulb_c
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def tower_leaving_air_c(t_cold_water_c: float, range_k: float) -> float:
+    """Air leaving a wet cooling tower, °C: saturated at the mean of the entering (hot) and
+    leaving (cold) water, T_a,o = T_cold + range/2 (assumption, docs/physics.md: EnergyPlus's
+    SaturatedExit method with its default design air flow gives 33.4 °C where this gives 32.2 °C
+    at its rating point, 35 -> 29.4 °C water, 25.6 °C wet bulb)."""
+    return t_cold_water_c + 0.5 * range_k
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def tower_latent_fraction(t_drybulb_c: float, w_in: float, t_air_out_c: float, p_pa: float) -> float:
+    """Share of a wet tower's heat carried away as latent heat (evaporation), from the air's
+    sensible/latent split: the air enters at (T_db, W_in) and leaves saturated at T_a,o, so per
+    kg of dry air it takes h_s(T_a,o) - h(T_db, W_in) of heat and W_s(T_a,o) - W_in of water:
+
+        f = h_fg (W_s(T_a,o) - W_in) / (h_s(T_a,o) - h(T_db, W_in))
+
+    (moist-air enthalpy and saturation humidity ratio: ASHRAE 2017 ch. 1 eqs. 23 and 30, the
+    project's psychrometrics; h_fg = 2.45 MJ/kg, REFERENCES.md). The evaporated water is then
+    E = f Q / h_fg = Q ΔW/Δh, the saturated-exit evaporation of EnergyPlus's cooling towers
+    (CondenserLoopTowers.cc, CalculateWaterUseage, "SaturatedExit" mode) with the air flow
+    that the energy balance Q = m_a Δh implies. Dimensionless; 0 when the leaving air would
+    carry no more enthalpy or water than the entering air; above 1 when hot dry air gives
+    sensible heat to the water (evaporation then exceeds Q/h_fg)."""
+    ws_out = _ws(t_air_out_c, p_pa)
+    dh = _enthalpy(t_air_out_c, ws_out) - _enthalpy(t_drybulb_c, w_in)
+    dw = ws_out - w_in
+    if dh <= 0.0 or dw <= 0.0:
+        return 0.0
+    return H_FG_J_PER_KG * dw / dh
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def tower_evaporated_fraction(tw, dry: bool, t_cold_water_c: float, range_k: float, t_drybulb_c: float,
+                              w_in: float, p_pa: float) -> float:
+    """Share of the tower's heat that leaves by evaporation this step: 0 when it runs dry
+    (:func:`tower_runs_dry`), the explicit ``tower_evaporated_fraction`` when one is set (not
+    NaN), else :func:`tower_latent_fraction` with the air leaving at
+    :func:`tower_leaving_air_c` of the cold water and the tower's range ``range_k`` (the
+    condenser loop's constant ΔT). ``tw``: :data:`TowerParams`."""
+    if dry:
+        return 0.0
+    f = tw.tower_evaporated_fraction
+    if f == f:
+        return f
+    return tower_latent_fraction(t_drybulb_c, w_in, tower_leaving_air_c(t_cold_water_c, range_k), p_pa)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")

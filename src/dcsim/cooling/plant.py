@@ -230,7 +230,7 @@ def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_s
     else:
         if code == SYSTEM_CHILLER_CRAH:
             unmet, rejected, q_mech, q_e = chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db_c,
-                                                             t_wb_c, dh, dt_s, out)
+                                                             w_out, t_wb_c, p_pa, dh, dt_s, out)
         elif code == SYSTEM_DRY_COOLER:
             unmet, rejected, q_mech, q_e = dry_cooler_step(p, state, q_coil, q_aux, 0.0, t_return_c, t_target, t_chw,
                                                            t_db_c, dh, dt_s, out)

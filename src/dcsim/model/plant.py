@@ -85,14 +85,16 @@ def build_pumps(pumps) -> PumpParams:
 
 
 def build_tower(tw, economizer, design_kw: float) -> TowerParams:
-    """TowerParams from ``cooling.tower`` and ``cooling.economizer``; fans sized on ``design_kw``."""
+    """TowerParams from ``cooling.tower`` and ``cooling.economizer``; fans sized on ``design_kw``.
+    An empty ``evaporated_fraction`` becomes NaN: the kernel computes the share each step."""
     return TowerParams(
         tower_approach_k=float(tw.approach_k),
         tower_min_water_c=float(tw.min_condenser_water_c),
         tower_free_min_water_c=float(tw.min_free_cooling_water_c),
         tower_design_kw=float(design_kw),
         tower_fan_design_kw=float(tw.fan_kw_per_kw) * design_kw,
-        tower_evaporated_fraction=float(tw.evaporated_fraction),
+        tower_evaporated_fraction=float("nan") if tw.evaporated_fraction is None else float(tw.evaporated_fraction),
+        tower_freeze_wetbulb_c=float(tw.freeze_protection_wetbulb_c),
         tower_drift_fraction=float(tw.drift_fraction),
         tower_cycles=float(tw.cycles_of_concentration),
         economizer=1.0 if economizer.enabled else 0.0,

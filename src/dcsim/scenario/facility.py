@@ -272,9 +272,23 @@ class CoolingTower(_Section):
             "at 95/85/75 °F (recalled, not checked here) = 0.0133 kW/kW; part load by the cube law."
         ),
     )
-    evaporated_fraction: float = Field(
-        default=1.0, ge=0, le=1,
-        description="Share of the rejected heat carried away by evaporation (1 = upper bound; REFERENCES.md 1.47 L/kWh).",
+    evaporated_fraction: float | None = Field(
+        default=None, ge=0, le=1,
+        description=(
+            "Share of the rejected heat carried away by evaporation, fixed (1 = all heat by evaporation, "
+            "REFERENCES.md 1.47 L/kWh; a dry tower still evaporates nothing). Empty: computed each step from "
+            "the air's sensible/latent split, air leaving saturated at the mean water temperature "
+            "(docs/physics.md; about 0.8-1.0 in summer, 0.4-0.6 in air at 0-5 °C)."
+        ),
+    )
+    freeze_protection_wetbulb_c: float = Field(
+        default=0.0, ge=-50, le=10,
+        description=(
+            "Below this outdoor wet bulb the tower runs dry (freeze protection): spray water off, heat "
+            "rejected sensibly towards the dry bulb, nothing evaporated; free cooling then shows as mode "
+            "free-dry. °C; default 0: the freezing point of water, which a wet tower's water approaches "
+            "(it tends to the wet bulb). -50 keeps the tower wet all year."
+        ),
     )
     drift_fraction: float = Field(
         default=0.01, ge=0, le=0.2, description="Drift as a share of the evaporated water (REFERENCES.md: about 1 %)."

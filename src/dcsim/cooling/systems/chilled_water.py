@@ -22,7 +22,7 @@ from .. import MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
 from ..control import active_mode, select_mode
 from ..fans import fan_power_kw, speed_fraction_clamped
-from ..heat_rejection import tower_water_kg
+from ..heat_rejection import tower_evaporated_fraction, tower_water_kg
 from ..outputs import (
     OUT_CHILLER_COP,
     OUT_CHILLER_KW,
@@ -101,11 +101,15 @@ def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c,
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def tower_rejection(p, q_free, q_mech, p_ch, dt_s, out):
+def tower_rejection(p, q_free, q_mech, p_ch, dry, t_cold_water_c, t_db_c, w_out, p_pa, dt_s, out):
     """Condenser-water pump, cooling-tower fans (affinity law on the tower's load fraction,
-    :func:`dcsim.cooling.fans.fan_power_kw`) and tower water
-    (:func:`dcsim.cooling.heat_rejection.tower_water_kg`) for the economiser's and the
-    chillers' heat. Returns (fans_kw, pumps_kw, rejected_kw)."""
+    :func:`dcsim.cooling.fans.fan_power_kw`) and tower water for the economiser's and the
+    chillers' heat: the share that evaporates from the air's sensible/latent split
+    (:func:`dcsim.cooling.heat_rejection.tower_evaporated_fraction`, nothing when the tower
+    runs dry: ``dry``) with the tower's water leaving at ``t_cold_water_c`` and the condenser
+    loop's ΔT as its range, outdoor air (``t_db_c``, ``w_out``, ``p_pa``) entering; then
+    evaporation, drift and blowdown (:func:`dcsim.cooling.heat_rejection.tower_water_kg`).
+    Returns (fans_kw, pumps_kw, rejected_kw)."""
     tw = p.tower
     pu = p.pumps
     q_cond = q_free + q_mech + p_ch
@@ -113,8 +117,8 @@ def tower_rejection(p, q_free, q_mech, p_ch, dt_s, out):
     q_tower = q_cond + p_cw
     frac = q_tower / tw.tower_design_kw if tw.tower_design_kw > 0.0 else 1.0
     fans = fan_power_kw(tw.tower_fan_design_kw, speed_fraction_clamped(frac))
-    evap, drift, blow = tower_water_kg(q_tower, dt_s, tw.tower_evaporated_fraction, tw.tower_drift_fraction,
-                                       tw.tower_cycles)
+    f_evap = tower_evaporated_fraction(tw, dry, t_cold_water_c, pu.cond_delta_t_k, t_db_c, w_out, p_pa)
+    evap, drift, blow = tower_water_kg(q_tower, dt_s, f_evap, tw.tower_drift_fraction, tw.tower_cycles)
     out[OUT_WATER_EVAPORATION_L] += evap
     out[OUT_WATER_DRIFT_L] += drift
     out[OUT_WATER_BLOWDOWN_L] += blow
