@@ -40,9 +40,10 @@ VARIANT_COLOURS = ["#000000", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E
 VARIANT_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2))]
 PART_COLOURS = {"it": "#0072B2", "cooling": "#E69F00", "losses": "#D55E00", "other": "#CC79A7"}
 PART_HATCH = {"it": "", "cooling": "//", "losses": "..", "other": "xx"}
-MODE_COLOURS = {"mechanical": "#D55E00", "partial-free": "#F0E442", "free": "#009E73", "evaporative": "#56B4E9"}
-MODE_HATCH = {"mechanical": "//", "partial-free": "..", "free": "", "evaporative": "\\\\"}
-_SPARE = ["#CC79A7", "#0072B2", "#E69F00", "#000000"]
+MODE_COLOURS = {"mechanical": "#D55E00", "partial-free": "#F0E442", "free": "#009E73", "evaporative": "#56B4E9",
+                "free-dry": "#0072B2"}
+MODE_HATCH = {"mechanical": "//", "partial-free": "..", "free": "", "evaporative": "\\\\", "free-dry": "xx"}
+_SPARE = ["#CC79A7", "#E69F00", "#000000", "#999999"]
 _SPARE_HATCH = ["xx", "++", "oo", "--"]
 
 

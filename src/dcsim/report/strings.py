@@ -328,6 +328,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode_partial-free": ("Partial free cooling", "Delvis frikyla"),
     "mode_free": ("Free cooling", "Frikyla"),
     "mode_evaporative": ("Evaporative (adiabatic) cooling", "Evaporativ (adiabatisk) kylning"),
+    "mode_free-dry": ("Free cooling, tower dry (freeze protection)", "Frikyla, torrt kyltorn (frysskydd)"),
     "tbl_modes_caption": ("Hours per cooling mode (weather year 1).", "Timmar per kyldriftläge (väderår 1)."),
     # ---- cash
     "fig_cash_caption": (
