@@ -94,3 +94,17 @@ def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeyp
     assert code == 1
     assert "step 7" in err and "max_inlet_c" in err and "2025-01-01T00:07:00" in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_structure_slows_the_heating():
+    """The floor slab and walls (ISO 13790 classes) take part of the heat during an outage: the
+    heavier the construction, the cooler the room at its end; without them only the room air
+    and the racks' equipment store it."""
+    rise = {}
+    for construction in ("none", "medium", "very-heavy"):
+        res = outage_run("60s", **{"room.construction": construction})
+        ts = res.timeseries
+        assert res.kpis["energy_balance_rel_error"] < 1e-6  # the structure's heat is counted as stored
+        before = ts.mean_inlet_c.loc[:START - pd.Timedelta("60s")].iloc[-1]
+        rise[construction] = ts.mean_inlet_c.loc[START + OUTAGE - pd.Timedelta("60s")] - before
+    assert rise["none"] > rise["medium"] > rise["very-heavy"] > 0

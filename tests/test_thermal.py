@@ -134,47 +134,72 @@ def test_equipment_step_change_follows_the_exponential():
     )
 
 
-def _room_reference(t0, q_in, flow, t_set, cap, c, dt, substeps=200_000):
-    """Independent check of room_air_step: explicit integration with tiny substeps."""
+def _room_reference(t0, q_in, flow, t_set, cap, c, dt, h_s=0.0, t_s=20.0, substeps=200_000):
+    """Independent check of room_air_step: explicit integration with tiny substeps, the
+    structure at t_s exchanging h_s (T - t_s)."""
     g = RHO_CP_KJ_PER_M3_K * flow
     h = dt / substeps
     t = t0
-    removed = 0.0
+    removed = stored = 0.0
     for _ in range(substeps):
         q_coil = min(cap, max(g * (t - t_set), 0.0))
-        t += (q_in - q_coil) / c * h
+        q_s = h_s * (t - t_s)
+        t += (q_in - q_coil - q_s) / c * h
         removed += q_coil * h
-    return t, removed / dt
+        stored += q_s * h
+    return t, removed / dt, stored / dt
 
 
-@pytest.mark.parametrize(
-    "t0,q_in,cap",
-    [
-        (30.0, 500.0, 1000.0),  # unsaturated, cooling down to equilibrium
-        (30.0, 1500.0, 1000.0),  # starts unsaturated, saturates within the step
-        (40.0, 500.0, 1000.0),  # saturated, falls back within the step
-        (40.0, 1500.0, 1000.0),  # saturated all step: linear rise
-        (28.0, 300.0, 0.0),  # total cooling failure
-        (18.0, 500.0, 1000.0),  # below the setpoint: no cooling until it has warmed to it
-        (19.9, 1500.0, 1000.0),  # below it, then unsaturated, then saturated within the step
-        (15.0, 100.0, 1000.0),  # below it all step: warms at Q_in / C
-        (20.5, -200.0, 1000.0),  # heat flowing out of the room (racks colder than the air): the coil
-        (21.0, -50.0, 0.0),  # stops at the setpoint; with no capacity it never runs
-    ],
-)
-def test_room_air_node_regimes_against_fine_integration(t0, q_in, cap):
+REGIMES = [
+    (30.0, 500.0, 1000.0),  # unsaturated, cooling down to equilibrium
+    (30.0, 1500.0, 1000.0),  # starts unsaturated, saturates within the step
+    (40.0, 500.0, 1000.0),  # saturated, falls back within the step
+    (40.0, 1500.0, 1000.0),  # saturated all step: linear rise
+    (28.0, 300.0, 0.0),  # total cooling failure
+    (18.0, 500.0, 1000.0),  # below the setpoint: no cooling until it has warmed to it
+    (19.9, 1500.0, 1000.0),  # below it, then unsaturated, then saturated within the step
+    (15.0, 100.0, 1000.0),  # below it all step: warms at Q_in / C
+    (20.5, -200.0, 1000.0),  # heat flowing out of the room (racks colder than the air): the coil
+    (21.0, -50.0, 0.0),  # stops at the setpoint; with no capacity it never runs
+]
+
+
+@pytest.mark.parametrize("structure", [(0.0, 20.0), (40.0, 25.0), (40.0, 12.0)],
+                         ids=["air-alone", "warm-structure", "cold-structure"])
+@pytest.mark.parametrize("t0,q_in,cap", REGIMES)
+def test_room_air_node_regimes_against_fine_integration(t0, q_in, cap, structure):
+    """Every regime and switch of the room node, with and without the structure (40 kW/K: a
+    time constant C/H of 75 s, shorter than the step, so it shapes the step)."""
     flow, t_set, c, dt = 50.0, 20.0, 3000.0, 60.0
-    t1, q = room_air_step(t0, q_in, flow, t_set, cap, c, dt)
-    t_ref, q_ref = _room_reference(t0, q_in, flow, t_set, cap, c, dt)
+    h_s, t_s = structure
+    t1, q, q_s = room_air_step(t0, q_in, flow, t_set, cap, c, dt, h_s, t_s)
+    t_ref, q_ref, q_s_ref = _room_reference(t0, q_in, flow, t_set, cap, c, dt, h_s, t_s)
     assert t1 == pytest.approx(t_ref, abs=2e-3)  # first-order reference with 200,000 substeps
     assert q == pytest.approx(q_ref, abs=0.05)
-    assert q_in * dt - c * (t1 - t0) == pytest.approx(q * dt, rel=1e-12)  # energy conserved exactly
+    assert q_s == pytest.approx(q_s_ref, abs=0.05)
+    assert q_in * dt - c * (t1 - t0) - q_s * dt == pytest.approx(q * dt, rel=1e-12, abs=1e-9)  # energy conserved
+    assert q >= -1e-9  # a coil does not heat
+
+
+def test_massless_room_is_in_equilibrium_with_coils_and_structure():
+    g = RHO_CP_KJ_PER_M3_K * 50.0
+    # coils at work: Q_in = g (T - T_set) + H (T - T_s)
+    t, q, q_s = room_air_step(25.0, 500.0, 50.0, 20.0, 1000.0, 0.0, 60.0, 10.0, 22.0)
+    assert t == pytest.approx((500.0 + g * 20.0 + 10.0 * 22.0) / (g + 10.0), rel=1e-14)
+    assert q + q_s == pytest.approx(500.0, rel=1e-14) and q_s == pytest.approx(10.0 * (t - 22.0), rel=1e-14)
+    # coils saturated: the structure takes the rest
+    t, q, q_s = room_air_step(25.0, 1500.0, 50.0, 20.0, 1000.0, 0.0, 60.0, 10.0, 22.0)
+    assert q == pytest.approx(1000.0, rel=1e-14) and q_s == pytest.approx(500.0, rel=1e-14)
+    assert t == pytest.approx(72.0, rel=1e-14)
+    # no structure, not enough capacity: no steady state, the coils at their limit
+    assert room_air_step(25.0, 1500.0, 50.0, 20.0, 1000.0, 0.0, 60.0, 0.0, 22.0) == (20.0 + 1000.0 / g, 1000.0, 0.0)
 
 
 def test_cooling_failure_transient_is_linear_while_saturated():
-    """Total outage: the room warms at exactly (Q_in) / C while the coils deliver nothing."""
+    """Total outage: the room warms at exactly (Q_in) / C while the coils deliver nothing (the
+    room air alone: no structure)."""
     sc = constant(0.6, **{"it.inlet_temperature_effects": False, "it.thermal_time_constant_s": 0.0,
-                          "it.throttle_inlet_c": 60.0, "it.shutdown_inlet_c": 80.0})
+                          "it.throttle_inlet_c": 60.0, "it.shutdown_inlet_c": 80.0, "room.construction": "none"})
     n = 6  # the room reaches about 56 °C
     model, state, out, _ = run_kernel(sc, n, 0.6, avail=np.zeros(n))
     c = model.hall.room_heat_capacity_kj_per_k
@@ -215,6 +240,7 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
     t_e = list(st.equipment_c)
     off = [0.0] * racks
     room = float(st.room_c[0])
+    structure = float(st.structure_c[0])
     sup = float(st.supply_c[0])
     flag, heat_prev = 0.0, float(st.iterate[1])
     lp, pp = list(rack.load_points), list(rack.power_points_w)
@@ -308,8 +334,9 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
             crah = n_run * v_unit * speed
             fan_crah = n_run * (hall.crah_design_fan_kw / n_dut) * speed**3
             q_air = q_tot * air_share
-            room1, q_coil = room_air_step(room, q_air + fan_crah, crah, setpoint[k], cap,
-                                          hall.room_heat_capacity_kj_per_k, dt)
+            room1, q_coil, q_struct = room_air_step(room, q_air + fan_crah, crah, setpoint[k], cap,
+                                                    hall.room_heat_capacity_kj_per_k, dt,
+                                                    hall.structure_ua_kw_per_k, structure)
             g_c = RHO_CP_KJ_PER_M3_K * crah
             sup1 = room1 - max(min(cap, g_c * (room1 - setpoint[k])), 0.0) / g_c
             # the plant and the electrical chain are compiled components with their own twins and
@@ -323,7 +350,7 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
                                inputs.outdoor_wetbulb_c[k], 101325.0, 0.0, dt, po)
             assert po[OUT_UNMET_KW] == 0.0  # the twin covers steps the plant can serve
             return sup1 - x, (racks_out, it, fan_it, fan_crah, room1, q_coil, q_air + fan_crah, sup1, e, po, ps,
-                              at_min_speed)
+                              at_min_speed, q_struct)
 
         x = float(setpoint[k])
         f, result = step(x)
@@ -341,7 +368,9 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
                     hi = mid
             x = 0.5 * (lo + hi)
             f, result = step(x)
-        racks_out, it, fan_it, fan_crah, room, q_coil, heat_prev, sup, e, po, plant_state, at_min = result
+        racks_out, it, fan_it, fan_crah, room, q_coil, heat_prev, sup, e, po, plant_state, at_min, q_struct = result
+        if hall.structure_heat_capacity_kj_per_k > 0:  # the structure takes the step's mean heat
+            structure += q_struct * dt / hall.structure_heat_capacity_kj_per_k
         flag = 1.0 if abs(sup - setpoint[k]) > 1e-9 else 0.0
         for i, (tin, te, q, o, p) in enumerate(racks_out):
             t_in[i], t_e[i], q_prev[i], off[i] = tin, te, q, 1.0 if o > 0 else 0.0
@@ -599,3 +628,15 @@ def test_rack_loop_compiles_to_vector_code():
     assert re.search(r"fcmp [a-z ]*<\d+ x double>", ir), "_safety_pass's compares did not vectorise"
     assert re.search(r"fmul [a-z ]*<\d+ x double>", ir), "_safety_pass's X-factor did not vectorise"
     assert kernels._safety_pass.targetoptions == kernels.facility_kernel.targetoptions
+
+
+def test_structure_from_the_iso_13790_classes():
+    from dcsim.thermal.rc import structure_conductance_kw_per_k, structure_heat_capacity_kj_per_k
+
+    # ISO 13790:2008 Table 12: medium 165,000 J/(m2 K) per floor area, A_m = 2.5 A_f
+    assert structure_heat_capacity_kj_per_k(100.0, "medium") == pytest.approx(16_500.0, rel=1e-15)
+    assert structure_heat_capacity_kj_per_k(100.0, "very-heavy") == pytest.approx(37_000.0, rel=1e-15)
+    # air -> surfaces (3.45 W/(m2 K) x 4.5 A_f) in series with surfaces -> mass (9.1 x A_m)
+    h_is, h_ms = 3.45 * 4.5 * 100.0, 9.1 * 3.0 * 100.0
+    assert structure_conductance_kw_per_k(100.0, "heavy") == pytest.approx(h_is * h_ms / (h_is + h_ms) / 1000, rel=1e-14)
+    assert structure_heat_capacity_kj_per_k(100.0, "none") == 0.0 == structure_conductance_kw_per_k(100.0, "none")

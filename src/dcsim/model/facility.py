@@ -22,7 +22,12 @@ from ..scenario.schema import Scenario
 from ..thermal.air import RECIRCULATION_BY_CONTAINMENT
 from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C, ASHRAE_RECOMMENDED_MAX_C
 from ..thermal.kernels import RHO_CP_KJ_PER_M3_K, HallParams, RackParams, ThermalState, _rack_power
-from ..thermal.rc import rack_beta_kw_per_k, rc_decay
+from ..thermal.rc import (
+    rack_beta_kw_per_k,
+    rc_decay,
+    structure_conductance_kw_per_k,
+    structure_heat_capacity_kj_per_k,
+)
 from .electrical import build_electrical
 from .it import ServerCurve
 from .plant import build_plant
@@ -31,6 +36,9 @@ from .tables import float_tuple
 # Hall air volume per rack when room.air_volume_m3 is empty (assumption: about 2.5 m2 of
 # floor per rack including aisles, under a 3 m ceiling, plus plenums).
 AIR_VOLUME_M3_PER_RACK = 20.0
+# Floor per rack when room.floor_area_m2 is empty: the same 2.5 m2 (assumption; white space of
+# about 25-40 ft2 = 2.3-3.7 m2 per rack is a common planning figure).
+FLOOR_AREA_M2_PER_RACK = 2.5
 # Design point of the servers: full load at a 27 °C inlet (the ASHRAE recommended maximum).
 DESIGN_INLET_C = 27.0
 
@@ -160,6 +168,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     design_heat_kw = design_it_kw + design_fan_kw
     capacity = c.capacity_kw if c.capacity_kw is not None else c.sizing_factor * design_heat_kw
     volume = sc.room.air_volume_m3 if sc.room.air_volume_m3 is not None else AIR_VOLUME_M3_PER_RACK * racks
+    floor_area = sc.room.floor_area_m2 if sc.room.floor_area_m2 is not None else FLOOR_AREA_M2_PER_RACK * racks
     hall = HallParams(
         crah_design_flow_m3_s=design_flow,
         crah_design_fan_kw=design_fan_kw,
@@ -169,6 +178,8 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         crah_min_speed_fraction=float(c.crah.min_speed_fraction),
         crah_staging=STAGING_CODES[c.crah.staging],
         room_heat_capacity_kj_per_k=volume * RHO_CP_KJ_PER_M3_K,
+        structure_heat_capacity_kj_per_k=structure_heat_capacity_kj_per_k(floor_area, sc.room.construction),
+        structure_ua_kw_per_k=structure_conductance_kw_per_k(floor_area, sc.room.construction),
         cooling_capacity_kw=float(capacity),
         liquid_share=float(liquid_share),
     )
@@ -227,6 +238,7 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
         equipment_c=aligned(t_in + q * rack.resistance_k_per_kw),
         heat_to_air_kw=aligned(q),
         room_c=np.array([room]),
+        structure_c=np.array([room]),  # in equilibrium with the room air
         supply_c=np.array([t_set_c]),
         lift_k=aligned_full(n, 0.0),
         table_power_w=aligned_full(n, 0.0),

@@ -183,6 +183,22 @@ class Room(_Section):
         gt=0,
         description="Air volume of the hall, for its thermal mass. Empty: 20 m3 per rack (assumption).",
     )
+    floor_area_m2: float | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "Floor area of the hall, for the thermal mass of its structure. Empty: 2.5 m2 per rack "
+            "(assumption: white space of about 25-40 ft2 = 2.3-3.7 m2 per rack is a common planning figure)."
+        ),
+    )
+    construction: Literal["none", "very-light", "light", "medium", "heavy", "very-heavy"] = Field(
+        default="medium",
+        description=(
+            "Thermal mass class of the structure (floor slab, walls) the room air exchanges heat with: "
+            "ISO 13790:2008 Table 12 heat capacity and area per floor area; \"none\": the room air alone. "
+            "Default \"medium\" (assumption: a concrete slab under a raised floor, light walls)."
+        ),
+    )
 
 
 def _check_weights(value: list[float] | None, n: int | None, what: str) -> None:

@@ -16,10 +16,11 @@ Per step and rack i (u = utilisation, T = temperatures, all exact for inputs hel
    cross-interference matrix D (K/kW) is given, T_in = T_sup + D Q_air of the previous step
    (abstract heat-flow model, Tang et al.); the rack's thermal mass delivers
    Q_air,i = P_i - C_i dT_e/dt to the air (``dcsim.thermal.rc``);
-3. room: CRAH airflow = (1 + oversupply) x the servers' net demand; the room (return) air
-   node takes sum Q_air + CRAH fan heat (less a direct-to-chip loop's share) and is cooled by
-   coils limited to the plant's available capacity (``room_air_step``); the supply air is at
-   setpoint unless capacity is short, when it rises;
+3. room: the air handlers move (1 + oversupply) x the servers' net demand, at least their
+   minimum speed (``dcsim.cooling.crah.crah_operating_point``); the room (return) air node
+   takes sum Q_air + CRAH fan heat (less a direct-to-chip loop's share), exchanges heat with the
+   building structure and is cooled by coils limited to the plant's available capacity
+   (``room_air_step``); the supply air is at setpoint unless capacity is short, when it rises;
 4. electrical chain (``dcsim.electrical.chain.electrical_step``, with last step's mechanical
    load): UPS, PDU and transformer losses and fixed loads; the indoor ones are heat the plant
    removes;
@@ -113,6 +114,8 @@ HallParams = namedtuple(
         "crah_min_speed_fraction",
         "crah_staging",  # int: dcsim.cooling.crah.STAGING_*
         "room_heat_capacity_kj_per_k",
+        "structure_heat_capacity_kj_per_k",  # floor slab and walls (dcsim.thermal.rc.structure_heat_capacity_kj_per_k)
+        "structure_ua_kw_per_k",  # their conductance to the room air
         "cooling_capacity_kw",  # heat the coils can take at full availability
         "liquid_share",  # share of rack heat taken by a direct-to-chip loop (cooling.system = liquid)
     ],
@@ -167,6 +170,7 @@ ThermalState = namedtuple(
         "equipment_c",  # float64[R]: each rack's equipment temperature
         "heat_to_air_kw",  # float64[R]: last step's Q_air (cross-interference uses it)
         "room_c",  # float64[1]: room (return) air node
+        "structure_c",  # float64[1]: the building structure's temperature
         "supply_c",  # float64[1]: supply air the coils delivered at the end of the last step
         "lift_k",  # float64[R]: cross-interference inlet lift of this step (zero without a matrix)
         "table_power_w",  # float64[R]: scratch, each rack's table power per server at its own load
@@ -518,8 +522,9 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
             # time), the supply it can deliver becomes the room node's target and the step is redone
             # from the same plant state: the room then settles warmer instead of storing heat forever
             t_target = t_set
-            t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity,
-                                            hall.room_heat_capacity_kj_per_k, dt_s)
+            t_room1, q_coil, q_structure = room_air_step(
+                t_room0, heat_in, crah_flow, t_target, capacity, hall.room_heat_capacity_kj_per_k, dt_s,
+                hall.structure_ua_kw_per_k, state.structure_c[0])
             po = out.plant[t]
             t_ret = 0.5 * (t_room0 + t_room1)
             for attempt in range(6):
@@ -532,8 +537,9 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
                 if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
                     break
                 t_target = max(po[OUT_SUPPLY_AIR_C], t_target + 1e-6)
-                t_room1, q_coil = room_air_step(t_room0, heat_in, crah_flow, t_target, capacity,
-                                                hall.room_heat_capacity_kj_per_k, dt_s)
+                t_room1, q_coil, q_structure = room_air_step(
+                    t_room0, heat_in, crah_flow, t_target, capacity, hall.room_heat_capacity_kj_per_k, dt_s,
+                    hall.structure_ua_kw_per_k, state.structure_c[0])
                 t_ret = 0.5 * (t_room0 + t_room1)
             q_end = min(capacity, g * (t_room1 - t_target))
             supply_end = t_room1 - max(q_end, 0.0) / g
@@ -558,6 +564,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         residual = po[OUT_UNMET_KW]
         stored_kw += heat_in - q_coil + residual
         state.room_c[0] = t_room1
+        if hall.structure_heat_capacity_kj_per_k > 0.0:  # the structure takes the step's mean heat
+            state.structure_c[0] += q_structure * dt_s / hall.structure_heat_capacity_kj_per_k
         state.supply_c[0] = supply_end
         # the next step iterates its supply if this one ended off the setpoint
         state.iterate[0] = 1.0 if abs(supply_end - t_set) > SUPPLY_TOLERANCE_K else 0.0

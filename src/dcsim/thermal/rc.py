@@ -66,64 +66,135 @@ def rack_heat_to_air_kw(power_kw, t_supply_c, t_equipment_c, beta_kw_per_k, resi
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def room_air_step(t_room_c, heat_in_kw, flow_m3_s, t_set_c, capacity_kw, heat_capacity_kj_per_k, dt_s):
-    """Room (return) air node cooled by air handlers of limited capacity, exact over one step.
+def _relaxed_c(t, a, b, dt):
+    """T after ``dt`` of dT/dt = a - b T (b >= 0): exponential towards a/b, or linear."""
+    if b > 0.0:
+        t_inf = a / b
+        return t_inf + (t - t_inf) * math.exp(-b * dt)
+    return t + a * dt
 
-    C dT/dt = Q_in - Q_coil with Q_coil = min(Q_cap, max(rho c_p V (T - T_set), 0)): below the
-    capacity limit the coil holds the supply at its setpoint and T relaxes exponentially to
-    T_eq = T_set + Q_in/(rho c_p V) with tau = C/(rho c_p V); at the limit the coil removes
-    Q_cap and T moves linearly at (Q_in - Q_cap)/C; a room colder than the setpoint (the target
-    a plant could deliver lies above it, as after an outage with every server off) gets no
-    cooling, since a cooling coil does not heat, and warms linearly at Q_in/C. The switches
-    between the regimes inside a step are found exactly. Returns (T_end_c, mean coil heat over
-    the step in kW). A massless room (C = 0) is in equilibrium every step.
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _time_to_c(t, a, b, bound):
+    """Time dT/dt = a - b T takes from ``t`` to ``bound``; inf if it never gets there."""
+    if b > 0.0:
+        t_inf = a / b
+        if (bound - t) * (t_inf - t) > 0.0 and abs(bound - t) < abs(t_inf - t):
+            return math.log((t - t_inf) / (bound - t_inf)) / b
+        return math.inf
+    if a != 0.0 and (bound - t) / a > 0.0:
+        return (bound - t) / a
+    return math.inf
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def _integral_c(t, a, b, dt):
+    """Integral of T over ``dt`` of dT/dt = a - b T from ``t``, K s."""
+    if b > 0.0:
+        t_inf = a / b
+        return t_inf * dt + (t - t_inf) * (1.0 - math.exp(-b * dt)) / b
+    return t * dt + 0.5 * a * dt * dt
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def room_air_step(t_room_c, heat_in_kw, flow_m3_s, t_set_c, capacity_kw, heat_capacity_kj_per_k, dt_s,
+                  structure_ua_kw_per_k, t_structure_c):
+    """Room (return) air node cooled by air handlers of limited capacity and exchanging heat with
+    the building structure, exact over one step. Returns (T_end_c, mean coil heat, mean heat into
+    the structure), kW.
+
+    C dT/dt = Q_in - Q_coil(T) - H (T - T_s), Q_coil = min(Q_cap, max(rho c_p V (T - T_set), 0)),
+    with the structure (floor slab, walls: :func:`structure_conductance_kw_per_k`) at T_s, held
+    over the step (its heat capacity is some 20 times the air's; the caller moves it by the mean
+    heat it took). In each regime the equation is dT/dt = a - b T, so T relaxes exponentially
+    (or moves linearly when b = 0) towards its equilibrium:
+
+    - coils at work (T_set <= T <= T_sat = T_set + Q_cap/(rho c_p V)): the supply is at its
+      setpoint, b = (rho c_p V + H)/C, equilibrium (Q_in + rho c_p V T_set + H T_s)/(rho c_p V + H);
+    - coils at their capacity (T > T_sat): b = H/C, Q_coil = Q_cap;
+    - a room colder than the setpoint (the target a plant could deliver lies above it, as after an
+      outage with every server off) gets no cooling, since a cooling coil does not heat: b = H/C.
+
+    The switches between the regimes inside a step are found exactly (at most three segments).
+    The mean structure heat is H (mean T - T_s) over the step's exact T(t), the mean coil heat
+    what closes the air node's balance, so energy is conserved to round-off. H = 0 is the room air
+    alone; a massless room (C = 0) is in equilibrium every step.
     """
     g = air_heat_kw(flow_m3_s, 1.0)  # rho c_p V, kW/K
+    h = structure_ua_kw_per_k
     t_sat = t_set_c + capacity_kw / g  # the coil is saturated above this room temperature
-    t_eq = t_set_c + heat_in_kw / g
     if heat_capacity_kj_per_k <= 0.0:
-        if t_eq <= t_sat:
-            return t_eq, heat_in_kw
-        # no storage and not enough capacity: the room cannot reach a steady state
-        return t_sat, capacity_kw
+        t = (heat_in_kw + g * t_set_c + h * t_structure_c) / (g + h)
+        if t > t_sat:
+            if h <= 0.0:  # no storage and not enough capacity: the room cannot reach a steady state
+                return t_sat, capacity_kw, 0.0
+            t = t_structure_c + (heat_in_kw - capacity_kw) / h
+        elif t < t_set_c:
+            t = t_structure_c + heat_in_kw / h if h > 0.0 else t_set_c
+        q_s = h * (t - t_structure_c)
+        return t, heat_in_kw - q_s, q_s
     c = heat_capacity_kj_per_k
-    tau = c / g
+    # dT/dt = a - b T in each regime
+    a_off = (heat_in_kw + h * t_structure_c) / c
+    b_off = h / c
+    a_on = (heat_in_kw + g * t_set_c + h * t_structure_c) / c
+    b_on = (g + h) / c
+    a_sat = (heat_in_kw - capacity_kw + h * t_structure_c) / c
     t = t_room_c
     remaining = dt_s
-    # at most three regimes in one step (off -> unsaturated -> saturated, or the reverse):
-    # advance to the next boundary or to the end of the step
+    area = 0.0  # integral of T over the step, K s
     for _ in range(4):
         if remaining <= 0.0:
             break
-        if t < t_set_c or (t == t_set_c and heat_in_kw < 0.0):
-            # coil off: linear at Q_in / C, up to the setpoint
-            t_cross = (t_set_c - t) * c / heat_in_kw if heat_in_kw > 0.0 else math.inf
-            if t_cross >= remaining:
-                t = t + heat_in_kw / c * remaining
-                remaining = 0.0
-            else:
-                remaining -= t_cross
-                t = t_set_c
-        elif t < t_sat or (t == t_sat and t_eq <= t_sat):
-            # unsaturated: exponential towards t_eq, until t_sat (t_eq above it) or the setpoint
-            # (t_eq below it, heat flowing out of the room) is crossed
-            bound = t_sat if t_eq > t_sat else (t_set_c if t_eq < t_set_c else t_eq)
-            t_cross = tau * math.log((t_eq - t) / (t_eq - bound)) if bound != t_eq else math.inf
-            if t_cross >= remaining:
-                t = t_eq + (t - t_eq) * math.exp(-remaining / tau)
-                remaining = 0.0
-            else:
-                remaining -= t_cross
-                t = bound
+        if t > t_sat or (t == t_sat and a_sat - b_off * t > 0.0):
+            a, b, lower, upper = a_sat, b_off, t_sat, math.inf
+        elif t < t_set_c or (t == t_set_c and a_on - b_on * t < 0.0):
+            a, b, lower, upper = a_off, b_off, -math.inf, t_set_c
         else:
-            # saturated: linear at (Q_in - Q_cap) / C, until the temperature falls back to t_sat
-            rate = (heat_in_kw - capacity_kw) / c
-            t_cross = (t_sat - t) / rate if rate < 0.0 else math.inf
-            if t_cross >= remaining:
-                t = t + rate * remaining
-                remaining = 0.0
-            else:
-                remaining -= t_cross
-                t = t_sat
-    q_coil = heat_in_kw - c * (t - t_room_c) / dt_s
-    return t, q_coil
+            a, b, lower, upper = a_on, b_on, t_set_c, t_sat
+        rising = a - b * t > 0.0
+        bound = upper if rising else lower
+        seg = _time_to_c(t, a, b, bound) if math.isfinite(bound) else math.inf
+        if seg >= remaining:
+            area += _integral_c(t, a, b, remaining)
+            t = _relaxed_c(t, a, b, remaining)
+            remaining = 0.0
+        else:
+            area += _integral_c(t, a, b, seg)
+            remaining -= seg
+            t = bound
+    q_s = h * (area / dt_s - t_structure_c)
+    q_coil = heat_in_kw - q_s - c * (t - t_room_c) / dt_s
+    return t, q_coil, q_s
+
+
+def structure_heat_capacity_kj_per_k(floor_area_m2: float, construction: str) -> float:
+    """Internal heat capacity of the building structure, kJ/K: C_m = kappa_m A_f with the
+    ISO 13790:2008 (12.3.1.2, Table 12) class values per floor area, J/(m2 K): very light 80,000,
+    light 110,000, medium 165,000, heavy 260,000, very heavy 370,000 (0 for "none")."""
+    return STRUCTURE_CLASSES[construction][0] * floor_area_m2 / 1000.0
+
+
+def structure_conductance_kw_per_k(floor_area_m2: float, construction: str) -> float:
+    """Conductance between room air and structure, kW/K: ISO 13790's 5R1C path air -> surfaces
+    -> mass in series, H_is = h_is A_t (h_is = 3.45 W/(m2 K), A_t = 4.5 A_f) and
+    H_ms = h_ms A_m (h_ms = 9.1 W/(m2 K), A_m = 2.5 A_f for the lighter classes, 3.0 heavy,
+    3.5 very heavy; ISO 13790:2008 7.2.2, 12.2.2, Table 12); 0 for "none". A windowless hall:
+    the surface node's other links (windows, solar gains) are left out."""
+    factor = STRUCTURE_CLASSES[construction][1]
+    if factor <= 0.0:
+        return 0.0
+    h_is = 3.45 * 4.5 * floor_area_m2
+    h_ms = 9.1 * factor * floor_area_m2
+    return 1.0 / (1.0 / h_is + 1.0 / h_ms) / 1000.0
+
+
+#: ISO 13790:2008 Table 12: (kappa_m per floor area J/(m2 K), A_m / A_f) by construction class
+STRUCTURE_CLASSES = {
+    "none": (0.0, 0.0),
+    "very-light": (80_000.0, 2.5),
+    "light": (110_000.0, 2.5),
+    "medium": (165_000.0, 2.5),
+    "heavy": (260_000.0, 3.0),
+    "very-heavy": (370_000.0, 3.5),
+}
