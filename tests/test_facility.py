@@ -110,7 +110,8 @@ def test_cooling_modes_are_named(year):
 
 
 def test_stored_heat_equals_the_change_of_node_temperatures():
-    """The storage term of the balance is C dT of the rack and room nodes, not a residual."""
+    """The storage term of the balance is C dT of the rack, room and structure nodes, not a
+    residual."""
     sc = dcsim.load_scenario(ROOT / "scenarios" / "lulea-air-1mw.toml",
                              overrides={"simulation.duration": "1d", "it.racks": 5})
     m = build_model(sc, server_curve(sc.it.server), 60.0)
@@ -122,10 +123,14 @@ def test_stored_heat_equals_the_change_of_node_temperatures():
     st = initial_state(m.rack, m.hall, float(inputs.utilization[0]), 20.0, m.plant_state0)
     e0 = st.equipment_c.copy()
     r0 = st.room_c[0]
+    s0 = st.structure_c[0]
     out, acc = allocate_outputs(n), allocate_rack_accumulators(5)
     facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, m.electrical, st, out, acc)
     stored_kj = out.stored_heat_kw.sum() * 60.0
-    from_nodes = float(m.rack.heat_capacity_kj_per_k @ (st.equipment_c - e0)) + m.hall.room_heat_capacity_kj_per_k * (st.room_c[0] - r0)
+    from_nodes = (float(m.rack.heat_capacity_kj_per_k @ (st.equipment_c - e0))
+                  + m.hall.room_heat_capacity_kj_per_k * (st.room_c[0] - r0)
+                  + m.hall.structure_heat_capacity_kj_per_k * (st.structure_c[0] - s0))
+    assert m.hall.structure_heat_capacity_kj_per_k > 0 and st.structure_c[0] != s0  # the structure takes part
     assert stored_kj == pytest.approx(from_nodes, rel=1e-9, abs=1e-6)
 
 

@@ -17,12 +17,12 @@ from dcsim.electrical.chain import E_FIXED_KW, E_HEAT_TO_PLANT_KW, E_LOSSES_KW, 
 from dcsim.engine import build_model, initial_state, server_curve
 from dcsim.thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C, ASHRAE_RECOMMENDED_MAX_C, XFACTOR, XFACTOR_INLET_C
 from dcsim.thermal.kernels import (
-    RHO_CP_KJ_PER_M3_K,
     StepInputs,
     allocate_outputs,
     allocate_rack_accumulators,
     facility_kernel,
 )
+from dcsim.thermal.racks import RHO_CP_KJ_PER_M3_K
 from dcsim.thermal.rc import rack_heat_to_air_kw, room_air_step
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -590,44 +590,67 @@ def test_power_cap_limits_power_and_reports_unserved_work():
 
 @pytest.mark.slow  # compiles the kernel anew, about 3 s
 def test_rack_loop_compiles_to_vector_code():
-    """The rack loop must vectorise: a Numba IR-inlined helper, an indexed table lookup, a
-    branch around a store or Python's division error model each turned it back into scalar
-    code before (4x slower, docs/architecture.md). Compiles facility_kernel afresh (the cached
-    code cannot be inspected) and looks for SIMD double vectors in its optimised LLVM IR; on
-    any machine with SIMD units LLVM emits at least <2 x double> for the loop's division."""
+    """The rack loops must vectorise: a Numba IR-inlined helper, an indexed table lookup, a
+    branch around a store or Python's division error model each turned one back into scalar
+    code before (4x slower, docs/architecture.md). Compiles each of dcsim.thermal.racks' loops
+    afresh (the cached code cannot be inspected) and looks for SIMD double vectors in its
+    optimised LLVM IR; on any machine with SIMD units LLVM emits at least <2 x double> for a
+    loop's division (rack_heat_to_air_kw's in every loop)."""
     import re
 
     from numba import njit
 
-    from dcsim._numeric import FASTMATH
-    from dcsim.thermal import kernels
+    from dcsim._numeric import FASTMATH, interp_table
+    from dcsim.it.ite import curves_in_effect
+    from dcsim.it.server_thermal import server_terms_at_load
+    from dcsim.thermal import kernels, racks
+
+    def fresh(fn):
+        return njit(cache=False, fastmath=FASTMATH, error_model="numpy")(fn.py_func)
+
+    def vector_division(compiled, name):
+        ir = "\n".join(compiled.inspect_llvm().values())
+        widths = {int(w) for w in re.findall(r"fdiv [a-z ]*<(\d+) x double>", ir)}
+        assert widths and max(widths) >= 2, f"{name}'s rack loop did not vectorise"
 
     sc = constant(0.5, **{"it.racks": 64})
     model = build_model(sc, server_curve(sc.it.server), float(sc.simulation.step))
-    inputs = make_inputs(8, 0.5)
-    state = initial_state(model.rack, model.hall, 0.5, 20.0, model.plant_state0)
-    fresh = njit(cache=False, fastmath=FASTMATH, error_model="numpy")(kernels.facility_kernel.py_func)
-    args = (0, 8, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_code, model.plant, model.electrical,
-            state,
-            allocate_outputs(8), allocate_rack_accumulators(64))
-    fresh(*args)
-    ir = "\n".join(fresh.inspect_llvm().values())
-    # the rack loop's one division (rack_heat_to_air_kw) on a vector: no other loop divides
-    widths = {int(w) for w in re.findall(r"fdiv [a-z ]*<(\d+) x double>", ir)}
-    assert widths and max(widths) >= 2, "facility_kernel's rack loop did not vectorise"
-    # the decorator the test copies must be the kernel's own
+    rk = model.rack
+    state = initial_state(rk, model.hall, 0.5, 20.0, model.plant_state0)
+    acc = allocate_rack_accumulators(64)
+    cpu_w, fan_w, flow_coef, flow_limits, min_flow = curves_in_effect(
+        rk.inlet_effects, rk.design_cpu_w, rk.design_fan_w, rk.flow_coef, rk.flow_limits, rk.min_flow_fraction)
+    measured = rk.measured_fans and rk.inlet_effects
+    p_table = interp_table(rk.load_points, rk.load_step, rk.power_points_w, 0.5)
+    curve = (rk.idle_w, rk.max_w, rk.reference_inlet_c, rk.fan_params, cpu_w, fan_w, rk.cpu_coef, rk.cpu_limits,
+             flow_coef, flow_limits, rk.fan_coef, rk.fan_limits, min_flow)
+    terms = server_terms_at_load(measured, 0.5, p_table, *curve)
+    common = (20.0, 0.0, 1.0, 1.0, 1.0 / 60.0, rk.servers_on, rk.extra_power_kw, rk.design_flow_m3_s, rk.recirculation,
+              rk.beta_kw_per_k, rk.resistance_k_per_kw, rk.decay, state.lift_k, state.inlet_c, state.equipment_c,
+              state.heat_to_air_kw, acc.energy_kwh)
+    limits = (rk.throttle_inlet_c, rk.shutdown_inlet_c, rk.throttle_min_performance)
+    passes = {
+        "rack_pass_nominal": (0.5, p_table, terms, *common),
+        "rack_pass_shared": (0.5, p_table, terms, *common, state.shutdown, rk.idle_w, *limits),
+        "rack_pass_own": (0.5, rk.util_scale, state.table_power_w, measured, *curve, *common, state.shutdown, *limits),
+    }
+    for name, args in passes.items():
+        compiled = fresh(getattr(racks, name))
+        compiled(*args)
+        vector_division(compiled, name)
+        # the decorator the test copies must be the loop's own
+        assert getattr(racks, name).targetoptions == kernels.facility_kernel.targetoptions, name
     assert kernels.facility_kernel.targetoptions.get("fastmath") == FASTMATH
     assert kernels.facility_kernel.targetoptions.get("error_model") == "numpy"
 
     # the thermal-safety loop too: its compares and the X-factor on vectors
-    fresh_pass = njit(cache=False, fastmath=FASTMATH, error_model="numpy")(kernels._safety_pass.py_func)
-    acc = allocate_rack_accumulators(64)
+    fresh_pass = fresh(racks.safety_pass)
     fresh_pass(60.0, 27.0, 32.0, state.inlet_c, acc.max_inlet_c, acc.seconds_above_recommended,
                acc.seconds_above_allowable, acc.xfactor_seconds)
     ir = "\n".join(fresh_pass.inspect_llvm().values())
-    assert re.search(r"fcmp [a-z ]*<\d+ x double>", ir), "_safety_pass's compares did not vectorise"
-    assert re.search(r"fmul [a-z ]*<\d+ x double>", ir), "_safety_pass's X-factor did not vectorise"
-    assert kernels._safety_pass.targetoptions == kernels.facility_kernel.targetoptions
+    assert re.search(r"fcmp [a-z ]*<\d+ x double>", ir), "safety_pass's compares did not vectorise"
+    assert re.search(r"fmul [a-z ]*<\d+ x double>", ir), "safety_pass's X-factor did not vectorise"
+    assert racks.safety_pass.targetoptions == kernels.facility_kernel.targetoptions
 
 
 def test_structure_from_the_iso_13790_classes():

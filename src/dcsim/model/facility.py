@@ -21,7 +21,8 @@ from ..it.curves import (
 from ..scenario.schema import Scenario
 from ..thermal.air import RECIRCULATION_BY_CONTAINMENT
 from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C, ASHRAE_RECOMMENDED_MAX_C
-from ..thermal.kernels import RHO_CP_KJ_PER_M3_K, HallParams, RackParams, ThermalState, _rack_power
+from ..thermal.kernels import HallParams, RackParams, ThermalState
+from ..thermal.racks import RHO_CP_KJ_PER_M3_K, rack_power_at_inlet
 from ..thermal.rc import (
     rack_beta_kw_per_k,
     rc_decay,
@@ -160,7 +161,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     )
     c = sc.cooling
     # design: every server at full load with a 27 °C inlet
-    p_design_kw, _, flow_design = _rack_power(0, 1.0, DESIGN_INLET_C, rack)
+    p_design_kw, _, flow_design = rack_power_at_inlet(0, 1.0, DESIGN_INLET_C, rack)
     design_it_kw = racks * p_design_kw
     net_design = float(np.sum(flow_design * (1.0 - recirc)))
     design_flow = net_design * (1.0 + c.crah.airflow_oversupply_fraction)
@@ -221,7 +222,7 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
     r = rack.recirculation
     for _ in range(20):  # fixed point: inlet -> power and airflow -> inlet (converges in a few)
         for i in range(n):
-            q[i], _, flow[i] = _rack_power(i, min(u0 * rack.util_scale[i], 1.0), t_in[i], rack)
+            q[i], _, flow[i] = rack_power_at_inlet(i, min(u0 * rack.util_scale[i], 1.0), t_in[i], rack)
         if rack.interference_k_per_kw.shape[0] == n:
             t_in = t_set_c + rack.interference_k_per_kw @ q
         else:

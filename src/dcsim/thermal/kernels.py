@@ -55,13 +55,18 @@ from ..electrical.chain import (
     N_ELECTRICAL_OUT,
     electrical_step,
 )
-from ..it.ite import curves_in_effect, inlet_adjustment_from_terms_w
-from ..it.server_thermal import server_terms_at_load, shutdown_share, throttle_performance
-from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
-from .ashrae import xfactor_relative_failure_rate
-from .rc import rack_heat_to_air_kw, room_air_step
-
-RHO_CP_KJ_PER_M3_K = AIR_DENSITY_KG_PER_M3 * AIR_CP_J_PER_KG_K / 1000.0
+from ..it.ite import curves_in_effect
+from ..it.server_thermal import server_terms_at_load
+from .racks import (
+    RHO_CP_KJ_PER_M3_K,
+    rack_pass_nominal,
+    rack_pass_own,
+    rack_pass_shared,
+    restore_racks,
+    safety_pass,
+    save_racks,
+)
+from .rc import room_air_step
 
 RackParams = namedtuple(
     "RackParams",
@@ -205,131 +210,10 @@ def allocate_rack_accumulators(racks: int) -> RackAccumulators:
                             aligned_full(racks, 0.0), aligned_full(racks, 0.0))
 
 
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _rack_power(i, u, t_in, rack):
-    """Power (kW), server fan power (kW) and airflow (m3/s) of rack i at load ``u`` and inlet
-    ``t_in`` with every on-server running (no throttling): the power part of
-    :func:`_rack_update` through the same term functions, for design values and the initial
-    state."""
-    design_cpu_w, design_fan_w, flow_coef, flow_limits, min_flow = curves_in_effect(
-        rack.inlet_effects, rack.design_cpu_w, rack.design_fan_w, rack.flow_coef, rack.flow_limits,
-        rack.min_flow_fraction,
-    )
-    p_table = interp_table(rack.load_points, rack.load_step, rack.power_points_w, u)
-    k = server_terms_at_load(rack.measured_fans and rack.inlet_effects, u, p_table, rack.idle_w, rack.max_w,
-                             rack.reference_inlet_c, rack.fan_params, design_cpu_w, design_fan_w, rack.cpu_coef,
-                             rack.cpu_limits, flow_coef, flow_limits, rack.fan_coef, rack.fan_limits, min_flow)
-    delta, fan_w, fv = inlet_adjustment_from_terms_w(t_in, k)
-    on = rack.servers_on[i]
-    # servers that are off move no air; a rack with every server off keeps a trickle so its
-    # (tiny) heat still has somewhere to go
-    power = on * max(p_table + delta, 0.0) / 1000.0 + rack.extra_power_kw[i]
-    return power, on * fan_w / 1000.0, max(on, 0.01) * rack.design_flow_m3_s * fv
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _rack_update(i, u, p_table_w, k, t_supply_c, dx, air_share, own_recirculation, h, servers_on, extra_power_kw,
-                 design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c,
-                 equipment_c, heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_performance):
-    """One rack over one step (LLVM inlines it into the rack loops of :func:`facility_kernel`).
-
-    The servers see the inlet ``T_est = T_in,0 + dx``: the rack's inlet at the start of the step
-    moved by the change ``dx`` of the supply air over it (the supply at the end of this step, which
-    the kernel iterates, minus the last step's), so the hall-level coupling of supply air, inlets
-    and power is solved within the step while the rack's own recirculated lift, a weak coupling,
-    keeps its last value. Shutdown with hysteresis over the step from ``T_in,0`` to ``T_est``
-    (restart on the front air at its start: last supply plus lift) and throttling at ``T_est``
-    (:func:`dcsim.it.server_thermal.shutdown_share`, :func:`~dcsim.it.server_thermal.throttle_performance`:
-    the dynamic power above idle ``idle_w`` scales with the performance kept), server power, fan
-    power and airflow (table power ``p_table_w`` at the rack's load ``u`` plus the inlet terms
-    ``k`` of that load, :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); then the heat the
-    rack's thermal mass delivers and its new inlet and equipment temperatures
-    (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`) with the cross-interference lift ``lift_k``
-    (zero without a matrix) and, when ``own_recirculation`` is 1.0 (0.0 with a matrix), the
-    rack's own recirculated exhaust; and the rack's energy. Returns (power_kw, server_fan_kw,
-    net_flow_m3_s, Q_kw, T_in_c, work_demand, work_not_done, servers_throttled,
-    servers_shut_down), work in server-equivalents. The thermal-safety accumulators are a loop of
-    their own (:func:`_safety_pass`).
-
-    Branch-free so the loops vectorise; arrays come as arguments rather than inside the
-    parameter tuples (taking an array out of a tuple inside the loop costs a reference count).
-    """
-    t_est = inlet_c[i] + dx
-    # servers off for the share of the step after their inlet reached the shutdown limit;
-    # off ones restart on the air in front of them at the start of the step; off servers move
-    # no air and recirculate none
-    off, off_end = shutdown_share(shutdown[i], inlet_c[i], t_est, t_supply_c - dx + lift_k[i], shutdown_c,
-                                  throttle_c)
-    shutdown[i] = off_end
-    perf = throttle_performance(t_est, throttle_c, shutdown_c, min_performance)
-    delta, fan_w, fv = inlet_adjustment_from_terms_w(t_est, k)
-    on = servers_on[i]
-    running = on * (1.0 - off)
-    server_w = max(p_table_w + delta, 0.0) - (1.0 - perf) * max(p_table_w - idle_w, 0.0)
-    power = running * server_w * 0.001 + extra_power_kw[i]
-    # servers that are off move no air; a rack with every server off keeps a trickle so its
-    # (tiny) heat still has somewhere to go
-    flow = max(running, 0.01) * design_flow_m3_s * fv
-    r = recirculation[i]
-    # share r of the inlet is the rack's exhaust, warmed by the air's share of Q; with a matrix
-    # the lift replaces it (recirculated share 0, through-flow 1 kW/K: any positive value)
-    q, t_in, t_e = rack_heat_to_air_kw(
-        power, t_supply_c + lift_k[i], equipment_c[i], beta_kw_per_k[i], resistance_k_per_kw[i], decay[i],
-        own_recirculation * air_share * r * (1.0 - off),
-        own_recirculation * (1.0 - r) * RHO_CP_KJ_PER_M3_K * flow + (1.0 - own_recirculation),
-    )
-    heat_to_air_kw[i] = q
-    inlet_c[i] = t_in
-    equipment_c[i] = t_e
-    energy_kwh[i] += power * h
-    demand = on * u
-    return (power, running * fan_w * 0.001, flow * (1.0 - r), q, t_in, demand, demand * (1.0 - (1.0 - off) * perf),
-            running if perf < 1.0 else 0.0, on * off)
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _safety_pass(dt_s, recommended_max_c, allowable_max_c, inlet_c, max_inlet_c, seconds_above_recommended,
-                 seconds_above_allowable, xfactor_seconds):
-    """The racks' thermal-safety accumulators after a step that ended at inlets ``inlet_c``:
-    highest inlet, time above the recommended and the allowable limit, and the X-factor
-    integral (:func:`dcsim.thermal.ashrae.xfactor_relative_failure_rate` x dt).
-
-    A loop apart from the rack update: together, the X-factor's constants and the curve terms
-    did not fit the vector registers, and the spilled ones reloaded for every 8 racks made the
-    loop 10-15 % slower. Selects, not branches around a store, so it vectorises.
-    """
-    for i in range(inlet_c.shape[0]):
-        t_in = inlet_c[i]
-        max_inlet_c[i] = max(max_inlet_c[i], t_in)
-        seconds_above_recommended[i] += dt_s if t_in > recommended_max_c else 0.0
-        seconds_above_allowable[i] += dt_s if t_in > allowable_max_c else 0.0
-        xfactor_seconds[i] += dt_s * xfactor_relative_failure_rate(t_in)
-
-
 #: The supply air of a step is solved to this tolerance (K) when it is off its setpoint.
 SUPPLY_TOLERANCE_K = 1e-9
 #: At most this many rack passes per step; the step then keeps its last iterate.
 MAX_SUPPLY_ITERATIONS = 40
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _save_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown):
-    for i in range(inlet_c.shape[0]):
-        saved[0, i] = inlet_c[i]
-        saved[1, i] = equipment_c[i]
-        saved[2, i] = heat_to_air_kw[i]
-        saved[3, i] = energy_kwh[i]
-        saved[4, i] = shutdown[i]
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _restore_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown):
-    for i in range(inlet_c.shape[0]):
-        inlet_c[i] = saved[0, i]
-        equipment_c[i] = saved[1, i]
-        heat_to_air_kw[i] = saved[2, i]
-        energy_kwh[i] = saved[3, i]
-        shutdown[i] = saved[4, i]
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -408,7 +292,12 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
     )
     h = dt_s / 3600.0
     air_share = 1.0 - hall.liquid_share
+    # the racks' hottest inlet and whether any is off at its thermal limit, at the start of each
+    # step: they choose the rack loop (the loop without limits when no rack is near them)
+    inlet_max = max_value(inlet_c)
+    any_off = n_racks > 0 and max_value(shutdown) > 0.5
     for t in range(i0, i1):
+        full = False
         t_set = inputs.supply_setpoint_c[t]
         supply_prev = state.supply_c[0]
         # the supply air over this step: at its setpoint unless the last step ended off it (coils
@@ -419,7 +308,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         iterate = state.iterate[0] > 0.5 or capacity < 1.05 * state.iterate[1] + 1e-9
         x = supply_prev if iterate else t_set
         if iterate:
-            _save_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown)
+            save_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown)
         if use_matrix:  # D Q of the previous step, before any rack overwrites its Q
             for i in range(n_racks):
                 lift = 0.0
@@ -448,57 +337,35 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         for sweep in range(MAX_SUPPLY_ITERATIONS):
             passes += 1
             dx = x - supply_prev
-            # every rack over the step in one vectorising loop (_rack_update): each rack's
-            # intermediate values stay in registers; the loop returns the hall sums. Two loops,
-            # written out: with every rack at the hall's load the terms are the step's, otherwise
-            # each rack's. (Inside the supply iteration LLVM no longer unswitched one loop on
-            # shared_u itself: the shared-load case ran 3x slower, 5.7e7 against 1.8e8 rack-steps/s.)
-            it_kw = 0.0
-            it_fan_kw = 0.0
-            q_air_total = 0.0
-            net_flow = 0.0
-            inlet_sum = 0.0
-            demand = 0.0
-            not_done = 0.0
-            n_throttled = 0.0
-            n_off = 0.0
-            if shared_u:
-                for i in range(n_racks):
-                    p_r, f_r, v_r, q_r, t_r, d_r, l_r, th_r, off_r = _rack_update(
-                        i, u_shared, p_table, terms, x, dx, air_share, own, h, servers_on, extra_power_kw, design_flow,
-                        recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
-                        heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_perf,
-                    )
-                    it_kw += p_r
-                    it_fan_kw += f_r
-                    net_flow += v_r
-                    q_air_total += q_r
-                    inlet_sum += t_r
-                    demand += d_r
-                    not_done += l_r
-                    n_throttled += th_r
-                    n_off += off_r
+            # every rack over the step in one vectorising loop (dcsim.thermal.racks): at the hall's
+            # load with no rack near its limits (checked on the step's start: its hottest inlet,
+            # moved by the supply's change, at most the throttling limit, none off), the loop
+            # without the throttling and shutdown terms; otherwise the full one, or the racks' own
+            # loads. Three loops written out: LLVM did not unswitch one on these flags inside the
+            # supply iteration (the shared-load case ran 3x slower)
+            if shared_u and not any_off and max(inlet_max, inlet_max + dx) <= throttle_c:
+                sums = rack_pass_nominal(
+                    u_shared, p_table, terms, x, dx, air_share, own, h, servers_on, extra_power_kw, design_flow,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
+                    heat_to_air_kw, energy_kwh,
+                )
+            elif shared_u:
+                full = True
+                sums = rack_pass_shared(
+                    u_shared, p_table, terms, x, dx, air_share, own, h, servers_on, extra_power_kw, design_flow,
+                    recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
+                    heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_perf,
+                )
             else:
-                for i in range(n_racks):
-                    u_i = min(u_hall * util_scale[i], 1.0)
-                    p_i = table_power_w[i]
-                    k_i = server_terms_at_load(measured, u_i, p_i, idle_w, max_w, reference_c, fan_params,
-                                               design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef,
-                                               flow_limits, fan_coef, fan_limits, min_flow)
-                    p_r, f_r, v_r, q_r, t_r, d_r, l_r, th_r, off_r = _rack_update(
-                        i, u_i, p_i, k_i, x, dx, air_share, own, h, servers_on, extra_power_kw, design_flow,
-                        recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
-                        heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_perf,
-                    )
-                    it_kw += p_r
-                    it_fan_kw += f_r
-                    net_flow += v_r
-                    q_air_total += q_r
-                    inlet_sum += t_r
-                    demand += d_r
-                    not_done += l_r
-                    n_throttled += th_r
-                    n_off += off_r
+                full = True
+                sums = rack_pass_own(
+                    u_hall, util_scale, table_power_w, measured, idle_w, max_w, reference_c, fan_params, design_cpu_w,
+                    design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits, fan_coef, fan_limits, min_flow, x, dx,
+                    air_share, own, h, servers_on, extra_power_kw, design_flow, recirculation, beta_kw_per_k,
+                    resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown,
+                    throttle_c, shutdown_c, min_perf,
+                )
+            it_kw, it_fan_kw, net_flow, q_air_total, inlet_sum, demand, not_done, n_throttled, n_off = sums
             stored_kw = it_kw - q_air_total  # heat taken up by the rack equipment
             q_liquid = q_air_total * hall.liquid_share
             q_air = q_air_total - q_liquid
@@ -554,12 +421,14 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
             x_prev = x
             f_prev = f
             x = x_new
-            _restore_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown)
+            restore_racks(saved, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, shutdown)
         for k in range(state.plant_state.shape[0]):
             state.plant_state[k] = state.plant_state_trial[k]
-        _safety_pass(dt_s, recommended, allowable, inlet_c, max_inlet_c, above_recommended, above_allowable,
+        safety_pass(dt_s, recommended, allowable, inlet_c, max_inlet_c, above_recommended, above_allowable,
                      xfactor_seconds)
         inlet_max = max_value(inlet_c)
+        if full:
+            any_off = n_racks > 0 and max_value(shutdown) > 0.5
         # whatever the plant still could not remove stays in the room air (counted as stored)
         residual = po[OUT_UNMET_KW]
         stored_kw += heat_in - q_coil + residual
