@@ -67,6 +67,8 @@ def test_walking_skeleton_keys_keep_their_meaning():
     ({"economizer": {"enabled": True}}, "cooling.economizer.enabled"),
     ({"system": "fresh-air", "economizer": {"enabled": True}}, "cooling.economizer.enabled"),
     ({"chiller": {"capacity_kw": 0.0}}, "cooling.chiller.capacity_kw"),
+    ({"system": "fresh-air", "buffer_tank_m3": 10.0}, "cooling.buffer_tank_m3"),
+    ({"system": "indirect-evaporative", "buffer_tank_m3": 10.0}, "cooling.buffer_tank_m3"),
 ])
 def test_inconsistent_cooling_is_refused_naming_the_key(data, path):
     with pytest.raises(ValidationError) as exc:

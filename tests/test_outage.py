@@ -108,3 +108,37 @@ def test_the_structure_slows_the_heating():
         before = ts.mean_inlet_c.loc[:START - pd.Timedelta("60s")].iloc[-1]
         rise[construction] = ts.mean_inlet_c.loc[START + OUTAGE - pd.Timedelta("60s")] - before
     assert rise["none"] > rise["medium"] > rise["very-heavy"] > 0
+
+
+def test_a_chilled_water_buffer_bridges_the_first_minutes_of_an_outage():
+    """A 20 m3 tank holds 20 x 4.177 MJ/(m3 K) x 6 K = 501 MJ of cold: about 11 minutes of the
+    hall's ~750 kW of coil heat. Over those minutes the coils keep the supply at its setpoint,
+    then the room heats as without a tank (the recharge: tests/test_thermal.py)."""
+    from dcsim.cooling.storage import tank_capacity_kj
+
+    assert tank_capacity_kj(20.0, 6.0) == pytest.approx(20.0 * 998.0 * 4.186 * 6.0, rel=1e-15)
+    res = outage_run("60s", **{"cooling.buffer_tank_m3": 20.0})
+    plain = outage_run("60s")
+    ts, ts0 = res.timeseries, plain.timeseries
+    assert res.kpis["energy_balance_rel_error"] < 1e-6  # the tank's heat counted as stored
+    before = ts.mean_inlet_c.loc[:START - pd.Timedelta("60s")].iloc[-1]
+    bridged = ts.loc[START:START + pd.Timedelta("9min")]
+    assert (bridged.supply_air_c - 20.0).abs().max() < 1e-6  # at the setpoint while the tank lasts
+    assert (bridged.mean_inlet_c - before).abs().max() < 0.5  # rounding of the record, no heating
+    assert ts.supply_air_c.loc[START + pd.Timedelta("15min")] > 25.0  # then it is used up
+    assert ts.max_inlet_c.max() < ts0.max_inlet_c.max() - 3.0  # a shorter heating: lower peak
+
+
+def test_tank_flows_by_hand():
+    from dcsim.cooling.storage import tank_coil_capacity_kw, tank_flows_kw
+
+    # 600 kW asked, 100 kW of plant: the tank gives 500 kW while it has 500 kW x 60 s
+    assert tank_coil_capacity_kw(1000.0, 100.0, 30_000.0, 60.0) == 600.0
+    assert tank_flows_kw(600.0, 100.0, 30_000.0, 50_000.0, 60.0) == (500.0, 0.0)
+    assert tank_flows_kw(600.0, 100.0, 6_000.0, 50_000.0, 60.0) == (100.0, 0.0)  # 6 MJ: 100 kW for 60 s
+    # spare capacity charges it, up to full
+    assert tank_flows_kw(300.0, 1000.0, 20_000.0, 50_000.0, 60.0) == (0.0, 500.0)
+    assert tank_flows_kw(300.0, 1000.0, 49_400.0, 50_000.0, 60.0) == (0.0, pytest.approx(10.0, rel=1e-12))
+    # no tank: nothing changes
+    assert tank_coil_capacity_kw(1000.0, 100.0, 0.0, 60.0) == 100.0
+    assert tank_flows_kw(600.0, 100.0, 0.0, 0.0, 60.0) == (0.0, 0.0)

@@ -663,3 +663,21 @@ def test_structure_from_the_iso_13790_classes():
     h_is, h_ms = 3.45 * 4.5 * 100.0, 9.1 * 3.0 * 100.0
     assert structure_conductance_kw_per_k(100.0, "heavy") == pytest.approx(h_is * h_ms / (h_is + h_ms) / 1000, rel=1e-14)
     assert structure_heat_capacity_kj_per_k(100.0, "none") == 0.0 == structure_conductance_kw_per_k(100.0, "none")
+
+
+def test_buffer_tank_discharges_in_an_outage_and_is_charged_again():
+    """Kernel level: with no plant capacity the coils still take heat while the tank has cold;
+    once the plant is back its spare capacity fills the tank again; the tank's heat is stored
+    heat, so facility power = heat out + stored in every step."""
+    sc = constant(0.5, **{"cooling.buffer_tank_m3": 0.02})
+    n = 240
+    avail = np.ones(n)
+    avail[10:14] = 0.0  # four minutes without plant: the tank (0.02 m3, 501 kJ) lasts about one
+    model, state, out, _ = run_kernel(sc, n, 0.5, avail=avail)
+    assert model.hall.buffer_capacity_kj == pytest.approx(0.02 * 998.0 * 4.186 * 6.0, rel=1e-15)
+    assert 3.0 < out.coil_heat_kw[9] < 12.0  # the hall's coil heat: about 8 kW
+    assert out.coil_heat_kw[10] > 0.0  # the tank cools while the plant is out
+    assert out.coil_heat_kw[13] < 1e-9  # ... until its cold is used up
+    assert state.buffer_kj[0] == pytest.approx(model.hall.buffer_capacity_kj, rel=1e-12)  # full again
+    balance = out.facility_power_kw - out.heat_out_kw - out.stored_heat_kw
+    assert np.abs(balance).max() < 1e-6 * out.facility_power_kw.max()

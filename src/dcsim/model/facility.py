@@ -11,6 +11,7 @@ import numpy as np
 
 from .._numeric import aligned, aligned_full, uniform_step
 from ..cooling.crah import STAGING_CODES, crah_operating_point
+from ..cooling.storage import tank_capacity_kj
 from ..errors import InputError, Problem
 from ..it.curves import (
     AFFINITY_FAN_POWER_CURVE,
@@ -181,6 +182,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         room_heat_capacity_kj_per_k=volume * RHO_CP_KJ_PER_M3_K,
         structure_heat_capacity_kj_per_k=structure_heat_capacity_kj_per_k(floor_area, sc.room.construction),
         structure_ua_kw_per_k=structure_conductance_kw_per_k(floor_area, sc.room.construction),
+        buffer_capacity_kj=tank_capacity_kj(c.buffer_tank_m3, c.chiller.chilled_water_delta_t_k),
         cooling_capacity_kw=float(capacity),
         liquid_share=float(liquid_share),
     )
@@ -240,6 +242,7 @@ def initial_state(rack: RackParams, hall: HallParams, u0: float, t_set_c: float,
         heat_to_air_kw=aligned(q),
         room_c=np.array([room]),
         structure_c=np.array([room]),  # in equilibrium with the room air
+        buffer_kj=np.array([hall.buffer_capacity_kj]),  # a full tank
         supply_c=np.array([t_set_c]),
         lift_k=aligned_full(n, 0.0),
         table_power_w=aligned_full(n, 0.0),

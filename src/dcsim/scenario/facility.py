@@ -408,6 +408,14 @@ class Cooling(_Section):
         ),
     )
     failures: list[CoolingFailure] = Field(default_factory=list, description="Outages of the cooling plant.")
+    buffer_tank_m3: float = Field(
+        default=0.0, ge=0, le=10000,
+        description=(
+            "Chilled-water buffer tank, m3 (0: none): covers the coils while a failure removes plant capacity, "
+            "until its cold (the loop's ΔT over the volume) is used up; charged again with spare capacity. "
+            "Chilled-water systems only (chiller-crah, dry-cooler, liquid)."
+        ),
+    )
     min_mode_time_s: float = Field(
         default=1200.0, ge=0, le=86400,
         description="Minimum time between cooling-mode changes, s (Stein 2009 / Modelica Buildings: 20 min).",
@@ -445,6 +453,10 @@ class Cooling(_Section):
             raise _field_error(
                 "cooling.economizer.enabled",
                 'needs cooling.chiller.condenser = "water" (a cooling tower); for dry-cooler free cooling use system = "dry-cooler"',
+            )
+        if self.buffer_tank_m3 > 0 and self.system in ("fresh-air", "indirect-evaporative"):
+            raise _field_error(
+                "cooling.buffer_tank_m3", f'a chilled-water buffer needs a chilled-water loop; system "{self.system}" has none'
             )
         if self.system == "chiller-crah" and self.chiller.capacity_kw == 0 and not self.economizer.enabled:
             raise _field_error("cooling.chiller.capacity_kw", "0 leaves a chiller-crah plant without any cooling")

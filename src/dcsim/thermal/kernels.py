@@ -47,6 +47,7 @@ from .._numeric import FASTMATH, aligned_full, interp_table, max_value
 from ..cooling.crah import crah_operating_point
 from ..cooling.outputs import N_OUT, OUT_HEAT_REJECTED_KW, OUT_HEAT_REUSED_KW, OUT_PLANT_KW, OUT_SUPPLY_AIR_C, OUT_UNMET_KW
 from ..cooling.plant import plant_step
+from ..cooling.storage import tank_coil_capacity_kw, tank_flows_kw
 from ..electrical.chain import (
     E_FIXED_KW,
     E_HEAT_TO_PLANT_KW,
@@ -121,6 +122,7 @@ HallParams = namedtuple(
         "room_heat_capacity_kj_per_k",
         "structure_heat_capacity_kj_per_k",  # floor slab and walls (dcsim.thermal.rc.structure_heat_capacity_kj_per_k)
         "structure_ua_kw_per_k",  # their conductance to the room air
+        "buffer_capacity_kj",  # cold a chilled-water buffer tank holds (dcsim.cooling.storage), 0: none
         "cooling_capacity_kw",  # heat the coils can take at full availability
         "liquid_share",  # share of rack heat taken by a direct-to-chip loop (cooling.system = liquid)
     ],
@@ -176,6 +178,7 @@ ThermalState = namedtuple(
         "heat_to_air_kw",  # float64[R]: last step's Q_air (cross-interference uses it)
         "room_c",  # float64[1]: room (return) air node
         "structure_c",  # float64[1]: the building structure's temperature
+        "buffer_kj",  # float64[1]: cold left in the chilled-water buffer tank
         "supply_c",  # float64[1]: supply air the coils delivered at the end of the last step
         "lift_k",  # float64[R]: cross-interference inlet lift of this step (zero without a matrix)
         "table_power_w",  # float64[R]: scratch, each rack's table power per server at its own load
@@ -304,7 +307,9 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         # at their capacity, a plant that cannot reach the setpoint) or the capacity now falls
         # short of the last step's heat (an outage starts); then it is iterated, from the rack
         # state saved at the start of the step
-        capacity = hall.cooling_capacity_kw * inputs.cooling_availability[t]
+        available = hall.cooling_capacity_kw * inputs.cooling_availability[t]
+        # a buffer tank lets the coils take more than the plant has, while its cold lasts
+        capacity = tank_coil_capacity_kw(hall.cooling_capacity_kw, available, state.buffer_kj[0], dt_s)
         iterate = state.iterate[0] > 0.5 or capacity < 1.05 * state.iterate[1] + 1e-9
         x = supply_prev if iterate else t_set
         if iterate:
@@ -397,8 +402,10 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
             for attempt in range(6):
                 for k in range(state.plant_state.shape[0]):
                     state.plant_state_trial[k] = state.plant_state[k]
-                plant_step(plant_code, plant, state.plant_state_trial, q_coil, crah_flow, t_ret, t_target,
-                           q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
+                # the tank takes the coil heat beyond the plant's capacity, or the plant charges it
+                discharge, charge = tank_flows_kw(q_coil, available, state.buffer_kj[0], hall.buffer_capacity_kj, dt_s)
+                plant_step(plant_code, plant, state.plant_state_trial, q_coil - discharge + charge, crah_flow,
+                           t_ret, t_target, q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
                            inputs.outdoor_wetbulb_c[t], inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], dt_s,
                            po)
                 if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
@@ -431,7 +438,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
             any_off = n_racks > 0 and max_value(shutdown) > 0.5
         # whatever the plant still could not remove stays in the room air (counted as stored)
         residual = po[OUT_UNMET_KW]
-        stored_kw += heat_in - q_coil + residual
+        stored_kw += heat_in - q_coil + residual + discharge - charge  # the tank warms as it discharges
+        state.buffer_kj[0] += (charge - discharge) * dt_s
         state.room_c[0] = t_room1
         if hall.structure_heat_capacity_kj_per_k > 0.0:  # the structure takes the step's mean heat
             state.structure_c[0] += q_structure * dt_s / hall.structure_heat_capacity_kj_per_k
