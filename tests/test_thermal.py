@@ -630,7 +630,7 @@ def test_rack_loop_compiles_to_vector_code():
               state.heat_to_air_kw, acc.energy_kwh)
     limits = (rk.throttle_inlet_c, rk.shutdown_inlet_c, rk.throttle_min_performance)
     passes = {
-        "rack_pass_nominal": (0.5, p_table, terms, *common),
+        "rack_pass_nominal": (0.5, p_table, terms, *common, rk.idle_w),
         "rack_pass_shared": (0.5, p_table, terms, *common, state.shutdown, rk.idle_w, *limits),
         "rack_pass_own": (0.5, rk.util_scale, state.table_power_w, measured, *curve, *common, state.shutdown, *limits),
     }

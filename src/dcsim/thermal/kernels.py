@@ -352,7 +352,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
                 sums = rack_pass_nominal(
                     u_shared, p_table, terms, x, dx, air_share, own, h, servers_on, extra_power_kw, design_flow,
                     recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
-                    heat_to_air_kw, energy_kwh,
+                    heat_to_air_kw, energy_kwh, idle_w,
                 )
             elif shared_u:
                 full = True

@@ -1,13 +1,13 @@
 """The racks' part of the facility step: compiled loops over the racks of a hall.
 
-Each loop advances every rack over one step in registers (``_rack_update``, inlined) and returns
+Each loop advances every rack over one step in registers (``_rack_update`` / ``_rack_step``, inlined) and returns
 the hall sums; the thermal-safety accumulators are a loop of their own (``safety_pass``). Three
 rack loops, written out so each stays a simple loop LLVM vectorises:
 
 - ``rack_pass_nominal``: every rack at the hall's load and no rack near its throttling limit
-  nor off at its thermal limit (checked per pass by the kernel): the step of
-  ``_rack_update`` with full performance, without the throttling and shutdown terms, which
-  would be identities (the common case: most steps of most runs);
+  nor off at its thermal limit (checked per pass by the kernel): ``_rack_step`` with full
+  performance and nothing off, without the shutdown and throttling functions, whose results
+  would be those constants (the common case: most steps of most runs);
 - ``rack_pass_shared``: every rack at the hall's load, with throttling and shutdown;
 - ``rack_pass_own``: racks at their own load (the event-driven path), each with its own terms.
 
@@ -55,7 +55,7 @@ def rack_power_at_inlet(i, u, t_in, rack):
 def _rack_update(i, u, p_table_w, k, t_supply_c, dx, air_share, own_recirculation, h, servers_on, extra_power_kw,
                  design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c,
                  equipment_c, heat_to_air_kw, energy_kwh, shutdown, idle_w, throttle_c, shutdown_c, min_performance):
-    """One rack over one step (LLVM inlines it into the rack loops of :func:`facility_kernel`).
+    """One rack over one step (LLVM inlines it into the rack loops).
 
     The servers see the inlet ``T_est = T_in,0 + dx``: the rack's inlet at the start of the step
     moved by the change ``dx`` of the supply air over it (the supply at the end of this step, which
@@ -63,29 +63,38 @@ def _rack_update(i, u, p_table_w, k, t_supply_c, dx, air_share, own_recirculatio
     and power is solved within the step while the rack's own recirculated lift, a weak coupling,
     keeps its last value. Shutdown with hysteresis over the step from ``T_in,0`` to ``T_est``
     (restart on the front air at its start: last supply plus lift) and throttling at ``T_est``
-    (:func:`dcsim.it.server_thermal.shutdown_share`, :func:`~dcsim.it.server_thermal.throttle_performance`:
-    the dynamic power above idle ``idle_w`` scales with the performance kept), server power, fan
-    power and airflow (table power ``p_table_w`` at the rack's load ``u`` plus the inlet terms
-    ``k`` of that load, :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); then the heat the
-    rack's thermal mass delivers and its new inlet and equipment temperatures
-    (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`) with the cross-interference lift ``lift_k``
-    (zero without a matrix) and, when ``own_recirculation`` is 1.0 (0.0 with a matrix), the
-    rack's own recirculated exhaust; and the rack's energy. Returns (power_kw, server_fan_kw,
-    net_flow_m3_s, Q_kw, T_in_c, work_demand, work_not_done, servers_throttled,
-    servers_shut_down), work in server-equivalents. The thermal-safety accumulators are a loop of
-    their own (:func:`safety_pass`).
-
-    Branch-free so the loops vectorise; arrays come as arguments rather than inside the
-    parameter tuples (taking an array out of a tuple inside the loop costs a reference count).
+    (:func:`dcsim.it.server_thermal.shutdown_share`, :func:`~dcsim.it.server_thermal.throttle_performance`),
+    then :func:`_rack_step` with that off share and performance. Returns what
+    :func:`_rack_step` returns.
     """
     t_est = inlet_c[i] + dx
-    # servers off for the share of the step after their inlet reached the shutdown limit;
-    # off ones restart on the air in front of them at the start of the step; off servers move
-    # no air and recirculate none
     off, off_end = shutdown_share(shutdown[i], inlet_c[i], t_est, t_supply_c - dx + lift_k[i], shutdown_c,
                                   throttle_c)
     shutdown[i] = off_end
     perf = throttle_performance(t_est, throttle_c, shutdown_c, min_performance)
+    return _rack_step(i, u, p_table_w, k, t_est, t_supply_c, off, perf, air_share, own_recirculation, h, servers_on,
+                      extra_power_kw, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay,
+                      lift_k, inlet_c, equipment_c, heat_to_air_kw, energy_kwh, idle_w)
+
+
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def _rack_step(i, u, p_table_w, k, t_est, t_supply_c, off, perf, air_share, own_recirculation, h, servers_on,
+               extra_power_kw, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
+               inlet_c, equipment_c, heat_to_air_kw, energy_kwh, idle_w):
+    """The rack's physics over one step at inlet ``t_est`` with the share ``off`` of its servers
+    off at their thermal limit and the performance ``perf`` the others keep (the dynamic power
+    above idle ``idle_w`` scales with it): server power, fan power and airflow (table power
+    ``p_table_w`` at the rack's load ``u`` plus the inlet terms ``k`` of that load,
+    :func:`dcsim.it.ite.inlet_adjustment_from_terms_w`); then the heat the rack's thermal mass
+    delivers and its new inlet and equipment temperatures (:func:`dcsim.thermal.rc.rack_heat_to_air_kw`)
+    with the cross-interference lift ``lift_k`` (zero without a matrix) and, when
+    ``own_recirculation`` is 1.0 (0.0 with a matrix), the rack's own recirculated exhaust; and the
+    rack's energy. Returns (power_kw, server_fan_kw, net_flow_m3_s, Q_kw, T_in_c, work_demand,
+    work_not_done, servers_throttled, servers_shut_down), work in server-equivalents.
+
+    Branch-free so the loops vectorise; arrays come as arguments rather than inside the
+    parameter tuples (taking an array out of a tuple inside the loop costs a reference count).
+    """
     delta, fan_w, fv = inlet_adjustment_from_terms_w(t_est, k)
     on = servers_on[i]
     running = on * (1.0 - off)
@@ -96,7 +105,8 @@ def _rack_update(i, u, p_table_w, k, t_supply_c, dx, air_share, own_recirculatio
     flow = max(running, 0.01) * design_flow_m3_s * fv
     r = recirculation[i]
     # share r of the inlet is the rack's exhaust, warmed by the air's share of Q; with a matrix
-    # the lift replaces it (recirculated share 0, through-flow 1 kW/K: any positive value)
+    # the lift replaces it (recirculated share 0, through-flow 1 kW/K: any positive value);
+    # off servers recirculate none
     q, t_in, t_e = rack_heat_to_air_kw(
         power, t_supply_c + lift_k[i], equipment_c[i], beta_kw_per_k[i], resistance_k_per_kw[i], decay[i],
         own_recirculation * air_share * r * (1.0 - off),
@@ -112,50 +122,28 @@ def _rack_update(i, u, p_table_w, k, t_supply_c, dx, air_share, own_recirculatio
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _rack_update_nominal(i, p_table_w, k, t_supply_c, dx, air_share, own_recirculation, h, servers_on,
-                         extra_power_kw, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw,
-                         decay, lift_k, inlet_c, equipment_c, heat_to_air_kw, energy_kwh):
-    """:func:`_rack_update` of a rack whose servers all run at full performance (inlet at most
-    the throttling limit over the step, none off): the same equations with performance 1 and
-    off share 0. Returns (power_kw, server_fan_kw, net_flow_m3_s, Q_kw, T_in_c)."""
-    delta, fan_w, fv = inlet_adjustment_from_terms_w(inlet_c[i] + dx, k)
-    on = servers_on[i]
-    power = on * max(p_table_w + delta, 0.0) * 0.001 + extra_power_kw[i]
-    flow = max(on, 0.01) * design_flow_m3_s * fv
-    r = recirculation[i]
-    q, t_in, t_e = rack_heat_to_air_kw(
-        power, t_supply_c + lift_k[i], equipment_c[i], beta_kw_per_k[i], resistance_k_per_kw[i], decay[i],
-        own_recirculation * air_share * r,
-        own_recirculation * (1.0 - r) * RHO_CP_KJ_PER_M3_K * flow + (1.0 - own_recirculation),
-    )
-    heat_to_air_kw[i] = q
-    inlet_c[i] = t_in
-    equipment_c[i] = t_e
-    energy_kwh[i] += power * h
-    return power, on * fan_w * 0.001, flow * (1.0 - r), q, t_in
-
-
-@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def rack_pass_nominal(u, p_table_w, k, t_supply_c, dx, air_share, own_recirculation, h, servers_on, extra_power_kw,
                       design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c,
-                      equipment_c, heat_to_air_kw, energy_kwh):
-    """Every rack at the hall's load ``u`` (table power ``p_table_w``, terms ``k``), at full
-    performance (:func:`_rack_update_nominal`). Returns the hall sums (IT kW, server fan kW, net
-    airflow m3/s, heat to air kW, sum of inlets, work asked for, work not done, servers
+                      equipment_c, heat_to_air_kw, energy_kwh, idle_w):
+    """Every rack at the hall's load ``u`` (table power ``p_table_w``, terms ``k``), none off and
+    none throttled (the kernel checked the step's hottest inlet against the throttling limit):
+    :func:`_rack_step` with off share 0 and full performance, without the shutdown and
+    throttling functions and the shutdown state. Returns the hall sums (IT kW, server fan kW,
+    net airflow m3/s, heat to air kW, sum of inlets, work asked for, work not done, servers
     throttled, servers shut down); the last three are 0."""
     it_kw = it_fan_kw = net_flow = q_air = inlet_sum = demand = 0.0
     for i in range(servers_on.shape[0]):
-        p_r, f_r, v_r, q_r, t_r = _rack_update_nominal(
-            i, p_table_w, k, t_supply_c, dx, air_share, own_recirculation, h, servers_on, extra_power_kw,
-            design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k, inlet_c, equipment_c,
-            heat_to_air_kw, energy_kwh,
+        p_r, f_r, v_r, q_r, t_r, d_r, _, _, _ = _rack_step(
+            i, u, p_table_w, k, inlet_c[i] + dx, t_supply_c, 0.0, 1.0, air_share, own_recirculation, h, servers_on,
+            extra_power_kw, design_flow_m3_s, recirculation, beta_kw_per_k, resistance_k_per_kw, decay, lift_k,
+            inlet_c, equipment_c, heat_to_air_kw, energy_kwh, idle_w,
         )
         it_kw += p_r
         it_fan_kw += f_r
         net_flow += v_r
         q_air += q_r
         inlet_sum += t_r
-        demand += servers_on[i] * u
+        demand += d_r
     return it_kw, it_fan_kw, net_flow, q_air, inlet_sum, demand, 0.0, 0.0, 0.0
 
 
