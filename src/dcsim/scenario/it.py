@@ -109,8 +109,10 @@ class IT(_Section):
         gt=0,
         le=1,
         description=(
-            "Server design airflow per kW of maximum server power (REFERENCES.md: EnergyPlus "
-            "uses 0.0001 m3/s per W; 0.1 m3/s per kW gives about 8.3 K across the servers)."
+            "Server design airflow per kW of maximum server power, at full load and the 27 °C knee "
+            "(0.1 m3/s per kW: about 8.3 K across the servers). Not yet from a measurement: the EnergyPlus "
+            "ITE value (REFERENCES.md); trade rules of thumb quote about 11 K (0.075 m3/s per kW) for rack "
+            "servers. Set your servers' value (their ASHRAE thermal report gives the airflow)."
         ),
     )
     inlet_temperature_effects: bool = Field(
