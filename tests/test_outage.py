@@ -29,6 +29,9 @@ def outage_run(step: str, **extra):
 
 @pytest.mark.parametrize("step", ["60s", "300s"])
 def test_total_outage_heats_monotonically_and_recovers(step):
+    """The open-aisle reference hall (its air handlers keep moving the surveyed bypass air and
+    add their fan heat) heats about 0.75 K a minute without cooling: its servers throttle above
+    35 °C and reach the 45 °C trip near the end of the half hour, and the hall recovers."""
     res = outage_run(step)
     ts = res.timeseries
     k = res.kpis
@@ -36,18 +39,25 @@ def test_total_outage_heats_monotonically_and_recovers(step):
     assert k["energy_balance_rel_error"] < 1e-6  # DESIGN.md quality bar
     during = ts.loc[START:START + OUTAGE - pd.Timedelta(step)]
     assert len(during) == OUTAGE // pd.Timedelta(step)
-    rise = np.diff(during.mean_inlet_c.to_numpy())
-    assert (rise > 0).all()  # heats every step while the cooling is out
+    # heats every step while the servers run (when they shut down, their recirculated exhaust
+    # stops and the inlets fall to the room air, by a fraction of a kelvin)
+    running = during.loc[:during.index[(during.servers_shut_down > 0).argmax()] - pd.Timedelta(step)] \
+        if (during.servers_shut_down > 0).any() else during
+    assert len(running) >= 5 and (np.diff(running.mean_inlet_c.to_numpy()) > 0).all()
     before = ts.mean_inlet_c.loc[:START - pd.Timedelta(step)].iloc[-1]
-    assert during.mean_inlet_c.iloc[-1] > before + 15  # about 40 °C in half an hour without cooling
+    assert during.mean_inlet_c.max() > before + 15  # some 20 K in half an hour without cooling
     after = ts.loc[START + OUTAGE + pd.Timedelta("2h"):]
     assert abs(after.mean_inlet_c.iloc[0] - before) < 2.0  # back within 2 K two hours after
-    # the inlets cross the throttling limit (35 °C) but not the shutdown limit (45 °C)
+    # throttling shows above its limit, shutdown where an inlet reached 45 °C
     assert during.servers_throttled.max() > 0 and during.it_work_not_done_pct.max() > 0
-    assert ts.servers_shut_down.max() == 0
+    # the trip at 45 °C shows where an inlet reached it (at 60 s steps; at 300 s the hottest step
+    # ends at 44.96 °C) and not otherwise
+    assert ts.max_inlet_c.max() > 44.0
+    assert (ts.servers_shut_down.max() > 0) == (ts.max_inlet_c.max() >= 45.0)
     assert ts.servers_throttled.loc[START + OUTAGE + pd.Timedelta("1h"):].max() == 0
+    assert ts.servers_shut_down.loc[START + OUTAGE + pd.Timedelta("1h"):].max() == 0
     assert 0 < k["it_work_not_done_pct"] < 100 and k["unmet_cooling_hours"] > 0
-    assert k["max_inlet_c"] < 45.0
+    assert k["max_inlet_c"] < 50.0  # the trip bounds it: a few kelvin of overshoot at most
 
 
 @pytest.mark.parametrize("step", ["60s", "300s"])

@@ -20,7 +20,7 @@ from ..it.curves import (
     OPENSTUDIO_FAN_POWER_CURVE,
 )
 from ..scenario.schema import Scenario
-from ..thermal.air import RECIRCULATION_BY_CONTAINMENT
+from ..thermal.air import OVERSUPPLY_BY_CONTAINMENT, RECIRCULATION_BY_CONTAINMENT
 from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C, ASHRAE_RECOMMENDED_MAX_C
 from ..thermal.kernels import HallParams, RackParams, ThermalState
 from ..thermal.racks import RHO_CP_KJ_PER_M3_K, rack_power_at_inlet
@@ -165,7 +165,9 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     p_design_kw, _, flow_design = rack_power_at_inlet(0, 1.0, DESIGN_INLET_C, rack)
     design_it_kw = racks * p_design_kw
     net_design = float(np.sum(flow_design * (1.0 - recirc)))
-    design_flow = net_design * (1.0 + c.crah.airflow_oversupply_fraction)
+    oversupply = (c.crah.airflow_oversupply_fraction if c.crah.airflow_oversupply_fraction is not None
+                  else OVERSUPPLY_BY_CONTAINMENT[sc.room.containment])
+    design_flow = net_design * (1.0 + oversupply)
     design_fan_kw = c.crah.fan_kw_per_m3_per_s * design_flow
     design_heat_kw = design_it_kw + design_fan_kw
     capacity = c.capacity_kw if c.capacity_kw is not None else c.sizing_factor * design_heat_kw
@@ -174,7 +176,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
     hall = HallParams(
         crah_design_flow_m3_s=design_flow,
         crah_design_fan_kw=design_fan_kw,
-        crah_oversupply=c.crah.airflow_oversupply_fraction,
+        crah_oversupply=float(oversupply),
         crah_duty_units=float(c.crah.units),
         crah_redundant_units=float(c.crah.redundant_units),
         crah_min_speed_fraction=float(c.crah.min_speed_fraction),
