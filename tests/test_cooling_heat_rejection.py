@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from dcsim.cooling.crah import STAGING_ALL_RUNNING, STAGING_STAGED, crah_fan_power_kw, crah_operating_point
+from dcsim.cooling.crah import STAGING_ALL_RUNNING, STAGING_STAGED, crah_operating_point
 from dcsim.cooling.fans import fan_power_kw, speed_fraction_clamped
 from dcsim.cooling import MODE_FREE, MODE_FREE_DRY, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from dcsim.cooling.control import reported_mode
@@ -69,9 +69,6 @@ def test_one_fan_law_with_explicit_clamping():
     assert fan_power_kw(10.0, speed_fraction_clamped(1.7)) == 10.0
     assert fan_power_kw(10.0, speed_fraction_clamped(-1.0)) == 0.0
     assert math.isnan(speed_fraction_clamped(float("nan")))
-    # the air handler: affinity law on flow / design flow, nothing without a design flow
-    assert crah_fan_power_kw(30.0, 60.0, 40.0) == pytest.approx(5.0, rel=1e-15)
-    assert crah_fan_power_kw(30.0, 0.0, 40.0) == 0.0
 
 
 def test_crah_units_share_the_flow_and_keep_their_minimum_speed():
@@ -94,9 +91,9 @@ def test_crah_units_share_the_flow_and_keep_their_minimum_speed():
     assert crah_operating_point(30.0, *args, 0.3, STAGING_STAGED)[2] == 2.0
     flow, fan, n = crah_operating_point(90.0, *args, 0.3, STAGING_STAGED)
     assert (flow, n) == (90.0, 5.0) and fan == pytest.approx(5 * 10 * 1.2**3, rel=1e-15)
-    # the old single equivalent unit with no minimum speed is the plain affinity law
-    assert crah_operating_point(30.0, 60.0, 40.0, 1.0, 0.0, 0.0, STAGING_ALL_RUNNING)[1] == pytest.approx(
-        crah_fan_power_kw(30.0, 60.0, 40.0), rel=1e-15)
+    # one equivalent unit with no minimum speed is the plain affinity law: 40 kW x (30/60)^3
+    assert crah_operating_point(30.0, 60.0, 40.0, 1.0, 0.0, 0.0, STAGING_ALL_RUNNING) == (
+        30.0, pytest.approx(5.0, rel=1e-15), 1.0)
     # no design flow: the demand moves, no fan power
     assert crah_operating_point(30.0, 0.0, 40.0, 1.0, 0.0, 0.3, STAGING_ALL_RUNNING) == (30.0, 0.0, 0.0)
 

@@ -20,7 +20,15 @@ import pandas as pd
 from ._version import __version__
 from .climate import load_climate
 from .cooling import outputs as P
-from .electrical.chain import E_FIXED_KW, E_LOSSES_KW, E_PDU_LOSS_KW, E_TRANSFORMER_LOSS_KW, E_UPS_LOSS_KW
+from .electrical.chain import (
+    E_FIXED_KW,
+    E_LOSSES_KW,
+    E_PDU_LOSS_KW,
+    E_TRANSFORMER_LOSS_KW,
+    E_UPS_LOSS_KW,
+    E_UPS_MODULE_LOAD_FRACTION,
+    E_UPS_MODULES_ONLINE,
+)
 from .errors import SimulationError
 from .grid import load_grid
 from .model import (
@@ -32,7 +40,6 @@ from .model import (
     server_spec,
 )
 from .results import Results, compute_kpis, rack_table, record_timeseries
-from .electrical.chain import E_UPS_MODULE_LOAD_FRACTION, E_UPS_MODULES_ONLINE
 from .scenario.load import scenario_hash
 from .scenario.schema import Scenario
 from .thermal.kernels import StepInputs, allocate_outputs, allocate_rack_accumulators, facility_kernel
@@ -156,6 +163,13 @@ def check_step_outputs(out, i0: int, i1: int, start: np.datetime64, step_s: int)
             k, j = np.argwhere(bad)[0]
             t = start + np.timedelta64(int(i0 + k) * step_s, "s")
             raise SimulationError(int(i0 + k), str(t), f"{label} {int(j)}", float(block[k, j]), "finite values")
+
+
+def work_not_done_pct(out) -> float:
+    """Share of the work asked for over the run (server-equivalents x steps) that throttled or
+    shut-down servers did not do, %; 0 when no work was asked for."""
+    demand = float(out.work_demand.sum())
+    return 100.0 * float(out.work_not_done.sum()) / demand if demand > 0 else 0.0
 
 
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
@@ -296,8 +310,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
         work_shortfall_pct=shortfall,
-        work_not_done_pct=100.0 * float(out.work_not_done.sum()) / max(float(out.work_demand.sum()), 1e-300)
-        if float(out.work_demand.sum()) > 0 else 0.0,
+        work_not_done_pct=work_not_done_pct(out),
     )
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())

@@ -97,7 +97,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     unmet_steps = unmet_kw > 1e-6 * np.maximum(columns["it_power_kw"], 1000.0)
     free_h = float((np.asarray(MODE_FREE_WEIGHT)[modes] * ~unmet_steps).sum() * h)
     # Energy balance (first law over the period): electricity in = heat rejected outdoors
-    # + heat reused + the change of heat stored in racks and room air. Heat rejected is built
+    # + heat reused + the change of heat stored in racks, room air, structure and buffer tank. Heat rejected is built
     # by the plant from the coil heat, which comes from the air-side temperatures, so this
     # checks that the thermal model and the plant move every kW the IT and plant dissipate.
     e_rejected = float(columns["heat_rejected_kw"].sum() * h)

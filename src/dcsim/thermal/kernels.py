@@ -8,9 +8,13 @@ step at a time (event-driven workload); results do not depend on the chunking.
 
 Per step and rack i (u = utilisation, T = temperatures, all exact for inputs held over the step):
 
-1. server power P_i and airflow V_i from the power table at u and the rack's inlet
-   temperature of the previous step (``dcsim.it.ite.server_power_at_inlet``) for the servers
-   that are on, plus the rack's ``extra_power_kw`` (what off servers draw, transitions);
+1. server power P_i and airflow V_i from the power table at u and the inlet the rack sees over
+   the step (its last inlet moved by the change of the supply air, which the kernel iterates
+   when the coils cannot hold the setpoint; ``dcsim.thermal.racks``), through the measured
+   server model or the EnergyPlus curves (``dcsim.it.server_thermal.server_terms_at_load``),
+   throttled above ``it.throttle_inlet_c`` and off for the share of the step after the inlet
+   reached ``it.shutdown_inlet_c``, for the servers that are on, plus the rack's
+   ``extra_power_kw`` (what off servers draw, transitions);
 2. inlet, equipment and outlet temperatures: either the rack's own recirculation share r_i
    (T_in = T_sup + g_i Q_air,i, g_i = r_i / ((1 - r_i) rho c_p V_i)) or, when a
    cross-interference matrix D (K/kW) is given, T_in = T_sup + D Q_air of the previous step
@@ -31,8 +35,8 @@ Per step and rack i (u = utilisation, T = temperatures, all exact for inputs hel
    room air.
 
 Energy balance per step: facility power = heat leaving the site (plant rejection, heat
-reused, the outdoor transformer's loss) + d(stored)/dt (rack equipment and room air), which the
-engine checks over the run.
+reused, the outdoor transformer's loss) + d(stored)/dt (rack equipment, room air, building
+structure, a chilled-water buffer tank), which the engine checks over the run.
 """
 
 from __future__ import annotations
@@ -158,7 +162,7 @@ StepOutputs = namedtuple(
         "liquid_heat_kw",  # what the racks gave a direct-to-chip loop
         "coil_heat_kw",  # mean heat the air handlers took out of the room air
         "unmet_cooling_kw",  # heat left in the room for lack of cooling
-        "stored_heat_kw",  # rate of change of energy stored in racks and room air
+        "stored_heat_kw",  # rate of change of energy stored in racks, room air, structure and buffer tank
         "heat_out_kw",  # heat leaving the site: plant rejection + reuse + outdoor transformer loss
         "work_demand",  # server-equivalents of work asked for (servers on x utilisation)
         "work_not_done",  # server-equivalents of it not done: throttled or shut down servers
@@ -375,7 +379,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
             q_liquid = q_air_total * hall.liquid_share
             q_air = q_air_total - q_liquid
 
-            crah_flow, fan_kw, crah_units = crah_operating_point(
+            crah_flow, fan_kw, _ = crah_operating_point(
                 net_flow * (1.0 + hall.crah_oversupply), hall.crah_design_flow_m3_s, hall.crah_design_fan_kw,
                 hall.crah_duty_units, hall.crah_redundant_units, hall.crah_min_speed_fraction, hall.crah_staging,
             )
