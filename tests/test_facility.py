@@ -109,14 +109,21 @@ def test_cooling_modes_are_named(year):
     assert {"free", "mechanical"} <= set(ts.cooling_mode.unique())
 
 
-def test_stored_heat_equals_the_change_of_node_temperatures():
-    """The storage term of the balance is C dT of the rack, room and structure nodes, not a
-    residual."""
+@pytest.mark.parametrize("overrides", [
+    {},
+    # a chiller far below the load and a buffer tank: the plant leaves heat in the coils (its
+    # unmet residual) and the tank charges and discharges; both must show in a node's temperature
+    {"cooling.chiller.capacity_kw": 30.0, "cooling.buffer_tank_m3": 2.0},
+], ids=["sized", "undersized-with-tank"])
+def test_stored_heat_equals_the_change_of_node_temperatures(overrides):
+    """The storage term of the balance is C dT of the rack, room and structure nodes and the
+    tank's change of stored cold, not a residual."""
     sc = dcsim.load_scenario(ROOT / "scenarios" / "lulea-air-1mw.toml",
-                             overrides={"simulation.duration": "1d", "it.racks": 5})
+                             overrides={"simulation.duration": "1d", "it.racks": 5, **overrides})
     m = build_model(sc, server_curve(sc.it.server), 60.0)
     n = 600
     rng = np.random.default_rng(5)
+    from dcsim.cooling.plant import OUT_UNMET_KW
     from tests.test_thermal import make_inputs
 
     inputs = make_inputs(n, rng.uniform(0, 1, n), rng.uniform(-10, 25, n), 20.0, rng.choice([1.0, 0.3], n, p=[0.9, 0.1]))
@@ -124,13 +131,19 @@ def test_stored_heat_equals_the_change_of_node_temperatures():
     e0 = st.equipment_c.copy()
     r0 = st.room_c[0]
     s0 = st.structure_c[0]
+    b0 = st.buffer_kj[0]
     out, acc = allocate_outputs(n), allocate_rack_accumulators(5)
     facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, m.electrical, st, out, acc)
     stored_kj = out.stored_heat_kw.sum() * 60.0
     from_nodes = (float(m.rack.heat_capacity_kj_per_k @ (st.equipment_c - e0))
                   + m.hall.room_heat_capacity_kj_per_k * (st.room_c[0] - r0)
-                  + m.hall.structure_heat_capacity_kj_per_k * (st.structure_c[0] - s0))
+                  + m.hall.structure_heat_capacity_kj_per_k * (st.structure_c[0] - s0)
+                  - (st.buffer_kj[0] - b0))  # the tank holds cold: heat stored is its loss of cold
     assert m.hall.structure_heat_capacity_kj_per_k > 0 and st.structure_c[0] != s0  # the structure takes part
+    if overrides:  # the case exercises what it is for
+        assert out.plant[:, OUT_UNMET_KW].max() > 1.0
+        assert m.hall.buffer_capacity_kj > 0
+    # 1e-9: the sums of 600 steps of float64 terms, against differences of node temperatures
     assert stored_kj == pytest.approx(from_nodes, rel=1e-9, abs=1e-6)
 
 

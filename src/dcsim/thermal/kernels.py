@@ -403,17 +403,23 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
                 hall.structure_ua_kw_per_k, state.structure_c[0])
             po = out.plant[t]
             t_ret = 0.5 * (t_room0 + t_room1)
+            charge_limit = math.inf
             for attempt in range(6):
                 for k in range(state.plant_state.shape[0]):
                     state.plant_state_trial[k] = state.plant_state[k]
                 # the tank takes the coil heat beyond the plant's capacity, or the plant charges it
+                # with what it has to spare (never more than the plant delivered on a first try)
                 discharge, charge = tank_flows_kw(q_coil, available, state.buffer_kj[0], hall.buffer_capacity_kj, dt_s)
+                charge = min(charge, charge_limit)
                 plant_step(plant_code, plant, state.plant_state_trial, q_coil - discharge + charge, crah_flow,
                            t_ret, t_target, q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
                            inputs.outdoor_wetbulb_c[t], inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], dt_s,
                            po)
                 if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
                     break
+                if charge > 0.0:  # the plant has less to spare than its rating (a mode's limit): charge less
+                    charge_limit = max(charge - po[OUT_UNMET_KW], 0.0)
+                    continue
                 t_target = max(po[OUT_SUPPLY_AIR_C], t_target + 1e-6)
                 t_room1, q_coil, q_structure = room_air_step(
                     t_room0, heat_in, crah_flow, t_target, capacity, hall.room_heat_capacity_kj_per_k, dt_s,
@@ -440,9 +446,15 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         inlet_max = max_value(inlet_c)
         if full:
             any_off = n_racks > 0 and max_value(shutdown) > 0.5
-        # whatever the plant still could not remove stays in the room air (counted as stored)
+        # whatever the plant still could not remove (the coil took it from the air, the plant did
+        # not take it from the coil) stays in the room air: it warms the room node for the next step
+        # and counts as stored there. A room with no heat capacity cannot hold it: it then shows
+        # in the run's energy balance instead of being booked as stored
         residual = po[OUT_UNMET_KW]
-        stored_kw += heat_in - q_coil + residual + discharge - charge  # the tank warms as it discharges
+        if hall.room_heat_capacity_kj_per_k > 0.0:
+            t_room1 += residual * dt_s / hall.room_heat_capacity_kj_per_k
+            stored_kw += residual
+        stored_kw += heat_in - q_coil + discharge - charge  # the tank warms as it discharges
         state.buffer_kj[0] += (charge - discharge) * dt_s
         state.room_c[0] = t_room1
         if hall.structure_heat_capacity_kj_per_k > 0.0:  # the structure takes the step's mean heat
