@@ -29,6 +29,8 @@ def two_hours():
         "unmet_cooling_kw": np.array([0.0, 0.0]),
         "servers_shut_down": np.array([0.0, 4.0]),  # 4 server-hours
         "condensation_risk": np.array([0, 1], dtype=np.int8),  # 1 hour
+        "work_demand": np.array([10.0, 30.0]),  # server-equivalents asked for
+        "work_not_done": np.array([0.0, 6.0]),  # 6 of 40: 15 % not done
     }
     racks = SimpleNamespace(
         seconds_above_recommended=np.array([0.0, 3600.0]), seconds_above_allowable=np.array([0.0, 0.0]),
@@ -63,6 +65,7 @@ def test_kpis_from_their_definitions():
     assert k["server_hours_shut_down"] == 4.0
     assert k["condensation_risk_hours"] == 1.0
     assert k["unmet_cooling_hours"] == 0.0
+    assert k["it_work_not_done_pct"] == pytest.approx(15.0, rel=1e-15)
 
 
 def test_unmet_steps_are_not_free_cooling():
@@ -90,3 +93,14 @@ def test_record_timeseries_aggregates_whole_intervals():
     assert list(ts.max_inlet_c) == [5.0, 9.0]  # maxima
     assert list(ts.cooling_mode) == ["free", "partial-free"]  # the mode of most of the interval
     assert str(ts.index[1]) == "2025-01-01 00:30:00+00:00"
+
+
+def test_work_not_done_is_a_ratio_of_sums_in_rows_and_kpi():
+    """A busy step that loses half its work and an idle one that loses all of its little work:
+    the interval lost (5 + 0.1) / (10 + 0.1) of what was asked, not the mean of 50 % and 100 %."""
+    demand, not_done = np.array([10.0, 0.1, 4.0, 0.0]), np.array([5.0, 0.1, 0.0, 0.0])
+    cols = {"it_power_kw": np.ones(4), "it_work_not_done_pct": np.array([50.0, 100.0, 0.0, 0.0]),
+            "work_demand": demand, "work_not_done": not_done}
+    ts = record_timeseries(cols, start=np.datetime64("2025-01-01T00:00:00"), step_s=600, record_step_s=1200)
+    assert list(ts.it_work_not_done_pct) == pytest.approx([100.0 * 5.1 / 10.1, 0.0], rel=1e-15)
+    assert "work_demand" not in ts and "work_not_done" not in ts  # inputs, not contract columns

@@ -165,13 +165,6 @@ def check_step_outputs(out, i0: int, i1: int, start: np.datetime64, step_s: int)
             raise SimulationError(int(i0 + k), str(t), f"{label} {int(j)}", float(block[k, j]), "finite values")
 
 
-def work_not_done_pct(out) -> float:
-    """Share of the work asked for over the run (server-equivalents x steps) that throttled or
-    shut-down servers did not do, %; 0 when no work was asked for."""
-    demand = float(out.work_demand.sum())
-    return 100.0 * float(out.work_not_done.sum()) / demand if demand > 0 else 0.0
-
-
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
     """Named step series (contract timeseries columns first) from the kernel outputs."""
     pl, el = out.plant, out.electrical
@@ -234,8 +227,12 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         if sc.cooling.system == "liquid" else np.zeros(n),
         "servers_throttled": out.servers_throttled,
         "servers_shut_down": out.servers_shut_down,
+        # the share of the work not done per step; recorded rows are the ratio of each interval's
+        # sums of the two step series below (server-equivalents; dcsim.results._RATIO_COLUMNS)
         "it_work_not_done_pct": np.divide(100.0 * out.work_not_done, out.work_demand,
                                           out=np.zeros(n), where=out.work_demand > 0),
+        "work_demand": out.work_demand,
+        "work_not_done": out.work_not_done,
     }
 
 
@@ -310,7 +307,6 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
         work_shortfall_pct=shortfall,
-        work_not_done_pct=work_not_done_pct(out),
     )
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())

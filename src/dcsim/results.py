@@ -65,6 +65,13 @@ EXTRA_KPI_NAMES = (
 #: Timeseries columns aggregated by maximum rather than mean.
 _MAX_COLUMNS = ("max_inlet_c",)
 
+#: Timeseries columns that are a ratio of two step series, in %: each recorded row is the ratio
+#: of the interval's sums (the work not done over the work asked for), never a mean of per-step
+#: ratios, which would weigh an idle step like a busy one. The two inputs are step columns that
+#: the KPIs read and the timeseries leaves out.
+_RATIO_COLUMNS = {"it_work_not_done_pct": ("work_not_done", "work_demand")}
+_RATIO_INPUTS = frozenset(name for pair in _RATIO_COLUMNS.values() for name in pair)
+
 
 def _ratio(num: float, den: float) -> float:
     """num/den, or 0 when the denominator is 0 (a KPI that does not apply is 0, never missing)."""
@@ -72,16 +79,16 @@ def _ratio(num: float, den: float) -> float:
 
 
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
-                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0,
-                 work_not_done_pct: float = 0.0) -> dict[str, float]:
+                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
     mode (dcsim.cooling.MODE_FREE_WEIGHT: free and evaporative 1, partial 0.5), and only the
     steps whose cooling load was met: a step with unmet cooling counts towards
     ``unmet_cooling_hours`` instead (a room that overheats on outdoor air is not free cooling).
-    ``work_not_done_pct`` is the share of the work asked for that throttled or shut-down servers
-    did not do."""
+    ``it_work_not_done_pct`` is the share of the work asked for over the run (server-equivalents
+    x steps, the step columns ``work_demand`` and ``work_not_done``) that throttled or shut-down
+    servers did not do."""
     h = dt_s / 3600.0
     e_it = float(columns["it_power_kw"].sum() * h)
     e_fac = float(columns["facility_power_kw"].sum() * h)
@@ -137,7 +144,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "xfactor_failure_rate": float(racks.xfactor_seconds.sum() / (len(racks.xfactor_seconds) * len(modes) * dt_s)),
         "it_work_shortfall_pct": float(work_shortfall_pct),
         "unmet_cooling_hours": float(unmet_steps.sum() * h),
-        "it_work_not_done_pct": float(work_not_done_pct),
+        "it_work_not_done_pct": 100.0 * _ratio(float(columns["work_not_done"].sum()), float(columns["work_demand"].sum())),
         "server_hours_shut_down": float(columns["servers_shut_down"].sum() * h),
         "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
     }
@@ -152,15 +159,20 @@ def record_timeseries(columns: dict[str, np.ndarray], *, start: np.datetime64, s
     per = record_step_s // step_s
     starts = np.arange(0, n, per)
     data: dict[str, Any] = {}
+    lengths = np.diff(np.append(starts, n))
     for name, values in columns.items():
-        if name == "cooling_mode":
+        if name in _RATIO_INPUTS:
+            continue
+        if name in _RATIO_COLUMNS:
+            num, den = (np.add.reduceat(columns[c].astype(np.float64), starts) for c in _RATIO_COLUMNS[name])
+            data[name] = np.divide(100.0 * num, den, out=np.zeros(len(starts)), where=den > 0)
+        elif name == "cooling_mode":
             counts = np.stack([np.add.reduceat((values == k).astype(np.int64), starts) for k in range(len(COOLING_MODES))])
             data[name] = pd.Categorical.from_codes(counts.argmax(axis=0), categories=list(COOLING_MODES))
         elif name in _MAX_COLUMNS:
             data[name] = np.maximum.reduceat(values, starts)
         else:
             sums = np.add.reduceat(values.astype(np.float64), starts)
-            lengths = np.diff(np.append(starts, n))
             data[name] = sums / lengths
     index = pd.DatetimeIndex(start + starts.astype("timedelta64[s]") * step_s, name="time").tz_localize("UTC")
     return pd.DataFrame(data, index=index)
