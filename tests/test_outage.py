@@ -30,7 +30,8 @@ def outage_run(step: str, **extra):
 @pytest.mark.parametrize("step", ["60s", "300s"])
 def test_total_outage_heats_monotonically_and_recovers(step):
     """The open-aisle reference hall (its air handlers keep moving the surveyed bypass air and
-    add their fan heat) heats about 0.75 K a minute without cooling: its servers throttle above
+    add their fan heat) heats about 1.0 K a minute without cooling (1.02 K/min over the first ten
+    minutes, measured at 60 s steps, medium construction): its servers throttle above
     35 °C and reach the 45 °C trip near the end of the half hour, and the hall recovers."""
     res = outage_run(step)
     ts = res.timeseries
@@ -78,7 +79,12 @@ def test_plant_at_half_the_load_reports_unmet_cooling():
     assert all(np.isfinite(v) for v in k.values())
     assert k["unmet_cooling_kwh"] > 0 and k["unmet_cooling_hours"] > 0
     assert k["energy_balance_rel_error"] < 1e-6
-    assert k["max_inlet_c"] < 80.0
+    # the servers throttle and trip instead of heating without bound: the 45 °C trip holds the
+    # hottest inlet within a few kelvin (45.4 °C measured) ...
+    assert 45.0 <= k["max_inlet_c"] < 48.0
+    # ... and a plant that removes 300 kW of a hall drawing some 700 kW at its load cannot carry
+    # half of its work (77 % not done, measured): the loss shows as work, not as temperature
+    assert 50.0 < k["it_work_not_done_pct"] < 100.0 and k["server_hours_shut_down"] > 0
 
 
 def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeypatch):
@@ -121,8 +127,8 @@ def test_the_structure_slows_the_heating():
 
 
 def test_a_chilled_water_buffer_bridges_the_first_minutes_of_an_outage():
-    """A 20 m3 tank holds 20 x 4.177 MJ/(m3 K) x 6 K = 501 MJ of cold: about 11 minutes of the
-    hall's ~750 kW of coil heat. Over those minutes the coils keep the supply at its setpoint,
+    """A 20 m3 tank holds 20 x 4.177 MJ/(m3 K) x 6 K = 501 MJ of cold: about 12 minutes of the
+    hall's ~670 kW of coil heat (11 whole minutes at the setpoint, measured). Over those minutes the coils keep the supply at its setpoint,
     then the room heats as without a tank (the recharge: tests/test_thermal.py)."""
     from dcsim.cooling.storage import tank_capacity_kj
 
