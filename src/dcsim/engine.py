@@ -222,7 +222,11 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "unmet_cooling_kw": out.unmet_cooling_kw,
         "stored_heat_kw": out.stored_heat_kw,
         "heat_rejected_kw": pl[:, P.OUT_HEAT_REJECTED_KW] + el[:, E_TRANSFORMER_LOSS_KW],
-        # a liquid loop supplied below the room air's dew point condenses water on the cold plates
+        # a liquid loop supplied below the air's dew point condenses water on the cold plates: the
+        # supply air's dew point stands for the room's (the hall adds no moisture; humidity is
+        # controlled on the supply). With the dry-cooler air side the supply dew point is held
+        # (7.97 °C in the Luleå liquid scenario) and the loop's supply is at least 15 °C, so the
+        # flag stays 0 there; it is kept for the hour a user's scenario makes it true
         "condensation_risk": (pl[:, P.OUT_LIQUID_SUPPLY_C] < pl[:, P.OUT_SUPPLY_DEWPOINT_C]).astype(np.float64)
         if sc.cooling.system == "liquid" else np.zeros(n),
         "servers_throttled": out.servers_throttled,
