@@ -112,6 +112,26 @@ def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeyp
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_the_event_driven_path_checks_its_steps_too(monkeypatch):
+    """The SimPy workload path advances the kernel one step at a time and checks the outputs
+    every ~1 % of the run: a bad value stops it naming the step and quantity as well."""
+    import dcsim.engine as engine
+
+    real = engine.facility_kernel
+
+    def broken(i0, i1, *args):
+        real(i0, i1, *args)
+        if i0 <= 7 < i1:
+            args[-2].mean_inlet_c[7] = np.nan
+
+    monkeypatch.setattr(engine, "facility_kernel", broken)
+    jobs = ROOT / "scenarios" / "jobs-lulea-batch.toml"
+    with pytest.raises(SimulationError) as info:
+        dcsim.simulate(dcsim.load_scenario(jobs, overrides={"simulation.duration": "1h", "simulation.step": "60s",
+                                                            "simulation.record_step": "60s"}))
+    assert info.value.step == 7 and info.value.quantity == "mean_inlet_c"
+
+
 def test_the_structure_slows_the_heating():
     """The floor slab and walls (ISO 13790 classes) take part of the heat during an outage: the
     heavier the construction, the cooler the room at its end; without them only the room air
