@@ -83,7 +83,8 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
-    mode (dcsim.cooling.MODE_FREE_WEIGHT: free and evaporative 1, partial 0.5), and only the
+    mode (dcsim.cooling.MODE_FREE_WEIGHT: free, evaporative and free-dry 1, partial-free 0.5,
+    mechanical 0), and only the
     steps whose cooling load was met: a step with unmet cooling counts towards
     ``unmet_cooling_hours`` instead (a room that overheats on outdoor air is not free cooling).
     ``it_work_not_done_pct`` is the share of the work asked for over the run (server-equivalents
@@ -104,9 +105,12 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     unmet_steps = unmet_kw > 1e-6 * np.maximum(columns["it_power_kw"], 1000.0)
     free_h = float((np.asarray(MODE_FREE_WEIGHT)[modes] * ~unmet_steps).sum() * h)
     # Energy balance (first law over the period): electricity in = heat rejected outdoors
-    # + heat reused + the change of heat stored in racks, room air, structure and buffer tank. Heat rejected is built
-    # by the plant from the coil heat, which comes from the air-side temperatures, so this
-    # checks that the thermal model and the plant move every kW the IT and plant dissipate.
+    # + heat reused + the change of heat stored in racks, room air, structure and buffer tank.
+    # The kernel books the stored heat from the same flows as the nodes' temperature changes
+    # (tests/test_facility.py checks it against C dT of every node), and the plant builds the
+    # heat rejected from the coil and liquid heat plus each kW it and the electrical chain
+    # draw: so this checks the plant's and the chain's bookkeeping, that every kW of
+    # electricity leaves as heat somewhere, not the air-side node model itself.
     e_rejected = float(columns["heat_rejected_kw"].sum() * h)
     e_stored = float(columns["stored_heat_kw"].sum() * h)
     balance = _ratio(abs(e_fac - e_rejected - e_reused - e_stored), e_fac)
