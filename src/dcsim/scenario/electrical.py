@@ -8,8 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .facility import _field_error, _increasing
-from .types import Section
+from .types import FieldError, Section, check_increasing
 
 _Section = Section
 
@@ -90,32 +89,32 @@ class Ups(_Section):
     @model_validator(mode="after")
     def _forms(self) -> Ups:
         if self.type != "constant" and self.efficiency is not None:
-            raise _field_error("efficiency", f'is only used with type = "constant" (type is "{self.type}")')
+            raise FieldError("efficiency", f'is only used with type = "constant" (type is "{self.type}")')
         if self.type not in UPS_CURVE_TYPES:
             for key in _UPS_MODULE_KEYS:
                 if getattr(self, key) is not None:
-                    raise _field_error(key, f'is only used with a loss-curve type ({", ".join(UPS_CURVE_TYPES)}; type is "{self.type}")')
+                    raise FieldError(key, f'is only used with a loss-curve type ({", ".join(UPS_CURVE_TYPES)}; type is "{self.type}")')
         elif self.modules is not None and self.modules <= self.redundant_modules:
-            raise _field_error(
+            raise FieldError(
                 "modules",
                 f"{self.modules} installed module{'s leave' if self.modules != 1 else ' leaves'} none for the load with "
                 f"redundant_modules = {self.redundant_modules} (need at least {self.redundant_modules + 1})",
             )
         if self.type == "table":
             if self.load_points is None or self.efficiency_points is None:
-                raise _field_error("load_points", 'type = "table" needs load_points and efficiency_points')
+                raise FieldError("load_points", 'type = "table" needs load_points and efficiency_points')
             if len(self.load_points) != len(self.efficiency_points) or len(self.load_points) < 2:
-                raise _field_error("efficiency_points", "needs as many values as load_points (at least 2)")
+                raise FieldError("efficiency_points", "needs as many values as load_points (at least 2)")
             try:
-                _increasing(self.load_points, "load_points")
+                check_increasing(self.load_points, "load_points")
             except ValueError as exc:
-                raise _field_error("load_points", str(exc)) from None
+                raise FieldError("load_points", str(exc)) from None
             if any(x <= 0 or x > 1.5 for x in self.load_points):
-                raise _field_error("load_points", "load fractions must be in (0, 1.5]")
+                raise FieldError("load_points", "load fractions must be in (0, 1.5]")
             if any(e <= 0.5 or e > 1 for e in self.efficiency_points):
-                raise _field_error("efficiency_points", "efficiencies must be in (0.5, 1]")
+                raise FieldError("efficiency_points", "efficiencies must be in (0.5, 1]")
         elif self.load_points is not None or self.efficiency_points is not None:
-            raise _field_error("load_points", 'load_points/efficiency_points are only used with type = "table"')
+            raise FieldError("load_points", 'load_points/efficiency_points are only used with type = "table"')
         return self
 
 

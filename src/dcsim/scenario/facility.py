@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .types import Duration, FieldError, Section, UtcDatetime
+from .types import check_increasing as _increasing
 
 #: DH supply/return curve against outdoor temperature (the sources are in dcsim.heatreuse.heatpump's docstring).
 DEFAULT_DH_OUTDOOR_C = (-15.0, 15.0)
@@ -63,11 +64,6 @@ def _field_error(field: str, message: str) -> ValueError:
 _Section = Section
 _Duration = Duration
 _UtcDatetime = UtcDatetime
-
-
-def _increasing(values: list[float], name: str) -> None:
-    if any(b <= a for a, b in zip(values, values[1:])):
-        raise ValueError(f"{name} must be strictly increasing")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Building blocks shared by every schema module: the section base class, the duration and
-UTC datetime types, and the error that names the field at fault."""
+UTC datetime types, the error that names the field at fault and the check that a table's
+points increase."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ class FieldError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+def check_increasing(values: list[float], name: str) -> None:
+    """``ValueError`` unless ``values`` (a table's points) are strictly increasing."""
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"{name} must be strictly increasing")
 
 
 class Section(BaseModel):
