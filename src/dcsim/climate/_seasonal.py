@@ -1,9 +1,9 @@
 """Numerical building blocks of the synthetic typical years (:mod:`dcsim.climate.synthetic`).
 
 No climate in here: mean-preserving seasonal interpolation, periodic AR(1) series, a
-skewness transform, daily-to-hourly interpolation, the diurnal shape, the dew-point
-calibration and the check of given monthly means. The
-assumptions they are used with are stated in :mod:`dcsim.climate.synthetic`.
+skewness transform, daily-to-hourly interpolation, the diurnal shape and the dew-point
+calibration. The assumptions they are used with are stated in :mod:`dcsim.climate.synthetic`
+(the check of given monthly means is :func:`dcsim.data.monthly_means.check_monthly_means`).
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from dcsim.errors import Problem
-
 from . import psychro
 from .weather import YEAR_S
 
 __all__ = [
     "calibrate_dewpoint",
-    "check_monthly_means",
     "cosine_season",
     "daily_to_hourly",
     "diurnal_shape",
@@ -31,7 +28,6 @@ __all__ = [
     "skewed",
 ]
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _N_HARMONICS = 24
 _BLEND_DAYS = 30
 
@@ -184,32 +180,3 @@ def diurnal_shape(solar_h: np.ndarray, min_h: float, max_h: float) -> np.ndarray
         -0.5 * np.cos(np.pi * x / rise_h),
         0.5 * np.cos(np.pi * (x - rise_h) / (24.0 - rise_h)),
     )
-
-
-def check_monthly_means(value, range_c: tuple[float, float], problems: list[Problem]) -> tuple[float, ...] | None:
-    """``value`` as 12 floats if it is 12 finite numbers within ``range_c`` (°C); else None
-    and a Problem at ``monthly_mean_c`` (appended to ``problems``) saying what is allowed."""
-    if value is None:
-        return None
-    lo, hi = range_c
-    allowed = f"12 finite monthly mean temperatures in °C (January first), each within [{lo:g}, {hi:g}]"
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
-        problems.append(Problem("monthly_mean_c", f"must be a list of {allowed}", value=value))
-        return None
-    if len(value) != 12:
-        problems.append(Problem("monthly_mean_c", f"needs {allowed}; got {len(value)} values", value=value))
-        return None
-    try:
-        out = tuple(float(v) for v in value)
-        if any(isinstance(v, bool) for v in value):
-            raise TypeError
-    except (TypeError, ValueError):
-        problems.append(Problem("monthly_mean_c", f"must be {allowed}; not all are numbers", value=value))
-        return None
-    bad = [i for i, v in enumerate(out) if not (math.isfinite(v) and lo <= v <= hi)]
-    if bad:
-        which = ", ".join(f"{_MONTHS[i]} {out[i]:g}" for i in bad)
-        problems.append(Problem("monthly_mean_c", f"must be {allowed}; outside the range or not finite: {which}",
-                                value=value))
-        return None
-    return out

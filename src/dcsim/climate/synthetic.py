@@ -139,11 +139,13 @@ from importlib import resources
 
 import numpy as np
 
+# the allowed range of ``monthly_mean_c`` (with its source) and its check, shared with the scenario schema
+from dcsim.data.monthly_means import MONTHLY_MEAN_RANGE_C, MONTHS
+from dcsim.data.monthly_means import check_monthly_means as _check_monthly_means
 from dcsim.errors import InputError, Problem
 
 from . import psychro
 from ._seasonal import calibrate_dewpoint as _calibrate_dewpoint
-from ._seasonal import check_monthly_means as _check_monthly_means
 from ._seasonal import cosine_season as _cosine_season
 from ._seasonal import daily_to_hourly as _daily_to_hourly
 from ._seasonal import diurnal_shape as _diurnal_shape
@@ -241,12 +243,7 @@ _OVERRIDE_RANGES = {
     "mean_rh_pct": (0.0, 100.0),  # lower bound exclusive
     "day_to_day_sd_k": (0.0, 15.0),
 }
-#: Allowed monthly mean temperatures of ``monthly_mean_c``, °C: the coldest monthly means on
-#: Earth's inhabited land are about -46 °C (Oymyakon, January) and the warmest about 39 °C
-#: (Death Valley, July); recalled climatology, not read from a source.
-MONTHLY_MEAN_RANGE_C = (-50.0, 40.0)
 _ALIASES = {"gothenburg": "goteborg", "gbg": "goteborg", "sthlm": "stockholm", "kallax": "lulea"}
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 @dataclass(frozen=True)
@@ -279,7 +276,7 @@ def _load_normals() -> dict[str, SiteNormals]:
             latitude=float(row["latitude"]),
             longitude=float(row["longitude"]),
             elevation_m=float(row["elevation_m"]),
-            t_mean_c=tuple(float(row[f"t_mean_{m}_c"]) for m in _MONTHS),
+            t_mean_c=tuple(float(row[f"t_mean_{m}_c"]) for m in MONTHS),
             t_mean_annual_c=float(row["t_mean_annual_c"]),
             period=row["period"],
             source=row["source"],
@@ -482,7 +479,7 @@ def _checked_arguments(seed, year, diurnal_range_k, mean_rh_pct, day_to_day_sd_k
         diurnal_range_k=_check_override("diurnal_range_k", diurnal_range_k, problems),
         mean_rh_pct=_check_override("mean_rh_pct", mean_rh_pct, problems),
         day_to_day_sd_k=_check_override("day_to_day_sd_k", day_to_day_sd_k, problems),
-        monthly_mean_c=_check_monthly_means(monthly_mean_c, MONTHLY_MEAN_RANGE_C, problems),
+        monthly_mean_c=_check_monthly_means(monthly_mean_c, problems),
     )
     try:
         seed = int(seed)

@@ -9,7 +9,6 @@ The dotted keys listed as stable in DESIGN.md section 3 keep their names and mea
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
@@ -19,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..data.monthly_means import MONTHLY_MEAN_RANGE_C, check_monthly_means
 from ..units import format_duration
 from .electrical import Electrical
 from .facility import Cooling, HeatReuse
@@ -27,11 +27,6 @@ from .types import Duration, FieldError, Section, UtcDatetime
 
 
 _Section = Section
-
-#: Allowed monthly means of ``site.synthetic.monthly_mean_c``, °C (equal to
-#: ``dcsim.climate.synthetic.MONTHLY_MEAN_RANGE_C``; a test keeps them equal).
-MONTHLY_MEAN_RANGE_C = (-50.0, 40.0)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 class Simulation(_Section):
@@ -83,25 +78,18 @@ class SyntheticClimate(_Section):
         description=(
             "12 monthly mean temperatures, °C, January first, in place of the built-in site's SMHI "
             "1991-2020 normals (to run the generator on another station's normals); each within "
-            "-50..40 °C. Empty: the site's normals."
+            f"{MONTHLY_MEAN_RANGE_C[0]:g}..{MONTHLY_MEAN_RANGE_C[1]:g} °C. Empty: the site's normals."
         ),
     )
 
     @field_validator("monthly_mean_c")
     @classmethod
     def _twelve_means(cls, value: list[float] | None) -> list[float] | None:
-        # the range is dcsim.climate.synthetic.MONTHLY_MEAN_RANGE_C (the schema imports no
-        # physics; a test keeps the two equal): the coldest monthly means of inhabited land are
-        # about -46 °C, the warmest about 39 °C (recalled climatology)
-        if value is None:
-            return None
-        lo, hi = MONTHLY_MEAN_RANGE_C
-        allowed = f"12 finite monthly mean temperatures in °C (January first), each within [{lo:g}, {hi:g}]"
-        if len(value) != 12:
-            raise ValueError(f"needs {allowed}; got {len(value)} values")
-        bad = [f"{_MONTHS[i]} {v:g}" for i, v in enumerate(value) if not (math.isfinite(v) and lo <= v <= hi)]
-        if bad:
-            raise ValueError(f"must be {allowed}; outside the range or not finite: {', '.join(bad)}")
+        # the generator's own check (dcsim.data.monthly_means, base layer: the schema imports no physics)
+        problems = []
+        check_monthly_means(value, problems)
+        if problems:
+            raise ValueError(problems[0].message)
         return value
 
 
