@@ -37,16 +37,20 @@ def power(u, t_in, table_w, idle_w, max_w, air_share=1.0, loop_c=40.0, params=DE
     return measured_server_power_w(u, t_in, table_w, idle_w, max_w, ref_c, *params, air_share, loop_c, min_flow)
 
 
-def written_out(u, t_in, table_w, idle_w, max_w, air_share=1.0, loop_c=40.0, ref_c=22.5):
-    """The module docstring's equations, written out independently of the CurveTerms form."""
-    f_idle, f_full, knee, k, s_max, c = DEFAULTS
+def written_out(u, t_in, table_w, idle_w, max_w, air_share=1.0, loop_c=40.0, ref_c=22.5, params=DEFAULTS,
+                min_flow=0.1):
+    """The module docstring's equations, written out independently of the CurveTerms form:
+    (server power W, fan power W, fan speed fraction) of one running, unthrottled server. The
+    kernel's naive twin (tests/test_thermal.py) runs its servers through this too."""
+    f_idle, f_full, knee, k, s_max, c = params
     fan_ref = (1 - u) * f_idle * idle_w + u * f_full * max_w
     s_ref = (fan_ref / (f_full * max_w)) ** (1 / 3)
     s = min(s_ref * air_share * (1 + k * max(t_in - knee, 0)) / (1 + k * max(ref_c - knee, 0)), s_max)
-    s = max(s, 0.1)
-    nonfan = table_w - fan_ref
+    s = max(s, min_flow)
+    nonfan = max(table_w - fan_ref, 0.0)
     leak = c * air_share * (min(t_in, knee) - min(ref_c, knee)) + c * (1 - air_share) * (loop_c - ref_c)
-    return nonfan * (1 + leak) + f_full * max_w * s ** 3, f_full * max_w * s ** 3, s
+    fan = f_full * max_w * s ** 3
+    return max(nonfan * (1 + leak) + fan, 0.0), fan, s
 
 
 @pytest.mark.parametrize("u", [0.0, 0.3, 1.0])
@@ -95,9 +99,8 @@ def test_hall_wide_sensitivity_matches_the_field():
     e23 = hall(23.0).kpis["energy_it_kwh"]
     e30 = hall(30.0).kpis["energy_it_kwh"]
     per_k = 100 * (e30 / e23 - 1) / 7
-    # the acceptance band (0.2-0.8 %/K) is wider than the two sites' range: other servers,
-    # other loads; the defaults land inside the sites' range
-    assert 0.2 < per_k < 0.8
+    # the defaults land inside the two sites' measured range (stricter than the issue's
+    # acceptance band of 0.2-0.8 %/K, which allows for other servers and loads)
     assert 0.35 <= per_k <= 0.5
 
 

@@ -24,6 +24,7 @@ from dcsim.thermal.kernels import (
 )
 from dcsim.thermal.racks import RHO_CP_KJ_PER_M3_K
 from dcsim.thermal.rc import rack_heat_to_air_kw, room_air_step
+from tests.test_server_thermal import written_out
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "lulea-air-1mw.toml"
@@ -260,15 +261,10 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
         """(power W, fan power W, flow fraction) of one running, unthrottled server."""
         if not rack.inlet_effects:
             return p_w, 0.0, 1.0
-        if rack.measured_fans:  # dcsim.it.server_thermal's equations, written out
-            f_idle, f_full, knee, rise, s_max, leak, a, t_loop = rack.fan_params
-            fan_ref = (1 - u) * f_idle * idle + u * f_full * pmax
-            s_ref = (fan_ref / (f_full * pmax)) ** (1 / 3) / (1 + rise * max(t_ref - knee, 0))
-            s = max(min(s_ref * a * (1 + rise * (max(temp, knee) - knee)), s_max), rack.min_flow_fraction)
-            fan = f_full * pmax * s ** 3
-            cpu = max(p_w - fan_ref, 0) * (1 + leak * a * (min(temp, knee) - min(t_ref, knee))
-                                           + leak * (1 - a) * (t_loop - t_ref))
-            return max(cpu + fan, 0.0), fan, s
+        if rack.measured_fans:  # dcsim.it.server_thermal's equations, written out in its tests
+            *params, a, t_loop = rack.fan_params
+            return written_out(u, temp, p_w, idle, pmax, air_share=a, loop_c=t_loop, ref_c=t_ref, params=tuple(params),
+                               min_flow=rack.min_flow_fraction)
         fv = max(biq(rack.flow_coef, u, temp, rack.flow_limits), rack.min_flow_fraction)
         fv_r = max(biq(rack.flow_coef, u, t_ref, rack.flow_limits), rack.min_flow_fraction)
         fan = rack.design_fan_w * cub(rack.fan_coef, fv, rack.fan_limits)
