@@ -17,6 +17,7 @@ from . import psychro
 from .weather import YEAR_S
 
 __all__ = [
+    "annual_cosine",
     "calibrate_dewpoint",
     "cosine_season",
     "daily_to_hourly",
@@ -32,9 +33,15 @@ _N_HARMONICS = 24
 _BLEND_DAYS = 30
 
 
+def annual_cosine(day: np.ndarray, peak_day: float) -> np.ndarray:
+    """cos(2 pi (day - peak_day) / 365): +1 at ``peak_day`` (day of year), -1 half a year later."""
+    return np.cos(2.0 * np.pi * (day - peak_day) / 365.0)
+
+
 def cosine_season(jan_or_dec: float, jul_or_jun: float, day: np.ndarray, peak_day: float) -> np.ndarray:
-    """``jan_or_dec`` at ``peak_day`` (day of year), ``jul_or_jun`` half a year later, cosine between."""
-    c = 0.5 * (1.0 + np.cos(2.0 * np.pi * (day - peak_day) / 365.0))
+    """``jan_or_dec`` at ``peak_day`` (day of year), ``jul_or_jun`` half a year later, cosine
+    between (:func:`annual_cosine`)."""
+    c = 0.5 * (1.0 + annual_cosine(day, peak_day))
     return jul_or_jun + (jan_or_dec - jul_or_jun) * c
 
 

@@ -145,6 +145,7 @@ from dcsim.data.monthly_means import check_monthly_means as _check_monthly_means
 from dcsim.errors import InputError, Problem
 
 from . import psychro
+from ._seasonal import annual_cosine as _annual_cosine
 from ._seasonal import calibrate_dewpoint as _calibrate_dewpoint
 from ._seasonal import cosine_season as _cosine_season
 from ._seasonal import daily_to_hourly as _daily_to_hourly
@@ -159,7 +160,6 @@ __all__ = [
     "BUILTIN_CLIMATES",
     "CLEAR_SKY_DIURNAL_GAIN",
     "DAY_TO_DAY_FAST_LAG1",
-    "DAY_TO_DAY_LAG1",
     "DAY_TO_DAY_SD_K",
     "DAY_TO_DAY_SKEW",
     "DAY_TO_DAY_SLOW_LAG1",
@@ -223,8 +223,6 @@ MEAN_RH_PCT: dict[str, tuple[float, float]] = {
 DAY_TO_DAY_FAST_LAG1 = 0.6
 DAY_TO_DAY_SLOW_LAG1 = 0.9
 DAY_TO_DAY_SLOW_SHARE = 0.4
-#: Lag-1 (one day) autocorrelation of the combined daily anomaly process (derived).
-DAY_TO_DAY_LAG1 = (1.0 - DAY_TO_DAY_SLOW_SHARE) * DAY_TO_DAY_FAST_LAG1 + DAY_TO_DAY_SLOW_SHARE * DAY_TO_DAY_SLOW_LAG1
 #: Clear-sky coupling of the diurnal cycle: a day's diurnal range is the mean range times
 #: 1 + gain tanh(s), s the day's standardised anomaly signed towards clear sky (cold in
 #: winter, warm in summer, by the seasonal cosine). Assumption (module docstring).
@@ -528,7 +526,7 @@ def _drybulb_c(n: SiteNormals, over: _Overrides, op: np.ndarray, month_idx: np.n
     if over.day_to_day_sd_k == 0.0:  # no weather: every day has the mean cycle
         clear_sky = np.ones(hours.size)
     else:
-        winter = np.cos(2.0 * np.pi * (noon - _MID_JAN_DAY) / 365.0)  # +1 mid-January, -1 mid-July
+        winter = _annual_cosine(noon, _MID_JAN_DAY)  # +1 mid-January, -1 mid-July
         clear_sky = _daily_to_hourly(1.0 + CLEAR_SKY_DIURNAL_GAIN * np.tanh(-winter * z_t), hours)
     solar_h = np.mod(hours + n.longitude / 15.0, 24.0)
     diurnal = dr * clear_sky * _diurnal_shape(solar_h, DIURNAL_MIN_SOLAR_H, DIURNAL_MAX_SOLAR_H)
