@@ -120,14 +120,6 @@ def ups_bank(p_out_kw: float, e):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def ups_loss_for(p_out_kw: float, e) -> float:
-    """UPS loss for an output power, by the UPS kind of ElectricalParams ``e``, kW (the first
-    value of :func:`ups_bank`)."""
-    loss, _, _ = ups_bank(p_out_kw, e)
-    return loss
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
 def _chain(it_kw: float, mech_kw: float, e):
     """(pdu, ups_out, ups, downstream, tr, online, x): PDU loss, UPS output, UPS loss,
     transformer output and transformer loss for an IT and a mechanical load, kW, and the UPS
