@@ -33,13 +33,14 @@ def _twin(it, mech, sec, design):
     out = it + pdu + (mech if u.feeds_cooling else 0.0)
     ur = u.rated_kw or design
     # module bank (electrical/ups.py docstring): modules of module_kw (default the rating), installed
-    # = ceil(rated / module) + redundant unless given; online = all, or (eco-staging) the needed + redundant
+    # = ceil(rated / module) + redundant unless given; online = all, or (eco-staging) the needed + redundant;
+    # a count at most 1e-9 above a whole number is that number (ups_modules_needed)
     if u.type in ("double-conversion", "eco-mode", "table"):
         mk = u.module_kw or ur
-        installed = u.modules or math.ceil(ur / mk) + u.redundant_modules
+        installed = u.modules or max(math.ceil(ur / mk - 1e-9), 1) + u.redundant_modules
         online = installed
         if u.module_control == "eco-staging":
-            online = min(max(math.ceil(out / mk), 1) + u.redundant_modules, installed)
+            online = min(max(math.ceil(out / mk - 1e-9), 1) + u.redundant_modules, installed)
         x = out / (online * mk)
     if u.type == "constant":
         ups = out * (1 / u.efficiency - 1)

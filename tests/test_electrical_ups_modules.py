@@ -16,7 +16,7 @@ from dcsim.electrical.chain import (
     electrical_step,
     ups_bank,
 )
-from dcsim.electrical.ups import ups_module_load_fraction, ups_modules_online
+from dcsim.electrical.ups import ups_module_load_fraction, ups_modules_needed, ups_modules_online
 from dcsim.model import build_electrical, ups_presets
 from dcsim.scenario.electrical import Electrical, Ups
 
@@ -97,6 +97,10 @@ def test_staging_counts():
     assert ups_modules_online(0.0, 250.0, 5.0, 1.0, 1.0) == 2.0  # one module stays on at no load
     assert ups_modules_online(250.0, 250.0, 5.0, 1.0, 1.0) == 2.0  # exactly one module's rating
     assert ups_modules_online(250.1, 250.0, 5.0, 1.0, 1.0) == 3.0
+    # 1000.0000000000002 kW (a round-off above four modules' 1000 kW: 4.000000000000001 modules) needs 4,
+    # as the installed count below takes it (one rounding for both, ups_modules_needed)
+    assert ups_modules_needed(1000.0000000000002, 250.0) == 4.0
+    assert ups_modules_online(1000.0000000000002, 250.0, 6.0, 1.0, 1.0) == 5.0
     assert ups_modules_online(1200.0, 250.0, 5.0, 1.0, 1.0) == 5.0  # redundancy used up: never more than installed
     assert ups_modules_online(10.0, 250.0, 5.0, 1.0, 0.0) == 5.0
     assert ups_module_load_fraction(300.0, 250.0, 2.0) == 0.6
@@ -109,6 +113,7 @@ def test_default_modules_follow_the_rating():
     assert (_bank().ups_module_kw, _bank().ups_modules) == (1000.0, 2.0)
     assert _bank(module_kw=300.0).ups_modules == 5.0
     assert _bank(module_kw=250.0, redundant_modules=0).ups_modules == 4.0  # no round-off fifth module
+    assert _bank(rated_kw=1000.0000000000002, module_kw=250.0, redundant_modules=0).ups_modules == 4.0
     assert _bank(module_kw=250.0, redundant_modules=4, modules=8).ups_modules == 8.0  # 2N
 
 

@@ -1,6 +1,6 @@
 """Electrical chain: transformer, UPS, PDUs and fixed loads (:mod:`dcsim.electrical.chain`)."""
 
-from .ups import ups_loss_kw, ups_module_load_fraction, ups_modules_online
+from .ups import ups_loss_kw, ups_module_load_fraction, ups_modules_needed, ups_modules_online
 from .chain import (
     E_FACILITY_KW,
     E_FIXED_KW,
@@ -39,5 +39,6 @@ __all__ = [
     "ups_bank",
     "ups_loss_kw",
     "ups_module_load_fraction",
+    "ups_modules_needed",
     "ups_modules_online",
 ]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from ..data.equipment import equipment_rows
 from ..electrical.chain import UPS_COEFFICIENTS, UPS_CONSTANT, UPS_NONE, UPS_TABLE, ElectricalParams
+from ..electrical.ups import ups_modules_needed
 from .tables import pad_table
 
 def ups_presets() -> dict[str, dict]:
@@ -44,8 +43,7 @@ def build_electrical(section, design_it_kw: float) -> ElectricalParams:
     if code in (UPS_COEFFICIENTS, UPS_TABLE):
         module_kw = float(ups.module_kw) if ups.module_kw is not None else ups_rated
         redundant = int(ups.redundant_modules)
-        # the rated load in modules; 1e-9 so that 1000 kW in 250 kW modules needs 4, not 5 after round-off
-        needed = max(math.ceil(ups_rated / module_kw - 1e-9), 1)
+        needed = int(ups_modules_needed(ups_rated, module_kw))  # the rated load in modules
         modules = int(ups.modules) if ups.modules is not None else needed + redundant
         if (modules - redundant) * module_kw < ups_rated * (1.0 - 1e-9):
             raise ValueError(
