@@ -76,7 +76,3 @@ def test_new_tower_keys_are_located_when_invalid(tmp_path):
     (p,) = info.value.problems
     assert p.path == "cooling.tower.freeze_protection_wetbulb_c" and "less than or equal to 10" in p.message
 
-
-def test_tower_defaults_compute_the_share_and_protect_against_freezing():
-    tw = load_scenario(WSE).cooling.tower
-    assert tw.evaporated_fraction is None and tw.freeze_protection_wetbulb_c == 0.0
