@@ -236,8 +236,16 @@ def test_site_synthetic_keys_are_refused_with_a_weather_file(tmp_path):
     assert "built-in synthetic climates only" in p.message and "x.epw" in p.message
 
 
-def test_schema_range_of_monthly_means_is_the_generators():
-    from dcsim.climate import synthetic
-    from dcsim.scenario import schema
+@pytest.mark.parametrize("climate, grid", [
+    ("builtin:Luleå", "builtin:SE1"), (" BUILTIN: lulea ", " builtin: se1"), ("builtin:kallax", "Builtin:se1"),
+])
+def test_builtin_spellings_the_loader_accepts_the_scenario_accepts(climate, grid):
+    """The scenario's check, its path resolution and the weather and grid loaders agree on what a
+    built-in spec is (dcsim.data.builtin): accents, case, spaces and aliases, never a file path."""
+    sc = load_scenario(ROOT / "scenarios" / "lulea-air-1mw.toml", overrides={"site.climate": climate, "site.grid": grid})
+    assert sc.site.climate == climate and sc.site.grid == grid  # kept as written, not made a path
+    from dcsim.climate import load_climate
+    from dcsim.grid import load_grid
 
-    assert schema.MONTHLY_MEAN_RANGE_C == synthetic.MONTHLY_MEAN_RANGE_C
+    assert load_climate(sc.site.climate, seed=1).site_name == "Luleå"
+    assert load_grid(sc.site.grid, year=2023) is not None

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..data.builtin import builtin_name
 from ..errors import NO_VALUE, InputError, Problem, raise_problems
 from ..scenario.document import Document, Finding, get_dotted, render_path, validation_findings
 from ..scenario.load import OVERRIDE_ORIGIN, validate_scenario_data
@@ -165,7 +166,7 @@ def _absolutize(flat: dict[str, Any], base_dir: Path) -> dict[str, Any]:
     out = dict(flat)
     for key in PATH_KEYS:
         value = out.get(key)
-        if isinstance(value, str) and not value.lower().startswith("builtin:") and not Path(value).is_absolute():
+        if isinstance(value, str) and builtin_name(value) is None and not Path(value).is_absolute():
             out[key] = str((base_dir / value).resolve())
     return out
 

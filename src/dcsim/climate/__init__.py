@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dcsim.errors import InputError, Problem
 
+from ..data.builtin import builtin_name
 from .csvfile import read_weather_csv
 from .epw import read_epw
 from .smhi import looks_like_smhi_csv, read_smhi_csv
@@ -32,7 +33,6 @@ __all__ = [
     "synthetic_year",
 ]
 
-_BUILTIN_PREFIX = "builtin:"
 
 
 def load_climate(
@@ -82,8 +82,8 @@ def load_climate(
     if not isinstance(spec, (str, Path)) or not str(spec).strip():
         raise InputError(Problem(path, "must be 'builtin:<site>' or a weather file path", value=spec))
     text = str(spec).strip()
-    if text.casefold().startswith(_BUILTIN_PREFIX):
-        name = text[len(_BUILTIN_PREFIX):].strip()
+    name = builtin_name(text)
+    if name is not None:
         if normalize_site_key(name) not in BUILTIN_CLIMATES:
             raise _unknown_site(name, path)
         allowed = {"diurnal_range_k", "mean_rh_pct", "day_to_day_sd_k", "monthly_mean_c"}

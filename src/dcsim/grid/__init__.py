@@ -21,6 +21,7 @@ from typing import Any
 
 from dcsim.errors import InputError, Problem
 
+from ..data.builtin import BUILTIN_PREFIX, builtin_name
 from .builtin import (
     _check_nonneg,
     _not_with_constant_price,
@@ -54,8 +55,6 @@ __all__ = [
     "read_grid_csv",
     "read_grid_parquet",
 ]
-
-BUILTIN_PREFIX = "builtin:"
 
 
 def _builtin_catalogue() -> dict[str, str]:
@@ -147,9 +146,10 @@ def load_grid(
         )
     problems = _unknown_options(options, options_path)
     text = str(spec).strip()
-    if text.lower().startswith(BUILTIN_PREFIX):
+    name = builtin_name(text)
+    if name is not None:
         return _load_builtin(
-            spec, text[len(BUILTIN_PREFIX):].strip().lower(), problems, year=year, carbon_g_per_kwh=carbon_g_per_kwh,
+            spec, name.casefold(), problems, year=year, carbon_g_per_kwh=carbon_g_per_kwh,
             price_sek_per_kwh=price_sek_per_kwh, field_path=field_path, options_path=options_path, options=options,
         )
     return _load_file(

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from .._version import __version__
+from ..climate import normalize_site_key
+from ..data.builtin import builtin_name
 from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from ..results import KPI_NAMES
 from . import figures as F
@@ -460,9 +462,10 @@ def site_label(scenario) -> str:
     if scenario.site.name:
         return scenario.site.name
     climate = scenario.site.climate
-    if climate.lower().startswith("builtin:"):
-        key = climate.split(":", 1)[1].lower()
-        return _BUILTIN_SITES.get(key, key.capitalize())
+    name = builtin_name(climate)
+    if name is not None:
+        key = normalize_site_key(name)
+        return _BUILTIN_SITES.get(key, name)
     from pathlib import Path
 
     return Path(climate).stem

@@ -24,6 +24,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from ..data.builtin import builtin_name
 from ..errors import InputError, Problem, raise_problems
 from .document import Document, get_dotted, validation_findings
 from .schema import Scenario
@@ -125,21 +126,22 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any] | None) -
 
 def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Problem]:
     """Check that names and files the scenario refers to exist (weather, grid, server)."""
-    from ..climate import BUILTIN_CLIMATES
+    from ..climate import BUILTIN_CLIMATES, normalize_site_key
     from ..grid import BUILTIN_GRIDS
     from ..it.catalog import server_catalog
 
     problems = []
     site = scenario_data.get("site") if isinstance(scenario_data.get("site"), dict) else {}
-    for key, builtins, what in (
-        ("climate", BUILTIN_CLIMATES, "weather"),
-        ("grid", BUILTIN_GRIDS, "grid"),
+    for key, builtins, what, fold in (
+        ("climate", BUILTIN_CLIMATES, "weather", normalize_site_key),
+        ("grid", BUILTIN_GRIDS, "grid", str.casefold),
     ):
         value = site.get(key)
         if not isinstance(value, str):
             continue
-        if value.lower().startswith("builtin:"):
-            name = value.split(":", 1)[1].lower()
+        builtin = builtin_name(value)
+        if builtin is not None:
+            name = fold(builtin)
             if name not in builtins:
                 close = difflib.get_close_matches(name, list(builtins), n=1)
                 hint = f"did you mean 'builtin:{close[0]}'? " if close else ""
@@ -206,7 +208,7 @@ def _absolute_paths(sc: Scenario, base_dir: Path) -> Scenario:
     updates = {}
     for key in ("climate", "grid"):
         value = getattr(sc.site, key)
-        if not value.lower().startswith("builtin:") and not Path(value).is_absolute():
+        if builtin_name(value) is None and not Path(value).is_absolute():
             updates[key] = str((base_dir / value).resolve())
     if updates:
         sc = sc.model_copy(update={"site": sc.site.model_copy(update=updates)})

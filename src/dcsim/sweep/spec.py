@@ -44,6 +44,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._version import __version__
+from ..data.builtin import builtin_name
 from ..errors import NO_VALUE, InputError, Problem, raise_problems
 from ..scenario.document import Document, get_dotted, validation_findings
 from ..scenario.load import OVERRIDE_ORIGIN, scenario_hash, validate_scenario_data
@@ -440,7 +441,7 @@ def _field_loc(loc: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _resolve_path(key: str, value: Any, sweep_dir: Path) -> Any:
-    if key in PATH_KEYS and isinstance(value, str) and not value.lower().startswith("builtin:"):
+    if key in PATH_KEYS and isinstance(value, str) and builtin_name(value) is None:
         p = Path(value)
         if not p.is_absolute():
             return str((sweep_dir / p).resolve())
