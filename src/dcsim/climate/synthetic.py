@@ -75,13 +75,14 @@ Reasoning:
   summer (least on the coasts, where the sea damps hot afternoons). The SD is that of the
   process before step 4: after step 4 removes each month's mean anomaly and the daily values
   are interpolated, the spread of daily means within a month comes out about 25-30 % smaller
-  (Luleå January: about 5.4 K for the nominal 7.5 K). The values before issue 15 (6.0, 5.5,
+  (Luleå January: 5.5 K for the nominal 7.5 K, the SD of the 31 daily means averaged over
+  seeds 0-19 of 2025). The values before issue 15 (6.0, 5.5,
   4.0, 3.5, 3.0 K in January; 2.5, 2.5, 2.5, 2.0, 2.0 K in July) were nominal values without
   that loss: the Arlanda check found the within-month spread a fifth too small in winter and
   summer, so all sites' SDs were raised by a quarter (the loss comes from the method, not the
   site), the northern coastal airports' July value by a tenth only, so that Luleå stays
   about as rarely above 30 °C as observed (REFERENCES.md: under 24 hours in total since 1961;
-  the generator gives about 0.7 h a year, averaged over 20 seeds).
+  the generator gives about 0.5 h a year, averaged over seeds 0-19 of 2025).
 - *Skewness*: Nordic winter temperatures have a long cold tail: mild Atlantic air is held
   near 0 °C by the sea and melting snow, while clear, calm nights under a continental or
   Arctic high over snow cool without such a floor, for days on end. The tail is stronger in
@@ -93,7 +94,7 @@ Reasoning:
   (0.9, about 9.5 days). A single AR(1) with 0.7 (the generator before issue 15) had the
   same lag-1 correlation and no long spells. After step 4, which removes the month-scale
   part, the synthetic Stockholm year's daily anomalies have lag-1, 2, 3 day correlations of
-  0.77, 0.51, 0.32 (20 seeds) against 0.72, 0.45, 0.35 in the Arlanda year; at 5 days 0.09
+  0.77, 0.50, 0.32 (seeds 0-19 of 2025) against 0.72, 0.45, 0.35 in the Arlanda year; at 5 days 0.09
   against 0.28: step 4 shortens the longest spells, which a typical year cannot avoid.
 - *Clear-sky diurnal factor*: on clear days the diurnal cycle is wider (radiative cooling at
   night, sun by day), and clear days are the cold ones in winter and the warm ones in
