@@ -42,10 +42,10 @@ Energy conservation, every step, every system and mode (tested on random inputs)
         = OUT_HEAT_REMOVED_KW + OUT_PLANT_KW
     OUT_HEAT_REMOVED_KW = q_coil + q_liquid + q_aux - OUT_UNMET_KW
 
-All plant electricity (compressors, fans, pumps, humidifier, heat pump) ends as heat in a
-stream that leaves to outdoors or to the district-heating network. ``OUT_UNMET_KW`` is load
-the plant could not remove this step (capacity short, or a mode held by the minimum mode time
-while it cannot meet the load): the supply air is then warmer than the setpoint
+All plant electricity (compressors, fans, pumps, humidifier, datasheet unit, heat pump) ends
+as heat in a stream that leaves to outdoors or to the district-heating network.
+``OUT_UNMET_KW`` is load the plant could not remove this step (capacity short, or a mode held
+by the minimum mode time while it cannot meet the load): the supply air is then warmer than the setpoint
 (``OUT_SUPPLY_AIR_C`` > setpoint). That heat stays in the air and comes back in the next
 step's return air, so a room model that feeds the achieved supply temperature back closes the
 balance over a run. Load is never dropped silently.
