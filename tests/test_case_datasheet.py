@@ -1,4 +1,6 @@
-"""Datasheet tables: interpolation, checks, and the built-in datasheet cooling unit."""
+"""Datasheet tables: interpolation, checks, and the built-in component datasheet-cooling-unit,
+which puts a cooling.datasheet_unit into a proposal's scenario (the unit's physics and the
+section's checks: tests/test_datasheet_unit.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import pytest
 from pydantic import ValidationError
 
 import dcsim
-from dcsim.case.datasheet import CoolingUnitTable, HeatPumpTable, interp2_clamped, interp_clamped_many
+from dcsim.case import load_case
+from dcsim.case.datasheet import HeatPumpTable, interp2_clamped, interp_clamped_many
+from dcsim.scenario.datasheet import DatasheetUnit
 
 SCEN = Path(__file__).parent / "fixtures" / "scenarios"
 
@@ -34,11 +38,11 @@ def test_heat_pump_grid_is_bilinear_and_clamped():
 
 def test_tables_are_checked():
     with pytest.raises(ValidationError, match="strictly increasing"):
-        CoolingUnitTable(outdoor_c=[0, 0], capacity_kw=[1, 1], power_kw=[1, 1])
+        DatasheetUnit(outdoor_c=[0, 0], capacity_kw=[1, 1], power_kw=[1, 1])
     with pytest.raises(ValidationError, match="has 1 values"):
-        CoolingUnitTable(outdoor_c=[0, 1], capacity_kw=[1], power_kw=[1, 1])
+        DatasheetUnit(outdoor_c=[0, 1], capacity_kw=[1], power_kw=[1, 1])
     with pytest.raises(ValidationError, match=">= 0"):
-        CoolingUnitTable(outdoor_c=[0, 1], capacity_kw=[1, -1], power_kw=[1, 1])
+        DatasheetUnit(outdoor_c=[0, 1], capacity_kw=[1, -1], power_kw=[1, 1])
     with pytest.raises(ValidationError, match="at least 1"):
         HeatPumpTable(source_c=[1, 2], sink_c=[3, 4], cop=[[0.5, 2], [2, 2]])
     with pytest.raises(ValidationError, match="needs 2 rows"):
@@ -47,11 +51,12 @@ def test_tables_are_checked():
 
 def test_cooling_unit_table_from_csv(tmp_path):
     (tmp_path / "unit.csv").write_text("outdoor_c,capacity_kw,power_kw\n-10,100,5\n10,50,5\n20,0,5\n")
-    t = CoolingUnitTable.model_validate({"table_file": "unit.csv", "units": 2}, context={"base_dir": tmp_path})
-    x, cap, pw = t.arrays()
-    assert x.tolist() == [-10, 10, 20] and cap.tolist() == [200, 100, 0] and pw.tolist() == [10, 10, 10]
+    t = DatasheetUnit.model_validate({"table_file": "unit.csv", "units": 2}, context={"base_dir": tmp_path})
+    # read into the section (one unit's table; the build layer multiplies by units)
+    assert t.outdoor_c == [-10, 10, 20] and t.capacity_kw == [100, 50, 0] and t.power_kw == [5, 5, 5]
+    assert t.table_file is None and t.units == 2
     with pytest.raises(ValidationError, match="not found"):
-        CoolingUnitTable.model_validate({"table_file": "nope.csv"}, context={"base_dir": tmp_path})
+        DatasheetUnit.model_validate({"table_file": "nope.csv"}, context={"base_dir": tmp_path})
 
 
 def _case(tmp_path, params: str, replications: int = 1) -> Path:
@@ -74,6 +79,20 @@ def _case(tmp_path, params: str, replications: int = 1) -> Path:
     return path
 
 
+def test_the_component_sets_the_unit_on_the_proposals_scenario(tmp_path):
+    (tmp_path / "unit.csv").write_text("outdoor_c,capacity_kw,power_kw\n-40,500,2\n30,500,2\n")
+    case = load_case(_case(tmp_path, '{ table_file = "unit.csv", units = 2, water_l_per_kwh = 1.0 }'))
+    base, prop = case.variants
+    assert base.scenario.cooling.datasheet_unit is None
+    du = prop.scenario.cooling.datasheet_unit
+    # the table read from the case's folder, inline in the scenario (its hash follows the content)
+    assert (du.outdoor_c, du.capacity_kw, du.power_kw, du.units) == ([-40, 30], [500, 500], [2, 2], 2)
+    assert du.table_file is None and du.water_l_per_kwh == 1.0
+    assert prop.patch["cooling.datasheet_unit.capacity_kw"] == [500, 500]
+    (comp,) = prop.components
+    assert comp.has_patch and not comp.has_postprocess  # a scenario patch, nothing after the physics
+
+
 def test_datasheet_unit_takes_the_chiller_load_and_keeps_the_energy_balance(tmp_path):
     big = "{ outdoor_c = [-40, 30], capacity_kw = [1000, 1000], power_kw = [1, 1], water_l_per_kwh = 1.0 }"
     result = dcsim.run_case(_case(tmp_path, big))
@@ -81,25 +100,72 @@ def test_datasheet_unit_takes_the_chiller_load_and_keeps_the_energy_balance(tmp_
     k0, k1 = base.kpis[0], prop.kpis[0]
     ts0, ts1 = base.first.timeseries, prop.first.timeseries
     h = 1.0  # hourly records
-    chiller_kwh = ts0["chiller_power_kw"].sum() * h
-    unit_kwh = ts1["cooling_unit_power_kw"].sum() * h
-    assert (ts1["chiller_power_kw"] == 0).all()  # the unit covers every hour
+    chiller_kwh = (ts0["chiller_power_kw"] + ts0["heat_rejection_fan_power_kw"]).sum() * h
+    unit_kwh = ts1["datasheet_unit_power_kw"].sum() * h
+    assert chiller_kwh > 0 and (ts1["chiller_power_kw"] == 0).all()  # the unit covers every step
+    assert (ts1["cooling_mode"] == "evaporative").all()  # chiller off, the unit evaporates water
+    # the same hall, loop and air handlers: the chiller's electricity is replaced by the unit's
+    # (rel 1e-9: sums of the same hourly means in another order)
     assert k1["energy_facility_kwh"] == pytest.approx(k0["energy_facility_kwh"] - chiller_kwh + unit_kwh, rel=1e-9)
     assert k1["energy_cooling_kwh"] == pytest.approx(k0["energy_cooling_kwh"] - chiller_kwh + unit_kwh, rel=1e-9)
-    assert k1["energy_balance_rel_error"] < 1e-9  # heat rejected follows the electricity
+    assert k1["energy_balance_rel_error"] < 1e-9  # the unit's heat and electricity leave outdoors
     assert k1["pue"] == pytest.approx(k1["energy_facility_kwh"] / k1["energy_it_kwh"])
-    assert k1["free_cooling_hours"] == pytest.approx(48.0)  # two days, all free
-    heat = ts1["cooling_unit_heat_kw"].sum() * h
-    assert k1["water_m3"] == pytest.approx(heat / 1000.0)  # 1 L per kWh
+    assert k1["free_cooling_hours"] == pytest.approx(48.0)  # two days, all evaporative
+    heat = ts1["datasheet_unit_heat_kw"].sum() * h
+    assert k1["water_m3"] == pytest.approx(heat / 1000.0, rel=1e-9)  # 1 L per kWh, nothing else uses water
     assert k1["energy_it_kwh"] == k0["energy_it_kwh"] and k1["max_inlet_c"] == k0["max_inlet_c"]
     bc = result.business["unit"]
     assert bc.water_cost_change_sek_per_year == pytest.approx(k1["water_m3"] * 365 / 2 * 20)
-    assert result.runs_simulated == 1  # same scenario: the proposal post-processes the baseline's run... once each
-    assert any("covered 100.0%" in n for n in prop.notes)
+    assert result.runs_simulated == 2  # another scenario: the proposal is simulated, not post-processed
+    assert not prop.notes
 
 
 def test_datasheet_unit_without_capacity_changes_nothing(tmp_path):
     none = "{ outdoor_c = [-40, 30], capacity_kw = [0, 0], power_kw = [5, 5] }"
     result = dcsim.run_case(_case(tmp_path, none, replications=2))
     for k, d in result.differences["unit"].items():
+        if k == "sim_wall_s":
+            continue  # another simulation's wall time
         assert (d.mean, d.p05, d.p95) == (0.0, 0.0, 0.0), k
+
+
+def test_the_component_is_refused_on_a_plant_without_chilled_water(tmp_path):
+    path = tmp_path / "unit.toml"
+    path.write_text(textwrap.dedent(f"""
+        [case]
+        name = "unit"
+        baseline = "{(SCEN / 'minimal.toml').as_posix()}"
+        [case.baseline_patch]
+        "cooling.system" = "fresh-air"
+        [[proposals]]
+        name = "unit"
+        capital_cost_sek = 1
+        lifetime_years = 1
+        [[proposals.components]]
+        use = "datasheet-cooling-unit"
+        params = {{ outdoor_c = [0, 10], capacity_kw = [5, 5], power_kw = [1, 1] }}
+        """))
+    with pytest.raises(dcsim.InputError) as info:
+        load_case(path)
+    (p,) = info.value.problems
+    assert p.path == "proposals[0].components[0]" and p.line == 11  # the component's table
+    assert "the component provides cooling.datasheet_unit" in p.message
+    assert 'system "fresh-air" has no chilled-water loop' in p.message
+
+
+def test_a_patch_names_a_table_file_relative_to_the_case(tmp_path):
+    (tmp_path / "unit.csv").write_text("outdoor_c,capacity_kw,power_kw\n-40,50,1\n30,50,1\n")
+    path = tmp_path / "unit.toml"
+    path.write_text(textwrap.dedent(f"""
+        [case]
+        name = "unit"
+        baseline = "{(SCEN / 'minimal.toml').as_posix()}"
+        [[proposals]]
+        name = "unit"
+        capital_cost_sek = 1
+        lifetime_years = 1
+        [proposals.patch]
+        "cooling.datasheet_unit.table_file" = "unit.csv"
+        """))
+    (_, prop) = load_case(path).variants  # the baseline's folder has no unit.csv
+    assert prop.scenario.cooling.datasheet_unit.capacity_kw == [50, 50]

@@ -142,9 +142,11 @@ def test_chilled_water_production_modes_and_balance(t_free, want_mode):
     _, p, state = _plant()
     q_chw, t_s, t_ret = 600.0, 12.0, 18.0
     c_w = q_chw / (t_ret - t_s)
-    mode, q_free, q_free_max, q_mech, p_ch, cop, unmet = chilled_water_production(
-        p, state, True, t_free, 20.0, q_chw, c_w, t_s, t_ret, 60.0)
+    out = np.zeros(N_OUT)
+    mode, q_free, q_free_max, q_unit, p_unit, q_mech, p_ch, cop, unmet = chilled_water_production(
+        p, state, True, t_free, 20.0, q_chw, c_w, t_s, t_ret, 20.0, 15.0, 60.0, out)
     assert mode == want_mode
+    assert q_unit == p_unit == 0.0 and not out.any()  # no cooling.datasheet_unit: nothing from it
     assert q_free_max == pytest.approx(max(c_w * (t_ret - t_free), 0.0), rel=1e-14)
     assert q_free == pytest.approx(min(q_chw, q_free_max) if mode != MODE_MECHANICAL else 0.0, rel=1e-14)
     assert q_free + q_mech + unmet == pytest.approx(q_chw, rel=1e-12)  # nothing dropped

@@ -24,6 +24,8 @@ from dcsim.cooling.outputs import (
     OUT_CHILLER_COP,
     OUT_CHILLER_KW,
     OUT_COOLING_KW,
+    OUT_DATASHEET_UNIT_HEAT_KW,
+    OUT_DATASHEET_UNIT_KW,
     OUT_FANS_KW,
     OUT_FIELDS,
     OUT_FREE_FRACTION,
@@ -77,6 +79,17 @@ CONFIGS = [
     ("liquid", Cooling(system="liquid"), HeatReuse(), {F, PF, M}),
     ("liquid hr-loop", Cooling(system="liquid", liquid={"supply_c": 30.0}), HeatReuse(enabled=True), {F, PF, M}),
     ("liquid hr-chw", Cooling(system="liquid"), HeatReuse(enabled=True, source="chilled-water"), {F, PF, M}),
+    # a datasheet unit ahead of the chiller: evaporative when it carries what the free cooling
+    # left with the chiller off (wet unit), free when dry; partial-free when the chiller trims
+    ("dry-cooler datasheet unit wet", Cooling(system="dry-cooler", datasheet_unit=dict(
+        against="outdoor_wetbulb_c", outdoor_c=[-30, 10, 16], capacity_kw=[400, 300, 0], power_kw=[10, 12, 12],
+        water_l_per_kwh=0.8, units=2)), HeatReuse(), {F, E, PF, M}),
+    ("chiller-crah water wse datasheet unit dry", Cooling(chiller={"condenser": "water"}, economizer={"enabled": True},
+                                                          datasheet_unit=dict(outdoor_c=[0, 25], capacity_kw=[300, 100],
+                                                                              power_kw=[8, 8])),
+     HeatReuse(enabled=True), {F, PF, M, FD}),
+    ("liquid datasheet unit", Cooling(system="liquid", datasheet_unit=dict(
+        outdoor_c=[-10, 25], capacity_kw=[200, 0], power_kw=[5, 5], water_l_per_kwh=1.0)), HeatReuse(), {F, E, PF, M}),
 ]
 
 
@@ -126,8 +139,10 @@ def test_energy_is_conserved_every_step_on_random_inputs(label, cooling, heat_re
         assert out[OUT_HEAT_REMOVED_KW] == pytest.approx(q_in - out[OUT_UNMET_KW], rel=1e-12, abs=1e-9)
         assert out[OUT_PLANT_KW] == pytest.approx(out[OUT_COOLING_KW] + out[OUT_HEAT_PUMP_KW], rel=1e-12)
         assert out[OUT_COOLING_KW] == pytest.approx(
-            out[OUT_CHILLER_KW] + out[OUT_FANS_KW] + out[OUT_PUMPS_KW] + out[OUT_HUMIDIFIER_KW], rel=1e-12)
+            out[OUT_CHILLER_KW] + out[OUT_FANS_KW] + out[OUT_PUMPS_KW] + out[OUT_HUMIDIFIER_KW]
+            + out[OUT_DATASHEET_UNIT_KW], rel=1e-12)
         for k in (OUT_CHILLER_KW, OUT_FANS_KW, OUT_PUMPS_KW, OUT_HUMIDIFIER_KW, OUT_HEAT_PUMP_KW, OUT_UNMET_KW,
+                  OUT_DATASHEET_UNIT_KW, OUT_DATASHEET_UNIT_HEAT_KW,
                   OUT_WATER_EVAPORATION_L, OUT_WATER_DRIFT_L, OUT_WATER_BLOWDOWN_L, OUT_WATER_HUMIDIFICATION_L,
                   OUT_HEAT_REUSED_KW):
             assert out[k] >= -1e-9, (OUT_FIELDS[k], out[k])

@@ -21,7 +21,7 @@ LAYERS = (
     ("physics", ("dcsim.climate", "dcsim.grid", "dcsim.it", "dcsim.thermal", "dcsim.cooling", "dcsim.electrical",
                  "dcsim.heatreuse", "dcsim.workload")),
     ("schema", ("dcsim.scenario.types", "dcsim.scenario.it", "dcsim.scenario.facility", "dcsim.scenario.electrical",
-                "dcsim.scenario.schema")),
+                "dcsim.scenario.datasheet", "dcsim.scenario.schema")),
     ("inputs", ("dcsim.scenario",)),
     ("model", ("dcsim.model",)),
     ("run", ("dcsim.engine", "dcsim.results")),

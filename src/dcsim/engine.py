@@ -203,6 +203,8 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "pump_power_kw": pl[:, P.OUT_PUMPS_KW],
         "humidifier_power_kw": pl[:, P.OUT_HUMIDIFIER_KW],
         "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],
+        "datasheet_unit_power_kw": pl[:, P.OUT_DATASHEET_UNIT_KW],  # in cooling_power_kw (cooling.datasheet_unit)
+        "datasheet_unit_heat_kw": pl[:, P.OUT_DATASHEET_UNIT_HEAT_KW],
         "fixed_loads_kw": el[:, E_FIXED_KW],
         "ups_loss_kw": el[:, E_UPS_LOSS_KW],
         "pdu_loss_kw": el[:, E_PDU_LOSS_KW],

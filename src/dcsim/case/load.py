@@ -33,7 +33,7 @@ from ..report.strings import text_in
 from .model import BASELINE_NAME, Assumptions, CaseFile, CaseInfo, Proposal
 
 #: Scenario keys holding file paths: relative paths are resolved against the file that wrote them.
-PATH_KEYS = ("site.climate", "site.grid", "workload.trace.path")
+PATH_KEYS = ("site.climate", "site.grid", "workload.trace.path", "cooling.datasheet_unit.table_file")
 
 #: Keys a proposal may not change: the comparison is paired over the same period, step and seeds.
 PAIRED_PREFIX = "simulation"
@@ -569,7 +569,9 @@ def _patched_scenario(baseline: _Baseline, patch: _Patch, where: tuple[str, ...]
         return validate_scenario_data(merged, base_dir=baseline.dir)
     except InputError as exc:
         for p in exc.problems:
-            key = next((k for k in patch.flat if p.path == k or p.path.startswith(k + ".")), None)
+            # the key that set the value at fault, or one inside the section at fault
+            key = next((k for k in patch.flat if p.path == k or p.path.startswith(k + ".")
+                        or k.startswith(p.path + ".")), None)
             src = patch.origin.get(key) if key else None
             if src is not None and src[len(where):len(where) + 1] == ("patch",):
                 found.add(where + ("patch",) + tuple(p.path.split(".")), p.message, p.value)

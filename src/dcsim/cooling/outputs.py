@@ -19,7 +19,7 @@ OUT_FIELDS = (
     "pump_power_kw",  # chilled-water, condenser/glycol, liquid-loop and evaporative-pad pumps
     "humidifier_power_kw",  # steam humidifier, or the pump of an adiabatic humidifier
     "heat_pump_power_kw",  # heat-reuse heat pump
-    "cooling_power_kw",  # chiller + fans + pumps + humidifier (not CRAH fans, not heat pump)
+    "cooling_power_kw",  # chiller + fans + pumps + humidifier + datasheet unit (not CRAH fans, not heat pump)
     "plant_power_kw",  # cooling_power + heat pump: all electricity of this function
     "water_evaporation_l",  # over the step (tower, evaporative pads, wet heat exchanger)
     "water_drift_l",
@@ -45,6 +45,8 @@ OUT_FIELDS = (
     "heat_source_c",  # temperature of that stream
     "dh_supply_c",  # district-heating supply temperature
     "heat_pump_evaporator_kw",  # heat the heat pump takes from the datacenter
+    "datasheet_unit_power_kw",  # electricity of the datasheet unit (cooling.datasheet_unit), in cooling_power
+    "datasheet_unit_heat_kw",  # heat the datasheet unit removes from the chilled water
 )
 N_OUT = len(OUT_FIELDS)
 (
@@ -80,6 +82,8 @@ N_OUT = len(OUT_FIELDS)
     OUT_HEAT_SOURCE_C,
     OUT_DH_SUPPLY_C,
     OUT_HEAT_PUMP_EVAPORATOR_KW,
+    OUT_DATASHEET_UNIT_KW,
+    OUT_DATASHEET_UNIT_HEAT_KW,
 ) = range(N_OUT)
 
 #: Heating COP reported when heat passes by heat exchanger without lift (no compressor work).

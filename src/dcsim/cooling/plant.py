@@ -11,7 +11,8 @@ only code that reads the scenario sections) gives
   indirect-evaporative 3, liquid 4);
 - ``params``: a :class:`PlantParams` namedtuple of one parameter tuple per component and
   system (``control``, ``chiller``, ``pumps``, ``tower``, ``dry_cooler``, ``fresh_air``,
-  ``indirect_evaporative``, ``liquid``, ``heat_reuse``), floats and float tuples only;
+  ``indirect_evaporative``, ``liquid``, ``heat_reuse``, ``datasheet_unit``), floats and float
+  tuples only;
 - ``state``: float64[N_STATE] to carry from step to step (indices ``S_*`` in
   :mod:`dcsim.cooling.control`: active mode, time in mode, supply humidity ratio, number of
   mode changes, and the supply dew point's warm-start cache: vapour pressure and dew point of
@@ -41,10 +42,10 @@ Energy conservation, every step, every system and mode (tested on random inputs)
         = OUT_HEAT_REMOVED_KW + OUT_PLANT_KW
     OUT_HEAT_REMOVED_KW = q_coil + q_liquid + q_aux - OUT_UNMET_KW
 
-All plant electricity (compressors, fans, pumps, humidifier, heat pump) ends as heat in a
-stream that leaves to outdoors or to the district-heating network. ``OUT_UNMET_KW`` is load
-the plant could not remove this step (capacity short, or a mode held by the minimum mode time
-while it cannot meet the load): the supply air is then warmer than the setpoint
+All plant electricity (compressors, fans, pumps, humidifier, datasheet unit, heat pump) ends
+as heat in a stream that leaves to outdoors or to the district-heating network.
+``OUT_UNMET_KW`` is load the plant could not remove this step (capacity short, or a mode held
+by the minimum mode time while it cannot meet the load): the supply air is then warmer than the setpoint
 (``OUT_SUPPLY_AIR_C`` > setpoint). That heat stays in the air and comes back in the next
 step's return air, so a room model that feeds the achieved supply temperature back closes the
 balance over a run. Load is never dropped silently.
@@ -86,6 +87,7 @@ from .outputs import (
     N_OUT,
     OUT_CHILLER_KW,
     OUT_COOLING_KW,
+    OUT_DATASHEET_UNIT_KW,
     OUT_FANS_KW,
     OUT_FREE_FRACTION,
     OUT_FREE_KW,
@@ -152,6 +154,7 @@ PlantParams = namedtuple(
         "indirect_evaporative",  # dcsim.cooling.systems.indirect_evaporative.IndirectEvaporativeParams
         "liquid",  # dcsim.cooling.systems.liquid.LiquidParams
         "heat_reuse",  # dcsim.heatreuse.HeatReuseParams
+        "datasheet_unit",  # dcsim.cooling.datasheet_unit.DatasheetUnitParams (chilled-water systems)
     ],
 )
 
@@ -177,7 +180,8 @@ def _dewpoint_cached(state, pw):
 @njit(cache=True, fastmath=False, error_model="numpy")
 def _totals(p_pa, state, t_supply, w_supply, unmet, q_coil, q_liq, q_aux, q_mech, q_e, rejected, out):
     """Sums, supply-air humidity and the heat balance of a step from what the system wrote."""
-    cooling = out[OUT_CHILLER_KW] + out[OUT_FANS_KW] + out[OUT_PUMPS_KW] + out[OUT_HUMIDIFIER_KW]
+    cooling = (out[OUT_CHILLER_KW] + out[OUT_FANS_KW] + out[OUT_PUMPS_KW] + out[OUT_HUMIDIFIER_KW]
+               + out[OUT_DATASHEET_UNIT_KW])
     out[OUT_COOLING_KW] = cooling
     out[OUT_PLANT_KW] = cooling + out[OUT_HEAT_PUMP_KW]
     out[OUT_WATER_TOTAL_L] = (out[OUT_WATER_EVAPORATION_L] + out[OUT_WATER_DRIFT_L] + out[OUT_WATER_BLOWDOWN_L]
@@ -233,10 +237,10 @@ def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_s
                                                              w_out, t_wb_c, p_pa, dh, dt_s, out)
         elif code == SYSTEM_DRY_COOLER:
             unmet, rejected, q_mech, q_e = dry_cooler_step(p, state, q_coil, q_aux, 0.0, t_return_c, t_target, t_chw,
-                                                           t_db_c, dh, dt_s, out)
+                                                           t_db_c, t_wb_c, dh, dt_s, out)
         elif code == SYSTEM_LIQUID:
             unmet, rejected, q_mech, q_e = liquid_step(p, state, q_coil, q_liq, q_aux, t_return_c, t_target, t_chw,
-                                                       t_db_c, dh, dt_s, out)
+                                                       t_db_c, t_wb_c, dh, dt_s, out)
         else:
             unmet, rejected, q_mech, q_e = indirect_evaporative_step(p, state, q_coil, q_aux, mcp, t_return_c, t_target,
                                                                      t_chw, t_db_c, t_wb_c, dh, dt_s, out)

@@ -10,6 +10,7 @@ import numpy as np
 from ..climate._psychro_scalar import _pws, _w_from_pw
 from ..cooling.chiller import ChillerParams, fit_lift_terms
 from ..cooling.control import N_STATE, ControlParams
+from ..cooling.datasheet_unit import DatasheetUnitParams
 from ..cooling.heat_rejection import DryCoolerParams, TowerParams, ntu_from_effectiveness
 from ..cooling.plant import SYSTEM_CHILLER_CRAH, SYSTEM_CODES, SYSTEM_LIQUID, PlantParams
 from ..cooling.pumps import PumpParams
@@ -19,7 +20,7 @@ from ..cooling.systems.liquid import LiquidParams
 from ..data.equipment import chiller_curve_key, get_chiller
 from ..thermal.ashrae import ashrae_humidity_limits
 from .heat_reuse import build_heat_reuse
-from .tables import float_tuple
+from .tables import float_tuple, pad_table
 
 def carnot_lift_terms(ch, cur) -> tuple[float, float, float]:
     """(a0_k, a1, a2_per_k) of the Carnot-form chiller (:func:`dcsim.cooling.chiller.lift_cop`):
@@ -156,6 +157,26 @@ def build_liquid(liq, dc, sizing_factor: float, design_liquid_kw: float) -> Liqu
     )
 
 
+def build_datasheet_unit(du) -> DatasheetUnitParams:
+    """DatasheetUnitParams from ``cooling.datasheet_unit`` (None: no unit): the one unit's
+    capacity and power tables times ``units``, padded to :data:`dcsim.model.tables.TABLE_SIZE`."""
+    if du is None:
+        xs, zeros = pad_table([0.0], [0.0])
+        return DatasheetUnitParams(du_installed=0.0, du_wetbulb=0.0, du_outdoor_c=xs, du_capacity_kw=zeros,
+                                   du_power_kw=zeros, du_water_l_per_kwh=0.0)
+    n = float(du.units)
+    xs, cap = pad_table(du.outdoor_c, [n * float(v) for v in du.capacity_kw], "cooling.datasheet_unit.capacity_kw")
+    _, power = pad_table(du.outdoor_c, [n * float(v) for v in du.power_kw], "cooling.datasheet_unit.power_kw")
+    return DatasheetUnitParams(
+        du_installed=1.0,
+        du_wetbulb=1.0 if du.against == "outdoor_wetbulb_c" else 0.0,
+        du_outdoor_c=xs,
+        du_capacity_kw=cap,
+        du_power_kw=power,
+        du_water_l_per_kwh=float(du.water_l_per_kwh),
+    )
+
+
 def _check_condenser(c, code: int) -> None:
     ch = c.chiller
     if code == SYSTEM_CHILLER_CRAH and c.economizer.enabled and ch.condenser != "water":
@@ -201,6 +222,7 @@ def build_plant(cooling, heat_reuse, design_it_kw: float, design_crah_flow_m3_s:
         indirect_evaporative=build_indirect_evaporative(c.indirect_evaporative, c.fresh_air, design_crah_flow_m3_s),
         liquid=build_liquid(c.liquid, c.dry_cooler, c.sizing_factor, design_liquid_kw),
         heat_reuse=build_heat_reuse(heat_reuse, code, design_it_kw),
+        datasheet_unit=build_datasheet_unit(c.datasheet_unit),
     )
     w0 = float(_w_from_pw(_pws(initial_dewpoint_c), pressure_pa))
     state = np.array([-1.0, 1e30, w0, 0.0, -1.0, 0.0])

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .datasheet import DatasheetUnit
 from .types import Duration, FieldError, Section, UtcDatetime
 from .types import check_increasing as _increasing
 
@@ -53,6 +54,8 @@ __all__ = [
     "Liquid",
     "CoolingFailure",
     "Cooling",
+    "CHILLED_WATER_SYSTEMS",
+    "DatasheetUnit",
     "HeatReuse",
 ]
 
@@ -394,6 +397,10 @@ class CoolingFailure(_Section):
     available_fraction: float = Field(default=0.0, ge=0, lt=1, description="Capacity left during the outage.")
 
 
+#: The systems with a chilled-water loop (buffer tank, datasheet unit).
+CHILLED_WATER_SYSTEMS = ("chiller-crah", "dry-cooler", "liquid")
+
+
 class Cooling(_Section):
     """The cooling plant (dcsim.cooling.plant)."""
 
@@ -437,9 +444,18 @@ class Cooling(_Section):
     fresh_air: FreshAir = Field(default_factory=FreshAir)
     indirect_evaporative: IndirectEvaporative = Field(default_factory=IndirectEvaporative)
     liquid: Liquid = Field(default_factory=Liquid)
+    datasheet_unit: DatasheetUnit | None = Field(
+        default=None, description="A cooling unit given by its datasheet table (empty: none). Chilled-water systems only."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Cooling:
+        if self.datasheet_unit is not None and self.system not in CHILLED_WATER_SYSTEMS:
+            raise _field_error(
+                "cooling.datasheet_unit",
+                f'a datasheet unit sits on the chilled-water return ahead of the chiller; system "{self.system}" has no '
+                f"chilled-water loop (allowed with {', '.join(CHILLED_WATER_SYSTEMS)})",
+            )
         if self.chiller.condenser == "water" and self.system != "chiller-crah":
             raise _field_error(
                 "cooling.chiller.condenser",
@@ -455,7 +471,7 @@ class Cooling(_Section):
                 "cooling.economizer.enabled",
                 'needs cooling.chiller.condenser = "water" (a cooling tower); for dry-cooler free cooling use system = "dry-cooler"',
             )
-        if self.buffer_tank_m3 > 0 and self.system in ("fresh-air", "indirect-evaporative"):
+        if self.buffer_tank_m3 > 0 and self.system not in CHILLED_WATER_SYSTEMS:
             raise _field_error(
                 "cooling.buffer_tank_m3", f'a chilled-water buffer needs a chilled-water loop; system "{self.system}" has none'
             )

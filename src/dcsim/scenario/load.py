@@ -241,7 +241,8 @@ def validate_scenario_data(
     problems: list[Problem] = []
     scenario: Scenario | None = None
     try:
-        scenario = Scenario.model_validate(merged)
+        # base_dir: files the schema reads itself (cooling.datasheet_unit.table_file) are relative to it
+        scenario = Scenario.model_validate(merged, context={"base_dir": base})
     except ValidationError as exc:
         problems.extend(Problem(".".join(path), message, value=value)
                         for path, message, value in validation_findings(exc, Scenario, merged))

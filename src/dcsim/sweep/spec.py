@@ -67,7 +67,7 @@ __all__ = [
     "run_key",
 ]
 #: Scenario keys holding file paths: relative paths written in a sweep file are relative to it.
-PATH_KEYS = ("site.climate", "site.grid")
+PATH_KEYS = ("site.climate", "site.grid", "cooling.datasheet_unit.table_file")
 
 _DOTTED = re.compile(r"^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*$")
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")

@@ -7,10 +7,13 @@ A system step calls, in this order:
    must produce, the loop's capacity rate and its return temperature;
 2. its own free-cooling source (waterside economiser on a tower, or a dry cooler) as a
    temperature the loop could be cooled to for free;
-3. :func:`chilled_water_production`: mode choice (free, partial-free, mechanical; Stein 2009)
-   and the compressors (:func:`dcsim.cooling.chiller.mechanical_cooling`);
+3. :func:`chilled_water_production`: mode choice (free, partial-free, mechanical; Stein 2009),
+   the datasheet unit on what the free cooling left
+   (:func:`dcsim.cooling.datasheet_unit.datasheet_unit_step`) and the compressors
+   (:func:`dcsim.cooling.chiller.mechanical_cooling`) on the rest;
 4. its heat rejection (:func:`tower_rejection` or :func:`air_cooled_rejection`, plus the dry
-   cooler of the dry-cooler system).
+   cooler of the dry-cooler system, plus the datasheet unit's heat and electricity), and its
+   reported mode (:func:`dcsim.cooling.datasheet_unit.datasheet_unit_mode`).
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from ...heatreuse.heatpump import SOURCE_CHILLED_WATER
 from .. import MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling
 from ..control import active_mode, select_mode
+from ..datasheet_unit import datasheet_unit_step
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import tower_evaporated_fraction, tower_water_kg
 from ..outputs import (
     OUT_CHILLER_COP,
     OUT_CHILLER_KW,
+    OUT_DATASHEET_UNIT_HEAT_KW,
+    OUT_DATASHEET_UNIT_KW,
     OUT_FANS_KW,
     OUT_MODE,
     OUT_PUMPS_KW,
@@ -61,12 +67,17 @@ def chilled_water_loop(p, q_loop_kw, t_chw_c, t_db_c, dh_demand_kw, out):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c, q_chw, c_w, t_s, t_ret, dt_s):
-    """Mode and compressors of a chilled-water plant whose free cooling could bring the loop
-    to ``t_free_c``. The candidate mode is free when t_free <= t_s - deadband, partial-free
-    when t_free < t_ret - deadband, else mechanical; the active mode is kept while it still
-    works (:func:`dcsim.cooling.control.select_mode`). Returns (mode, q_free_kw,
-    q_free_max_kw, q_mech_kw, compressor_kw, cop, unmet_kw)."""
+def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c, q_chw, c_w, t_s, t_ret, t_db_c,
+                             t_wb_c, dt_s, out):
+    """Mode, datasheet unit and compressors of a chilled-water plant whose free cooling could
+    bring the loop to ``t_free_c``. The candidate mode is free when t_free <= t_s - deadband,
+    partial-free when t_free < t_ret - deadband, else mechanical; the active mode is kept while
+    it still works (:func:`dcsim.cooling.control.select_mode`). The datasheet unit
+    (``cooling.datasheet_unit``, :func:`dcsim.cooling.datasheet_unit.datasheet_unit_step`, at
+    outdoor ``t_db_c`` / ``t_wb_c``) takes the load the free cooling left, in any mode; the
+    compressors carry the rest unless the mode is free. Writes the unit's power, heat and water
+    to ``out``. Returns (mode, q_free_kw, q_free_max_kw, q_unit_kw, unit_kw, q_mech_kw,
+    compressor_kw, cop, unmet_kw)."""
     q_free_max = c_w * (t_ret - t_free_c) if t_ret > t_free_c else 0.0
     db = p.control.mode_deadband_k
     has_mech = p.chiller.mech_capacity_kw > 0.0
@@ -92,12 +103,16 @@ def chilled_water_production(p, state, has_free, t_free_c, t_condenser_source_c,
     q_free = 0.0
     if mode == MODE_FREE or mode == MODE_PARTIAL_FREE:
         q_free = q_chw if q_chw < q_free_max else q_free_max
-    q_req = q_chw - q_free if mode != MODE_FREE else 0.0
+    q_unit, p_unit, w_unit = datasheet_unit_step(p.datasheet_unit, q_chw - q_free, t_db_c, t_wb_c, dt_s)
+    out[OUT_DATASHEET_UNIT_KW] = p_unit
+    out[OUT_DATASHEET_UNIT_HEAT_KW] = q_unit
+    out[OUT_WATER_EVAPORATION_L] += w_unit
+    q_req = q_chw - q_free - q_unit if mode != MODE_FREE else 0.0
     q_mech, p_ch, cop = mechanical_cooling(p.chiller, q_req, t_s, t_condenser_source_c)
-    unmet = q_chw - q_free - q_mech
+    unmet = q_chw - q_free - q_unit - q_mech
     if unmet < 0.0:
         unmet = 0.0
-    return mode, q_free, q_free_max, q_mech, p_ch, cop, unmet
+    return mode, q_free, q_free_max, q_unit, p_unit, q_mech, p_ch, cop, unmet
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")

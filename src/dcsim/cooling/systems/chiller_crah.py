@@ -10,6 +10,7 @@ from numba import njit
 from ...heatreuse.heatpump import SOURCE_RETURN_AIR
 from .. import MODE_MECHANICAL
 from ..control import reported_mode
+from ..datasheet_unit import datasheet_unit_mode
 from ..heat_rejection import tower_leaving_water_c, tower_runs_dry
 from ..outputs import reuse_heat
 from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_water_production, write_plant_outputs, tower_rejection
@@ -24,7 +25,8 @@ def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db
     air or the chilled water. A water-cooled plant's tower runs dry below its freeze-protection
     wet bulb (:func:`dcsim.cooling.heat_rejection.tower_runs_dry`): it then cools its water
     towards the dry bulb instead of the wet bulb, with the same approach and floors, and
-    evaporates nothing. Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw)."""
+    evaporates nothing. A datasheet unit (``cooling.datasheet_unit``) takes what the economiser
+    left ahead of the chillers. Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw)."""
     q_e = 0.0
     if p.heat_reuse.source == SOURCE_RETURN_AIR:
         q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh_demand_kw, out)
@@ -39,8 +41,8 @@ def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db
     t_tower_free = tower_leaving_water_c(t_air, tw.tower_approach_k, tw.tower_free_min_water_c)
     t_free = t_tower_free + tw.wse_hx_approach_k
     t_cond_src = tower_leaving_water_c(t_air, tw.tower_approach_k, tw.tower_min_water_c) if water_cooled else t_db_c
-    mode, q_free, _, q_mech, p_ch, cop, unmet = chilled_water_production(p, state, has_free, t_free, t_cond_src,
-                                                                         q_chw, c_w, t_chw, t_ret, dt_s)
+    mode, q_free, _, q_unit, p_unit, q_mech, p_ch, cop, unmet = chilled_water_production(
+        p, state, has_free, t_free, t_cond_src, q_chw, c_w, t_chw, t_ret, t_db_c, t_wb_c, dt_s, out)
     pumps = 0.0
     if water_cooled:
         # the tower's cold water: at the condenser floor when only the chillers use it
@@ -48,5 +50,7 @@ def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db
         fans, pumps, rejected = tower_rejection(p, q_free, q_mech, p_ch, dry, t_cold, t_db_c, w_out, p_pa, dt_s, out)
     else:
         fans, rejected = air_cooled_rejection(p.chiller, q_mech, p_ch)
-    write_plant_outputs(out, reported_mode(mode, dry), p_ch, fans, pumps, cop)
+    rejected += q_unit + p_unit  # the datasheet unit's heat and electricity, to outdoor air
+    shown = datasheet_unit_mode(p.datasheet_unit, reported_mode(mode, dry), q_unit, q_mech)
+    write_plant_outputs(out, shown, p_ch, fans, pumps, cop)
     return unmet, rejected, q_mech, q_e

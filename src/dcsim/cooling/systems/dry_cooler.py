@@ -7,6 +7,7 @@ from __future__ import annotations
 from numba import njit
 
 from ...heatreuse.heatpump import SOURCE_RETURN_AIR
+from ..datasheet_unit import datasheet_unit_mode
 from ..fans import fan_power_kw, speed_fraction_clamped
 from ..heat_rejection import drycooler_effectiveness, drycooler_leaving_water_c
 from ..outputs import reuse_heat
@@ -15,11 +16,13 @@ from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_wat
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c, dh_demand_kw, dt_s, out):
+def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw, dt_s,
+                    out):
     """One step of the dry-cooler plant for coil heat ``q_coil``, other indoor heat ``q_aux``
     and ``q_trim``, heat a liquid loop passes on (kW; 0 for the dry-cooler system), at
-    chilled-water supply ``t_chw`` (°C). Returns (unmet_kw, rejected_kw, q_mech_kw,
-    q_reused_kw)."""
+    chilled-water supply ``t_chw`` (°C), outdoor dry bulb ``t_db_c`` and wet bulb ``t_wb_c``.
+    A datasheet unit (``cooling.datasheet_unit``) takes what the dry cooler left ahead of the
+    chiller. Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw)."""
     q_e = 0.0
     if p.heat_reuse.source == SOURCE_RETURN_AIR:
         q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh_demand_kw, out)
@@ -30,9 +33,10 @@ def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw
     phi = c_w * p.chiller.chw_delta_t_k / dc.dc_design_kw if dc.dc_design_kw > 0.0 else 1.0
     eps = drycooler_effectiveness(dc.dc_ntu_design, phi)
     t_free = drycooler_leaving_water_c(t_ret, t_db_c, eps) + dc.dc_hx_approach_k
-    mode, q_free, q_free_max, q_mech, p_ch, cop, unmet = chilled_water_production(p, state, True, t_free, t_db_c,
-                                                                                  q_chw, c_w, t_chw, t_ret, dt_s)
+    mode, q_free, q_free_max, q_unit, p_unit, q_mech, p_ch, cop, unmet = chilled_water_production(
+        p, state, True, t_free, t_db_c, q_chw, c_w, t_chw, t_ret, t_db_c, t_wb_c, dt_s, out)
     fans, rejected = air_cooled_rejection(p.chiller, q_mech, p_ch)
+    rejected += q_unit + p_unit  # the datasheet unit's heat and electricity, to outdoor air
     pumps = 0.0
     if q_free > 0.0:  # the dry cooler's glycol pump and fans
         pu = p.pumps
@@ -41,5 +45,5 @@ def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw
         pumps += p_gly
         fans += f_dc
         rejected += q_free + p_gly + f_dc
-    write_plant_outputs(out, mode, p_ch, fans, pumps, cop)
+    write_plant_outputs(out, datasheet_unit_mode(p.datasheet_unit, mode, q_unit, q_mech), p_ch, fans, pumps, cop)
     return unmet, rejected, q_mech, q_e

@@ -60,11 +60,12 @@ def liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def liquid_step(p, state, q_coil, q_liquid_kw, q_aux, t_return_c, t_target, t_chw, t_db_c, dh_demand_kw, dt_s, out):
+def liquid_step(p, state, q_coil, q_liquid_kw, q_aux, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw, dt_s,
+                out):
     """One step of the liquid system: the liquid loop, then the air side with the loop's excess
     (:func:`dcsim.cooling.systems.dry_cooler.dry_cooler_step`). Returns (unmet_kw, rejected_kw,
     q_mech_kw, q_reused_kw)."""
     q_trim, rejected, q_e = liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out)
     unmet, rej, q_mech, q_e_air = dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c,
-                                                  dh_demand_kw, dt_s, out)
+                                                  t_wb_c, dh_demand_kw, dt_s, out)
     return unmet, rejected + rej, q_mech, q_e + q_e_air
