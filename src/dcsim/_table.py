@@ -336,6 +336,15 @@ class Table:
     def n(self) -> int:
         return len(self._rows) if self.lines is not None else self._rows.num_rows
 
+    def split_header(self, n_data: int) -> list[str]:
+        """Keep the first ``n_data`` header names as the data columns and return the others:
+        labels in the header line that no row fills (the bidding zone ``BZN|SE3`` of an
+        ENTSO-E export), so that rows are checked against ``n_data`` fields."""
+        extra = self.names[n_data:]
+        self.names = self.names[:n_data]
+        self.positions = {k: j for k, j in self.positions.items() if j < n_data}
+        return extra
+
     def has(self, name: str) -> bool:
         return name.lower() in self.positions
 

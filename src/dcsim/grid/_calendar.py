@@ -70,3 +70,75 @@ def local_calendar(time_utc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     hour = (local - day).astype("timedelta64[h]").astype(np.int64)
     weekday = (day.astype(np.int64) + 3) % 7
     return month, hour, weekday
+
+
+def local_hour_to_utc_s(local_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The UTC instants a Swedish wall-clock time can stand for.
+
+    Parameters
+    ----------
+    local_s : numpy.ndarray of int64
+        Wall-clock times in seconds since 1970-01-01 00:00 of the local clock (read as if UTC).
+
+    Returns
+    -------
+    cet_utc_s, cet_ok, cest_ok : numpy.ndarray
+        ``cet_utc_s = local_s - 3600`` (the instant if the clock showed CET; the CEST instant
+        is one hour earlier) and whether each reading is real. Both are real in the autumn
+        hour that repeats (last Sunday of October, 02:00-03:00: first CEST, then CET); neither
+        in the spring hour that is skipped (last Sunday of March, 02:00-03:00).
+
+    Source: EU summer-time rule, Directive 2000/84/EC (as :func:`stockholm_utc_offset_s`).
+    """
+    local_s = np.asarray(local_s, dtype=np.int64)
+    cet = local_s - _HOUR_S
+    cest = local_s - 2 * _HOUR_S
+    cet_ok = stockholm_utc_offset_s(cet.astype("datetime64[s]")) == _HOUR_S
+    cest_ok = stockholm_utc_offset_s(cest.astype("datetime64[s]")) == 2 * _HOUR_S
+    return cet, cet_ok, cest_ok
+
+
+def local_year_bounds_s(year: int) -> tuple[int, int]:
+    """UTC seconds of the start and end of Swedish calendar ``year``: 1 January 00:00 CET of
+    ``year`` and of ``year + 1`` (23:00 UTC the day before)."""
+    start = int(np.datetime64(f"{year:04d}-01-01", "s").astype(np.int64)) - _HOUR_S
+    end = int(np.datetime64(f"{year + 1:04d}-01-01", "s").astype(np.int64)) - _HOUR_S
+    return start, end
+
+
+#: The wrap of :func:`map_onto_year_ms`: 52 weeks, so a wrapped time keeps its weekday.
+_WRAP_MS = 364 * _DAY_S * 1000
+
+
+def map_onto_year_ms(t_ms: np.ndarray, year: int) -> np.ndarray:
+    """Times of any year mapped onto Swedish calendar ``year`` with the weekdays kept.
+
+    The rule, for each time ``t`` (integer ms since 1970 UTC): take its own year ``Y`` in CET
+    (UTC+1, the year the local clock shows outside summer time); shift ``t`` by the whole
+    number of weeks nearest to the days from 1 January of ``year`` to 1 January of ``Y``, so
+    that ``t`` lands on the same weekday and local hour (summer time aside) within 3 days of
+    the same date in ``year``; a time that falls before or after ``year`` (its first or last
+    days, and 31 December of a leap year onto a common one) moves by 52 weeks (364 days) to
+    the other end of ``year``, keeping its weekday. ``Y == year`` maps every time onto itself.
+
+    Why weekdays: day-ahead prices follow the working week (weekend and holiday prices are
+    lower; Svenska kraftnät's high-load hours are Mon-Fri 06-22), and so do the network
+    tariffs' time-of-use hours and the workloads' weekly profiles, which run on the simulated
+    calendar; a shift of at most 3 days moves the seasons by no more than that. Holidays
+    come along with their dates in ``year`` (shifted by at most 3 days). Summer time starts
+    and ends on Sundays, so it stays aligned in most years; where the last Sunday of March or
+    October falls a week apart, the local hours of that week are one hour apart.
+
+    Returns
+    -------
+    numpy.ndarray of int64: ms since 1970 UTC, inside :func:`local_year_bounds_s` of ``year``.
+    """
+    t = np.asarray(t_ms).astype("datetime64[ms]").astype(np.int64)
+    own_year = (t + 1000 * _HOUR_S).astype("datetime64[ms]").astype("datetime64[Y]")
+    days = own_year.astype("datetime64[D]").astype(np.int64) - np.datetime64(f"{year:04d}-01-01", "D").astype(np.int64)
+    weeks = (days + 3) // 7  # nearest whole number of weeks: days = 7 weeks + r, |r| <= 3
+    mapped = t - weeks * (7 * _DAY_S * 1000)
+    start_s, end_s = local_year_bounds_s(year)
+    mapped = np.where(mapped < 1000 * start_s, mapped + _WRAP_MS, mapped)
+    mapped = np.where(mapped >= 1000 * end_s, mapped - _WRAP_MS, mapped)
+    return mapped
