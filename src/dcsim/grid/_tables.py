@@ -161,3 +161,47 @@ def carbon_years(zone: str) -> tuple[int, ...]:
 def tax_years(category: str) -> tuple[int, ...]:
     """Years with an energy-tax rate in ``category``."""
     return tuple(sorted(y for c, y in _energy_tax() if c == category))
+
+
+def _read_commented(name: str) -> list[dict[str, str]]:
+    """A package CSV table whose header comes after ``#`` comment lines (its source)."""
+    path = resources.files("dcsim").joinpath("data", name)
+    with path.open("r", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def _source_comment(name: str) -> str:
+    """The ``# Source: ...`` comment line of a package CSV table."""
+    path = resources.files("dcsim").joinpath("data", name)
+    with path.open("r", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("# Source:"):
+                return line[len("# Source:"):].strip().rstrip(".")
+    raise RuntimeError(f"{name}: no '# Source:' line")
+
+
+@lru_cache(maxsize=None)
+def eur_sek_monthly() -> tuple[dict[str, float], str]:
+    """EUR/SEK monthly mean rates, SEK per EUR, by ``"YYYY-MM"``, and their source
+    (``eur_sek_monthly.csv``: ECB daily reference rates, monthly means)."""
+    rates = {r["month"]: float(r["sek_per_eur"]) for r in _read_commented("eur_sek_monthly.csv")}
+    return rates, _source_comment("eur_sek_monthly.csv")
+
+
+@lru_cache(maxsize=None)
+def _spot_hourly_table():
+    """(UTC hour starts as int64 s, {zone: EUR/MWh float64}, source) of ``grid_spot_hourly.parquet``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = resources.files("dcsim").joinpath("data", "grid_spot_hourly.parquet")
+    with path.open("rb") as f:
+        table = pq.read_table(f)
+    time_s = table.column("time_utc").cast(pa.timestamp("s", tz="UTC")).cast(pa.int64()).to_numpy()
+    zones = {}
+    for name in table.column_names:
+        if name.endswith("_eur_per_mwh_x100"):
+            zones[name.split("_")[0].upper()] = table.column(name).to_numpy().astype(np.float64) / 100.0
+    source = table.schema.metadata[b"source"].decode("utf-8")
+    return time_s, zones, source
