@@ -1,4 +1,6 @@
-"""Built-in typical-year grid profiles (dcsim.grid.builtin) against the published figures.
+"""Built-in grid series (dcsim.grid.builtin): the typical-year profiles (price_year = "typical")
+against the published figures, and the options every built-in series takes. The real hourly
+price years are tested in test_grid_hourly.py.
 
 Published figures are typed in here from REFERENCES.md and data/economics/README.md of the
 project's shared folder (../shared beside the checkout), independent of the package's data tables.
@@ -37,6 +39,10 @@ HOUR_RATIO_2023 = {
 }
 
 
+#: the typical hour-of-day profile instead of the real hourly prices
+TYPICAL = {"price_year": "typical"}
+
+
 def _local(series) -> pd.DatetimeIndex:
     """Local Swedish time from the tz database, independent of dcsim's own DST rule."""
     return pd.DatetimeIndex(series.time_utc).tz_localize("UTC").tz_convert("Europe/Stockholm")
@@ -44,7 +50,7 @@ def _local(series) -> pd.DatetimeIndex:
 
 @pytest.mark.parametrize("zone", ["SE1", "SE2", "SE3", "SE4"])
 def test_annual_mean_spot_equals_published_yearly_mean(zone):
-    g = load_grid(f"builtin:{zone.lower()}")
+    g = load_grid(f"builtin:{zone.lower()}", **TYPICAL)
     assert len(g) == 8760 and g.step_s == 3600 and g.typical_year
     # exact by construction (normalisation); 1e-9 only absorbs float summation
     assert abs(g.spot_sek_per_kwh.mean() - YEARLY_2023_SEK_PER_KWH[zone]) < 1e-9
@@ -52,14 +58,14 @@ def test_annual_mean_spot_equals_published_yearly_mean(zone):
 
 @pytest.mark.parametrize("year", sorted(SE1_YEARLY_SEK_PER_KWH))
 def test_annual_mean_spot_for_each_price_year(year):
-    g = load_grid("builtin:se1", year=year)
+    g = load_grid("builtin:se1", year=year, **TYPICAL)
     assert abs(g.spot_sek_per_kwh.mean() - SE1_YEARLY_SEK_PER_KWH[year]) < 1e-9  # exact by construction
     assert str(year) in g.source
 
 
 @pytest.mark.parametrize("zone", ["SE1", "SE3", "SE4"])
 def test_monthly_means_reproduce_published_2023_shape(zone):
-    g = load_grid(f"builtin:{zone.lower()}")
+    g = load_grid(f"builtin:{zone.lower()}", **TYPICAL)
     month = _local(g).month.to_numpy()
     published = np.asarray(MONTHLY_2023_ORE_PER_KWH[zone])
     n_hours = np.bincount(month - 1, minlength=12)
@@ -72,7 +78,7 @@ def test_monthly_means_reproduce_published_2023_shape(zone):
 
 @pytest.mark.parametrize("zone", ["SE1", "SE3", "SE4"])
 def test_hour_of_day_shape_matches_published_ratios(zone):
-    g = load_grid(f"builtin:{zone.lower()}")
+    g = load_grid(f"builtin:{zone.lower()}", **TYPICAL)
     hour = _local(g).hour.to_numpy()
     by_hour = np.array([g.spot_sek_per_kwh[hour == h].mean() for h in range(24)])
     ratio = by_hour / by_hour.mean()
@@ -83,7 +89,7 @@ def test_hour_of_day_shape_matches_published_ratios(zone):
 
 @pytest.mark.parametrize("zone", ["SE1", "SE2", "SE3", "SE4"])
 def test_hour_of_day_peaks_morning_and_evening(zone):
-    g = load_grid(f"builtin:{zone.lower()}")
+    g = load_grid(f"builtin:{zone.lower()}", **TYPICAL)
     hour = _local(g).hour.to_numpy()
     by_hour = np.array([g.spot_sek_per_kwh[hour == h].mean() for h in range(24)])
     morning_peak = int(np.argmax(by_hour[:13]))
@@ -96,7 +102,7 @@ def test_hour_of_day_peaks_morning_and_evening(zone):
 
 
 def test_profile_max_over_min_hour_matches_published_ratio():
-    g = load_grid("builtin:se1")
+    g = load_grid("builtin:se1", **TYPICAL)
     hour = _local(g).hour.to_numpy()
     by_hour = np.array([g.spot_sek_per_kwh[hour == h].mean() for h in range(24)])
     # published SE1 2023 max-hour/min-hour 1.68 (spot_price_peak_offpeak.csv); 2 % for rounding
@@ -112,7 +118,7 @@ def test_carbon_is_flat_electricity_maps_2023(zone):
 
 
 def test_source_says_typical_not_measured():
-    g = load_grid("builtin:se1")
+    g = load_grid("builtin:se1", **TYPICAL)
     assert "typical profile built from published yearly/monthly/hour-of-day means, not a measured series" in g.source
     assert g.zone == "SE1"
 
@@ -121,7 +127,7 @@ def test_default_price_components():
     # tax: standard rate 2024, 42.8 öre/kWh (data centres pay the standard rate since 2023-07-01)
     expected_network = {"SE1": 0.039, "SE2": 0.039, "SE3": 0.095, "SE4": 0.068}
     for zone, fee in expected_network.items():
-        g = load_grid(f"builtin:{zone.lower()}")
+        g = load_grid(f"builtin:{zone.lower()}", **TYPICAL)
         np.testing.assert_allclose(g.tax_sek_per_kwh, 0.428, rtol=0, atol=1e-12)
         np.testing.assert_allclose(g.network_sek_per_kwh, fee, rtol=0, atol=1e-12)
         np.testing.assert_allclose(
@@ -168,14 +174,16 @@ def test_scales_and_constants():
 
 
 def test_carbon_year_follows_price_year_or_nearest():
-    assert load_grid("builtin:se4", year=2021).carbon_g_per_kwh[0] == 51  # Electricity Maps 2021
-    g = load_grid("builtin:se4", year=2019)
-    assert g.carbon_g_per_kwh[0] == 51 and "nearest year used" in g.source
+    assert load_grid("builtin:se4", price_year=2021).carbon_g_per_kwh[0] == 51  # Electricity Maps 2021
+    for options in ({"price_year": 2019}, {"year": 2019, **TYPICAL}):
+        g = load_grid("builtin:se4", **options)
+        assert g.carbon_g_per_kwh[0] == 51 and "nearest year used" in g.source
+    assert load_grid("builtin:se4", **TYPICAL).carbon_g_per_kwh[0] == 40  # the typical profile's year, 2023
     assert load_grid("builtin:se4", carbon_year=2024).carbon_g_per_kwh[0] == 39
 
 
 def test_leap_price_year_is_first_365_days():
-    g = load_grid("builtin:se3", year=2020)
+    g = load_grid("builtin:se3", year=2020, **TYPICAL)
     assert len(g) == 8760 and g.time_utc[0] == np.datetime64("2020-01-01T00:00:00")
     assert abs(g.spot_sek_per_kwh.mean() - 0.221) < 1e-9  # exact by construction
 
@@ -192,7 +200,7 @@ def test_case_insensitive_and_catalogue():
     assert load_grid("BUILTIN:SE1").zone == "SE1"
     # bare names, used as "builtin:<name>" (the convention of scenario validation and `dcsim catalog`)
     assert set(BUILTIN_GRIDS) == {"se1", "se2", "se3", "se4"}
-    assert all("not a measured series" in d for d in BUILTIN_GRIDS.values())
+    assert all("real hourly ENTSO-E day-ahead prices 2016-2023" in d and '"typical"' in d for d in BUILTIN_GRIDS.values())
 
 
 def test_unknown_builtin_did_you_mean():
@@ -204,12 +212,21 @@ def test_unknown_builtin_did_you_mean():
 
 def test_invalid_options_all_reported():
     with pytest.raises(InputError) as exc:
-        load_grid("builtin:se1", year=2015, price_scale=-1, include_tax="yes", network_operator="vattenfall", pric_scale=2)
+        load_grid("builtin:se1", price_year=2015, price_scale=-1, include_tax="yes", network_operator="vattenfall",
+                  pric_scale=2)
     text = str(exc.value)
-    assert "2018-2023" in text
+    assert '2016-2023 or "typical"' in text
     assert "did you mean 'price_scale'" in text
     paths = set(exc.value.paths)
-    assert {"year", "price_scale", "include_tax", "network_operator", "pric_scale"} <= paths
+    assert {"price_year", "price_scale", "include_tax", "network_operator", "pric_scale"} <= paths
+
+
+def test_typical_year_option_needs_the_typical_profile():
+    with pytest.raises(InputError) as exc:
+        load_grid("builtin:se1", year=2019)  # the typical profile's year, without price_year = "typical"
+    assert exc.value.paths == ["year"] and 'price_year = "typical"' in str(exc.value)
+    with pytest.raises(InputError, match="typical SE1 profile years: 2018-2023"):
+        load_grid("builtin:se1", year=2016, **TYPICAL)
 
 
 def test_constant_price_conflicts_with_tax_options():

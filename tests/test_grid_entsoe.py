@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from dcsim.errors import InputError
-from dcsim.grid.entsoe import read_entsoe_csv
+from dcsim.grid import load_grid, read_entsoe_csv
 
 from tests.conftest import shared_path
 
@@ -173,3 +173,36 @@ def test_every_problem_is_listed_in_file_order(tmp_path):
     with pytest.raises(InputError) as info:
         read_entsoe_csv(write_export(tmp_path, rows))
     assert [(p.line, p.column) for p in info.value.problems] == [(7, 1), (32, 2)]
+
+
+# --------------------------------------------------------------------------- the file as the site's grid
+
+
+def test_an_entsoe_file_is_its_zones_spot_price_with_tax_and_network(tmp_path):
+    path = write_export(tmp_path, export_rows("2023-10-28", 2))
+    g = load_grid(str(path))
+    builtin = load_grid("builtin:se3")
+    assert g.zone == "SE3" and not g.typical_year and g.calendar_year is None and len(g) == 49
+    # the zone's tax and network fee, as for the built-in zone
+    np.testing.assert_array_equal(g.tax_sek_per_kwh, builtin.tax_sek_per_kwh[: len(g)])
+    np.testing.assert_array_equal(g.network_sek_per_kwh, builtin.network_sek_per_kwh[: len(g)])
+    # 10 EUR/MWh at October 2023's mean ECB rate, 11.64724 SEK/EUR (eur_sek_monthly.csv); exact but for rounding
+    assert g.spot_sek_per_kwh[0] == pytest.approx(10.0 * 11.64724 / 1000, rel=1e-12)
+    assert "ENTSO-E day-ahead price file" in g.source and "first CEST, then CET" in g.source
+    s = g.sample(np.datetime64("2023-10-29T00:00"), 1800, 4)  # half-hour steps: each hour held
+    np.testing.assert_array_equal(s.spot_sek_per_kwh, g.spot_sek_per_kwh[[26, 26, 27, 27]])  # from 27 Oct 22:00Z
+    with pytest.raises(InputError, match="covers 2023-10-27T22:00:00Z to 2023-10-29T23:00:00Z"):
+        g.sample(np.datetime64("2025-01-01T00:00"), 3600, 2)  # two days: a dated series, not a year
+    g2 = load_grid(str(path), include_network=False, tax_category="reduced-north")
+    assert np.all(g2.network_sek_per_kwh == 0) and g2.tax_sek_per_kwh[0] == pytest.approx(0.332)
+
+
+def test_price_year_is_refused_with_an_entsoe_file_and_other_zones_are_refused(tmp_path):
+    path = write_export(tmp_path, export_rows("2023-10-28", 2))
+    with pytest.raises(InputError) as info:
+        load_grid(str(path), price_year=2020, options_path="site.grid_options")
+    (p,) = info.value.problems
+    assert p.path == "site.grid_options.price_year" and "an ENTSO-E file's dates are its own" in p.message
+    other = write_export(tmp_path, export_rows("2023-10-28", 2), header=HEADER.replace("SE3", "NO1"), name="no1.csv")
+    with pytest.raises(InputError, match="bidding zone 'NO1' is not one dcsim has"):
+        load_grid(str(other))

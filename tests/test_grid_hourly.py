@@ -1,5 +1,6 @@
 """Real hourly prices of the built-in zones (dcsim.grid.hourly): the package data against the
-shared ENTSO-E files, and the exchange rates."""
+shared ENTSO-E files, the conversion to SEK against published SEK means, and the mapping of any
+simulated year onto the price year."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dcsim.data.prices import PRICE_YEARS
-from dcsim.grid.entsoe import read_entsoe_csv
+from dcsim.grid import PRICE_YEARS, load_grid, read_entsoe_csv
 from dcsim.grid._calendar import map_onto_year_ms
 from dcsim.grid._tables import _spot_hourly_table, eur_sek_monthly
 from dcsim.grid.hourly import builtin_hourly_prices
@@ -75,11 +75,68 @@ def test_exchange_rates_name_their_source_and_cover_2016_to_2025():
         assert yearly[year] == pytest.approx(ecb, rel=0.003)
 
 
-def _days(ms) -> np.ndarray:
-    return np.asarray(ms, dtype=np.int64) // MS_PER_DAY
+def test_sek_means_reproduce_the_published_sek_per_kwh():
+    published = _published("SEK")
+    for (zone, year), sek_per_kwh in published.items():
+        g = load_grid(f"builtin:{zone.lower()}", price_year=year)
+        # elpriser24 rounds to 0.001 SEK/kWh and Nord Pool converts each day at its own rate, dcsim at
+        # the month's mean ECB rate: 0.3 % in 2023 (all four zones low), 0.5 % allowed
+        assert abs(g.spot_sek_per_kwh.mean() - sek_per_kwh) <= 0.0005 + 0.005 * sek_per_kwh, (zone, year)
+
+
+def test_built_in_series_is_the_price_year_with_tax_and_network_on_top():
+    g = load_grid("builtin:se3", price_year=2022)
+    p = builtin_hourly_prices("SE3", 2022)
+    assert g.calendar_year == 2022 and not g.typical_year and len(g) == 8760
+    rates, _ = eur_sek_monthly()
+    jan = np.datetime64("2022-01-15T12:00")
+    i = int(np.flatnonzero(g.time_utc == jan)[0])
+    assert g.spot_sek_per_kwh[i] == pytest.approx(p.eur_per_mwh[i] * rates["2022-01"] / 1000, rel=1e-12)
+    # the tax and the network energy fee of the typical profile, unchanged
+    typical = load_grid("builtin:se3", price_year="typical")
+    assert np.all(g.tax_sek_per_kwh == typical.tax_sek_per_kwh[0])
+    np.testing.assert_allclose(g.price_sek_per_kwh, g.spot_sek_per_kwh + g.tax_sek_per_kwh + g.network_sek_per_kwh,
+                               rtol=0, atol=1e-12)
+    assert "real hourly ENTSO-E day-ahead prices of 2022" in g.source and "European Central Bank" in g.source
+
+
+def test_leap_price_year_has_8784_hours():
+    g = load_grid("builtin:se1", price_year=2020)
+    assert len(g) == 8784 and g.time_utc[0] == np.datetime64("2019-12-31T23:00")
+
+
+# --------------------------------------------------------------------------- another simulated year
 
 
 def test_the_price_year_maps_onto_itself():
     t = np.arange(np.datetime64("2022-12-31T23:30"), np.datetime64("2023-12-31T23:00"), np.timedelta64(1, "h"))
     t_ms = t.astype("datetime64[ms]")
     np.testing.assert_array_equal(map_onto_year_ms(t_ms, 2023), t_ms.astype(np.int64))
+
+
+@pytest.mark.parametrize("sim_year, price_year", [(2025, 2023), (2024, 2023), (2025, 2020), (2016, 2023), (2030, 2017)])
+def test_another_year_keeps_weekday_and_time_within_three_days(sim_year, price_year):
+    # every hour midpoint of the simulated year, 8,784 of them in a leap year
+    t = np.arange(np.datetime64(f"{sim_year}-01-01T00:30"), np.datetime64(f"{sim_year + 1}-01-01T00:30"),
+                  np.timedelta64(1, "h")).astype("datetime64[ms]")
+    mapped = map_onto_year_ms(t, price_year)
+    g = load_grid("builtin:se2", price_year=price_year)
+    start, end = g.time_utc[0].astype(np.int64) * 1000, (g.time_utc[-1].astype(np.int64) + H) * 1000
+    assert np.all((mapped >= start) & (mapped < end))
+    shift = t.astype(np.int64) - mapped
+    assert np.all(shift % (7 * MS_PER_DAY) == 0)  # whole weeks: same weekday, same time of day (UTC)
+    # the same date within 3 days, but at the year's ends, where the 52-week wrap applies
+    same_date = np.datetime64(f"{price_year}-01-01", "ms").astype(np.int64) - np.datetime64(f"{sim_year}-01-01",
+                                                                                              "ms").astype(np.int64)
+    off = np.abs((t.astype(np.int64) + same_date) - mapped)
+    inner = (t >= np.datetime64(f"{sim_year}-01-05")) & (t < np.datetime64(f"{sim_year}-12-27"))
+    assert np.all(off[inner] <= 3 * MS_PER_DAY)
+    # consecutive hours read consecutive price hours except where the rule wraps (at most twice a year)
+    assert np.count_nonzero(np.diff(mapped) != H * 1000) <= 2
+
+
+def test_simulated_2025_reads_2023_hour_of_the_same_weekday():
+    g = load_grid("builtin:se3")  # price year 2023
+    s = g.sample(np.datetime64("2025-03-05T00:00"), H, 24)  # Wednesday 5 March 2025
+    i = int(np.flatnonzero(g.time_utc == np.datetime64("2023-03-08T00:00"))[0])  # Wednesday 8 March 2023
+    np.testing.assert_array_equal(s.spot_sek_per_kwh, g.spot_sek_per_kwh[i:i + 24])

@@ -61,7 +61,7 @@ def test_coverage_required_for_dated_series():
 
 
 def test_typical_year_maps_time_of_year():
-    g = load_grid("builtin:se3")
+    g = load_grid("builtin:se3", price_year="typical")
     # 2030-06-15 10:30 UTC reads the profile hour of 15 June 10:00 UTC
     s = g.sample(np.datetime64("2030-06-15T10:00:00"), H, 1)
     hour_of_year = (np.datetime64("2023-06-15T10:00") - np.datetime64("2023-01-01T00:00")) // np.timedelta64(1, "h")
@@ -69,7 +69,7 @@ def test_typical_year_maps_time_of_year():
 
 
 def test_typical_year_wraps_at_year_end():
-    g = load_grid("builtin:se1")
+    g = load_grid("builtin:se1", price_year="typical")
     # across New Year: 31 Dec 23:00 then 1 Jan 00:00 of the next year
     s = g.sample(np.datetime64("2030-12-31T23:00:00"), H, 2)
     np.testing.assert_array_equal(s.spot_sek_per_kwh, g.spot_sek_per_kwh[[8759, 0]])

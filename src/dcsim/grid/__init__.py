@@ -2,9 +2,13 @@
 
 Entry point: :func:`load_grid` takes the scenario's ``site.grid`` value,
 
-- ``"builtin:se1"`` ... ``"builtin:se4"`` (case-insensitive): a typical-year profile of a
-  Swedish bidding zone, built from published yearly/monthly/hour-of-day means (not a
-  measured series; see :mod:`dcsim.grid.builtin`);
+- ``"builtin:se1"`` ... ``"builtin:se4"`` (case-insensitive): a Swedish bidding zone, with the
+  real hourly ENTSO-E day-ahead prices of ``price_year`` (2016-2023, default 2023) or, with
+  ``price_year = "typical"``, a typical profile built from published yearly/monthly/hour-of-day
+  means (see :mod:`dcsim.grid.builtin`);
+- a path to an ENTSO-E day-ahead price export (``.csv`` whose header starts with ``MTU``,
+  :mod:`dcsim.grid.entsoe`): the zone's hourly spot price, with tax, network fee and carbon as
+  for the built-in zone;
 - a path to a ``.csv`` or ``.parquet`` file of a dated series (see :mod:`dcsim.grid.readers`),
 
 and returns a :class:`GridSeries`, which :meth:`GridSeries.sample` turns into per-step arrays.
@@ -22,19 +26,20 @@ from typing import Any
 from dcsim.errors import InputError, Problem
 
 from ..data.builtin import BUILTIN_PREFIX, builtin_name
+from ._options import _check_nonneg, _not_with_constant_price, _opt
+from ._tables import network_operators, zone_table
 from .builtin import (
-    _check_nonneg,
-    _not_with_constant_price,
-    _opt,
     DEFAULT_PRICE_YEAR,
     DEFAULT_TAX_CATEGORY,
     DEFAULT_TAX_YEAR,
     PRICE_YEARS,
     TAX_CATEGORIES,
+    TYPICAL,
+    TYPICAL_YEARS,
     builtin_grid,
-    network_operators,
-    zone_table,
+    entsoe_grid,
 )
+from .entsoe import is_entsoe_header, read_entsoe_csv
 from .readers import read_grid_csv, read_grid_parquet
 from .series import TYPICAL_YEAR_S, GridSample, GridSeries
 
@@ -48,10 +53,14 @@ __all__ = [
     "GridSeries",
     "PRICE_YEARS",
     "TAX_CATEGORIES",
+    "TYPICAL",
+    "TYPICAL_YEARS",
     "TYPICAL_YEAR_S",
     "builtin_grid",
+    "entsoe_grid",
     "load_grid",
     "network_operators",
+    "read_entsoe_csv",
     "read_grid_csv",
     "read_grid_parquet",
 ]
@@ -61,9 +70,10 @@ def _builtin_catalogue() -> dict[str, str]:
     out = {}
     for key, info in zone_table().items():
         out[key] = (
-            f"Sweden bidding zone {info.zone}, {info.region}: typical hourly year built from published "
-            f"means (spot {PRICE_YEARS[0]}-{PRICE_YEARS[-1]}, default {DEFAULT_PRICE_YEAR}; Electricity Maps "
-            "yearly carbon intensity; energy tax and network energy fee), not a measured series"
+            f"Sweden bidding zone {info.zone}, {info.region}: real hourly ENTSO-E day-ahead prices "
+            f"{PRICE_YEARS[0]}-{PRICE_YEARS[-1]} (price_year, default {DEFAULT_PRICE_YEAR}) or a typical profile "
+            f"from published means (price_year = \"{TYPICAL}\"); Electricity Maps yearly carbon intensity; "
+            "energy tax and network energy fee"
         )
     return out
 
@@ -72,8 +82,11 @@ def _builtin_catalogue() -> dict[str, str]:
 #: ``dcsim catalog grids`` (same convention as ``dcsim.climate.BUILTIN_CLIMATES``)
 BUILTIN_GRIDS: dict[str, str] = _builtin_catalogue()
 
-#: options accepted by :func:`load_grid`: name -> (applies to files too, description)
+#: options accepted by :func:`load_grid`: name -> (applies to grid files too, description). An
+#: ENTSO-E file takes every option but ``price_year`` (its tax, network fee and carbon are its zone's).
 GRID_OPTIONS: dict[str, tuple[bool, str]] = {
+    "price_year": (False, f"{PRICE_YEARS[0]}-{PRICE_YEARS[-1]} (real hourly prices) or \"{TYPICAL}\" "
+                          f"(default {DEFAULT_PRICE_YEAR}; built-in grids only)"),
     "price_scale": (True, "multiplier (>= 0) on every price component"),
     "carbon_scale": (True, "multiplier (>= 0) on the carbon intensity"),
     "include_tax": (False, "add the energy tax (default true)"),
@@ -93,7 +106,7 @@ _PRICE_PARTS = ("include_tax", "include_network", "tax_category", "tax_year", "t
 def load_grid(
     spec: str,
     *,
-    year: int = DEFAULT_PRICE_YEAR,
+    year: int | None = None,
     base_dir: Path | str | None = None,
     carbon_g_per_kwh: float | None = None,
     price_sek_per_kwh: float | None = None,
@@ -107,10 +120,11 @@ def load_grid(
     ----------
     spec : str
         ``"builtin:se1"`` ... ``"builtin:se4"`` (case-insensitive), or a path to a ``.csv`` or
-        ``.parquet`` file; a relative path is taken relative to ``base_dir``.
-    year : int
-        Spot-price year of a built-in profile, 2018-2023 (default 2023). Not used for files,
-        whose dates are their own.
+        ``.parquet`` file (an ENTSO-E export or a grid series); a relative path is taken
+        relative to ``base_dir``.
+    year : int, optional
+        Year of a built-in typical profile, 2018-2023 (default 2023), with the option
+        ``price_year = "typical"`` only. Not used for files, whose dates are their own.
     base_dir : Path, optional
         Directory of the scenario file, for relative paths (default: the working directory).
     carbon_g_per_kwh : float, optional
@@ -125,10 +139,11 @@ def load_grid(
         Dotted prefix of the options, named in error messages.
     **options
         See :data:`GRID_OPTIONS`: ``price_scale``, ``carbon_scale`` (all grids);
+        ``price_year`` (built-in grids only: 2016-2023, default 2023, or ``"typical"``);
         ``include_tax``, ``include_network``, ``tax_category``, ``tax_year``,
         ``tax_sek_per_kwh``, ``network_operator``, ``network_sek_per_kwh``, ``carbon_year``
-        (built-in grids only; see :func:`dcsim.grid.builtin.builtin_grid` for the defaults
-        and their sources).
+        (built-in grids and ENTSO-E files; see :func:`dcsim.grid.builtin.builtin_grid` for the
+        defaults and their sources).
 
     Returns
     -------
@@ -207,20 +222,28 @@ def _load_file(spec, text: str, problems: list[Problem], *, base_dir, carbon_g_p
                field_path: str, options_path: str, options: dict[str, Any]) -> GridSeries:
     """The grid file ``text`` (relative to ``base_dir``) by its reader, then scaled; refuses the
     built-in-only options, a missing file or another type than .csv/.parquet, and bad scales,
-    all together with ``problems`` (those found so far)."""
-    for name in options:
-        if name in GRID_OPTIONS and not GRID_OPTIONS[name][0]:
-            problems.append(
-                Problem(
-                    _opt(options_path, name),
-                    "applies to built-in grids only; a grid file's price is taken as the all-in price",
-                    value=options[name],
-                )
-            )
+    all together with ``problems`` (those found so far). An ENTSO-E export goes to
+    :func:`_load_entsoe`."""
     path = Path(text).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
     problems += _file_problems(path, text, spec, field_path)
+    entsoe = not problems and path.suffix.lower() == ".csv" and is_entsoe_header(_first_line(path))
+    for name in options:
+        if name in GRID_OPTIONS and not GRID_OPTIONS[name][0] and not (entsoe and name != "price_year"):
+            why = ("an ENTSO-E file's dates are its own" if entsoe
+                   else "a grid file's price is taken as the all-in price")
+            problems.append(Problem(_opt(options_path, name), f"applies to built-in grids only; {why}",
+                                    value=options[name]))
+    if entsoe:
+        if price_sek_per_kwh is not None:
+            problems += [_not_with_constant_price(_opt(options_path, name), options[name])
+                         for name in _PRICE_PARTS if name in options]
+        if problems:
+            raise InputError(problems)
+        prices = read_entsoe_csv(path, field_path=field_path)
+        return entsoe_grid(prices, field_path=field_path, options_path=options_path,
+                           carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, **options)
     scales = {name: options.get(name, 1.0) for name in ("price_scale", "carbon_scale")}
     for name, value in scales.items():
         _check_nonneg(problems, _opt(options_path, name), value)
@@ -231,6 +254,18 @@ def _load_file(spec, text: str, problems: list[Problem], *, base_dir, carbon_g_p
         path, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, field_path=field_path
     )
     return series.scaled(price_scale=float(scales["price_scale"]), carbon_scale=float(scales["carbon_scale"]))
+
+
+def _first_line(path: Path) -> str:
+    """The first line of a text file that is not blank or a comment ("" if none or unreadable)."""
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace") as f:
+            for line in f:
+                if line.strip() and not line.lstrip().startswith("#"):
+                    return line
+    except OSError:
+        return ""
+    return ""
 
 
 def _file_problems(path: Path, text: str, spec, field_path: str) -> list[Problem]:

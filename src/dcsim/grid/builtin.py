@@ -1,8 +1,21 @@
-"""Built-in typical-year grid profiles for the Swedish bidding zones SE1-SE4.
+"""Built-in grid series of the Swedish bidding zones SE1-SE4, and of an ENTSO-E price file.
 
-The profiles are **typical profiles built from published yearly, monthly and hour-of-day
-means, not measured series**. Every number comes from a table in ``dcsim/data/grid_*.csv``
-with its source:
+Prices, SEK/kWh excl. VAT: ``price = spot + energy tax + network energy fee``. The spot price
+is, by ``price_year``:
+
+an integer year 2016-2023 (default 2023)
+    **the real ENTSO-E day-ahead price of every hour of that year** (:mod:`dcsim.grid.hourly`:
+    package data ``grid_spot_hourly.parquet``, converted to SEK at the ECB's monthly mean
+    EUR/SEK rates), mapped onto the simulated calendar with the weekdays kept
+    (:func:`dcsim.grid._calendar.map_onto_year_ms`);
+``"typical"``
+    a **typical profile built from published yearly, monthly and hour-of-day means, not a
+    measured series** (below), of the year ``year`` (2018-2023, default 2023).
+
+A user's ENTSO-E export (:mod:`dcsim.grid.entsoe`) is a zone's spot price too: its bidding zone
+(from the header) gets the same tax, network fee and carbon as the built-in zone.
+
+Every other number comes from a table in ``dcsim/data/grid_*.csv`` with its source:
 
 ``grid_spot_yearly.csv``
     yearly mean day-ahead spot price per zone, SEK/kWh excl. VAT, 2018-2023
@@ -25,7 +38,7 @@ with its source:
 ``grid_zones.csv``
     the zones and which network tariff each uses by default, and why.
 
-Construction of the spot profile (one value per UTC hour of a 365-day year)::
+Construction of the typical spot profile (one value per UTC hour of a 365-day year)::
 
     p(h) = A * m[month(h)] * d[hour(h)] / D[month(h)]
 
@@ -34,23 +47,23 @@ with ``month`` and ``hour`` in Swedish local time, ``m`` the published monthly m
 month's mean is exactly proportional to ``m``) and ``A`` chosen so that the annual mean
 equals the published yearly mean exactly. The monthly means are therefore scaled by a common
 factor (for SE1 2023: 0.457 / 0.4558 = 1.0026), because the published yearly and monthly
-figures come from different sites and roundings.
+figures come from different sites and roundings. Its limits: no weekday/weekend difference,
+the same hour-of-day shape in every month, no negative or spike prices.
 
-Limits: no weekday/weekend difference (high-load vs low-load ratios are published but not
-used), the same hour-of-day shape in every month, no negative or spike prices, and a flat
-carbon intensity (only yearly zone figures were found; no hourly or monthly SE-zone series).
+The energy tax is flat, the network energy fee follows the tariff's local time-of-use hours on
+the price year's own calendar; the carbon intensity is flat (only yearly zone figures were
+found; no hourly or monthly SE-zone series).
 """
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from dcsim.errors import InputError, Problem
 
+from ..data.prices import DEFAULT_PRICE_YEAR, PRICE_YEARS, TYPICAL
 from ._calendar import local_calendar
+from ._options import TAX_CATEGORIES, TYPICAL_YEARS, _check_combinations, _check_values, _Options
 from ._tables import (
     ZoneInfo,
     _carbon_yearly,
@@ -60,18 +73,19 @@ from ._tables import (
     _spot_monthly,
     _spot_yearly,
     carbon_years,
-    network_operators,
-    tax_years,
     zone_table,
 )
+from .entsoe import EntsoePrices
+from .hourly import builtin_hourly_prices, hourly_source, to_sek_per_kwh
 from .series import TYPICAL_YEAR_S, GridSeries
 
+__all__ = [
+    "DEFAULT_PRICE_YEAR", "DEFAULT_TAX_CATEGORY", "DEFAULT_TAX_YEAR", "PRICE_YEARS", "TAX_CATEGORIES", "TYPICAL",
+    "TYPICAL_YEARS", "ZONES", "builtin_grid", "entsoe_grid", "network_fee_sek_per_kwh", "spot_profile_sek_per_kwh",
+    "typical_year_time_utc",
+]
+
 ZONES = ("SE1", "SE2", "SE3", "SE4")
-
-#: price years for which yearly SEK means and monthly and hour-of-day shapes exist
-PRICE_YEARS = tuple(range(2018, 2024))
-
-DEFAULT_PRICE_YEAR = 2023
 
 #: energy-tax category used by default: data centres pay the standard rate since 2023-07-01
 DEFAULT_TAX_CATEGORY = "standard"
@@ -79,8 +93,6 @@ DEFAULT_TAX_CATEGORY = "standard"
 #: energy-tax year used by default: 2024, the first full calendar year under the standard
 #: rate for data centres (2023 mixes 0.5 öre/kWh until 30 June with the standard rate after)
 DEFAULT_TAX_YEAR = 2024
-
-TAX_CATEGORIES = ("standard", "reduced-north", "datacenter")
 
 _ORE_PER_SEK = 100.0
 _HOURS_PER_TYPICAL_YEAR = TYPICAL_YEAR_S // 3600
@@ -142,57 +154,12 @@ def network_fee_sek_per_kwh(operator_key: str, time_utc: np.ndarray) -> np.ndarr
     return fee
 
 
-# ---------------------------------------------------------------------- validation
-def _is_real(x) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
-
-
-def _check_bool(problems, path, value):
-    if not isinstance(value, (bool, np.bool_)):
-        problems.append(Problem(path, "must be true or false", value=value))
-
-
-def _check_nonneg(problems, path, value, *, allow_none=False):
-    if value is None and allow_none:
-        return
-    if not _is_real(value) or not math.isfinite(float(value)) or float(value) < 0:
-        problems.append(Problem(path, "must be a finite number >= 0", value=value))
-
-
-def _check_int_in(problems, path, value, allowed, what):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        problems.append(Problem(path, f"must be an integer year; {what}: {_ranges(allowed)}", value=value))
-        return False
-    if int(value) not in allowed:
-        problems.append(Problem(path, f"no data for this year; {what}: {_ranges(allowed)}", value=value))
-        return False
-    return True
-
-
-def _ranges(years) -> str:
-    years = sorted(years)
-    if not years:
-        return "none"
-    if years == list(range(years[0], years[-1] + 1)) and len(years) > 2:
-        return f"{years[0]}-{years[-1]}"
-    return ", ".join(str(y) for y in years)
-
-
-def _opt(options_path: str, name: str) -> str:
-    """Dotted path of option ``name`` under ``options_path`` (just the name without a prefix)."""
-    return f"{options_path}.{name}" if options_path else name
-
-
-def _not_with_constant_price(path: str, value) -> Problem:
-    """The problem of a price part (tax, network) given together with a constant all-in price."""
-    return Problem(path, "does not apply when a constant all-in price_sek_per_kwh is given; give one of them", value=value)
-
-
-# ---------------------------------------------------------------------- the builder
+# ---------------------------------------------------------------------- the builders
 def builtin_grid(
     zone: str,
     *,
-    year: int = DEFAULT_PRICE_YEAR,
+    price_year: int | str = DEFAULT_PRICE_YEAR,
+    year: int | None = None,
     include_tax: bool = True,
     include_network: bool = True,
     price_scale: float = 1.0,
@@ -207,19 +174,22 @@ def builtin_grid(
     price_sek_per_kwh: float | None = None,
     options_path: str = "",
 ) -> GridSeries:
-    """Typical-year grid profile of a Swedish bidding zone.
-
-    Built from published yearly, monthly and hour-of-day means (see the module docstring);
-    **not a measured series**.
+    """Grid series of a Swedish bidding zone: real hourly prices of a year, or a typical profile.
 
     Parameters
     ----------
     zone : str
         ``"SE1"`` ... ``"SE4"`` (case-insensitive).
-    year : int
-        Spot-price year, 2018-2023: its yearly mean, monthly shape and hour-of-day shape are
-        used. The profile is laid on the first 365 days of that calendar year (for weekday
-        and summer-time rules).
+    price_year : int or "typical"
+        2016-2023 (default 2023): the ENTSO-E day-ahead price of every hour of that Swedish
+        calendar year (8,760 hours, 8,784 in a leap year), in SEK at the monthly EUR/SEK rates
+        (:mod:`dcsim.grid.hourly`); the series is dated and :meth:`GridSeries.sample` maps any
+        simulated year onto it with the weekdays kept. ``"typical"``: the typical profile built
+        from published means (module docstring), **not a measured series**.
+    year : int, optional
+        With ``price_year = "typical"`` only: the year of the typical profile, 2018-2023
+        (default 2023): its yearly mean, monthly shape and hour-of-day shape, laid on the first
+        365 days of that calendar year (for weekday and summer-time rules).
     include_tax : bool
         Add the energy tax (energiskatt) to the price. Default True.
     include_network : bool
@@ -244,8 +214,9 @@ def builtin_grid(
     network_sek_per_kwh : float, optional
         Explicit flat network energy fee, SEK/kWh excl. VAT; overrides the operator.
     carbon_year : int, optional
-        Year of the Electricity Maps carbon intensity (2021-2025). Default: ``year`` if
-        available, else the nearest available year (said in ``source``).
+        Year of the Electricity Maps carbon intensity (2021-2025). Default: the price year
+        (the typical profile's year) if available, else the nearest available year (said in
+        ``source``).
     carbon_g_per_kwh : float, optional
         Constant carbon intensity, gCO2e/kWh; overrides the built-in value.
     price_sek_per_kwh : float, optional
@@ -257,7 +228,8 @@ def builtin_grid(
     Returns
     -------
     GridSeries
-        Hourly, ``typical_year=True``, prices in SEK/kWh excl. VAT.
+        Hourly, prices in SEK/kWh excl. VAT; ``calendar_year`` set for real prices,
+        ``typical_year=True`` for the typical profile.
 
     Raises
     ------
@@ -265,34 +237,83 @@ def builtin_grid(
         For every invalid option, all at once.
     """
     o = _Options(
-        year=year, include_tax=include_tax, include_network=include_network, price_scale=price_scale,
-        carbon_scale=carbon_scale, tax_category=tax_category, tax_year=tax_year, tax_sek_per_kwh=tax_sek_per_kwh,
-        network_operator=network_operator, network_sek_per_kwh=network_sek_per_kwh, carbon_year=carbon_year,
-        carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, options_path=options_path,
+        price_year=price_year, year=year, include_tax=include_tax, include_network=include_network,
+        price_scale=price_scale, carbon_scale=carbon_scale, tax_category=tax_category, tax_year=tax_year,
+        tax_sek_per_kwh=tax_sek_per_kwh, network_operator=network_operator, network_sek_per_kwh=network_sek_per_kwh,
+        carbon_year=carbon_year, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh,
+        options_path=options_path,
     )
     key = str(zone).strip().lower()
-    zones = zone_table()
-    if key.upper() not in ZONES or key not in zones:
+    if key.upper() not in ZONES or key not in zone_table():
         raise InputError(Problem(o.path("zone"), f"unknown zone; known: {', '.join(ZONES)}", value=zone))
-    info = zones[key]
-    operator_key = info.default_network_operator if network_operator is None else network_operator
+    return _zone_grid(zone_table()[key], o, None)
+
+
+def entsoe_grid(prices: EntsoePrices, *, field_path: str = "site.grid", options_path: str = "",
+                **options) -> GridSeries:
+    """Grid series of a user's ENTSO-E day-ahead price file (:func:`dcsim.grid.entsoe.read_entsoe_csv`):
+    its hourly spot price in SEK, with the energy tax, network fee and carbon of its bidding
+    zone as for the built-in zone (the options of :func:`builtin_grid` except ``price_year`` and
+    ``year``: the file's dates are its own). A file of one whole Swedish calendar year is mapped
+    onto the simulated year like a built-in price year; any other span must cover the
+    simulated period.
+
+    Raises
+    ------
+    InputError
+        A zone other than SE1-SE4 (dcsim has their taxes, network fees and carbon only), months
+        without an exchange rate, invalid options.
+    """
+    key = prices.zone.strip().lower()
+    if prices.zone.upper() not in ZONES or key not in zone_table():
+        raise InputError(Problem(
+            field_path, f"the ENTSO-E file's bidding zone {prices.zone!r} is not one dcsim has energy tax, network "
+            f"fees and carbon intensity for ({', '.join(ZONES)}); give a grid CSV with time, carbon_g_per_kwh and "
+            "price_sek_per_kwh instead", file=prices.file, line=1,
+        ))
+    defaults = dict(include_tax=True, include_network=True, price_scale=1.0, carbon_scale=1.0,
+                    tax_category=DEFAULT_TAX_CATEGORY, tax_year=DEFAULT_TAX_YEAR, tax_sek_per_kwh=None,
+                    network_operator=None, network_sek_per_kwh=None, carbon_year=None, carbon_g_per_kwh=None,
+                    price_sek_per_kwh=None)
+    o = _Options(price_year=None, year=None, options_path=options_path, **{**defaults, **options})
+    return _zone_grid(zone_table()[key], o, prices, field_path=field_path)
+
+
+def _zone_grid(info: ZoneInfo, o: _Options, file_prices: EntsoePrices | None, *,
+               field_path: str = "site.grid") -> GridSeries:
+    """The series of zone ``info``: the spot price of ``file_prices`` (a user's ENTSO-E file),
+    else of the built-in price year or typical profile that ``o`` asks for, plus tax, network
+    fee and carbon."""
+    operator_key = info.default_network_operator if o.network_operator is None else o.network_operator
     problems: list[Problem] = []
     _check_values(o, info.zone, problems)
     _check_combinations(o, operator_key, info.zone, problems)
     if problems:
         raise InputError(problems)
 
-    time_utc = typical_year_time_utc(int(year))
-    n = time_utc.size
-    notes = [_profile_note(info, int(year))]
-    if price_sek_per_kwh is not None:
-        spot, tax, network = np.full(n, float(price_sek_per_kwh)), np.zeros(n), np.zeros(n)
-        notes.append(f"Price: constant {float(price_sek_per_kwh):g} SEK/kWh all-in, given in the scenario.")
+    notes: list[str] = []
+    if o.typical:
+        data_year = DEFAULT_PRICE_YEAR if o.year is None else int(o.year)
+        time_utc, prices = typical_year_time_utc(data_year), None
+        notes.append(_profile_note(info, data_year))
     else:
-        spot = _spot_price(info.zone, int(year), time_utc, notes)
+        prices = file_prices if file_prices is not None else builtin_hourly_prices(info.zone, int(o.price_year))
+        time_utc = prices.time_utc
+        data_year = prices.calendar_year or int(time_utc[0].astype("datetime64[Y]").astype(np.int64)) + 1970
+        notes.append(_hourly_note(info, prices))
+    n = time_utc.size
+    if o.price_sek_per_kwh is not None:
+        spot, tax, network = np.full(n, float(o.price_sek_per_kwh)), np.zeros(n), np.zeros(n)
+        notes.append(f"Price: constant {float(o.price_sek_per_kwh):g} SEK/kWh all-in, given in the scenario.")
+    else:
+        if prices is None:
+            spot = _spot_price(info.zone, data_year, time_utc, notes)
+        else:
+            spot, fx_note = to_sek_per_kwh(prices, field_path=field_path)
+            notes.append(fx_note)
         tax = _energy_tax_price(o, n, notes)
         network = _network_price(o, info, operator_key, time_utc, notes)
-    carbon = _carbon_intensity(o, info.zone, n, notes)
+    carbon = _carbon_intensity(o, info.zone, data_year, n, notes)
     series = GridSeries(
         time_utc=time_utc,
         carbon_g_per_kwh=carbon,
@@ -302,91 +323,34 @@ def builtin_grid(
         network_sek_per_kwh=network,
         zone=info.zone,
         source=" ".join(notes),
-        typical_year=True,
+        typical_year=o.typical,
+        calendar_year=None if prices is None else prices.calendar_year,
+        file=(prices.file or None) if prices is not None else None,
     )
-    return series.scaled(price_scale=float(price_scale), carbon_scale=float(carbon_scale))
+    return series.scaled(price_scale=float(o.price_scale), carbon_scale=float(o.carbon_scale))
 
 
-@dataclass(frozen=True)
-class _Options:
-    """The keyword options of :func:`builtin_grid`, as given (checked by :func:`_check_values`
-    and :func:`_check_combinations`)."""
-
-    year: int
-    include_tax: bool
-    include_network: bool
-    price_scale: float
-    carbon_scale: float
-    tax_category: str
-    tax_year: int
-    tax_sek_per_kwh: float | None
-    network_operator: str | None
-    network_sek_per_kwh: float | None
-    carbon_year: int | None
-    carbon_g_per_kwh: float | None
-    price_sek_per_kwh: float | None
-    options_path: str
-
-    def path(self, name: str) -> str:
-        """Dotted path of option ``name`` in error messages."""
-        return _opt(self.options_path, name)
-
-
-def _check_values(o: _Options, zone_name: str, problems: list[Problem]) -> None:
-    """Each option on its own: booleans, numbers >= 0, a price year with data, a known tax
-    category and a year with a rate in it."""
-    _check_bool(problems, o.path("include_tax"), o.include_tax)
-    _check_bool(problems, o.path("include_network"), o.include_network)
-    _check_nonneg(problems, o.path("price_scale"), o.price_scale)
-    _check_nonneg(problems, o.path("carbon_scale"), o.carbon_scale)
-    for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "carbon_g_per_kwh", "price_sek_per_kwh"):
-        _check_nonneg(problems, o.path(name), getattr(o, name), allow_none=True)
-    _check_int_in(problems, o.path("year"), o.year, PRICE_YEARS, f"built-in {zone_name} price years")
-    if o.tax_category not in TAX_CATEGORIES:
-        problems.append(
-            Problem(o.path("tax_category"), f"must be one of {', '.join(TAX_CATEGORIES)}", value=o.tax_category)
-        )
+def _hourly_note(info: ZoneInfo, prices: EntsoePrices) -> str:
+    """The first sentences of the source text of real hourly prices: whose, which hours, how
+    the simulated calendar reads them."""
+    t0, t1 = prices.time_utc[0], prices.time_utc[-1] + np.timedelta64(3600, "s")
+    span = f"{prices.time_utc.size} hours, {t0}Z to {t1}Z"
+    if prices.file:
+        dst = (f"; spring-forward row dropped (line {', '.join(map(str, prices.spring_rows))})" if prices.spring_rows
+               else "")
+        if prices.autumn_rows:
+            dst += f"; repeated autumn hour (lines {', '.join(map(str, prices.autumn_rows))}): first CEST, then CET"
+        head = (f"ENTSO-E day-ahead price file {prices.file} - bidding zone {info.zone}, {info.region}: real hourly "
+                f"prices ({span}; local CET/CEST labels converted to UTC{dst}).")
     else:
-        _check_int_in(
-            problems,
-            o.path("tax_year"),
-            o.tax_year,
-            tax_years(o.tax_category),
-            f"years with a {o.tax_category!r} energy-tax rate"
-            + (" (the data-centre rate ended 2023-07-01)" if o.tax_category == "datacenter" else ""),
-        )
-
-
-def _check_combinations(o: _Options, operator_key: str, zone_name: str, problems: list[Problem]) -> None:
-    """Options that contradict each other (an explicit tax or network fee that is switched off,
-    price parts beside a constant all-in price), an unknown network tariff and a carbon year
-    without data."""
-    if o.include_tax is False and o.tax_sek_per_kwh is not None:
-        problems.append(
-            Problem(o.path("tax_sek_per_kwh"), "contradicts include_tax = false; give one of them", value=o.tax_sek_per_kwh)
-        )
-    if o.include_network is False and o.network_sek_per_kwh is not None:
-        problems.append(
-            Problem(
-                o.path("network_sek_per_kwh"),
-                "contradicts include_network = false; give one of them",
-                value=o.network_sek_per_kwh,
-            )
-        )
-    if o.price_sek_per_kwh is not None:
-        for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "network_operator"):
-            if getattr(o, name) is not None:
-                problems.append(_not_with_constant_price(o.path(name), getattr(o, name)))
-    if operator_key not in _network_tariffs():
-        problems.append(
-            Problem(
-                o.path("network_operator"),
-                f"unknown network tariff; known: {', '.join(network_operators())}",
-                value=o.network_operator,
-            )
-        )
-    if o.carbon_year is not None:
-        _check_int_in(problems, o.path("carbon_year"), o.carbon_year, carbon_years(zone_name), f"{zone_name} carbon years")
+        head = (f"builtin:{info.key} - Swedish bidding zone {info.zone}, {info.region}: real hourly ENTSO-E day-ahead "
+                f"prices of {prices.calendar_year} ({span}; {hourly_source()}).")
+    if prices.calendar_year is not None:
+        how = (f" A simulated year other than {prices.calendar_year} reads the hour of the same weekday and time "
+               "nearest to the same date (whole weeks, at most 3 days away; 52 weeks wrapped at the year's ends).")
+    else:
+        how = " A dated series: the simulated period must lie inside it."
+    return head + how + " Prices SEK/kWh excl. VAT."
 
 
 def _profile_note(info: ZoneInfo, year: int) -> str:
@@ -462,15 +426,14 @@ def _network_price(o: _Options, info: ZoneInfo, operator_key: str, time_utc: np.
     return network_fee_sek_per_kwh(operator_key, time_utc)
 
 
-def _carbon_intensity(o: _Options, zone_name: str, n: int, notes: list[str]) -> np.ndarray:
+def _carbon_intensity(o: _Options, zone_name: str, year: int, n: int, notes: list[str]) -> np.ndarray:
     """Carbon intensity, gCO2e/kWh, flat over the ``n`` hours: the explicit value or the
-    Electricity Maps yearly mean of the carbon year (default the price year, else the nearest
-    year with data); its source goes to ``notes``."""
+    Electricity Maps yearly mean of the carbon year (default ``year``, the prices' year, else
+    the nearest year with data); its source goes to ``notes``."""
     if o.carbon_g_per_kwh is not None:
         notes.append(f"Carbon: constant {float(o.carbon_g_per_kwh):g} gCO2e/kWh, given in the scenario.")
         return np.full(n, float(o.carbon_g_per_kwh))
     available = carbon_years(zone_name)
-    year = int(o.year)
     if o.carbon_year is not None:
         c_year = int(o.carbon_year)
         c_note = ""

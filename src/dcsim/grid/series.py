@@ -1,7 +1,10 @@
 """The grid series: carbon intensity and electricity price over time.
 
 A :class:`GridSeries` holds one value per interval of a constant step (hourly for the
-built-in profiles, the file's own step for user files). Each row is the interval that *starts*
+built-in zones, the file's own step for user files). It is one of three kinds: a typical
+365-day year (read at each time's time of year), one Swedish calendar year of real values
+(read with the weekdays kept, :func:`dcsim.grid._calendar.map_onto_year_ms`), or a dated series
+that must cover the simulated period. Each row is the interval that *starts*
 at its ``time_utc`` (the convention of ENTSO-E and Nord Pool market time units). Prices are
 products of whole market intervals, so :meth:`GridSeries.sample` holds each value over its
 interval (step-hold) and never interpolates.
@@ -15,6 +18,8 @@ import numpy as np
 
 from dcsim._timeaxis import TYPICAL_YEAR_S, check_steps, step_midpoints_ms, time_of_year_ms, utc_frame
 from dcsim.errors import InputError, Problem
+
+from ._calendar import local_year_bounds_s, map_onto_year_ms
 
 _PRICE_COMPONENT_ATOL_SEK_PER_KWH = 1e-9
 #: The value columns of a grid series and of its samples, in table order.
@@ -84,9 +89,14 @@ class GridSeries:
         Human-readable provenance: the sources of every number and how the series was built.
     typical_year : bool
         True for a 365-day typical profile: :meth:`sample` maps any date to its time of year.
-        False for a dated series, which must cover the simulated period.
+        False for a dated series.
     file : str or None
         The file read, for error messages.
+    calendar_year : int or None
+        For a dated series that covers exactly one Swedish calendar year (1 January 00:00 CET
+        to the next: the built-in price years, an ENTSO-E file of one year): that year, onto
+        which :meth:`sample` maps any simulated year with the weekdays kept. None: a dated
+        series must cover the simulated period.
 
     Arrays are read-only copies. Power (demand) charges and fixed fees are not per kWh and
     are not part of ``price_sek_per_kwh``.
@@ -102,6 +112,7 @@ class GridSeries:
     source: str
     typical_year: bool
     file: str | None = field(default=None)
+    calendar_year: int | None = field(default=None)
 
     def __post_init__(self) -> None:
         t = np.array(self.time_utc, dtype="datetime64[s]", copy=True)
@@ -131,6 +142,12 @@ class GridSeries:
                 raise ValueError("a typical-year series must start on 1 January 00:00 UTC")
             if int(steps[0]) * n != TYPICAL_YEAR_S:
                 raise ValueError("a typical-year series must span exactly 365 days")
+        if self.calendar_year is not None:
+            if self.typical_year:
+                raise ValueError("a series is either a typical year or a calendar year")
+            start_s, end_s = local_year_bounds_s(int(self.calendar_year))
+            if int(t[0].astype(np.int64)) != start_s or int(t[-1].astype(np.int64)) + int(steps[0]) != end_s:
+                raise ValueError(f"a calendar-year series must span the Swedish year {self.calendar_year} exactly")
 
     # ------------------------------------------------------------------ properties
     @property
@@ -161,7 +178,10 @@ class GridSeries:
 
         For a typical year ``t_k`` is mapped to its time of year: seconds since 1 January
         00:00 UTC of ``t_k``'s own year, modulo 365 days (so 31 December of a leap year reads
-        1 January). A dated series must cover every ``t_k``, else :class:`InputError`.
+        1 January). For a calendar year ``t_k`` is mapped onto that year with the weekdays
+        kept (:func:`dcsim.grid._calendar.map_onto_year_ms`; a simulated time inside the year
+        reads its own hour). Any other dated series must cover every ``t_k``, else
+        :class:`InputError`.
 
         Parameters
         ----------
@@ -185,6 +205,8 @@ class GridSeries:
         if self.typical_year:
             return time_of_year_ms(t_mid) // step_ms
         t0_s = int(self.time_utc[0].astype(np.int64))
+        if self.calendar_year is not None:
+            return (map_onto_year_ms(t_mid, int(self.calendar_year)) - 1000 * t0_s) // step_ms
         idx = (t_mid.astype(np.int64) - 1000 * t0_s) // step_ms
         if n and (idx[0] < 0 or idx[-1] >= len(self)):
             end_s = start_s + n * step_s
@@ -241,4 +263,5 @@ class GridSeries:
             source=f"{self.source} Scaled: {', '.join(notes)}.",
             typical_year=self.typical_year,
             file=self.file,
+            calendar_year=self.calendar_year,
         )
