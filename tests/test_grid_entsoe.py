@@ -8,6 +8,8 @@ dcsim's own summer-time rule; the yearly means against the shared economics tabl
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ from dcsim.grid import load_grid, read_entsoe_csv
 
 from tests.conftest import shared_path
 
+ROOT = Path(__file__).resolve().parents[1]
 ENTSOE = "data/economics/hourly_prices_entsoe"
 SHARED_FILES = [f"{zone}_{year}_entsoe.csv" for zone in ("SE1", "SE2", "SE3", "SE4") for year in range(2016, 2024)]
 HEADER = '"MTU (CET/CEST)","Day-ahead Price [EUR/MWh]","Currency","BZN|SE3"'
@@ -173,6 +176,19 @@ def test_every_problem_is_listed_in_file_order(tmp_path):
     with pytest.raises(InputError) as info:
         read_entsoe_csv(write_export(tmp_path, rows))
     assert [(p.line, p.column) for p in info.value.problems] == [(7, 1), (32, 2)]
+
+
+def test_a_malformed_file_exits_2_through_the_cli(tmp_path):
+    rows = _replace(export_rows("2023-10-28", 2), 5, '"28.10.2023 05:00 - 28.10.2023 06:00","abc","EUR"')
+    grid = write_export(tmp_path, rows)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(f'[simulation]\nstart = 2023-10-28T00:00:00Z\nduration = "1d"\nstep = "1h"\n'
+                        f'[site]\ngrid = "{grid.name}"\n[it]\nracks = 1\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "dcsim", "run", str(scenario), "-o", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"{grid}, line 7, column 2: site.grid: column 'Day-ahead Price [EUR/MWh]': not a number" in proc.stderr
 
 
 # --------------------------------------------------------------------------- the file as the site's grid

@@ -1,6 +1,6 @@
 """Real hourly prices of the built-in zones (dcsim.grid.hourly): the package data against the
-shared ENTSO-E files, the conversion to SEK against published SEK means, and the mapping of any
-simulated year onto the price year."""
+shared ENTSO-E files, the conversion to SEK against published SEK means, the mapping of any
+simulated year onto the price year, and `site.grid_options.price_year` end to end."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dcsim
+from dcsim.errors import InputError
 from dcsim.grid import PRICE_YEARS, load_grid, read_entsoe_csv
 from dcsim.grid._calendar import map_onto_year_ms
 from dcsim.grid._tables import _spot_hourly_table, eur_sek_monthly
 from dcsim.grid.hourly import builtin_hourly_prices
 
-from tests.conftest import shared_path
+from tests.conftest import ROOT, shared_path
 
 ZONES = ("SE1", "SE2", "SE3", "SE4")
 H = 3600
@@ -140,3 +142,70 @@ def test_simulated_2025_reads_2023_hour_of_the_same_weekday():
     s = g.sample(np.datetime64("2025-03-05T00:00"), H, 24)  # Wednesday 5 March 2025
     i = int(np.flatnonzero(g.time_utc == np.datetime64("2023-03-08T00:00"))[0])  # Wednesday 8 March 2023
     np.testing.assert_array_equal(s.spot_sek_per_kwh, g.spot_sek_per_kwh[i:i + 24])
+
+
+# --------------------------------------------------------------------------- the scenario key
+
+
+@pytest.mark.parametrize("value, words", [
+    (2015, 'no hourly prices for this year; must be an integer year 2016-2023 or "typical"'),
+    (2024, 'no hourly prices for this year'),
+    ("2019", 'must be an integer year 2016-2023 or "typical"'),
+    ("Typical", 'must be an integer year 2016-2023 or "typical"'),
+    (2019.0, 'must be an integer year 2016-2023 or "typical"'),
+])
+def test_invalid_price_year_is_refused_with_its_path_and_the_allowed_values(tmp_path, value, words):
+    path = tmp_path / "s.toml"
+    written = f'"{value}"' if isinstance(value, str) else str(value)
+    path.write_text(f'[site]\ngrid = "builtin:se3"\n[site.grid_options]\nprice_year = {written}\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        dcsim.load_scenario(path)
+    (p,) = info.value.problems
+    assert p.path == "site.grid_options.price_year" and p.line == 4 and words in p.message
+
+
+def test_price_year_is_refused_with_a_grid_file(tmp_path):
+    grid = tmp_path / "g.csv"
+    grid.write_text("time,carbon_g_per_kwh,price_sek_per_kwh\n2025-01-01T00:00Z,10,1\n2025-01-01T01:00Z,10,1\n")
+    path = tmp_path / "s.toml"
+    path.write_text('[site]\ngrid = "g.csv"\n[site.grid_options]\nprice_year = 2020\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        dcsim.load_scenario(path)
+    (p,) = info.value.problems
+    assert p.path == "site.grid_options.price_year" and "applies to built-in grids only" in p.message
+    sc = dcsim.load_scenario(path, overrides={"site.grid_options.price_year": None})
+    assert sc.site.grid_options.price_year is None  # a file keeps none
+
+
+def test_default_price_year_is_written_into_the_resolved_scenario():
+    sc = dcsim.load_scenario(ROOT / "tests" / "fixtures" / "scenarios" / "minimal.toml")
+    assert sc.site.grid_options.price_year == 2023
+    assert "price_year = 2023" in dcsim.scenario.dump_toml(sc)
+
+
+def test_price_year_end_to_end_in_a_short_run():
+    base = ROOT / "tests" / "fixtures" / "scenarios" / "minimal.toml"
+    over = {"simulation.start": "2025-01-13T00:00:00Z", "simulation.duration": "3d", "simulation.step": "15min",
+            "simulation.record_step": "15min", "site.grid": "builtin:se3"}
+    runs = {y: dcsim.simulate(dcsim.load_scenario(base, overrides={**over, "site.grid_options.price_year": y}))
+            for y in (2022, "typical")}
+    real, typical = runs[2022], runs["typical"]
+    price = real.timeseries["price_sek_per_kwh"].to_numpy()
+    hourly = price.reshape(-1, 4)
+    assert np.all(hourly == hourly[:, :1])  # a market price holds over its hour
+    # varies hour to hour like the real series: the 72 hours read 2022's hours of the same weekdays
+    g = load_grid("builtin:se3", price_year=2022)
+    i = int(np.flatnonzero(g.time_utc == np.datetime64("2022-01-10T00:00"))[0])  # Monday 10 Jan 2022, 3 days off
+    np.testing.assert_array_equal(hourly[:, 0], g.price_sek_per_kwh[i:i + 72])
+    assert np.unique(hourly[:, 0]).size > 60
+    # energy_cost_sek = sum of facility power x price over the steps (record step = physics step)
+    ts = real.timeseries
+    cost = float((ts["facility_power_kw"] * ts["price_sek_per_kwh"]).sum() * 0.25)
+    assert real.kpis["energy_cost_sek"] == pytest.approx(cost, rel=1e-12)  # the same sum, up to summation order
+    # the physics does not see the price: energy to the last bit, cost not
+    for kpi in ("energy_facility_kwh", "energy_it_kwh", "pue", "water_m3"):
+        assert real.kpis[kpi] == typical.kpis[kpi]
+    # the carbon year follows the price year (as before): Electricity Maps SE3 2022, 25 g, vs 2023, 23 g
+    assert real.kpis["carbon_kg"] == pytest.approx(typical.kpis["carbon_kg"] * 25 / 23, rel=1e-12)
+    assert real.kpis["energy_cost_sek"] != typical.kpis["energy_cost_sek"]
+    assert "2022" in real.manifest["grid_source"] and "typical profile" in typical.manifest["grid_source"]

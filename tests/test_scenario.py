@@ -248,4 +248,4 @@ def test_builtin_spellings_the_loader_accepts_the_scenario_accepts(climate, grid
     from dcsim.grid import load_grid
 
     assert load_climate(sc.site.climate, seed=1).site_name == "Luleå"
-    assert load_grid(sc.site.grid) is not None
+    assert load_grid(sc.site.grid, **sc.site.grid_options.model_dump(exclude_none=True)) is not None

@@ -30,7 +30,6 @@ from .electrical.chain import (
     E_UPS_MODULES_ONLINE,
 )
 from .errors import SimulationError
-from .data.builtin import builtin_name
 from .grid import load_grid
 from .model import (
     build_model,
@@ -259,8 +258,8 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     synthetic = sc.site.synthetic.model_dump(exclude_none=True)
     weather = load_climate(sc.site.climate, seed=sc.simulation.seed, year=year, **synthetic)
     wx = weather.sample(start, step_s, n)
-    # the typical profile, as before the real hourly prices; site.grid_options.price_year chooses next
-    grid = load_grid(sc.site.grid, **({"price_year": "typical"} if builtin_name(sc.site.grid) else {}))
+    grid = load_grid(sc.site.grid, options_path="site.grid_options",
+                     **sc.site.grid_options.model_dump(exclude_none=True))
     gx = grid.sample(start, step_s, n)
 
     dt = float(step_s)

@@ -18,7 +18,9 @@ from pydantic import (
     model_validator,
 )
 
+from ..data.builtin import builtin_name
 from ..data.monthly_means import MONTHLY_MEAN_RANGE_C, check_monthly_means
+from ..data.prices import DEFAULT_PRICE_YEAR, PRICE_YEARS, TYPICAL, price_year_problem
 from ..units import format_duration
 from .electrical import Electrical
 from .facility import Cooling, HeatReuse
@@ -93,6 +95,32 @@ class SyntheticClimate(_Section):
         return value
 
 
+class GridOptions(_Section):
+    """Options of a built-in grid (`site.grid = "builtin:se1"` ... `"builtin:se4"`): which
+    year's electricity prices. Refused with a grid file, whose dates are its own.
+    """
+
+    price_year: int | str | None = Field(
+        default=None,
+        description=(
+            f"Year of the real hourly ENTSO-E day-ahead prices, {PRICE_YEARS[0]}-{PRICE_YEARS[-1]} (each hour of "
+            f"that year, converted to SEK at the monthly EUR/SEK rate); \"{TYPICAL}\": the typical profile "
+            "built from the published yearly, monthly and hour-of-day means of 2023 instead. A simulated year "
+            "other than the price year reads the hour of the same weekday and time nearest to the same date "
+            f"(docs/physics.md). Empty: {DEFAULT_PRICE_YEAR} with a built-in grid (written into the resolved scenario)."
+        ),
+    )
+
+    @field_validator("price_year", mode="before")
+    @classmethod
+    def _price_year(cls, value):
+        # the grid loader's own check (dcsim.data.prices, base layer: the schema imports no physics)
+        why = None if value is None else price_year_problem(value)
+        if why:
+            raise ValueError(why)
+        return value
+
+
 class Site(_Section):
     """Where the datacenter stands: weather and electricity grid."""
 
@@ -109,6 +137,30 @@ class Site(_Section):
         default="Europe/Stockholm", description="IANA time zone of local time (daily profiles, reports)."
     )
     synthetic: SyntheticClimate = Field(default_factory=SyntheticClimate)
+    grid_options: GridOptions = Field(default_factory=GridOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_price_year(cls, data):
+        """A built-in grid without a price year gets the default one, so that the resolved
+        scenario names the prices it ran on (a file keeps none: its dates are its own)."""
+        if not isinstance(data, dict) or builtin_name(data.get("grid", "builtin:se1")) is None:
+            return data
+        options = data.get("grid_options", {})
+        if isinstance(options, dict) and options.get("price_year") is None:
+            data = {**data, "grid_options": {**options, "price_year": DEFAULT_PRICE_YEAR}}
+        return data
+
+    @model_validator(mode="after")
+    def _grid_options_need_builtin(self) -> Site:
+        if builtin_name(self.grid) is None and self.grid_options.price_year is not None:
+            raise FieldError(
+                "site.grid_options.price_year",
+                f"applies to built-in grids only ('builtin:se1' ... 'builtin:se4'), not to the grid file "
+                f"{self.grid!r}, whose dates are its own (an ENTSO-E file of one whole year is read onto the "
+                "simulated year as a built-in price year is); remove it or use a built-in grid",
+            )
+        return self
 
     @model_validator(mode="after")
     def _synthetic_needs_builtin(self) -> Site:
