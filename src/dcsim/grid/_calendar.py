@@ -5,6 +5,10 @@ CEST, UTC+2 in summer). dcsim keeps time in UTC inside, so the built-in profiles
 the EU summer-time rule: summer time from the last Sunday of March 01:00 UTC to the last
 Sunday of October 01:00 UTC (Directive 2000/84/EC; Sweden has followed this rule since 1996).
 Earlier years used other dates and are not supported.
+
+The same rule read backwards turns the local wall-clock labels of market data into UTC
+(:func:`local_hour_to_utc_s`), and :func:`map_onto_year_ms` reads one calendar year of real
+prices onto any simulated year with the weekdays kept.
 """
 
 from __future__ import annotations
