@@ -222,3 +222,15 @@ def test_price_year_is_refused_with_an_entsoe_file_and_other_zones_are_refused(t
     other = write_export(tmp_path, export_rows("2023-10-28", 2), header=HEADER.replace("SE3", "NO1"), name="no1.csv")
     with pytest.raises(InputError, match="bidding zone 'NO1' is not one dcsim has"):
         load_grid(str(other))
+
+
+def test_an_entsoe_file_of_a_whole_year_is_the_built_in_price_year():
+    path = shared_path(f"{ENTSOE}/SE3_2019_entsoe.csv", "the comparison of an ENTSO-E file with the built-in 2019")
+    g = load_grid(str(path))
+    builtin = load_grid("builtin:se3", price_year=2019)
+    assert g.calendar_year == 2019 and g.file == str(path)
+    for name in ("spot_sek_per_kwh", "tax_sek_per_kwh", "network_sek_per_kwh", "price_sek_per_kwh", "carbon_g_per_kwh"):
+        np.testing.assert_array_equal(getattr(g, name), getattr(builtin, name))  # the same data, the same rules
+    start = np.datetime64("2025-01-01T00:00")  # read onto another year by the same rule
+    np.testing.assert_array_equal(g.sample(start, 3600, 8760).price_sek_per_kwh,
+                                  builtin.sample(start, 3600, 8760).price_sek_per_kwh)
