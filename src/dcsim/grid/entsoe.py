@@ -192,8 +192,10 @@ def _to_utc(table: Table, local_s: np.ndarray, price: np.ndarray, price_texts: l
     """UTC start of each row, which rows hold an hour, and the spring and autumn rows (the
     rule in the module docstring); problems are reported."""
     ok = local_s >= 0
-    placeholder = local_s[ok][0] if ok.any() else _Y2000_S  # for bad labels (already reported)
-    cet, cet_ok, cest_ok = local_hour_to_utc_s(np.where(ok, local_s, placeholder))
+    # rows whose label did not parse (already reported, never kept) take a valid row's time,
+    # so the vectorised conversion runs on valid times only
+    stand_in = local_s[ok][0] if ok.any() else _Y2000_S
+    cet, cet_ok, cest_ok = local_hour_to_utc_s(np.where(ok, local_s, stand_in))
     utc = np.where(cet_ok, cet, cet - _HOUR_S)
     keep = ok.copy()
     spring = np.flatnonzero(ok & ~cet_ok & ~cest_ok)
