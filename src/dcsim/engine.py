@@ -233,12 +233,10 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         if sc.cooling.system == "liquid" else np.zeros(n),
         "servers_throttled": out.servers_throttled,
         "servers_shut_down": out.servers_shut_down,
-        # the share of the work not done per step; recorded rows are the ratio of each interval's
-        # sums of the two step series below (server-equivalents; dcsim.results._RATIO_COLUMNS)
-        "it_work_not_done_pct": np.divide(100.0 * out.work_not_done, out.work_demand,
-                                          out=np.zeros(n), where=out.work_demand > 0),
-        "work_demand": out.work_demand,
+        # work asked for and not done (server-equivalents): the timeseries records their ratio
+        # per interval as it_work_not_done_pct (dcsim.results._RATIO_COLUMNS), the KPI over the run
         "work_not_done": out.work_not_done,
+        "work_demand": out.work_demand,
     }
 
 

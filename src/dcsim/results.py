@@ -68,8 +68,9 @@ _MAX_COLUMNS = ("max_inlet_c",)
 #: Timeseries columns that are a ratio of two step series, in %: each recorded row is the ratio
 #: of the interval's sums (the work not done over the work asked for), never a mean of per-step
 #: ratios, which would weigh an idle step like a busy one. The two inputs are step columns that
-#: the KPIs read and the timeseries leaves out.
+#: the KPIs read; the timeseries holds the ratio in the numerator's place, not the inputs.
 _RATIO_COLUMNS = {"it_work_not_done_pct": ("work_not_done", "work_demand")}
+_RATIO_AT = {num: ratio for ratio, (num, _) in _RATIO_COLUMNS.items()}
 _RATIO_INPUTS = frozenset(name for pair in _RATIO_COLUMNS.values() for name in pair)
 
 
@@ -165,11 +166,12 @@ def record_timeseries(columns: dict[str, np.ndarray], *, start: np.datetime64, s
     data: dict[str, Any] = {}
     lengths = np.diff(np.append(starts, n))
     for name, values in columns.items():
-        if name in _RATIO_INPUTS:
+        if name in _RATIO_AT:
+            ratio = _RATIO_AT[name]
+            num, den = (np.add.reduceat(columns[c].astype(np.float64), starts) for c in _RATIO_COLUMNS[ratio])
+            data[ratio] = np.divide(100.0 * num, den, out=np.zeros(len(starts)), where=den > 0)
+        elif name in _RATIO_INPUTS:
             continue
-        if name in _RATIO_COLUMNS:
-            num, den = (np.add.reduceat(columns[c].astype(np.float64), starts) for c in _RATIO_COLUMNS[name])
-            data[name] = np.divide(100.0 * num, den, out=np.zeros(len(starts)), where=den > 0)
         elif name == "cooling_mode":
             counts = np.stack([np.add.reduceat((values == k).astype(np.int64), starts) for k in range(len(COOLING_MODES))])
             data[name] = pd.Categorical.from_codes(counts.argmax(axis=0), categories=list(COOLING_MODES))
