@@ -234,3 +234,12 @@ def test_an_entsoe_file_of_a_whole_year_is_the_built_in_price_year():
     start = np.datetime64("2025-01-01T00:00")  # read onto another year by the same rule
     np.testing.assert_array_equal(g.sample(start, 3600, 8760).price_sek_per_kwh,
                                   builtin.sample(start, 3600, 8760).price_sek_per_kwh)
+
+
+def test_local_year_is_the_swedish_calendar_year():
+    """A partial file's default data year is the Swedish year of its first hour: 1 January
+    00:00 CET is 31 December 23:00 UTC (the UTC year would name the year before)."""
+    from dcsim.grid._calendar import local_year
+
+    t = int(np.datetime64("2022-12-31T23:00:00", "s").astype(np.int64))
+    assert local_year(t) == 2023 and local_year(t - 3600) == 2022

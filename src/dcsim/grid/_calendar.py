@@ -102,6 +102,12 @@ def local_hour_to_utc_s(local_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return cet, cet_ok, cest_ok
 
 
+def local_year(t_utc_s) -> int:
+    """The Swedish calendar year of the instant ``t_utc_s`` (UTC seconds). Near the turn of the
+    year Sweden keeps CET, UTC+1: 31 December 23:00 UTC is already 1 January."""
+    return int((np.int64(t_utc_s) + _HOUR_S).astype("datetime64[s]").astype("datetime64[Y]").astype(np.int64)) + 1970
+
+
 def local_year_bounds_s(year: int) -> tuple[int, int]:
     """UTC seconds of the start and end of Swedish calendar ``year``: 1 January 00:00 CET of
     ``year`` and of ``year + 1`` (23:00 UTC the day before)."""

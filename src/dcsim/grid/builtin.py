@@ -62,7 +62,7 @@ import numpy as np
 from dcsim.errors import InputError, Problem
 
 from ..data.prices import DEFAULT_PRICE_YEAR, PRICE_YEARS, TYPICAL
-from ._calendar import local_calendar
+from ._calendar import local_calendar, local_year
 from ._options import TAX_CATEGORIES, TYPICAL_YEARS, _check_combinations, _check_values, _Options
 from ._tables import (
     ZoneInfo,
@@ -299,7 +299,7 @@ def _zone_grid(info: ZoneInfo, o: _Options, file_prices: EntsoePrices | None, *,
     else:
         prices = file_prices if file_prices is not None else builtin_hourly_prices(info.zone, int(o.price_year))
         time_utc = prices.time_utc
-        data_year = prices.calendar_year or int(time_utc[0].astype("datetime64[Y]").astype(np.int64)) + 1970
+        data_year = prices.calendar_year or local_year(time_utc[0].astype("datetime64[s]").astype(np.int64))
         notes.append(_hourly_note(info, prices))
     n = time_utc.size
     if o.price_sek_per_kwh is not None:

@@ -41,7 +41,8 @@ import numpy as np
 
 from dcsim._table import Column, Problems, Table, read_csv
 
-from ._calendar import FIRST_EU_RULE_YEAR, local_hour_to_utc_s, local_year_bounds_s
+from ._calendar import FIRST_EU_RULE_YEAR, local_hour_to_utc_s, local_year, local_year_bounds_s
+from .series import _iso
 
 MTU_COLUMN = "MTU (CET/CEST)"
 PRICE_COLUMN = "Day-ahead Price [EUR/MWh]"
@@ -235,11 +236,8 @@ def _check_consecutive(table: Table, t: np.ndarray, rows: np.ndarray) -> None:
 
 def _whole_year(t: np.ndarray) -> int | None:
     """The Swedish calendar year ``t`` (UTC hour starts) covers exactly, or None."""
-    first_local = (np.int64(t[0]) + _HOUR_S).astype("datetime64[s]").astype("datetime64[Y]")
-    year = int(first_local.astype(np.int64)) + 1970
+    year = local_year(t[0])
     start, end = local_year_bounds_s(year)
     return year if int(t[0]) == start and int(t[-1]) + _HOUR_S == end else None
 
 
-def _iso(t_s) -> str:
-    return f"{np.datetime64(int(t_s), 's')}Z"

@@ -82,10 +82,9 @@ def to_sek_per_kwh(prices: EntsoePrices, *, field_path: str = "site.grid") -> tu
             file=prices.file or None,
         ))
     rate = np.array([rates[m] for m in unique])[inverse]
-    used = rate[np.r_[True, np.diff(inverse) != 0]] if rate.size else rate
     note = (
         f"Converted EUR/MWh -> SEK/kWh at the monthly mean EUR/SEK rate of the local delivery month "
-        f"({unique[0]} to {unique[-1]}: {used.min():.4f}-{used.max():.4f} SEK/EUR, hour-weighted mean "
+        f"({unique[0]} to {unique[-1]}: {rate.min():.4f}-{rate.max():.4f} SEK/EUR, hour-weighted mean "
         f"{rate.mean():.4f}; {source}; monthly means computed here)."
     )
     return prices.eur_per_mwh * rate / _KWH_PER_MWH, note

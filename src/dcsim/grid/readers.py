@@ -32,7 +32,7 @@ import numpy as np
 from dcsim.errors import InputError, Problem
 from dcsim._table import Column, Problems, Table, read_csv, read_parquet
 
-from .series import GridSeries
+from .series import GridSeries, _iso
 
 TIME_COLUMN = "time"
 CARBON_COLUMN = "carbon_g_per_kwh"
@@ -52,10 +52,6 @@ def _columns(carbon_const, price_const) -> list[Column]:
         columns.append(Column(PRICE_COLUMN, unit="SEK/kWh", describe="values",
                               hint=f"Add the column, or give a constant {PRICE_COLUMN} in the scenario."))
     return columns
-
-
-def _iso(t_s: int) -> str:
-    return f"{np.datetime64(int(t_s), 's')}Z"
 
 
 def _fmt_step(s: int) -> str:
