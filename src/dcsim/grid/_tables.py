@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..data.equipment import equipment_rows
+
 
 def _read_table(name: str) -> list[dict[str, str]]:
     path = resources.files("dcsim").joinpath("data", name)
@@ -163,13 +165,6 @@ def tax_years(category: str) -> tuple[int, ...]:
     return tuple(sorted(y for c, y in _energy_tax() if c == category))
 
 
-def _read_commented(name: str) -> list[dict[str, str]]:
-    """A package CSV table whose header comes after ``#`` comment lines (its source)."""
-    path = resources.files("dcsim").joinpath("data", name)
-    with path.open("r", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(line for line in f if not line.startswith("#")))
-
-
 def _source_comment(name: str) -> str:
     """The ``# Source: ...`` comment line of a package CSV table."""
     path = resources.files("dcsim").joinpath("data", name)
@@ -184,7 +179,7 @@ def _source_comment(name: str) -> str:
 def eur_sek_monthly() -> tuple[dict[str, float], str]:
     """EUR/SEK monthly mean rates, SEK per EUR, by ``"YYYY-MM"``, and their source
     (``eur_sek_monthly.csv``: ECB daily reference rates, monthly means)."""
-    rates = {r["month"]: float(r["sek_per_eur"]) for r in _read_commented("eur_sek_monthly.csv")}
+    rates = {r["month"]: float(r["sek_per_eur"]) for r in equipment_rows("eur_sek_monthly.csv")}
     return rates, _source_comment("eur_sek_monthly.csv")
 
 
