@@ -57,6 +57,8 @@ found; no hourly or monthly SE-zone series).
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from dcsim.errors import InputError, Problem
@@ -271,12 +273,17 @@ def entsoe_grid(prices: EntsoePrices, *, field_path: str = "site.grid", options_
             f"fees and carbon intensity for ({', '.join(ZONES)}); give a grid CSV with time, carbon_g_per_kwh and "
             "price_sek_per_kwh instead", file=prices.file, line=1,
         ))
-    defaults = dict(include_tax=True, include_network=True, price_scale=1.0, carbon_scale=1.0,
-                    tax_category=DEFAULT_TAX_CATEGORY, tax_year=DEFAULT_TAX_YEAR, tax_sek_per_kwh=None,
-                    network_operator=None, network_sek_per_kwh=None, carbon_year=None, carbon_g_per_kwh=None,
-                    price_sek_per_kwh=None)
-    o = _Options(price_year=None, year=None, options_path=options_path, **{**defaults, **options})
+    o = _Options(price_year=None, year=None, options_path=options_path, **{**_file_option_defaults(), **options})
     return _zone_grid(zone_table()[key], o, prices, field_path=field_path)
+
+
+def _file_option_defaults() -> dict:
+    """The defaults of :func:`builtin_grid`'s options that apply to a file too (all but the
+    price year, the typical profile's year and the error path): read from its signature, so
+    that a file and a built-in zone cannot get different defaults."""
+    skip = ("price_year", "year", "options_path")
+    return {name: p.default for name, p in inspect.signature(builtin_grid).parameters.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and name not in skip}
 
 
 def _zone_grid(info: ZoneInfo, o: _Options, file_prices: EntsoePrices | None, *,
