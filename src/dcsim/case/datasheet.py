@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._numeric import interp_clamped
 from ..scenario.datasheet import DatasheetUnit
+from ..scenario.types import check_increasing
 from .components import API_VERSION, Component
 
 # --------------------------------------------------------------------------- kernels
@@ -71,8 +72,7 @@ def interp2_clamped(xs, ys, z, x, y):
 def _increasing(name: str, values: list[float]) -> None:
     if len(values) < 2:
         raise ValueError(f"{name} needs at least 2 points")
-    if any(b <= a for a, b in zip(values, values[1:])):
-        raise ValueError(f"{name} must be strictly increasing")
+    check_increasing(values, name)
 
 
 class HeatPumpTable(BaseModel):

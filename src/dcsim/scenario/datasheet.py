@@ -25,7 +25,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from .._table import Column, Problems, read_csv
 from ..errors import InputError
-from .types import FieldError, Section
+from .types import FieldError, Section, increasing_problem
 
 #: Most points of a datasheet table: the plant keeps its tables as fixed-size float tuples of
 #: dcsim.model.tables.TABLE_SIZE points (the schema may not import the build layer; a test
@@ -135,10 +135,9 @@ class DatasheetUnit(Section):
         if not 2 <= len(xs) <= MAX_POINTS:
             raise FieldError("outdoor_c", f"needs 2 to {MAX_POINTS} points, got {len(xs)}")
         _check_points("outdoor_c", xs, None, low=None)
-        for i, (a, b) in enumerate(zip(xs, xs[1:])):
-            if b <= a:
-                raise FieldError("outdoor_c", f"must be strictly increasing; point {i + 1} ({b:g}) is not above "
-                                              f"point {i} ({a:g})")
+        problem = increasing_problem(xs)
+        if problem:
+            raise FieldError("outdoor_c", problem)
         _check_points("capacity_kw", self.capacity_kw, len(xs), low=0.0)
         _check_points("power_kw", self.power_kw, len(xs), low=0.0)
         return self

@@ -21,10 +21,20 @@ class FieldError(ValueError):
         self.field = field
 
 
+def increasing_problem(values: list[float]) -> str | None:
+    """What is wrong if ``values`` (a table's points) are not strictly increasing, naming the
+    first point that is not above the one before; None if they are."""
+    for i, (a, b) in enumerate(zip(values, values[1:])):
+        if b <= a:
+            return f"must be strictly increasing; point {i + 1} ({b:g}) is not above point {i} ({a:g})"
+    return None
+
+
 def check_increasing(values: list[float], name: str) -> None:
     """``ValueError`` unless ``values`` (a table's points) are strictly increasing."""
-    if any(b <= a for a, b in zip(values, values[1:])):
-        raise ValueError(f"{name} must be strictly increasing")
+    problem = increasing_problem(values)
+    if problem:
+        raise ValueError(f"{name} {problem}")
 
 
 class Section(BaseModel):
