@@ -32,11 +32,12 @@ from pathlib import Path
 
 import numpy as np
 
+from dcsim.data.prices import PRICE_YEARS as YEARS
+from dcsim.grid.builtin import ZONES
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "dcsim" / "data"
 SHARED_PRICES = "data/economics/hourly_prices_entsoe"
-ZONES = ("SE1", "SE2", "SE3", "SE4")
-YEARS = range(2016, 2024)
 FX_MONTHS = ("2016-01", "2025-12")
 
 SOURCE = (

@@ -60,6 +60,12 @@ def stockholm_utc_offset_s(time_utc: np.ndarray) -> np.ndarray:
     return offset_s
 
 
+def local_time(time_utc: np.ndarray) -> np.ndarray:
+    """Swedish local (CET/CEST) wall-clock time of UTC instants, ``datetime64[s]``."""
+    t = np.asarray(time_utc).astype("datetime64[s]")
+    return t + stockholm_utc_offset_s(t).astype("timedelta64[s]")
+
+
 def local_calendar(time_utc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Swedish local month (1-12), hour of day (0-23) and weekday (Monday = 0) of UTC instants.
 
@@ -67,8 +73,7 @@ def local_calendar(time_utc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     -------
     month, hour, weekday : numpy.ndarray of int64
     """
-    t = np.asarray(time_utc).astype("datetime64[s]")
-    local = t + stockholm_utc_offset_s(t).astype("timedelta64[s]")
+    local = local_time(time_utc)
     month = (local.astype("datetime64[M]") - local.astype("datetime64[Y]")).astype(np.int64) + 1
     day = local.astype("datetime64[D]")
     hour = (local - day).astype("timedelta64[h]").astype(np.int64)

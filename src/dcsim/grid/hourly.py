@@ -23,7 +23,7 @@ import numpy as np
 from dcsim.errors import InputError, Problem
 
 from ..data.prices import PRICE_YEARS
-from ._calendar import local_year_bounds_s, stockholm_utc_offset_s
+from ._calendar import local_time, local_year_bounds_s
 from ._tables import _spot_hourly_table, eur_sek_monthly
 from .entsoe import EntsoePrices
 
@@ -55,9 +55,7 @@ def hourly_source() -> str:
 
 def local_months(time_utc: np.ndarray) -> np.ndarray:
     """``"YYYY-MM"`` of the Swedish local (CET/CEST) month of each UTC instant."""
-    t = np.asarray(time_utc).astype("datetime64[s]")
-    local = t + stockholm_utc_offset_s(t).astype("timedelta64[s]")
-    return local.astype("datetime64[M]").astype(str)
+    return local_time(time_utc).astype("datetime64[M]").astype(str)
 
 
 def to_sek_per_kwh(prices: EntsoePrices, *, field_path: str = "site.grid") -> tuple[np.ndarray, str]:
