@@ -77,6 +77,14 @@ def test_validate(tmp_path):
     assert "--set" in bad_set.stderr and "oops" in bad_set.stderr
 
 
+def test_validate_checks_the_grid_options_the_schema_cannot():
+    bad = dcsim("validate", FIX / "minimal.toml", "--set", "site.grid_options.tax_year=2019",
+                "--set", "site.grid_options.network_operator=nobody")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "site.grid_options.tax_year" in bad.stderr and "2022-2026" in bad.stderr
+    assert "site.grid_options.network_operator" in bad.stderr and "sundsvall-elnat-2024" in bad.stderr
+
+
 def test_missing_scenario_file_is_exit_2():
     proc = dcsim("run", "does-not-exist.toml")
     assert proc.returncode == 2

@@ -110,11 +110,33 @@ def test_profile_max_over_min_hour_matches_published_ratio():
 
 
 @pytest.mark.parametrize("zone", ["SE1", "SE2", "SE3", "SE4"])
-def test_carbon_is_flat_electricity_maps_2023(zone):
-    g = load_grid(f"builtin:{zone.lower()}")
-    assert g.carbon_g_per_kwh.mean() == CARBON_2023_G_PER_KWH[zone]
+def test_flat_carbon_is_the_electricity_maps_2023_figure(zone):
+    g = load_grid(f"builtin:{zone.lower()}", carbon_profile="flat")
     assert np.all(g.carbon_g_per_kwh == CARBON_2023_G_PER_KWH[zone])
     assert "flat" in g.source and "Electricity Maps" in g.source
+
+
+@pytest.mark.parametrize("zone", ["SE1", "SE2", "SE3", "SE4"])
+def test_hourly_carbon_keeps_the_zone_level_and_the_hours_of_the_generation_mix(zone):
+    from dcsim.grid.builtin import hourly_carbon_shape
+    from dcsim.grid.carbon import hourly_carbon_g_per_kwh
+
+    g = load_grid(f"builtin:{zone.lower()}")  # price year 2023, hourly carbon by default
+    c = g.carbon_g_per_kwh
+    # 2019's hours read onto 2023's calendar repeat or skip a day or two at the year's ends
+    # (whole-week mapping), so the yearly mean is the published figure to within 0.1 %
+    assert c.mean() == pytest.approx(CARBON_2023_G_PER_KWH[zone], rel=1e-3)
+    shape_t, shape = hourly_carbon_g_per_kwh(2019)
+    scale = CARBON_2023_G_PER_KWH[zone] / shape.mean()
+    np.testing.assert_allclose(c, hourly_carbon_shape(g.time_utc, 2019) * scale, rtol=1e-15)
+    # Monday 2023-01-09 00:00 CET reads Monday 2019-01-07 00:00 CET (whole weeks, the same weekday and hour)
+    i = int(np.flatnonzero(g.time_utc == np.datetime64("2023-01-08T23:00"))[0])
+    j = int(np.flatnonzero(shape_t == np.datetime64("2019-01-06T23:00"))[0])
+    assert c[i] == pytest.approx(shape[j] * scale, rel=1e-15)
+    # it varies: the 5th-95th percentile spread of Swedish generation (about 23-39 g around 30 g in 2019)
+    p5, p95 = np.percentile(c, [5, 95])
+    assert p95 / p5 > 1.5 and np.all(c > 0)
+    assert "hourly, a scaled profile, not a measured zone series" in g.source
 
 
 def test_source_says_typical_not_measured():
@@ -124,16 +146,17 @@ def test_source_says_typical_not_measured():
 
 
 def test_default_price_components():
-    # tax: standard rate 2024, 42.8 öre/kWh (data centres pay the standard rate since 2023-07-01)
+    # tax: standard rate 2026, 36.0 öre/kWh after the cut of 1 January 2026 (data centres pay
+    # the standard rate since 2023-07-01)
     expected_network = {"SE1": 0.039, "SE2": 0.039, "SE3": 0.095, "SE4": 0.068}
     for zone, fee in expected_network.items():
         g = load_grid(f"builtin:{zone.lower()}", **TYPICAL)
-        np.testing.assert_allclose(g.tax_sek_per_kwh, 0.428, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(g.tax_sek_per_kwh, 0.360, rtol=0, atol=1e-12)
         np.testing.assert_allclose(g.network_sek_per_kwh, fee, rtol=0, atol=1e-12)
         np.testing.assert_allclose(
             g.price_sek_per_kwh, g.spot_sek_per_kwh + g.tax_sek_per_kwh + g.network_sek_per_kwh, atol=1e-12
         )
-        assert g.price_sek_per_kwh.mean() == pytest.approx(YEARLY_2023_SEK_PER_KWH[zone] + 0.428 + fee, abs=1e-9)
+        assert g.price_sek_per_kwh.mean() == pytest.approx(YEARLY_2023_SEK_PER_KWH[zone] + 0.360 + fee, abs=1e-9)
 
 
 def test_include_tax_and_network_switches():
@@ -167,19 +190,32 @@ def test_scales_and_constants():
     g = load_grid("builtin:se2", price_scale=1.5, carbon_scale=2.0)
     np.testing.assert_allclose(g.price_sek_per_kwh, 1.5 * base.price_sek_per_kwh, rtol=1e-12)
     np.testing.assert_allclose(g.tax_sek_per_kwh, 1.5 * base.tax_sek_per_kwh, rtol=1e-12)
-    assert g.carbon_g_per_kwh.mean() == 34.0
+    np.testing.assert_allclose(g.carbon_g_per_kwh, 2.0 * base.carbon_g_per_kwh, rtol=1e-15)
     c = load_grid("builtin:se2", carbon_g_per_kwh=50.0, price_sek_per_kwh=1.2)
     assert np.all(c.carbon_g_per_kwh == 50.0) and np.all(c.price_sek_per_kwh == 1.2)
     assert np.all(c.tax_sek_per_kwh == 0)
 
 
 def test_carbon_year_follows_price_year_or_nearest():
-    assert load_grid("builtin:se4", price_year=2021).carbon_g_per_kwh[0] == 51  # Electricity Maps 2021
+    flat = {"carbon_profile": "flat"}
+    assert load_grid("builtin:se4", price_year=2021, **flat).carbon_g_per_kwh[0] == 51  # Electricity Maps 2021
     for options in ({"price_year": 2019}, {"year": 2019, **TYPICAL}):
-        g = load_grid("builtin:se4", **options)
+        g = load_grid("builtin:se4", **options, **flat)
         assert g.carbon_g_per_kwh[0] == 51 and "nearest year used" in g.source
-    assert load_grid("builtin:se4", **TYPICAL).carbon_g_per_kwh[0] == 40  # the typical profile's year, 2023
-    assert load_grid("builtin:se4", carbon_year=2024).carbon_g_per_kwh[0] == 39
+    assert load_grid("builtin:se4", **TYPICAL, **flat).carbon_g_per_kwh[0] == 40  # the typical profile's year, 2023
+    assert load_grid("builtin:se4", carbon_year=2024, **flat).carbon_g_per_kwh[0] == 39
+    # hourly: the price year 2019 has its own generation mix, scaled to the 2021 figure
+    g = load_grid("builtin:se4", price_year=2019)
+    assert g.carbon_g_per_kwh.mean() == pytest.approx(51.0, rel=1e-12)  # its own year: the mean exactly
+    assert "in 2019" in g.source
+
+
+def test_carbon_profile_is_checked():
+    with pytest.raises(InputError) as err:
+        load_grid("builtin:se1", options_path="o", carbon_profile="monthly")
+    assert [p.path for p in err.value.problems] == ["o.carbon_profile"]
+    with pytest.raises(InputError, match="does not apply with a constant carbon_g_per_kwh"):
+        load_grid("builtin:se1", carbon_profile="flat", carbon_g_per_kwh=10.0)
 
 
 def test_leap_price_year_is_first_365_days():

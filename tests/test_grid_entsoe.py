@@ -210,7 +210,7 @@ def test_an_entsoe_file_is_its_zones_spot_price_with_tax_and_network(tmp_path):
     with pytest.raises(InputError, match="covers 2023-10-27T22:00:00Z to 2023-10-29T23:00:00Z"):
         g.sample(np.datetime64("2025-01-01T00:00"), 3600, 2)  # two days: a dated series, not a year
     g2 = load_grid(str(path), include_network=False, tax_category="reduced-north")
-    assert np.all(g2.network_sek_per_kwh == 0) and g2.tax_sek_per_kwh[0] == pytest.approx(0.332)
+    assert np.all(g2.network_sek_per_kwh == 0) and g2.tax_sek_per_kwh[0] == pytest.approx(0.264)  # reduced-north 2026
 
 
 def test_price_year_is_refused_with_an_entsoe_file_and_other_zones_are_refused(tmp_path):

@@ -181,7 +181,7 @@ def test_default_price_year_is_written_into_the_resolved_scenario():
 def test_price_year_end_to_end_in_a_short_run():
     base = ROOT / "tests" / "fixtures" / "scenarios" / "minimal.toml"
     over = {"simulation.start": "2025-01-13T00:00:00Z", "simulation.duration": "3d", "simulation.step": "15min",
-            "simulation.record_step": "15min", "site.grid": "builtin:se3"}
+            "simulation.record_step": "15min", "site.grid": "builtin:se3", "site.grid_options.carbon_profile": "flat"}
     runs = {y: dcsim.simulate(dcsim.load_scenario(base, overrides={**over, "site.grid_options.price_year": y}))
             for y in (2022, "typical")}
     real, typical = runs[2022], runs["typical"]
@@ -193,10 +193,18 @@ def test_price_year_end_to_end_in_a_short_run():
     i = int(np.flatnonzero(g.time_utc == np.datetime64("2022-01-10T00:00"))[0])  # Monday 10 Jan 2022, 3 days off
     np.testing.assert_array_equal(hourly[:, 0], g.price_sek_per_kwh[i:i + 72])
     assert np.unique(hourly[:, 0]).size > 60
-    # energy_cost_sek = sum of facility power x price over the steps (record step = physics step)
+    # energy_cost_sek = sum of grid import x price over the steps (record step = physics step)
+    # + the power fee on the peaks; the grid import is the facility's draw (no storage)
     ts = real.timeseries
+    np.testing.assert_array_equal(ts["grid_import_kw"], ts["facility_power_kw"])
     cost = float((ts["facility_power_kw"] * ts["price_sek_per_kwh"]).sum() * 0.25)
-    assert real.kpis["energy_cost_sek"] == pytest.approx(cost, rel=1e-12)  # the same sum, up to summation order
+    k = real.kpis
+    assert k["energy_cost_sek"] == pytest.approx(cost + k["energy_cost_power_fee_sek"], rel=1e-12)  # summation order
+    parts = ("energy_cost_spot_sek", "energy_cost_network_sek", "energy_cost_power_fee_sek", "energy_cost_tax_sek")
+    assert sum(k[p] for p in parts) == pytest.approx(k["energy_cost_sek"], rel=1e-15)
+    # Sundsvall Elnät (SE3's default is Karlsborgs Energi: 539 SEK/kW/year on the year's peak, 3 of 365 days)
+    share = 3 * 86400 / (365 * 86400)
+    assert k["energy_cost_power_fee_sek"] == pytest.approx(539 * k["peak_grid_kw"] * share, rel=1e-12)
     # the physics does not see the price: energy to the last bit, cost not
     for kpi in ("energy_facility_kwh", "energy_it_kwh", "pue", "water_m3"):
         assert real.kpis[kpi] == typical.kpis[kpi]

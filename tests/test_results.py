@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from dcsim.results import EXTRA_KPI_NAMES, KPI_NAMES, compute_kpis, record_timeseries
+from dcsim.results import EXTRA_KPI_NAMES, KPI_NAMES, compute_kpis, peak_hourly_kw, record_timeseries
 
 
 def two_hours():
@@ -21,6 +21,10 @@ def two_hours():
         "water_l_per_h": np.array([100.0, 300.0]),  # 400 L
         "grid_carbon_g_per_kwh": np.array([20.0, 40.0]),  # 125*20 + 375*40 g = 17.5 kg
         "price_sek_per_kwh": np.array([1.0, 2.0]),  # 125 + 750 = 875 SEK
+        "grid_import_kw": np.array([125.0, 375.0]),  # what the site buys: the draw (no storage)
+        "spot_sek_per_kwh": np.array([0.5, 1.5]),  # 62.5 + 562.5 = 625 SEK
+        "tax_sek_per_kwh": np.array([0.4, 0.4]),  # 200 SEK
+        "network_sek_per_kwh": np.array([0.1, 0.1]),  # 50 SEK
         "cooling_mode": np.array([2, 1], dtype=np.int8),  # free, partial: 1.5 free-cooling hours
         "max_inlet_c": np.array([22.0, 28.0]),
         "heat_rejected_kw": np.array([75.0, 325.0]),  # 400 kWh out + 100 reused = 500 in
@@ -55,6 +59,10 @@ def test_kpis_from_their_definitions():
     assert k["carbon_kg"] == pytest.approx(17.5, rel=1e-15)
     assert k["cue_kg_per_kwh"] == pytest.approx(17.5 / 400, rel=1e-15)  # 30134-8
     assert k["energy_cost_sek"] == 875.0
+    assert (k["energy_cost_spot_sek"], k["energy_cost_tax_sek"], k["energy_cost_network_sek"]) == (625.0, 200.0, 50.0)
+    assert k["energy_cost_power_fee_sek"] == 0.0 and k["peak_grid_kw"] == 375.0
+    k2 = compute_kpis(cols, dt_s=3600.0, step_s=3600, racks=racks, power_fee_sek=120.0)
+    assert k2["energy_cost_sek"] == 995.0 and k2["energy_cost_power_fee_sek"] == 120.0  # the parts sum to the bill
     assert k["heat_revenue_sek"] == pytest.approx(100 * 500 / 1000, rel=1e-15)
     assert k["peak_facility_kw"] == 375.0
     assert k["max_inlet_c"] == 28.0
@@ -83,6 +91,14 @@ def test_kpis_that_do_not_apply_are_zero_not_missing():
     k = compute_kpis(cols, dt_s=3600.0, step_s=3600, racks=racks)
     for name in ("pue", "ppue_cooling", "wue_l_per_kwh", "cue_kg_per_kwh", "erf", "ere", "energy_balance_rel_error"):
         assert k[name] == 0.0 and np.isfinite(k[name]), name
+
+
+def test_peak_grid_is_the_highest_whole_hour_mean():
+    p = np.array([100.0, 100.0, 100.0, 900.0, 200.0, 200.0, 200.0, 200.0, 700.0])  # 15-min steps
+    assert peak_hourly_kw(p[:8], 900) == 300.0  # hour 1: 1200/4; the 900 kW quarter is not the peak
+    assert peak_hourly_kw(p, 900) == 700.0  # a last hour the run ends inside: the mean of its steps
+    assert peak_hourly_kw(p, 7200) == 900.0  # steps longer than an hour count one by one
+    assert peak_hourly_kw(np.array([]), 900) == 0.0
 
 
 def test_record_timeseries_aggregates_whole_intervals():

@@ -163,6 +163,9 @@ def validate(
         summary = load_sweep(file).summary()
     else:
         sc = load_scenario(file, overrides=_parse_sets(set_))
+        from .engine import scenario_grid
+
+        scenario_grid(sc)  # the grid options the schema's types cannot check (a tax year with a rate, ...)
         n = sc.simulation.duration // sc.simulation.step
         summary = f"valid scenario {sc.name!r} ({n:,} steps of {sc.simulation.step} s)"
     if not quiet:

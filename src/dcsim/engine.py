@@ -30,7 +30,7 @@ from .electrical.chain import (
     E_UPS_MODULES_ONLINE,
 )
 from .errors import SimulationError
-from .grid import load_grid
+from .grid import GridSeries, load_grid
 from .model import (
     build_model,
     dh_demand_kw_series,
@@ -198,6 +198,12 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "it_fan_power_kw": out.it_fan_power_kw,
         "crah_fan_power_kw": out.crah_fan_power_kw,
         "crah_airflow_m3_s": out.crah_airflow_m3_s,
+        # what the site buys: the grid import (the facility's draw; storage and a generator
+        # change it, not the draw) and the parts of its price (spot + tax + network fee)
+        "grid_import_kw": out.facility_power_kw.copy(),
+        "spot_sek_per_kwh": gx.spot_sek_per_kwh,
+        "tax_sek_per_kwh": gx.tax_sek_per_kwh,
+        "network_sek_per_kwh": gx.network_sek_per_kwh,
         "chiller_power_kw": pl[:, P.OUT_CHILLER_KW],
         "heat_rejection_fan_power_kw": pl[:, P.OUT_FANS_KW],
         "pump_power_kw": pl[:, P.OUT_PUMPS_KW],
@@ -240,6 +246,13 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
     }
 
 
+def scenario_grid(sc: Scenario) -> GridSeries:
+    """The grid series of a scenario's ``site.grid`` with its ``site.grid_options``
+    (:func:`dcsim.grid.load_grid`; every problem named by its ``site.grid_options.*`` path)."""
+    return load_grid(sc.site.grid, options_path="site.grid_options",
+                     **sc.site.grid_options.model_dump(exclude_none=True))
+
+
 def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) -> Results:
     """Run one scenario and return its Results (KPIs, timeseries, per-rack table, manifest).
 
@@ -256,8 +269,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     synthetic = sc.site.synthetic.model_dump(exclude_none=True)
     weather = load_climate(sc.site.climate, seed=sc.simulation.seed, year=year, **synthetic)
     wx = weather.sample(start, step_s, n)
-    grid = load_grid(sc.site.grid, options_path="site.grid_options",
-                     **sc.site.grid_options.model_dump(exclude_none=True))
+    grid = scenario_grid(sc)
     gx = grid.sample(start, step_s, n)
 
     dt = float(step_s)
@@ -312,6 +324,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
         work_shortfall_pct=shortfall,
+        power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
     )
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())

@@ -60,6 +60,11 @@ EXTRA_KPI_NAMES = (
     "it_work_not_done_pct",
     "server_hours_shut_down",
     "condensation_risk_hours",
+    "energy_cost_spot_sek",
+    "energy_cost_network_sek",
+    "energy_cost_power_fee_sek",
+    "energy_cost_tax_sek",
+    "peak_grid_kw",
 )
 
 #: Timeseries columns aggregated by maximum rather than mean.
@@ -79,8 +84,24 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else 0.0
 
 
+def grid_cost_kpis(grid_kw: np.ndarray, spot: np.ndarray, tax: np.ndarray, network: np.ndarray, *,
+                   h: float, power_fee_sek: float) -> dict[str, float]:
+    """The electricity bill of a grid import ``grid_kw`` (kW per row of ``h`` hours) at the
+    price parts (SEK/kWh excl. VAT per row) plus the power fee (SEK, billed on the peaks by
+    :meth:`dcsim.grid.GridSeries.power_fee_sek`): ``energy_cost_sek`` and its four parts,
+    which sum to it."""
+    parts = {
+        "energy_cost_spot_sek": float((grid_kw * spot).sum() * h),
+        "energy_cost_network_sek": float((grid_kw * network).sum() * h),
+        "energy_cost_power_fee_sek": float(power_fee_sek),
+        "energy_cost_tax_sek": float((grid_kw * tax).sum() * h),
+    }
+    return {"energy_cost_sek": sum(parts.values()), **parts}
+
+
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
-                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0) -> dict[str, float]:
+                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0,
+                 power_fee_sek: float = 0.0) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
@@ -98,8 +119,10 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     e_loss = float(columns["electrical_losses_kw"].sum() * h)
     e_reused = float(columns["heat_reused_kw"].sum() * h)
     water_l = float(columns["water_l_per_h"].sum() * h)
-    carbon_kg = float((columns["facility_power_kw"] * columns["grid_carbon_g_per_kwh"]).sum() * h / 1000.0)
-    cost = float((columns["facility_power_kw"] * columns["price_sek_per_kwh"]).sum() * h)
+    grid_kw = columns["grid_import_kw"]
+    carbon_kg = float((grid_kw * columns["grid_carbon_g_per_kwh"]).sum() * h / 1000.0)
+    costs = grid_cost_kpis(grid_kw, columns["spot_sek_per_kwh"], columns["tax_sek_per_kwh"],
+                           columns["network_sek_per_kwh"], h=h, power_fee_sek=power_fee_sek)
     modes = columns["cooling_mode"]
     unmet_kw = columns["unmet_cooling_kw"]
     # met: what is left is round-off, not a shortfall (below a millionth of the IT load, or 1 W)
@@ -130,7 +153,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "heat_reused_kwh": e_reused,
         "erf": erf,
         "ere": _ratio(e_fac - e_reused, e_it),
-        "energy_cost_sek": cost,
+        "energy_cost_sek": costs["energy_cost_sek"],
         "heat_revenue_sek": e_reused * heat_price_sek_per_mwh / 1000.0,
         "peak_facility_kw": float(columns["facility_power_kw"].max()),
         "max_inlet_c": float(columns["max_inlet_c"].max()),
@@ -152,8 +175,26 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "it_work_not_done_pct": 100.0 * _ratio(float(columns["work_not_done"].sum()), float(columns["work_demand"].sum())),
         "server_hours_shut_down": float(columns["servers_shut_down"].sum() * h),
         "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
+        **{k: v for k, v in costs.items() if k != "energy_cost_sek"},
+        "peak_grid_kw": peak_hourly_kw(grid_kw, step_s),
     }
     return kpis
+
+
+def peak_hourly_kw(power_kw: np.ndarray, step_s: int) -> float:
+    """The highest mean of ``power_kw`` over a whole clock hour of the run (the peak a network
+    power fee bills; steps that do not divide an hour, or are longer, count one by one). A run
+    that starts inside an hour averages that hour over the steps it has."""
+    p = np.asarray(power_kw, dtype=np.float64)
+    if p.size == 0:
+        return 0.0
+    if step_s >= 3600 or 3600 % step_s:
+        return float(p.max())
+    per = 3600 // step_s
+    whole = p.size // per * per
+    means = p[:whole].reshape(-1, per).mean(axis=1) if whole else np.empty(0)
+    tail = p[whole:].mean() if whole < p.size else -np.inf
+    return float(max(means.max(initial=-np.inf), tail))
 
 
 def record_timeseries(columns: dict[str, np.ndarray], *, start: np.datetime64, step_s: int,

@@ -19,6 +19,7 @@ intensity is gCO2e/kWh.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from .builtin import (
 from .entsoe import is_entsoe_header, read_entsoe_csv
 from .readers import read_grid_csv, read_grid_parquet
 from .series import TYPICAL_YEAR_S, GridSample, GridSeries
+from .tariffs import PowerFee, operator_power_fees, power_fee_sek
 
 __all__ = [
     "BUILTIN_GRIDS",
@@ -51,6 +53,7 @@ __all__ = [
     "GRID_OPTIONS",
     "GridSample",
     "GridSeries",
+    "PowerFee",
     "PRICE_YEARS",
     "TAX_CATEGORIES",
     "TYPICAL",
@@ -59,6 +62,8 @@ __all__ = [
     "builtin_grid",
     "entsoe_grid",
     "load_grid",
+    "operator_power_fees",
+    "power_fee_sek",
     "network_operators",
     "read_entsoe_csv",
     "read_grid_csv",
@@ -72,8 +77,9 @@ def _builtin_catalogue() -> dict[str, str]:
         out[key] = (
             f"Sweden bidding zone {info.zone}, {info.region}: real hourly ENTSO-E day-ahead prices "
             f"{PRICE_YEARS[0]}-{PRICE_YEARS[-1]} (price_year, default {DEFAULT_PRICE_YEAR}) or a typical profile "
-            f"from published means (price_year = \"{TYPICAL}\"); Electricity Maps yearly carbon intensity; "
-            "energy tax and network energy fee"
+            f"from published means (price_year = \"{TYPICAL}\"); carbon: Electricity Maps' yearly zone figure "
+            "shaped hour by hour by the ENTSO-E generation mix of Sweden (a scaled profile, not a measured zone "
+            "series; carbon_profile = \"flat\" for the yearly figure); energy tax, network energy and power fees"
         )
     return out
 
@@ -91,15 +97,22 @@ GRID_OPTIONS: dict[str, tuple[bool, str]] = {
     "carbon_scale": (True, "multiplier (>= 0) on the carbon intensity"),
     "include_tax": (False, "add the energy tax (default true)"),
     "include_network": (False, "add the network operator's energy fee (default true)"),
+    "include_power_fee": (False, "bill the network operator's power fee (SEK/kW of the hourly peak; default true)"),
     "tax_category": (False, f"one of {', '.join(TAX_CATEGORIES)} (default {DEFAULT_TAX_CATEGORY})"),
     "tax_year": (False, f"year of the energy-tax rate (default {DEFAULT_TAX_YEAR})"),
     "tax_sek_per_kwh": (False, "explicit energy tax, SEK/kWh"),
     "network_operator": (False, "network tariff key (default per zone)"),
     "network_sek_per_kwh": (False, "explicit network energy fee, SEK/kWh"),
+    "power_fee_sek_per_kw_month": (True, "explicit power fee, SEK/kW per month on each month's hourly peak"),
+    "power_fee_sek_per_kw_year": (True, "explicit power fee, SEK/kW per year on the year's hourly peak"),
     "carbon_year": (False, "year of the carbon intensity (default: the price year or nearest)"),
+    "carbon_profile": (False, "hourly (the yearly mean shaped by the hourly generation mix; default) or flat"),
 }
 
-_PRICE_PARTS = ("include_tax", "include_network", "tax_category", "tax_year", "tax_sek_per_kwh",
+#: the explicit power-fee options and their billing periods
+_POWER_FEE_OPTIONS = {"power_fee_sek_per_kw_month": "month", "power_fee_sek_per_kw_year": "year"}
+
+_PRICE_PARTS = ("include_tax", "include_network", "include_power_fee", "tax_category", "tax_year", "tax_sek_per_kwh",
                 "network_operator", "network_sek_per_kwh")
 
 
@@ -247,12 +260,22 @@ def _load_file(spec, text: str, problems: list[Problem], *, base_dir, carbon_g_p
     scales = {name: options.get(name, 1.0) for name in ("price_scale", "carbon_scale")}
     for name, value in scales.items():
         _check_nonneg(problems, _opt(options_path, name), value)
+    fees = {name: options[name] for name in _POWER_FEE_OPTIONS if options.get(name) is not None}
+    for name, value in fees.items():
+        _check_nonneg(problems, _opt(options_path, name), value)
     if problems:
         raise InputError(problems)
     reader = read_grid_csv if path.suffix.lower() == ".csv" else read_grid_parquet
     series = reader(
         path, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, field_path=field_path
     )
+    if fees:  # a grid file's price is all-in per kWh; a power fee is billed on its peaks besides
+        own = tuple(PowerFee(f"power fee per {_POWER_FEE_OPTIONS[name]} (scenario)", float(v), _POWER_FEE_OPTIONS[name])
+                    for name, v in fees.items())
+        series = dataclasses.replace(
+            series, power_fees=own,
+            source=f"{series.source} Power fee: {'; '.join(f.describe() for f in own)}, given in the scenario.",
+        )
     return series.scaled(price_scale=float(scales["price_scale"]), carbon_scale=float(scales["carbon_scale"]))
 
 

@@ -11,14 +11,16 @@ import numpy as np
 
 from dcsim.errors import Problem
 
-from ..data.prices import TYPICAL, price_year_problem
+from ..data.prices import TAX_CATEGORIES, TYPICAL, price_year_problem
 from ._tables import _network_tariffs, carbon_years, network_operators, tax_years
 
 #: years of the typical profiles (``price_year = "typical"``): published yearly SEK means,
 #: monthly and hour-of-day shapes exist for these
 TYPICAL_YEARS = tuple(range(2018, 2024))
 
-TAX_CATEGORIES = ("standard", "reduced-north", "datacenter")
+#: how the zone's carbon intensity varies over the year (``carbon_profile``)
+CARBON_PROFILES = ("hourly", "flat")
+
 
 
 def _is_real(x) -> bool:
@@ -76,6 +78,7 @@ class _Options:
     year: int | None
     include_tax: bool
     include_network: bool
+    include_power_fee: bool
     price_scale: float
     carbon_scale: float
     tax_category: str
@@ -83,7 +86,10 @@ class _Options:
     tax_sek_per_kwh: float | None
     network_operator: str | None
     network_sek_per_kwh: float | None
+    power_fee_sek_per_kw_month: float | None
+    power_fee_sek_per_kw_year: float | None
     carbon_year: int | None
+    carbon_profile: str
     carbon_g_per_kwh: float | None
     price_sek_per_kwh: float | None
     options_path: str
@@ -104,11 +110,16 @@ def _check_values(o: _Options, zone_name: str, problems: list[Problem]) -> None:
     a rate in it."""
     _check_bool(problems, o.path("include_tax"), o.include_tax)
     _check_bool(problems, o.path("include_network"), o.include_network)
+    _check_bool(problems, o.path("include_power_fee"), o.include_power_fee)
     _check_nonneg(problems, o.path("price_scale"), o.price_scale)
     _check_nonneg(problems, o.path("carbon_scale"), o.carbon_scale)
-    for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "carbon_g_per_kwh", "price_sek_per_kwh"):
+    for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "carbon_g_per_kwh", "price_sek_per_kwh",
+                 "power_fee_sek_per_kw_month", "power_fee_sek_per_kw_year"):
         _check_nonneg(problems, o.path(name), getattr(o, name), allow_none=True)
     _check_price_year(o, zone_name, problems)
+    if o.carbon_profile not in CARBON_PROFILES:
+        problems.append(Problem(o.path("carbon_profile"), f"must be one of {', '.join(CARBON_PROFILES)}",
+                                value=o.carbon_profile))
     if o.tax_category not in TAX_CATEGORIES:
         problems.append(
             Problem(o.path("tax_category"), f"must be one of {', '.join(TAX_CATEGORIES)}", value=o.tax_category)
@@ -160,6 +171,13 @@ def _check_combinations(o: _Options, operator_key: str, zone_name: str, problems
                 value=o.network_sek_per_kwh,
             )
         )
+    for name in ("power_fee_sek_per_kw_month", "power_fee_sek_per_kw_year"):
+        if o.include_power_fee is False and getattr(o, name) is not None:
+            problems.append(Problem(o.path(name), "contradicts include_power_fee = false; give one of them",
+                                    value=getattr(o, name)))
+    if o.carbon_g_per_kwh is not None and o.carbon_profile != "hourly":
+        problems.append(Problem(o.path("carbon_profile"), "does not apply with a constant carbon_g_per_kwh; give one "
+                                "of them", value=o.carbon_profile))
     if o.price_sek_per_kwh is not None:
         for name in ("tax_sek_per_kwh", "network_sek_per_kwh", "network_operator"):
             if getattr(o, name) is not None:

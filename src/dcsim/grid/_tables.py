@@ -118,22 +118,29 @@ class _TariffRow:
     source: str
 
 
+def _time_of_use(r: dict[str, str], name: str) -> tuple[frozenset[int] | None, bool, tuple[int, int] | None]:
+    """The ``months`` ("all" or "11,12,1"), ``weekdays`` ("all" or "mon-fri") and ``hours_local``
+    ("all" or "6-22", local hours [a, b)) of a tariff row: (months or None, weekdays only, hours or None)."""
+    months = None if r["months"] == "all" else frozenset(int(m) for m in r["months"].split(","))
+    if r["weekdays"] not in ("all", "mon-fri"):
+        raise RuntimeError(f"{name}: weekdays {r['weekdays']!r}")
+    hours = None
+    if r["hours_local"] != "all":
+        a, b = r["hours_local"].split("-")
+        hours = (int(a), int(b))
+    return months, r["weekdays"] == "mon-fri", hours
+
+
 @lru_cache(maxsize=None)
 def _network_tariffs() -> dict[str, tuple[_TariffRow, ...]]:
     """Operator key -> time-of-use rows, first match wins (the last row matches always)."""
     out: dict[str, list[_TariffRow]] = {}
     for r in _read_table("grid_network_tariffs.csv"):
-        months = None if r["months"] == "all" else frozenset(int(m) for m in r["months"].split(","))
-        if r["weekdays"] not in ("all", "mon-fri"):
-            raise RuntimeError(f"grid_network_tariffs.csv: weekdays {r['weekdays']!r}")
-        hours = None
-        if r["hours_local"] != "all":
-            a, b = r["hours_local"].split("-")
-            hours = (int(a), int(b))
+        months, weekdays_only, hours = _time_of_use(r, "grid_network_tariffs.csv")
         out.setdefault(r["key"], []).append(
             _TariffRow(
                 months=months,
-                weekdays_only=r["weekdays"] == "mon-fri",
+                weekdays_only=weekdays_only,
                 hours=hours,
                 energy_ore_per_kwh=float(r["energy_ore_per_kwh_excl_vat"]),
                 operator=r["operator"],

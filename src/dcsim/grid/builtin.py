@@ -63,8 +63,9 @@ import numpy as np
 
 from dcsim.errors import InputError, Problem
 
-from ..data.prices import DEFAULT_PRICE_YEAR, PRICE_YEARS, TYPICAL
-from ._calendar import local_calendar, local_year
+from ..data.prices import DEFAULT_PRICE_YEAR, DEFAULT_TAX_CATEGORY, DEFAULT_TAX_YEAR, PRICE_YEARS, TYPICAL
+from ._calendar import local_calendar, local_year, map_onto_year_ms
+from .carbon import CARBON_SHAPE_YEARS, hourly_carbon_g_per_kwh, hourly_carbon_source
 from ._options import TAX_CATEGORIES, TYPICAL_YEARS, _check_combinations, _check_values, _Options
 from ._tables import (
     ZoneInfo,
@@ -80,6 +81,7 @@ from ._tables import (
 from .entsoe import EntsoePrices
 from .hourly import builtin_hourly_prices, hourly_source, to_sek_per_kwh
 from .series import TYPICAL_YEAR_S, GridSeries
+from .tariffs import PowerFee, operator_power_fees
 
 __all__ = [
     "DEFAULT_PRICE_YEAR", "DEFAULT_TAX_CATEGORY", "DEFAULT_TAX_YEAR", "PRICE_YEARS", "TAX_CATEGORIES", "TYPICAL",
@@ -89,14 +91,8 @@ __all__ = [
 
 ZONES = ("SE1", "SE2", "SE3", "SE4")
 
-#: energy-tax category used by default: data centres pay the standard rate since 2023-07-01
-DEFAULT_TAX_CATEGORY = "standard"
-
-#: energy-tax year used by default: 2024, the first full calendar year under the standard
-#: rate for data centres (2023 mixes 0.5 öre/kWh until 30 June with the standard rate after)
-DEFAULT_TAX_YEAR = 2024
-
 _ORE_PER_SEK = 100.0
+_HOUR_MS = 3_600_000
 _HOURS_PER_TYPICAL_YEAR = TYPICAL_YEAR_S // 3600
 
 
@@ -164,6 +160,7 @@ def builtin_grid(
     year: int | None = None,
     include_tax: bool = True,
     include_network: bool = True,
+    include_power_fee: bool = True,
     price_scale: float = 1.0,
     carbon_scale: float = 1.0,
     tax_category: str = DEFAULT_TAX_CATEGORY,
@@ -171,7 +168,10 @@ def builtin_grid(
     tax_sek_per_kwh: float | None = None,
     network_operator: str | None = None,
     network_sek_per_kwh: float | None = None,
+    power_fee_sek_per_kw_month: float | None = None,
+    power_fee_sek_per_kw_year: float | None = None,
     carbon_year: int | None = None,
+    carbon_profile: str = "hourly",
     carbon_g_per_kwh: float | None = None,
     price_sek_per_kwh: float | None = None,
     options_path: str = "",
@@ -207,18 +207,31 @@ def builtin_grid(
         is an inference, not stated by a source. ``"datacenter"``: the 0.5 öre/kWh rate of
         2017-2022 (historical).
     tax_year : int
-        Year of the tax rate. Default 2024 (standard rate 42.8 öre/kWh excl. VAT), the first
-        full calendar year in which data centres paid the standard rate.
+        Year of the tax rate, 2022-2026 (the data-centre rate 2017-2022). Default 2026 (standard
+        rate 36.0 öre/kWh excl. VAT, after the cut of 1 January 2026), the rate in force now.
     tax_sek_per_kwh : float, optional
         Explicit energy tax, SEK/kWh excl. VAT; overrides the category and year.
     network_operator : str, optional
         Tariff key in ``grid_network_tariffs.csv``; default per zone in ``grid_zones.csv``.
     network_sek_per_kwh : float, optional
         Explicit flat network energy fee, SEK/kWh excl. VAT; overrides the operator.
+    include_power_fee : bool
+        Bill the network operator's power fees (SEK per kW of the hourly peak of each month or
+        year, ``grid_power_tariffs.csv``) on the grid import. Default True. Not with a constant
+        all-in ``price_sek_per_kwh`` (which has no operator).
+    power_fee_sek_per_kw_month, power_fee_sek_per_kw_year : float, optional
+        Explicit power fees, SEK/kW excl. VAT per month on each local month's highest hourly
+        mean import, and per year on the year's; given, they replace the operator's power fees
+        (both may be given; they add).
     carbon_year : int, optional
         Year of the Electricity Maps carbon intensity (2021-2025). Default: the price year
         (the typical profile's year) if available, else the nearest available year (said in
         ``source``).
+    carbon_profile : {"hourly", "flat"}
+        ``"hourly"`` (default): the carbon year's yearly mean shaped hour by hour by the
+        production-based intensity of Swedish generation (:func:`hourly_carbon_shape`; 2018 or
+        2019, the price year's if it is one of them, else 2019), scaled to the yearly mean.
+        ``"flat"``: the yearly mean in every hour.
     carbon_g_per_kwh : float, optional
         Constant carbon intensity, gCO2e/kWh; overrides the built-in value.
     price_sek_per_kwh : float, optional
@@ -240,10 +253,12 @@ def builtin_grid(
     """
     o = _Options(
         price_year=price_year, year=year, include_tax=include_tax, include_network=include_network,
-        price_scale=price_scale, carbon_scale=carbon_scale, tax_category=tax_category, tax_year=tax_year,
-        tax_sek_per_kwh=tax_sek_per_kwh, network_operator=network_operator, network_sek_per_kwh=network_sek_per_kwh,
-        carbon_year=carbon_year, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh,
-        options_path=options_path,
+        include_power_fee=include_power_fee, price_scale=price_scale, carbon_scale=carbon_scale,
+        tax_category=tax_category, tax_year=tax_year, tax_sek_per_kwh=tax_sek_per_kwh,
+        network_operator=network_operator, network_sek_per_kwh=network_sek_per_kwh,
+        power_fee_sek_per_kw_month=power_fee_sek_per_kw_month, power_fee_sek_per_kw_year=power_fee_sek_per_kw_year,
+        carbon_year=carbon_year, carbon_profile=carbon_profile, carbon_g_per_kwh=carbon_g_per_kwh,
+        price_sek_per_kwh=price_sek_per_kwh, options_path=options_path,
     )
     key = str(zone).strip().lower()
     if key.upper() not in ZONES or key not in zone_table():
@@ -320,7 +335,8 @@ def _zone_grid(info: ZoneInfo, o: _Options, file_prices: EntsoePrices | None, *,
             notes.append(fx_note)
         tax = _energy_tax_price(o, n, notes)
         network = _network_price(o, info, operator_key, time_utc, notes)
-    carbon = _carbon_intensity(o, info.zone, data_year, n, notes)
+    fees = _power_fees(o, info, operator_key, notes)
+    carbon = _carbon_intensity(o, info.zone, data_year, time_utc, notes)
     series = GridSeries(
         time_utc=time_utc,
         carbon_g_per_kwh=carbon,
@@ -333,6 +349,7 @@ def _zone_grid(info: ZoneInfo, o: _Options, file_prices: EntsoePrices | None, *,
         typical_year=o.typical,
         calendar_year=None if prices is None else prices.calendar_year,
         file=(prices.file or None) if prices is not None else None,
+        power_fees=fees,
     )
     return series.scaled(price_scale=float(o.price_scale), carbon_scale=float(o.carbon_scale))
 
@@ -427,16 +444,65 @@ def _network_price(o: _Options, info: ZoneInfo, operator_key: str, time_utc: np.
     reason = f"; zone default because {info.default_network_reason}" if o.network_operator is None else ""
     notes.append(
         f"Network energy fee: {rows[0].operator} ({rows[0].zone}, {rows[0].voltage}, {rows[0].year}) "
-        f"{fees} ore/kWh ({rows[0].source}){reason}. Power (SEK/kW) and fixed fees are not per kWh "
-        "and not included."
+        f"{fees} ore/kWh ({rows[0].source}){reason}."
     )
     return network_fee_sek_per_kwh(operator_key, time_utc)
 
 
-def _carbon_intensity(o: _Options, zone_name: str, year: int, n: int, notes: list[str]) -> np.ndarray:
-    """Carbon intensity, gCO2e/kWh, flat over the ``n`` hours: the explicit value or the
+def _power_fees(o: _Options, info: ZoneInfo, operator_key: str, notes: list[str]) -> tuple[PowerFee, ...]:
+    """The power fees billed on the grid import: the scenario's own (per month, per year), else
+    the operator's (``grid_power_tariffs.csv``), none when not included or with a constant
+    all-in price; their source goes to ``notes``."""
+    own = []
+    if o.power_fee_sek_per_kw_month is not None:
+        own.append(PowerFee("power fee (scenario)", float(o.power_fee_sek_per_kw_month), "month"))
+    if o.power_fee_sek_per_kw_year is not None:
+        own.append(PowerFee("yearly power fee (scenario)", float(o.power_fee_sek_per_kw_year), "year"))
+    if own:
+        notes.append("Power fee: " + "; ".join(f.describe() for f in own) + ", given in the scenario.")
+        return tuple(own)
+    if not o.include_power_fee or o.price_sek_per_kwh is not None:
+        notes.append("Power fee: not included.")
+        return ()
+    fees = operator_power_fees().get(operator_key, ())
+    if not fees:
+        notes.append(f"Power fee: none published for {operator_key}.")
+        return ()
+    notes.append(
+        f"Power fee: {'; '.join(f.describe() for f in fees)} ({fees[0].source}; pro rata a period's simulated "
+        "share; fixed fees not included)."
+    )
+    return fees
+
+
+def carbon_shape_year(year: int) -> int:
+    """The year of the hourly generation mix whose shape a price year's carbon follows: the
+    year itself if the package has its mix (2018, 2019), else the latest year that has one."""
+    return year if year in CARBON_SHAPE_YEARS else CARBON_SHAPE_YEARS[-1]
+
+
+def hourly_carbon_shape(time_utc: np.ndarray, shape_year: int) -> np.ndarray:
+    """The production-based hourly intensity of Swedish generation in ``shape_year``
+    (:func:`dcsim.grid.carbon.hourly_carbon_g_per_kwh`, gCO2e/kWh) read at the hours
+    ``time_utc`` (interval starts, any year) with the weekdays kept: each hour's midpoint is
+    mapped onto ``shape_year`` by :func:`dcsim.grid._calendar.map_onto_year_ms`, the rule that
+    reads a price year onto a simulated year, so prices and carbon keep their hours together."""
+    shape_time, shape = hourly_carbon_g_per_kwh(shape_year)
+    t0_ms = 1000 * int(shape_time[0].astype(np.int64))
+    mid_ms = time_utc.astype("datetime64[s]").astype(np.int64) * 1000 + _HOUR_MS // 2
+    idx = (map_onto_year_ms(mid_ms, shape_year) - t0_ms) // _HOUR_MS
+    return shape[idx]
+
+
+def _carbon_intensity(o: _Options, zone_name: str, year: int, time_utc: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Carbon intensity, gCO2e/kWh, at the hours ``time_utc``: the explicit constant, or the
     Electricity Maps yearly mean of the carbon year (default ``year``, the prices' year, else
-    the nearest year with data); its source goes to ``notes``."""
+    the nearest year with data), flat (``carbon_profile = "flat"``) or shaped hour by hour
+    (``"hourly"``, the default): the production-based hourly intensity of Swedish generation
+    (:func:`hourly_carbon_shape`) times the zone's yearly mean over that series' own yearly
+    mean, so the zone keeps its published level and gets the hours' variation. Its source goes
+    to ``notes``."""
+    n = time_utc.size
     if o.carbon_g_per_kwh is not None:
         notes.append(f"Carbon: constant {float(o.carbon_g_per_kwh):g} gCO2e/kWh, given in the scenario.")
         return np.full(n, float(o.carbon_g_per_kwh))
@@ -451,9 +517,17 @@ def _carbon_intensity(o: _Options, zone_name: str, year: int, n: int, notes: lis
         c_year = min(available, key=lambda y: (abs(y - year), y))
         c_note = f" (no {zone_name} value for {year}; nearest year used)"
     value, basis, c_src = _carbon_yearly()[(zone_name, c_year)]
+    level = f"Electricity Maps {c_year} yearly mean {value:g} gCO2e/kWh{c_note}, {basis} ({c_src})"
+    if o.carbon_profile == "flat":
+        notes.append(f"Carbon: {level}; flat over the year (carbon_profile = \"flat\").")
+        return np.full(n, value)
+    shape_year = carbon_shape_year(year)
+    _, shape = hourly_carbon_g_per_kwh(shape_year)
+    scale = value / float(shape.mean())
     notes.append(
-        f"Carbon: {value:g} gCO2e/kWh, Electricity Maps {c_year} yearly mean{c_note}, {basis} ({c_src}); "
-        "flat over the year because only a yearly figure is published here (no hourly or monthly "
-        "zone series found)."
+        f"Carbon: hourly, a scaled profile, not a measured zone series: the production-based lifecycle intensity of "
+        f"Swedish generation hour by hour in {shape_year} (mean {shape.mean():.1f} gCO2e/kWh; {hourly_carbon_source()}) "
+        f"x {scale:.4f}, so that its yearly mean equals the {level}; the hours of {shape_year} are read onto the "
+        "series' calendar with the weekdays kept. Country-level generation, no imports or exports, no zone split."
     )
-    return np.full(n, value)
+    return hourly_carbon_shape(time_utc, shape_year) * scale

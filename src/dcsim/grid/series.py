@@ -20,6 +20,7 @@ from dcsim._timeaxis import TYPICAL_YEAR_S, check_steps, step_midpoints_ms, time
 from dcsim.errors import InputError, Problem
 
 from ._calendar import local_year_bounds_s, map_onto_year_ms
+from .tariffs import PowerFee, power_fee_sek
 
 _PRICE_COMPONENT_ATOL_SEK_PER_KWH = 1e-9
 #: The value columns of a grid series and of its samples, in table order.
@@ -97,9 +98,12 @@ class GridSeries:
         to the next: the built-in price years, an ENTSO-E file of one year): that year, onto
         which :meth:`sample` maps any simulated year with the weekdays kept. None: a dated
         series must cover the simulated period.
+    power_fees : tuple of dcsim.grid.tariffs.PowerFee
+        The network power fees (SEK per kW of a month's or year's hourly peak), billed on the
+        grid import by :meth:`power_fee_sek`; empty: none. They are not per kWh and not part of
+        ``price_sek_per_kwh``; fixed fees are not modelled.
 
-    Arrays are read-only copies. Power (demand) charges and fixed fees are not per kWh and
-    are not part of ``price_sek_per_kwh``.
+    Arrays are read-only copies.
     """
 
     time_utc: np.ndarray
@@ -113,6 +117,7 @@ class GridSeries:
     typical_year: bool
     file: str | None = field(default=None)
     calendar_year: int | None = field(default=None)
+    power_fees: tuple[PowerFee, ...] = field(default=())
 
     def __post_init__(self) -> None:
         t = np.array(self.time_utc, dtype="datetime64[s]", copy=True)
@@ -264,4 +269,11 @@ class GridSeries:
             typical_year=self.typical_year,
             file=self.file,
             calendar_year=self.calendar_year,
+            power_fees=tuple(f.scaled(price_scale) for f in self.power_fees),
         )
+
+    # ------------------------------------------------------------------ power fees
+    def power_fee_sek(self, grid_kw: np.ndarray, start, step_s: int) -> dict[str, float]:
+        """The power fees of a grid import ``grid_kw`` (kW per simulation step of ``step_s``
+        seconds from ``start``), SEK by component (:func:`dcsim.grid.tariffs.power_fee_sek`)."""
+        return power_fee_sek(grid_kw, _to_seconds(start), int(step_s), self.power_fees)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..cooling import COOLING_MODES, MODE_FREE_WEIGHT
+from ..results import grid_cost_kpis, peak_hourly_kw
 
 _CHANGE_METHODS = "add_power, add_water, set_cooling_mode, add_onsite_generation, set_price, add_heat_reuse"
 
@@ -115,7 +116,7 @@ class RunView:
     """
 
     __slots__ = ("_scenario", "_frame", "_ts", "_kpis", "_kpis_view", "_seed", "_notes", "_touched",
-                 "_power_delta", "_start", "_finished")
+                 "_power_delta", "_start", "_finished", "_import0", "_fees")
 
     def __init__(self, scenario: Any, timeseries: pd.DataFrame, kpis: Mapping[str, float], seed: int):
         self._scenario = scenario.model_copy(deep=True) if hasattr(scenario, "model_copy") else scenario
@@ -132,6 +133,9 @@ class RunView:
         # the engine's balance also counts heat stored in thermal masses, which the recorded
         # columns do not show, so the balance is carried forward by difference.
         self._start = (self._residual_rows(), float(self._kpis["energy_facility_kwh"]))
+        # the grid import as the engine recorded it (a run recorded before it was: the draw)
+        self._import0 = self._col("grid_import_kw" if "grid_import_kw" in self._frame.columns else "facility_power_kw")
+        self._fees = None
 
     # -- what a component reads
     @property
@@ -189,25 +193,50 @@ class RunView:
         return arr
 
     def _grid_import_kw(self) -> np.ndarray:
-        fac = self._col("facility_power_kw")
+        """What the site buys in each row: the engine's grid import (the facility's draw, less
+        what storage or a generator gave) plus every power a component added, less on-site
+        generation up to that (generation beyond it is curtailed, not sold)."""
+        imp = self._import0 if self._power_delta is None else self._import0 + self._power_delta
         if "onsite_generation_kw" in self._frame.columns:
-            gen = self._col("onsite_generation_kw")
-            return fac - np.minimum(gen, fac)
-        return fac
+            imp = imp - np.minimum(self._col("onsite_generation_kw"), np.maximum(imp, 0.0))
+        return imp
 
-    def _cost_carbon(self) -> tuple[float, float]:
+    def _power_fees(self):
+        """The grid's power fees (loaded from the scenario once, when a change needs them)."""
+        if self._fees is None:
+            from ..engine import scenario_grid
+
+            self._fees = scenario_grid(self._scenario)
+        return self._fees
+
+    def _cost_carbon(self) -> dict[str, float]:
+        """The bill's parts and the carbon of the current grid import, at the rows' resolution
+        (the power fee on hourly peaks of the rows: exact when a row is an hour or a whole part
+        of one; rows are means, so longer rows bill a mean, and the change is what counts)."""
         h = self.record_step_h
         imp = self._grid_import_kw()
-        cost = float((imp * self._col("price_sek_per_kwh")).sum() * h)
-        carbon = float((imp * self._col("grid_carbon_g_per_kwh")).sum() * h / 1000.0)
-        return cost, carbon
+        price = self._col("price_sek_per_kwh")
+        if "spot_sek_per_kwh" in self._frame.columns:
+            parts = {name: self._col(name) for name in ("spot_sek_per_kwh", "tax_sek_per_kwh", "network_sek_per_kwh")}
+        else:  # a run recorded before the price parts were: the whole price as spot
+            parts = {"spot_sek_per_kwh": price, "tax_sek_per_kwh": 0.0 * price, "network_sek_per_kwh": 0.0 * price}
+        fee = 0.0
+        grid = self._power_fees()
+        if grid.power_fees:
+            start = self._frame.index[0].tz_convert(None).to_datetime64()
+            fee = sum(grid.power_fee_sek(imp, start, int(round(h * 3600))).values())
+        out = grid_cost_kpis(imp, parts["spot_sek_per_kwh"], parts["tax_sek_per_kwh"], parts["network_sek_per_kwh"],
+                             h=h, power_fee_sek=fee)
+        out["carbon_kg"] = float((imp * self._col("grid_carbon_g_per_kwh")).sum() * h / 1000.0)
+        out["peak_grid_kw"] = peak_hourly_kw(imp, int(round(h * 3600)))
+        return out
 
-    def _update_cost_carbon(self, before: tuple[float, float]) -> None:
-        if "grid_import_kw" in self._frame:  # on-site generation: the import follows every change
-            self._frame["grid_import_kw"] = self._grid_import_kw()
+    def _update_cost_carbon(self, before: dict[str, float]) -> None:
+        self._frame["grid_import_kw"] = self._grid_import_kw()
         after = self._cost_carbon()
-        self._kpis["energy_cost_sek"] += after[0] - before[0]
-        self._kpis["carbon_kg"] += after[1] - before[1]
+        for name, value in after.items():
+            if name in self._kpis:
+                self._kpis[name] += value - before[name]
 
     # -- what a component changes
     def add_power(self, delta_kw: Any, *, column: str, category: str = "cooling", rejected_outdoors: bool = True) -> None:
@@ -275,14 +304,17 @@ class RunView:
             raise ValueError("add_onsite_generation: generation must be >= 0 kW")
         before = self._cost_carbon()
         self._frame["onsite_generation_kw"] = self._col("onsite_generation_kw") + g
-        self._frame["grid_import_kw"] = 0.0  # the column exists from here on; _update_cost_carbon fills it
         self._update_cost_carbon(before)
         self._touched = True
 
     def set_price(self, price_sek_per_kwh: Any) -> None:
-        """Replace the electricity price (SEK/kWh per row), e.g. another tariff."""
+        """Replace the electricity price per kWh (SEK/kWh per row), e.g. another tariff. The
+        change from the recorded price is booked on the spot part (``energy_cost_spot_sek``; the
+        tax and network fee per kWh stay); the power fee stays the grid's."""
         p = self._series(price_sek_per_kwh, "set_price")
         before = self._cost_carbon()
+        spot = self._col("spot_sek_per_kwh") if "spot_sek_per_kwh" in self._frame.columns else self._col("price_sek_per_kwh")
+        self._frame["spot_sek_per_kwh"] = spot + (p - self._col("price_sek_per_kwh"))
         self._frame["price_sek_per_kwh"] = p
         self._update_cost_carbon(before)
         self._touched = True

@@ -14,13 +14,23 @@ from typing import Annotated, Literal
 
 from pydantic import (
     Field,
+    StrictBool,
+    StrictInt,
     field_validator,
     model_validator,
 )
 
 from ..data.builtin import builtin_name
 from ..data.monthly_means import MONTHLY_MEAN_RANGE_C, check_monthly_means
-from ..data.prices import DEFAULT_PRICE_YEAR, PRICE_YEARS, TYPICAL, price_year_problem
+from ..data.prices import (
+    DEFAULT_PRICE_YEAR,
+    DEFAULT_TAX_CATEGORY,
+    DEFAULT_TAX_YEAR,
+    PRICE_YEARS,
+    TAX_CATEGORIES,
+    TYPICAL,
+    price_year_problem,
+)
 from ..units import format_duration
 from .electrical import Electrical
 from .facility import Cooling, HeatReuse
@@ -96,8 +106,12 @@ class SyntheticClimate(_Section):
 
 
 class GridOptions(_Section):
-    """Options of a built-in grid (`site.grid = "builtin:se1"` ... `"builtin:se4"`): which
-    year's electricity prices. Refused with a grid file, whose dates are its own.
+    """What the site pays for electricity and which carbon intensity it is charged with
+    (dcsim.grid): the price year of a built-in grid, the energy tax, the network operator's
+    energy and power fees, constant values and scale factors. Empty fields take the grid's
+    stated defaults (`dcsim catalog grids`, docs/physics.md); the grid loader checks what the
+    types here cannot (a tax year with a rate, a known operator, options that contradict each
+    other) and names every problem at once.
     """
 
     price_year: int | str | None = Field(
@@ -110,6 +124,49 @@ class GridOptions(_Section):
             f"(docs/physics.md). Empty: {DEFAULT_PRICE_YEAR} with a built-in grid (written into the resolved scenario)."
         ),
     )
+
+    include_tax: StrictBool | None = Field(default=None, description=(
+        "Add the Swedish energy tax (energiskatt) to the price. Empty: true (built-in grids and ENTSO-E files)."))
+    tax_category: Literal[TAX_CATEGORIES] | None = Field(default=None, description=(
+        f"Energy-tax category: {', '.join(TAX_CATEGORIES)}. Empty: {DEFAULT_TAX_CATEGORY} (data centres pay the "
+        "standard rate since 2023-07-01)."))
+    tax_year: StrictInt | None = Field(default=None, description=(
+        f"Year of the energy-tax rate (standard and reduced-north 2022-2026, datacenter 2017-2022). Empty: "
+        f"{DEFAULT_TAX_YEAR}, the rate in force now (36.0 öre/kWh excl. VAT after the cut of 1 January 2026)."))
+    tax_sek_per_kwh: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Explicit energy tax, SEK/kWh excl. VAT, in place of the category's rate."))
+    include_network: StrictBool | None = Field(default=None, description=(
+        "Add the network operator's energy fee per kWh. Empty: true."))
+    network_operator: str | None = Field(default=None, description=(
+        "Network tariff (`dcsim catalog grids`): its energy fee and power fees. Empty: the zone's default operator."))
+    network_sek_per_kwh: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Explicit flat network energy fee, SEK/kWh excl. VAT, in place of the operator's."))
+    include_power_fee: StrictBool | None = Field(default=None, description=(
+        "Bill the operator's power fees (SEK per kW of each month's or year's highest hourly mean grid import) "
+        "on the grid import. Empty: true with a built-in grid or ENTSO-E file."))
+    power_fee_sek_per_kw_month: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Explicit power fee, SEK/kW excl. VAT per month, on each local month's highest hourly mean grid import "
+        "(pro rata a month's simulated share); replaces the operator's power fees. Any grid."))
+    power_fee_sek_per_kw_year: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Explicit power fee, SEK/kW excl. VAT per year, on the year's highest hourly mean grid import; "
+        "replaces the operator's power fees (adds to power_fee_sek_per_kw_month). Any grid."))
+    price_sek_per_kwh: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Constant all-in price, SEK/kWh excl. VAT, in place of spot, tax and network fees (which must then be "
+        "left empty)."))
+    carbon_g_per_kwh: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Constant carbon intensity, gCO2e/kWh, in place of the grid's."))
+    carbon_year: StrictInt | None = Field(default=None, description=(
+        "Year of the zone's published yearly carbon intensity (Electricity Maps, 2021-2025). Empty: the price "
+        "year, or the nearest year with a figure."))
+    carbon_profile: Literal["hourly", "flat"] | None = Field(default=None, description=(
+        '"hourly": the zone\'s yearly carbon intensity shaped hour by hour by the production-based intensity of '
+        "Swedish generation (ENTSO-E generation mix 2018/2019, IPCC AR5 lifecycle factors; docs/physics.md), a "
+        'scaled profile, not a measured zone series; "flat": the yearly figure in every hour. Empty: hourly '
+        "(built-in grids and ENTSO-E files)."))
+    price_scale: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Multiplier on every price component, power fees included (sensitivity studies). Empty: 1."))
+    carbon_scale: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Multiplier on the carbon intensity. Empty: 1."))
 
     @field_validator("price_year", mode="before")
     @classmethod
