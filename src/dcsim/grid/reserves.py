@@ -1,0 +1,128 @@
+"""Swedish frequency-reserve capacity prices, FCR-D up, FCR-D down and FCR-N, 2021-2025 (package data).
+
+What they are: Svenska kraftnät's published hourly market results for the frequency
+containment reserves ("Primary regulation" in Mimer, https://mimer.svk.se/PrimaryRegulation/DownloadText):
+one **capacity price** per product and hour, in **EUR/MW per hour of availability**, i.e. what
+1 MW of cleared reserve capacity was paid for being available during that hour, whether or not
+it was activated. The series is written by ``tools/build_reserve_prices.py`` into
+``dcsim/data/grid_reserve_prices.parquet``, whose metadata names its source
+(:func:`reserve_prices_source`): an hourly copy of the Mimer export committed in
+``github:kastiskemezys-tech/kkme-website`` @ ``9bcfa75bd0cf6aac19b4c3f194d1f8586bac041f``.
+
+What to keep in mind when using them:
+
+- **Pricing rule changed on 1 February 2024.** Until 31 January 2024 the auctions were
+  pay-as-bid and Mimer publishes the *average accepted-bid price* of each hour ("Pay as bid.
+  Medelpris per MW publiceras via ... Mimer", svk.se FCR-N page): each provider got its own
+  bid, so the figure is what the average accepted bidder got, not a price any bidder was
+  assured of. From 1 February 2024 the price is marginal (pay-as-clear: "det högst avropade
+  budpriset i upphandlingen kommer att sätta priset för alla avropade bud",
+  https://www.svk.se/press-och-nyheter/nyheter/allmanna-nyheter/2024/nu-infors-marginalprissattning-av-frekvenshallningsreserver/).
+  svk.se speaks of two marginal prices per product and hour (two auctions); the export has
+  one price column per product, and how Mimer combines the two is not stated in it (most hourly
+  values from February 2024 are not whole cents, which suggests an average over the two
+  auctions; not confirmed).
+- **One price for the whole market**: the Swedish bidding zones SE1-SE4 and DK2 (which buys
+  through the Swedish market) share one price per product and hour; the export's per-zone
+  columns are procured volumes (MW), not prices.
+- **Capacity only**: FCR-D (up and down) is paid for the cleared capacity; there is no payment
+  for activated energy ("The balance responsible party receives compensation for the cleared
+  capacity volume", svk.se, "Questions and answers about reserves", Bidding and trading). FCR-N
+  activated energy is settled at the up- or down-regulation price ("Energiersättning: Enligt
+  upp- eller nedregleringspris", https://www.svk.se/aktorsportalen/systemdrift-elmarknad/information-om-stodtjanster/fcr-n/),
+  which is not in this data.
+- **Gaps are NaN**: FCR-D down has no price before 1 January 2022 00:00 CET (its market had
+  not opened; Mimer serves zeros there), so the whole of 2021 is NaN; FCR-D up has one hour
+  without a price, 2021-12-06T23:00Z (Mimer serves price and volume 0). Every other hour of
+  2021-2025 has a price for every product.
+- Prices fell steeply as batteries entered: the yearly mean of FCR-D up from 38.4 (2023) to
+  6.1 EUR/MW/h (2025), FCR-D down from 70.6 to 5.9, FCR-N from 66.3 to 26.9 (computed from this
+  data): use the simulated year's series, not an older year's level.
+
+Times are UTC hour starts. Mimer labels hours by Swedish wall clock; the repeated autumn hour
+is labelled "02:00" (CEST, first) and "02:01" (CET, second), read that way by the build tool.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ._calendar import local_year_bounds_s
+
+#: Products of :func:`reserve_prices_eur_per_mw_h`.
+RESERVE_PRODUCTS = ("fcr-d-up", "fcr-d-down", "fcr-n")
+#: Swedish calendar years of the built-in reserve prices.
+RESERVE_YEARS = (2021, 2022, 2023, 2024, 2025)
+
+_PARQUET = "grid_reserve_prices.parquet"
+_COLUMNS = {
+    "fcr-d-up": "fcr_d_up_eur_per_mw_h",
+    "fcr-d-down": "fcr_d_down_eur_per_mw_h",
+    "fcr-n": "fcr_n_eur_per_mw_h",
+}
+
+
+@lru_cache(maxsize=None)
+def _reserve_table() -> tuple[np.ndarray, dict[str, np.ndarray], str]:
+    """(UTC hour starts as int64 s, {product: EUR/MW per h float64}, source) of
+    ``grid_reserve_prices.parquet``, the arrays read-only."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with resources.files("dcsim").joinpath("data", _PARQUET).open("rb") as f:
+        table = pq.read_table(f)
+    time_s = table.column("time_utc").cast(pa.timestamp("s", tz="UTC")).cast(pa.int64()).to_numpy()
+    time_s = np.array(time_s, dtype=np.int64)
+    prices = {}
+    for product, column in _COLUMNS.items():
+        prices[product] = np.array(table.column(column).to_numpy(zero_copy_only=False), dtype=np.float64)
+        prices[product].setflags(write=False)
+    time_s.setflags(write=False)
+    return time_s, prices, table.schema.metadata[b"source"].decode("utf-8")
+
+
+def reserve_prices_eur_per_mw_h(product: str, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The hours of Swedish calendar ``year`` and the capacity price of ``product`` in each.
+
+    Parameters
+    ----------
+    product : str
+        One of :data:`RESERVE_PRODUCTS`: ``"fcr-d-up"``, ``"fcr-d-down"``, ``"fcr-n"``.
+    year : int
+        One of :data:`RESERVE_YEARS` (2021-2025), a Swedish local calendar year.
+
+    Returns
+    -------
+    time_utc : numpy.ndarray of datetime64[s]
+        UTC start of every hour from 1 January 00:00 CET to 31 December 23:00 CET
+        (8,760 hours; 8,784 in 2024).
+    price : numpy.ndarray of float64
+        Capacity price, EUR/MW per hour of availability (average accepted bid until
+        2024-01-31, marginal price from 2024-02-01); NaN where the market had no price
+        (FCR-D down in 2021, FCR-D up 2021-12-06T23:00Z). Both arrays are read-only.
+
+    Raises
+    ------
+    ValueError
+        For a product or year without built-in prices.
+
+    Source: Svenska kraftnät, Mimer, Primary regulation (:func:`reserve_prices_source`).
+    """
+    if product not in _COLUMNS:
+        raise ValueError(f"unknown reserve product {product!r}; products: {RESERVE_PRODUCTS}")
+    if isinstance(year, bool) or year not in RESERVE_YEARS:
+        raise ValueError(f"no built-in reserve prices for {year!r}; years: {RESERVE_YEARS}")
+    time_s, prices, _ = _reserve_table()
+    start_s, end_s = local_year_bounds_s(int(year))
+    i, j = np.searchsorted(time_s, [start_s, end_s])
+    time_utc = time_s[i:j].astype("datetime64[s]")
+    time_utc.setflags(write=False)
+    return time_utc, prices[product][i:j]
+
+
+def reserve_prices_source() -> str:
+    """Where the built-in reserve prices come from (the package file's ``source`` metadata)."""
+    return _reserve_table()[2]
