@@ -29,7 +29,9 @@ from .electrical.chain import (
     E_UPS_MODULE_LOAD_FRACTION,
     E_UPS_MODULES_ONLINE,
 )
-from .errors import SimulationError
+from .errors import InputError, Problem, SimulationError
+from .electrical.battery import BatteryParams
+from .electrical.dispatch import battery_dispatch, fcr_d_up_offer, reserve_revenue_sek
 from .grid import GridSeries, load_grid
 from .model import (
     build_model,
@@ -246,6 +248,66 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
     }
 
 
+#: the relative error of the battery's own energy balance above which a run stops
+_BATTERY_BALANCE_TOLERANCE = 1e-9
+
+
+def apply_battery(sc: Scenario, columns: dict[str, np.ndarray], grid: GridSeries, start: np.datetime64,
+                  step_s: int) -> tuple[dict[str, float], str]:
+    """The site battery of ``[storage.battery]`` beside the facility's load: its policy's
+    charge and discharge (:func:`dcsim.electrical.dispatch.battery_dispatch`) change the grid
+    import; its conversion losses are electrical losses of the facility, leaving as heat to
+    outdoor air (a ventilated battery room). Adds the battery columns and returns the battery
+    KPIs (all 0 without a battery) with a sentence of what the battery is and did (for the
+    manifest). Stops (SimulationError) if the battery's own balance,
+    charge - discharge - losses = change of stored energy, is off by more than 1e-9 of the
+    energy through it, or the stored energy falls below the UPS reserve."""
+    b = sc.storage.battery
+    kpis = {"battery_cycles": 0.0, "battery_degradation_cost_sek": 0.0, "battery_balance_rel_error": 0.0,
+            "flex_revenue_sek": 0.0}
+    if b is None:
+        return kpis, ""
+    params = BatteryParams.from_round_trip(b.capacity_kwh, b.power_kw, b.round_trip_efficiency, b.reserve_fraction)
+    load = columns["facility_power_kw"].copy()
+    start_s = int(np.datetime64(start, "s").astype(np.int64))
+    try:
+        run = battery_dispatch(
+            b.policy, params, load, start_s, step_s, price_sek_per_kwh=columns["price_sek_per_kwh"],
+            carbon_g_per_kwh=columns["grid_carbon_g_per_kwh"], fees=grid.power_fees, horizon_h=b.horizon_h,
+            discharge_cost_sek_per_kwh=b.degradation_sek_per_kwh or 0.0, target_kw=b.peak_target_kw,
+        )
+    except ValueError as exc:
+        raise InputError(Problem("storage.battery.policy", str(exc), value=b.policy)) from None
+    dt_h = step_s / 3600.0
+    err = run.balance_rel_error(dt_h)
+    if not err <= _BATTERY_BALANCE_TOLERANCE:
+        raise SimulationError(len(load) - 1, str(start), "battery energy balance relative error", err,
+                              f"[0, {_BATTERY_BALANCE_TOLERANCE:g}]")
+    note = (f"battery {b.capacity_kwh:g} kWh / {b.power_kw:g} kW, round trip {b.round_trip_efficiency:g}, UPS reserve "
+            f"{b.reserve_fraction:g} of the capacity, policy {b.policy}")
+    low = int(np.argmin(run.stored_kwh)) if run.stored_kwh.size else 0
+    if run.stored_kwh.size and run.stored_kwh[low] < params.reserve_kwh - 1e-9 * params.capacity_kwh:
+        raise SimulationError(low, str(start + np.timedelta64(low * step_s, "s")), "battery stored energy, kWh",
+                              float(run.stored_kwh[low]), f"[UPS reserve {params.reserve_kwh:g}, {params.capacity_kwh:g}]")
+    columns["grid_import_kw"] = load + run.charge_kw - run.discharge_kw
+    for name in ("facility_power_kw", "electrical_losses_kw", "heat_rejected_kw"):
+        columns[name] = columns[name] + run.loss_kw
+    columns["battery_charge_kw"] = run.charge_kw
+    columns["battery_discharge_kw"] = run.discharge_kw
+    columns["battery_stored_kwh"] = run.stored_kwh
+    columns["battery_loss_kw"] = run.loss_kw
+    if b.policy == "fcr-d":
+        offer_kw, _ = fcr_d_up_offer(params)
+        kpis["flex_revenue_sek"], fcr = reserve_revenue_sek(offer_kw, start_s, step_s, len(load), b.reserve_price_year)
+        note += f"; {fcr}"
+        columns["battery_reserve_offered_kw"] = np.full(len(load), offer_kw)
+    discharged_kwh = float(run.discharge_kw.sum() * dt_h)
+    kpis.update(battery_cycles=discharged_kwh / params.capacity_kwh,
+                battery_degradation_cost_sek=discharged_kwh * (b.degradation_sek_per_kwh or 0.0),
+                battery_balance_rel_error=err)
+    return kpis, note
+
+
 def scenario_grid(sc: Scenario) -> GridSeries:
     """The grid series of a scenario's ``site.grid`` with its ``site.grid_options``
     (:func:`dcsim.grid.load_grid`; every problem named by its ``site.grid_options.*`` path)."""
@@ -315,6 +377,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
                 progress(i1, n)
 
     columns = step_columns(out, wx, gx, inputs, dt, sc)
+    battery_kpis, battery_note = apply_battery(sc, columns, grid, start, step_s)
     columns["utilization"] = utilization
     columns["servers_on"] = servers_on
     columns["queue_length"] = queue
@@ -326,6 +389,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         work_shortfall_pct=shortfall,
         power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
     )
+    kpis.update(battery_kpis)
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())
     timeseries = record_timeseries(columns, start=start, step_s=step_s, record_step_s=sc.simulation.record_step)
@@ -345,6 +409,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         "server": curve.name,
         "weather_source": weather.source,
         "grid_source": grid.source,
+        "storage_source": battery_note,
         "platform": {
             "python": platform.python_version(),
             "system": platform.system(),

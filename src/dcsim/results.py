@@ -65,6 +65,10 @@ EXTRA_KPI_NAMES = (
     "energy_cost_power_fee_sek",
     "energy_cost_tax_sek",
     "peak_grid_kw",
+    "battery_cycles",
+    "flex_revenue_sek",
+    "battery_degradation_cost_sek",
+    "battery_balance_rel_error",
 )
 
 #: Timeseries columns aggregated by maximum rather than mean.
@@ -177,6 +181,11 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
         **{k: v for k, v in costs.items() if k != "energy_cost_sek"},
         "peak_grid_kw": peak_hourly_kw(grid_kw, step_s),
+        # the battery's (dcsim.engine.apply_battery fills them; 0 without one)
+        "battery_cycles": 0.0,
+        "flex_revenue_sek": 0.0,
+        "battery_degradation_cost_sek": 0.0,
+        "battery_balance_rel_error": 0.0,
     }
     return kpis
 

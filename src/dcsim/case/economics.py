@@ -4,9 +4,10 @@ Conventions (the report states them too):
 
 * Differences are proposal minus baseline over the simulated period, scaled to a year by
   ``365 d / duration`` (exactly 1 for a 365-day run).
-* Yearly savings (SEK/yr) = electricity cost saved + change in heat revenue
-  - change in fixed costs - extra water x water price + CO2 abated x CO2 price (prices are
-  optional assumptions, 0 by default).
+* Yearly savings (SEK/yr) = electricity cost saved + change in heat revenue + change in
+  flexibility revenue (a battery's reserve capacity) - change in battery wear - change in fixed
+  costs - extra water x water price + CO2 abated x CO2 price (prices are optional assumptions,
+  0 by default).
 * Simple payback = capital cost / yearly savings; infinite when the savings are not
   positive; 0 without capital cost and with savings of at least 0.
 * NPV = -capital + savings x A(r, n), with the annuity factor
@@ -69,6 +70,8 @@ class BusinessCase:
     heat_revenue_change_sek_per_year: float
     co2_abated_t_per_year: float
     water_cost_change_sek_per_year: float = 0.0
+    flex_revenue_change_sek_per_year: float = 0.0
+    battery_wear_change_sek_per_year: float = 0.0
 
     @property
     def carbon_value_sek_per_year(self) -> float:
@@ -79,6 +82,8 @@ class BusinessCase:
         return (
             self.energy_cost_saving_sek_per_year
             + self.heat_revenue_change_sek_per_year
+            + self.flex_revenue_change_sek_per_year
+            - self.battery_wear_change_sek_per_year
             - self.fixed_cost_change_sek_per_year
             - self.water_cost_change_sek_per_year
             + self.carbon_value_sek_per_year
@@ -106,6 +111,8 @@ class BusinessCase:
             + self.water_cost_change_sek_per_year
             - self.energy_cost_saving_sek_per_year
             - self.heat_revenue_change_sek_per_year
+            - self.flex_revenue_change_sek_per_year
+            + self.battery_wear_change_sek_per_year
         )
         return net_cost / self.co2_abated_t_per_year
 
@@ -154,4 +161,7 @@ def business_case(
         heat_revenue_change_sek_per_year=delta_kpis["heat_revenue_sek"] * f,
         co2_abated_t_per_year=-delta_kpis["carbon_kg"] * f / 1000.0,
         water_cost_change_sek_per_year=delta_kpis["water_m3"] * f * water_price_sek_per_m3,
+        # a run recorded before the battery KPIs existed has none (0)
+        flex_revenue_change_sek_per_year=delta_kpis.get("flex_revenue_sek", 0.0) * f,
+        battery_wear_change_sek_per_year=delta_kpis.get("battery_degradation_cost_sek", 0.0) * f,
     )

@@ -111,6 +111,18 @@ def hourly_mean_kw(power_kw: np.ndarray, start_s: int, step_s: int) -> tuple[np.
     return starts[keep], sums[keep] / counts[keep], counts[keep] * step_s
 
 
+def _matches(fee: PowerFee, month: np.ndarray, hour: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """Which hours (local month, hour of day, weekday) fall in the fee's billed hours."""
+    match = np.ones(month.shape, dtype=bool)
+    if fee.months is not None:
+        match &= np.isin(month, sorted(fee.months))
+    if fee.weekdays_only:
+        match &= weekday < 5
+    if fee.hours is not None:
+        match &= (hour >= fee.hours[0]) & (hour < fee.hours[1])
+    return match
+
+
 def _period_keys(hour_start_s: np.ndarray, period: str) -> np.ndarray:
     """Local calendar month (``datetime64[M]``) or year of each hour, as int64 codes."""
     local = local_time(hour_start_s.astype("datetime64[s]"))
@@ -157,13 +169,7 @@ def power_fee_sek(power_kw: np.ndarray, start_s: int, step_s: int, fees: tuple[P
     hour_s, mean_kw, covered_s = hourly_mean_kw(power_kw, int(start_s), int(step_s))
     month, hour, weekday = local_calendar(hour_s.astype("datetime64[s]"))
     for fee in fees:
-        match = np.ones(hour_s.size, dtype=bool)
-        if fee.months is not None:
-            match &= np.isin(month, sorted(fee.months))
-        if fee.weekdays_only:
-            match &= weekday < 5
-        if fee.hours is not None:
-            match &= (hour >= fee.hours[0]) & (hour < fee.hours[1])
+        match = _matches(fee, month, hour, weekday)
         keys = _period_keys(hour_s, fee.period)
         periods, inverse = np.unique(keys, return_inverse=True)
         peak = np.full(periods.size, -np.inf)
@@ -173,3 +179,20 @@ def power_fee_sek(power_kw: np.ndarray, start_s: int, step_s: int, fees: tuple[P
         share = covered / _period_length_s(periods, fee.period)
         out[fee.component] += float(fee.sek_per_kw * (peak * share).sum())
     return out
+
+
+def fee_peak_caps_kw(hour_start_s: np.ndarray, mean_kw: np.ndarray, fees: tuple[PowerFee, ...]) -> np.ndarray:
+    """For each hour, the lowest of the billed peaks (kW) of the fees whose hours it is in: the
+    import an hour may reach without raising any power fee of its billing periods (``inf`` for
+    an hour no fee bills). ``mean_kw`` is the hourly mean import the peaks are taken from."""
+    cap = np.full(hour_start_s.size, np.inf)
+    if not fees or hour_start_s.size == 0:
+        return cap
+    month, hour, weekday = local_calendar(hour_start_s.astype("datetime64[s]"))
+    for fee in fees:
+        match = _matches(fee, month, hour, weekday)
+        _, inverse = np.unique(_period_keys(hour_start_s, fee.period), return_inverse=True)
+        peak = np.full(inverse.max() + 1, -np.inf)
+        np.maximum.at(peak, inverse[match], mean_kw[match])
+        cap = np.where(match, np.minimum(cap, peak[inverse]), cap)
+    return cap

@@ -312,6 +312,9 @@ def _cash_section(page: Page, r: _Report) -> None:
     price = case.assumptions.co2_price_sek_per_t
     rows.append([fmt.t("row_energy_saving")] + [fmt.sek(b.energy_cost_saving_sek_per_year) for b in bcs])
     rows.append([fmt.t("row_heat")] + [fmt.sek(b.heat_revenue_change_sek_per_year) for b in bcs])
+    if any(b.flex_revenue_change_sek_per_year or b.battery_wear_change_sek_per_year for b in bcs):
+        rows.append([fmt.t("row_flex")] + [fmt.sek(b.flex_revenue_change_sek_per_year) for b in bcs])
+        rows.append([fmt.t("row_wear")] + [fmt.sek(-b.battery_wear_change_sek_per_year) for b in bcs])
     rows.append([fmt.t("row_fixed")] + [fmt.sek(b.fixed_cost_change_sek_per_year) for b in bcs])
     if case.assumptions.water_price_sek_per_m3 > 0:
         rows.append([fmt.t("row_water")] + [fmt.sek(b.water_cost_change_sek_per_year) for b in bcs])
@@ -385,6 +388,10 @@ def _assumptions_section(page: Page, r: _Report) -> None:
     ]
     if comp_names:
         rows.append([fmt.t("a_components"), fmt.t("a_components_text", names=", ".join(comp_names))])
+    storage = [f"{o.variant.name}: {o.first.manifest['storage_source']}" for o in result.proposals
+               if o.first.manifest.get("storage_source")]
+    if storage:
+        rows.append([fmt.t("a_storage"), "; ".join(storage)])
     page.table(fmt.t("tbl_assumptions_caption"), [fmt.t("col_assumption"), fmt.t("col_setting")], rows,
                tid="assumptions-table", numeric_from=99)
 

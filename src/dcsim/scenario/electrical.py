@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictInt, model_validator
 
 from .types import FieldError, Section, check_increasing
 
 _Section = Section
 
-__all__ = ["Ups", "Pdu", "Transformer", "Electrical"]
+__all__ = ["Ups", "Pdu", "Transformer", "Electrical", "Battery", "Storage", "BATTERY_POLICIES"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,3 +147,65 @@ class Electrical(_Section):
     transformer: Transformer = Field(default_factory=Transformer)
     lighting_kw: float = Field(default=0.0, ge=0, description="Lighting, kW (constant).")
     other_kw: float = Field(default=0.0, ge=0, description="Other constant loads (security, offices), kW.")
+
+
+# ---------------------------------------------------------------------------------------------
+# storage
+# ---------------------------------------------------------------------------------------------
+
+#: Battery dispatch policies (dcsim.electrical.battery, dcsim.electrical.dispatch).
+BATTERY_POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d")
+#: Policies that cycle the battery for money or carbon: they need its wear cost.
+_CYCLING_POLICIES = ("peak-shaving", "arbitrage", "carbon-shift")
+#: Round-trip efficiency when not given: the mean measured AC-AC round-trip efficiency of the US
+#: utility-scale battery fleet in 2019, 82 % (EIA, Today in Energy, 2021-02-12, id=46756, from
+#: the fleet's reported monthly charge and discharge).
+DEFAULT_ROUND_TRIP_EFFICIENCY = 0.82
+
+
+class Battery(_Section):
+    """The site battery (the UPS battery, or one beside it) between the grid and the load: it
+    keeps the UPS reserve for autonomy and may use the energy above it by a policy
+    (dcsim.electrical.battery; docs/physics.md, "Storage")."""
+
+    capacity_kwh: float = Field(gt=0, allow_inf_nan=False, description="Usable energy capacity, kWh.")
+    power_kw: float = Field(gt=0, allow_inf_nan=False, description="Converter power, charge and discharge, kW (AC).")
+    round_trip_efficiency: float = Field(default=DEFAULT_ROUND_TRIP_EFFICIENCY, gt=0.5, le=1.0, description=(
+        f"AC-AC round-trip efficiency, (0.5, 1]; split evenly between charging and discharging. Default "
+        f"{DEFAULT_ROUND_TRIP_EFFICIENCY}: the measured mean of the US utility-scale battery fleet in 2019 (EIA)."))
+    reserve_fraction: float = Field(ge=0, lt=1, description=(
+        "Share of the capacity always kept for UPS autonomy, [0, 1): no policy takes the stored energy below it. "
+        "No default: the autonomy is the site's design choice (minutes of full IT load)."))
+    policy: Literal[BATTERY_POLICIES] = Field(default="none", description=(
+        '"none": UPS only (always full); "peak-shaving": hold each month\'s grid import under the lowest target the '
+        'battery can keep (or peak_target_kw), against the power fee; "arbitrage": charge in cheap and discharge in '
+        'dear hours over windows of horizon_h hours; "carbon-shift": the same on the carbon intensity; "fcr-d": '
+        'offer the capacity above the UPS reserve as FCR-D up every hour (Svenska kraftnät\'s limited-energy rules).'))
+    horizon_h: int = Field(default=24, ge=1, le=168, description=(
+        "arbitrage / carbon-shift: hours of prices (intensities) known ahead, each window planned on them; 24: "
+        "the day-ahead market publishes each day's hourly prices the day before."))
+    degradation_sek_per_kwh: float | None = Field(default=None, ge=0, allow_inf_nan=False, description=(
+        "Wear cost per kWh discharged, SEK (replacement cost over the lifetime throughput). Needed by the "
+        "cycling policies: no measured battery price was found for a default."))
+    reserve_price_year: StrictInt = Field(default=2025, ge=2021, le=2025, description=(
+        "fcr-d: the year of Svenska kraftnät's hourly FCR-D capacity prices (2021-2025), read onto the simulated "
+        "year with the weekdays kept. Default 2025, the latest: prices fell by 80-90 % from 2023 as batteries "
+        "entered, so an older year overstates what a battery earns now."))
+    peak_target_kw: float | None = Field(default=None, gt=0, allow_inf_nan=False, description=(
+        "peak-shaving: a fixed grid-import target, kW. Empty: each month's lowest target the battery can hold "
+        "(found on the month's load, i.e. perfect foresight of the site's own load)."))
+
+    @model_validator(mode="after")
+    def _policy_keys(self) -> Battery:
+        if self.policy in _CYCLING_POLICIES and self.degradation_sek_per_kwh is None:
+            raise FieldError("degradation_sek_per_kwh", f"is needed with policy {self.policy!r}: the wear cost per kWh "
+                             "discharged, SEK (battery replacement cost / lifetime kWh discharged)")
+        if self.peak_target_kw is not None and self.policy != "peak-shaving":
+            raise FieldError("peak_target_kw", f"applies to policy 'peak-shaving' only, not {self.policy!r}")
+        return self
+
+
+class Storage(_Section):
+    """Energy storage at the site: ``[storage.battery]``."""
+
+    battery: Battery | None = Field(default=None, description="The site battery; empty: none (no storage).")

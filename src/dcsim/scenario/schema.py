@@ -32,7 +32,7 @@ from ..data.prices import (
     price_year_problem,
 )
 from ..units import format_duration
-from .electrical import Electrical
+from .electrical import Electrical, Storage
 from .facility import Cooling, HeatReuse
 from .it import IT
 from .types import Duration, FieldError, Section, UtcDatetime
@@ -520,6 +520,7 @@ class Scenario(_Section):
     electrical: Electrical = Field(default_factory=Electrical)
     heat_reuse: HeatReuse = Field(default_factory=HeatReuse)
     workload: Workload = Field(default_factory=Workload)
+    storage: Storage = Field(default_factory=Storage)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

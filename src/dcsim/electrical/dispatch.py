@@ -1,0 +1,133 @@
+"""The battery policies applied to a run: from the facility's load and the grid's hourly price,
+carbon and power fees to what the battery does each step (:func:`battery_dispatch`). The
+battery's physics and the planners are in :mod:`dcsim.electrical.battery`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..grid._calendar import local_time
+from ..grid.tariffs import PowerFee, fee_peak_caps_kw
+from .battery import BatteryParams, BatteryRun, hourly_schedule, peak_shaving_targets, run_battery
+
+_HOUR_S = 3600
+
+#: the policies and what each acts on
+POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d")
+
+
+def _hour_blocks(start_s: int, step_s: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Clock-hour index of each step (0 for the first hour the run touches) and the UTC start of
+    each hour. Steps must divide an hour."""
+    hour = (start_s + np.arange(n, dtype=np.int64) * step_s) // _HOUR_S
+    first = int(hour[0])
+    return hour - first, (first + np.arange(int(hour[-1]) - first + 1, dtype=np.int64)) * _HOUR_S
+
+
+def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, start_s: int, step_s: int, *,
+                     price_sek_per_kwh: np.ndarray | None = None, carbon_g_per_kwh: np.ndarray | None = None,
+                     fees: tuple[PowerFee, ...] = (), horizon_h: int = 24, discharge_cost_sek_per_kwh: float = 0.0,
+                     target_kw: float | None = None) -> BatteryRun:
+    """What the battery does under ``policy`` (one of :data:`POLICIES`) beside the load
+    ``load_kw`` (kW per step of ``step_s`` seconds from UTC ``start_s``).
+
+    ``peak-shaving`` holds the grid import under ``target_kw`` or each local month's lowest
+    holdable target (:func:`~dcsim.electrical.battery.peak_shaving_targets`). ``arbitrage``
+    and ``carbon-shift`` follow the hourly schedule (:func:`~dcsim.electrical.battery.hourly_schedule`)
+    on the hourly price (with ``discharge_cost_sek_per_kwh`` per kWh discharged) or carbon
+    intensity, discharging at most the hour's lowest load (no export) and charging at most up
+    to the lowest billed peak of the power ``fees`` whose hours the hour is in (so no power
+    fee rises); they need steps that divide an hour.
+    """
+    load = np.ascontiguousarray(load_kw, dtype=np.float64)
+    n = load.size
+    if policy not in POLICIES:
+        raise ValueError(f"unknown battery policy {policy!r}; known: {', '.join(POLICIES)}")
+    if policy == "none" or n == 0:
+        return run_battery(params, np.zeros(n), load, step_s)
+    if policy == "fcr-d":  # held below full for the opposite 20 %; activations not modelled
+        return run_battery(params, np.zeros(n), load, step_s, stored0_kwh=fcr_d_up_offer(params)[1])
+    if policy == "peak-shaving":
+        if target_kw is not None:
+            target = np.full(n, float(target_kw))
+        else:
+            t = (start_s + np.arange(n, dtype=np.int64) * step_s).astype("datetime64[s]")
+            month = local_time(t).astype("datetime64[M]").astype(np.int64)
+            target = peak_shaving_targets(params, load, month, step_s)
+        return run_battery(params, load - target, load, step_s)
+    if step_s > _HOUR_S or _HOUR_S % step_s:
+        raise ValueError(f"battery policy {policy!r} plans by the hour: the step must divide an hour, got {step_s} s")
+    signal = price_sek_per_kwh if policy == "arbitrage" else carbon_g_per_kwh
+    if signal is None:
+        raise ValueError(f"battery policy {policy!r} needs its hourly signal")
+    idx, hour_s = _hour_blocks(start_s, step_s, n)
+    counts = np.bincount(idx)
+    mean_load = np.bincount(idx, weights=load) / counts
+    min_load = np.full(counts.size, np.inf)
+    np.minimum.at(min_load, idx, load)
+    mean_signal = np.bincount(idx, weights=np.asarray(signal, dtype=np.float64)) / counts
+    cap = fee_peak_caps_kw(hour_s, mean_load, fees)
+    max_charge = np.where(np.isfinite(cap), np.maximum(cap - mean_load, 0.0), params.power_kw)
+    cost = discharge_cost_sek_per_kwh if policy == "arbitrage" else 0.0
+    plan = hourly_schedule(params, mean_signal, min_load, max_charge, int(horizon_h), cost)
+    return run_battery(params, plan[idx], load, step_s)
+
+
+# ---------------------------------------------------------------------- frequency reserves
+#: FCR-D with a limited energy reservoir (a battery) must hold the energy for 20 minutes of full
+#: activation and keep 20 % of the bid power in the opposite direction (Svenska kraftnät, LER
+#: questions and answers; /work/notes research, docs/physics.md "Storage")
+FCR_D_ENDURANCE_H = 20.0 / 60.0
+FCR_D_OPPOSITE_SHARE = 0.2
+#: bids are in steps of 0.1 MW, the smallest bid (svk.se, FCR-D pages); the step is taken as the
+#: bid resolution too (an assumption)
+FCR_BID_STEP_KW = 100.0
+
+
+def fcr_d_up_offer(params: BatteryParams) -> tuple[float, float]:
+    """The FCR-D up capacity a battery offers every hour above its UPS reserve, kW, and the
+    stored energy it is held at, kWh: the largest multiple of 0.1 MW that the converter can
+    deliver, whose 20 minutes of full activation fit above the reserve and whose 20 % in the
+    opposite direction (charging) fit below full::
+
+        P = floor_0.1MW( min(power_kw, (capacity - reserve) / (endurance (1 + opposite share))) )
+        E_held = capacity - opposite share x P x endurance
+    """
+    usable = params.capacity_kwh - params.reserve_kwh
+    p = min(params.power_kw, usable / (FCR_D_ENDURANCE_H * (1.0 + FCR_D_OPPOSITE_SHARE)))
+    p = np.floor(p / FCR_BID_STEP_KW + 1e-9) * FCR_BID_STEP_KW
+    return float(p), params.capacity_kwh - FCR_D_OPPOSITE_SHARE * p * FCR_D_ENDURANCE_H
+
+
+def reserve_revenue_sek(offer_kw: float, start_s: int, step_s: int, n: int, price_year: int,
+                        product: str = "fcr-d-up") -> tuple[float, str]:
+    """What ``offer_kw`` of ``product`` offered in every hour earns, SEK: offered MW x the hour's
+    capacity price (EUR/MW per hour, :func:`dcsim.grid.reserves.reserve_prices_eur_per_mw_h` of
+    ``price_year``, read onto the simulated hours with the weekdays kept as prices are) x the
+    step's share of the hour x the month's EUR/SEK rate; an hour without a price earns nothing.
+    Every offer is taken as accepted (an upper bound: a bid above the clearing price is not, and
+    until 2024-01-31 the price is the mean accepted bid). Returns the revenue and a sentence of
+    its source."""
+    from ..grid._calendar import map_onto_year_ms
+    from ..grid._tables import eur_sek_monthly
+    from ..grid.hourly import local_months
+    from ..grid.reserves import reserve_prices_eur_per_mw_h, reserve_prices_source
+
+    if offer_kw <= 0.0 or n == 0:
+        return 0.0, "no reserve capacity offered"
+    time_s, price = reserve_prices_eur_per_mw_h(product, price_year)
+    mid_ms = (start_s * 1000 + (np.arange(n, dtype=np.int64) * step_s + step_s // 2) * 1000)
+    idx = (map_onto_year_ms(mid_ms, price_year) - 1000 * int(time_s[0].astype(np.int64))) // (_HOUR_S * 1000)
+    p = np.nan_to_num(price[idx], nan=0.0)
+    rates, fx_source = eur_sek_monthly()
+    months = local_months(mid_ms.astype("datetime64[ms]"))
+    unique, inverse = np.unique(months, return_inverse=True)
+    rate = np.array([rates.get(m, np.nan) for m in unique])[inverse]
+    if not np.all(np.isfinite(rate)):
+        rate = np.where(np.isfinite(rate), rate, rates[max(rates)])
+    revenue = float((offer_kw / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
+    note = (f"{product} capacity {offer_kw / 1000.0:g} MW offered every hour at the {price_year} hourly prices "
+            f"(mean {np.nanmean(price):.2f} EUR/MW/h; {reserve_prices_source()}), every bid taken as accepted, "
+            f"at the monthly EUR/SEK rate ({fx_source}); activated energy not modelled (no frequency record; "
+            "FCR-D pays capacity only)")
+    return revenue, note

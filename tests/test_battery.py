@@ -1,0 +1,144 @@
+"""The site battery (dcsim.electrical.battery, dcsim.electrical.dispatch, [storage.battery]):
+the step against a plain twin, its energy balance, its limits, the policies' promises
+(peak shaving lowers the billed peak, arbitrage with perfect foresight never loses money) and a
+run's bookkeeping with a battery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dcsim
+from dcsim.electrical.battery import BatteryParams, hourly_schedule, run_battery
+from dcsim.electrical.dispatch import battery_dispatch, fcr_d_up_offer, reserve_revenue_sek
+from dcsim.errors import InputError
+from dcsim.grid import PowerFee, power_fee_sek
+from dcsim.grid.reserves import reserve_prices_eur_per_mw_h
+
+MINIMAL = Path(__file__).parent / "fixtures" / "scenarios" / "minimal.toml"
+P = BatteryParams.from_round_trip(400.0, 150.0, 0.81, 0.25)  # eta 0.9 each way; reserve 100 kWh
+START = int(np.datetime64("2025-01-06T00:00:00", "s").astype(np.int64))  # a Monday
+
+
+def _twin(params, request, load, dt_h, e0):
+    """The battery step by plain Python: limit the request, move the energy."""
+    e, out = e0, []
+    for r, L in zip(request, load):
+        if r > 0:
+            d = max(0.0, min(r, params.power_kw, L, (e - params.reserve_kwh) * params.eta_discharge / dt_h))
+            e -= d * dt_h / params.eta_discharge
+            out.append((0.0, d, e))
+        else:
+            c = max(0.0, min(-r, params.power_kw, (params.capacity_kwh - e) / (params.eta_charge * dt_h)))
+            e += c * params.eta_charge * dt_h
+            out.append((c, 0.0, e))
+    return np.array(out)
+
+
+def test_the_step_kernel_equals_a_plain_twin_and_keeps_its_limits():
+    rng = np.random.default_rng(3)
+    request = rng.normal(0.0, 120.0, 5000)
+    load = 50.0 + 80.0 * rng.random(5000)
+    run = run_battery(P, request, load, 300.0)
+    twin = _twin(P, request, load, 300.0 / 3600.0, P.capacity_kwh)
+    np.testing.assert_allclose(np.c_[run.charge_kw, run.discharge_kw, run.stored_kwh], twin, rtol=1e-13, atol=1e-10)
+    assert np.all(run.discharge_kw <= load) and np.all(run.charge_kw <= P.power_kw)  # no export, converter power
+    assert run.stored_kwh.min() >= P.reserve_kwh - 1e-9 and run.stored_kwh.max() <= P.capacity_kwh + 1e-9
+    # charge - discharge - losses = change of stored energy (to round-off: 1e-9 of the throughput)
+    assert run.balance_rel_error(300.0 / 3600.0) < 1e-12
+
+
+def test_hourly_schedule_matches_the_hand_optimum():
+    # two hours, prices 3 then 1 SEK/kWh, the battery full: discharge all 300 kWh above the
+    # reserve in hour 0 (300 x 0.9 = 270 kWh delivered), recharge it in hour 1 (300 / 0.9 kWh bought)
+    p = BatteryParams.from_round_trip(400.0, 1000.0, 0.81, 0.25)
+    plan = hourly_schedule(p, np.array([3.0, 1.0]), np.array([1000.0, 1000.0]), np.array([1000.0, 1000.0]), 2)
+    np.testing.assert_allclose(plan, [270.0, -300.0 / 0.9], rtol=1e-7)
+    # prices too close for the losses (3 x 0.81 < 2.5): nothing to gain, so nothing done
+    plan = hourly_schedule(p, np.array([2.5, 3.0 * 0.81]), np.full(2, 1000.0), np.full(2, 1000.0), 2)
+    np.testing.assert_allclose(plan, 0.0, atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_arbitrage_with_perfect_foresight_never_loses_money(seed):
+    rng = np.random.default_rng(seed)
+    n = 7 * 24 * 4  # a week of 15-minute steps
+    load = 400.0 + 60.0 * np.sin(np.arange(n) / 20.0) + 20.0 * rng.random(n)
+    hourly_price = np.repeat(0.4 + 0.5 * rng.random(7 * 24) ** 3, 4)  # spiky, some hours dear
+    fees = (PowerFee("m", 60.0, "month"),)
+    run = battery_dispatch("arbitrage", P, load, START, 900, price_sek_per_kwh=hourly_price, fees=fees,
+                           discharge_cost_sek_per_kwh=0.05)
+    grid = load + run.charge_kw - run.discharge_kw
+    h = 0.25
+    before = float((load * hourly_price).sum() * h) + sum(power_fee_sek(load, START, 900, fees).values())
+    after = (float((grid * hourly_price).sum() * h) + sum(power_fee_sek(grid, START, 900, fees).values())
+             + 0.05 * float(run.discharge_kw.sum() * h))
+    assert run.discharge_kw.sum() > 0  # it did trade
+    assert after <= before + 1e-6  # never a loss (round-off of the LP only)
+    assert sum(power_fee_sek(grid, START, 900, fees).values()) <= sum(power_fee_sek(load, START, 900, fees).values()) + 1e-6
+    assert run.balance_rel_error(h) < 1e-9 and run.stored_kwh.min() >= P.reserve_kwh - 1e-9
+
+
+def test_peak_shaving_lowers_the_billed_peak_and_ends_each_month_full():
+    n = 14 * 24 * 4
+    t_h = np.arange(n) / 4.0
+    load = 500.0 + 200.0 * np.exp(-(((t_h % 24.0) - 18.0) ** 2) / 2.0)  # an evening peak of 700 kW
+    run = battery_dispatch("peak-shaving", P, load, START, 900)
+    grid = load + run.charge_kw - run.discharge_kw
+    fee = (PowerFee("m", 60.0, "month"),)
+    assert grid.max() < load.max() - 40.0  # the battery takes a real slice off the peak
+    assert power_fee_sek(grid, START, 900, fee)["m"] < power_fee_sek(load, START, 900, fee)["m"]
+    assert run.stored_kwh[-1] >= P.capacity_kwh - 1e-6  # no month borrows stored energy
+    assert run.stored_kwh.min() >= P.reserve_kwh - 1e-9
+    # a flat load cannot be shaved without borrowing energy: nothing happens
+    flat = battery_dispatch("peak-shaving", P, np.full(n, 500.0), START, 900)
+    assert flat.discharge_kw.max() == 0.0
+
+
+def test_fcr_d_offer_and_revenue_by_hand():
+    offer, held = fcr_d_up_offer(P)
+    # 300 kWh above the reserve / (20 min x 1.2) = 750 kW > 150 kW converter: 0.1 MW bids -> 100 kW
+    assert offer == 100.0 and held == pytest.approx(400.0 - 0.2 * 100.0 / 3.0)
+    day0 = int(np.datetime64("2024-12-31T23:00:00", "s").astype(np.int64))  # 1 January 2025 00:00 CET
+    revenue, note = reserve_revenue_sek(offer, day0, 3600, 24, 2025)
+    t, price = reserve_prices_eur_per_mw_h("fcr-d-up", 2025)
+    # 2025 onto 2025: its own hours; the January 2025 ECB mean rate (eur_sek_monthly.csv)
+    from dcsim.grid._tables import eur_sek_monthly
+
+    want = 0.1 * float(price[:24].sum()) * eur_sek_monthly()[0]["2025-01"]
+    assert revenue == pytest.approx(want, rel=1e-12) and "activated energy not modelled" in note
+
+
+def test_battery_keys_are_checked_with_their_paths():
+    with pytest.raises(InputError) as err:
+        dcsim.load_scenario(MINIMAL, overrides={"storage.battery.capacity_kwh": 100, "storage.battery.power_kw": 50,
+                                                "storage.battery.reserve_fraction": 0.5,
+                                                "storage.battery.policy": "arbitrage"})
+    assert any(p.path == "storage.battery.degradation_sek_per_kwh" for p in err.value.problems)
+    with pytest.raises(InputError) as err:
+        dcsim.load_scenario(MINIMAL, overrides={"storage.battery.capacity_kwh": 100, "storage.battery.power_kw": 50})
+    assert any(p.path == "storage.battery.reserve_fraction" for p in err.value.problems)
+
+
+@pytest.mark.parametrize("policy", ["none", "peak-shaving", "arbitrage", "fcr-d"])
+def test_a_run_with_a_battery_keeps_its_books(policy):
+    over = {"simulation.duration": "3d", "simulation.step": "15min", "simulation.record_step": "15min",
+            "storage.battery.capacity_kwh": 600.0, "storage.battery.power_kw": 150.0,  # 0.1 MW FCR-D bid
+            "storage.battery.reserve_fraction": 0.3, "storage.battery.policy": policy,
+            "site.grid_options.include_power_fee": policy != "arbitrage"}
+    if policy in ("peak-shaving", "arbitrage"):
+        over["storage.battery.degradation_sek_per_kwh"] = 0.0
+    r = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=over))
+    k, ts = r.kpis, r.timeseries
+    assert k["energy_balance_rel_error"] < 1e-6  # the facility's first law, battery losses as heat
+    assert k["battery_balance_rel_error"] < 1e-9
+    # grid import = the load before the battery + charge - discharge; the facility draw has the losses
+    load = ts["facility_power_kw"] - ts["battery_loss_kw"]
+    np.testing.assert_allclose(ts["grid_import_kw"], load + ts["battery_charge_kw"] - ts["battery_discharge_kw"],
+                               rtol=1e-12, atol=1e-9)
+    parts = ("energy_cost_spot_sek", "energy_cost_network_sek", "energy_cost_power_fee_sek", "energy_cost_tax_sek")
+    assert sum(k[p] for p in parts) == pytest.approx(k["energy_cost_sek"], rel=1e-15)
+    assert (k["flex_revenue_sek"] > 0) == (policy == "fcr-d")
+    assert "policy " + policy in r.manifest["storage_source"]
