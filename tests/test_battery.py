@@ -142,3 +142,52 @@ def test_a_run_with_a_battery_keeps_its_books(policy):
     assert sum(k[p] for p in parts) == pytest.approx(k["energy_cost_sek"], rel=1e-15)
     assert (k["flex_revenue_sek"] > 0) == (policy == "fcr-d")
     assert "policy " + policy in r.manifest["storage_source"]
+
+
+def test_an_outage_is_served_by_the_battery_then_the_generator():
+    over = {"simulation.duration": "2d", "simulation.step": "60s", "simulation.record_step": "60s",
+            "site.grid_outages": [{"start": "2025-01-01T12:00:00Z", "duration": "8h"}],
+            "storage.battery.capacity_kwh": 100.0, "storage.battery.power_kw": 400.0,
+            "storage.battery.reserve_fraction": 0.5}
+    gen = {"storage.generator.power_kw": 500.0, "storage.generator.fuel": "hvo100",
+           "storage.generator.fuel_price_sek_per_l": 20.0}
+    battery_only = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=over))
+    both = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides={**over, **gen}))
+    ts, k = both.timeseries, both.kpis
+    down = (ts.index >= "2025-01-01T12:00:00Z") & (ts.index < "2025-01-01T20:00:00Z")
+    assert np.all(ts["grid_import_kw"][down] == 0.0)
+    # the first minute: 10 s without the generator, bridged by the battery (below its reserve: an outage)
+    first = int(np.flatnonzero(down)[0])
+    assert ts["battery_discharge_kw"].iloc[first] > 0 and ts["generator_power_kw"].iloc[first] > 0
+    assert k["unserved_energy_kwh"] == 0.0
+    # the load of the outage = generator + battery discharge
+    load = ts["facility_power_kw"] - ts["battery_loss_kw"]
+    np.testing.assert_allclose((ts["generator_power_kw"] + ts["battery_discharge_kw"])[down], load[down], rtol=1e-12)
+    # fuel and lifecycle emissions of what it generated (the outage; no test run in these 2 days:
+    # the first weekday of January 2025 is Wednesday 1 January, 10:00 local = 09:00 UTC, inside)
+    l_per_kwh, kg_per_l = 0.291, 0.476  # generator_fuels.csv, HVO100
+    assert k["generator_fuel_l"] == pytest.approx(k["generator_kwh"] * l_per_kwh, rel=1e-12)
+    assert k["generator_fuel_cost_sek"] == pytest.approx(k["generator_fuel_l"] * 20.0, rel=1e-12)
+    assert k["carbon_kg"] == pytest.approx(
+        float((ts["grid_import_kw"] * ts["grid_carbon_g_per_kwh"]).sum() / 60.0 / 1000.0) + k["generator_fuel_l"] * kg_per_l,
+        rel=1e-9)
+    test = (ts.index >= "2025-01-01T09:00:00Z") & (ts.index < "2025-01-01T09:30:00Z")
+    # NFPA 110 monthly test: 30 % of the rating, on the site's load (the small hall's whole load here)
+    np.testing.assert_allclose(ts["generator_power_kw"][test], np.minimum(0.3 * 500.0, load[test]), rtol=1e-12)
+    np.testing.assert_allclose(ts["grid_import_kw"][test], load[test] - ts["generator_power_kw"][test], atol=1e-9)
+    assert k["battery_balance_rel_error"] < 1e-9 and k["energy_balance_rel_error"] < 1e-6
+    # the battery alone (100 kWh, about 90 kWh out) cannot carry 8 h of a hall of about 17 kW:
+    # what it cannot serve is reported
+    kb = battery_only.kpis
+    assert kb["unserved_energy_kwh"] > 0 and kb["unserved_hours"] > 0 and kb["generator_kwh"] == 0.0
+    # after the outage it recharges to full (policy none keeps it full)
+    assert battery_only.timeseries["battery_stored_kwh"].iloc[-1] == pytest.approx(100.0, rel=1e-12)
+
+
+def test_generator_and_outage_keys_are_checked_with_their_paths():
+    with pytest.raises(InputError) as err:
+        dcsim.load_scenario(MINIMAL, overrides={"storage.generator.power_kw": 500.0, "storage.generator.fuel": "coal",
+                                                "site.grid_outages": [{"start": "2025-01-01T00:00:00Z"}]})
+    paths = {p.path for p in err.value.problems}
+    assert "storage.generator.fuel" in paths and "storage.generator.fuel_price_sek_per_l" in paths
+    assert any(p.startswith("site.grid_outages") and p.endswith("duration") for p in paths), paths

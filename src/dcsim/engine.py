@@ -32,6 +32,7 @@ from .electrical.chain import (
 from .errors import InputError, Problem, SimulationError
 from .electrical.battery import BatteryParams
 from .electrical.dispatch import battery_dispatch, fcr_d_up_offer, reserve_revenue_sek
+from .electrical.generator import generator_fuels, generator_output_kw
 from .grid import GridSeries, load_grid
 from .model import (
     build_model,
@@ -252,29 +253,88 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
 _BATTERY_BALANCE_TOLERANCE = 1e-9
 
 
-def apply_battery(sc: Scenario, columns: dict[str, np.ndarray], grid: GridSeries, start: np.datetime64,
+def outage_steps(outages, start_s: int, step_s: int, n: int) -> np.ndarray:
+    """Which steps the grid is down in: those whose midpoint falls inside an outage
+    ``[start, start + duration)`` of ``site.grid_outages``."""
+    mid = start_s + np.arange(n, dtype=np.int64) * step_s + step_s / 2.0
+    down = np.zeros(n, dtype=bool)
+    for o in outages:
+        t0 = o.start.timestamp()
+        down |= (mid >= t0) & (mid < t0 + o.duration)
+    return down
+
+
+def apply_storage(sc: Scenario, columns: dict[str, np.ndarray], grid: GridSeries, start: np.datetime64,
                   step_s: int) -> tuple[dict[str, float], str]:
-    """The site battery of ``[storage.battery]`` beside the facility's load: its policy's
-    charge and discharge (:func:`dcsim.electrical.dispatch.battery_dispatch`) change the grid
-    import; its conversion losses are electrical losses of the facility, leaving as heat to
-    outdoor air (a ventilated battery room). Adds the battery columns and returns the battery
-    KPIs (all 0 without a battery) with a sentence of what the battery is and did (for the
-    manifest). Stops (SimulationError) if the battery's own balance,
-    charge - discharge - losses = change of stored energy, is off by more than 1e-9 of the
-    energy through it, or the stored energy falls below the UPS reserve."""
-    b = sc.storage.battery
+    """The site battery (``[storage.battery]``), the standby generator (``[storage.generator]``)
+    and the grid outages (``site.grid_outages``) beside the facility's load.
+
+    The battery's policy (:func:`dcsim.electrical.dispatch.battery_dispatch`) and the
+    generator's test runs change the grid import; in an outage the grid import is 0, the
+    generator carries the load after its start delay (:func:`dcsim.electrical.generator.generator_output_kw`),
+    the battery the rest down to empty, and what neither serves is ``unserved_kw``. The
+    battery's conversion losses are electrical losses of the facility, leaving as heat to
+    outdoor air (a ventilated battery room). Adds the columns and returns the storage KPIs (all 0
+    without storage) with a sentence of what was there (for the manifest). Stops
+    (SimulationError) if the battery's own balance, charge - discharge - losses = change of
+    stored energy, is off by more than 1e-9 of the energy through it, or the stored energy
+    falls below the UPS reserve outside an outage."""
+    b, g = sc.storage.battery, sc.storage.generator
     kpis = {"battery_cycles": 0.0, "battery_degradation_cost_sek": 0.0, "battery_balance_rel_error": 0.0,
-            "flex_revenue_sek": 0.0}
-    if b is None:
-        return kpis, ""
-    params = BatteryParams.from_round_trip(b.capacity_kwh, b.power_kw, b.round_trip_efficiency, b.reserve_fraction)
+            "flex_revenue_sek": 0.0, "generator_kwh": 0.0, "generator_fuel_l": 0.0, "generator_fuel_cost_sek": 0.0,
+            "generator_carbon_kg": 0.0, "unserved_energy_kwh": 0.0, "unserved_hours": 0.0}
     load = columns["facility_power_kw"].copy()
+    n = len(load)
     start_s = int(np.datetime64(start, "s").astype(np.int64))
+    dt_h = step_s / 3600.0
+    down = outage_steps(sc.site.grid_outages, start_s, step_s, n)
+    if b is None and g is None and not down.any():
+        return kpis, ""
+    notes = []
+    gen_outage, gen_test = np.zeros(n), np.zeros(n)
+    if g is not None:
+        gen_outage, gen_test = generator_output_kw(
+            load, down, start_s, step_s, g.power_kw, start_delay_s=g.start_delay_s,
+            test_minutes=g.test_minutes_per_month, test_load_fraction=g.test_load_fraction)
+    charge, discharge, loss = np.zeros(n), np.zeros(n), np.zeros(n)
+    if b is not None:
+        run, note = _run_battery(b, load, down, gen_outage, grid, columns, start, start_s, step_s, kpis)
+        charge, discharge, loss = run.charge_kw, run.discharge_kw, run.loss_kw
+        notes.append(note)
+    unserved = np.where(down, np.maximum(load - gen_outage - discharge, 0.0), 0.0)
+    columns["grid_import_kw"] = np.where(down, 0.0, load + charge - discharge - gen_test)
+    for name in ("facility_power_kw", "electrical_losses_kw", "heat_rejected_kw"):
+        columns[name] = columns[name] + loss
+    if g is not None:
+        l_per_kwh, kg_per_l, _ = generator_fuels()[g.fuel]
+        if g.fuel_l_per_kwh is not None:
+            l_per_kwh = g.fuel_l_per_kwh
+        gen = gen_outage + gen_test
+        columns["generator_power_kw"] = gen
+        e_gen = float(gen.sum() * dt_h)
+        fuel_l = e_gen * l_per_kwh
+        kpis.update(generator_kwh=e_gen, generator_fuel_l=fuel_l, generator_fuel_cost_sek=fuel_l * g.fuel_price_sek_per_l,
+                    generator_carbon_kg=fuel_l * kg_per_l)
+        notes.append(f"generator {g.power_kw:g} kW on {g.fuel} ({l_per_kwh:g} L/kWh, {kg_per_l:g} kg CO2e/L "
+                     f"lifecycle), monthly test {g.test_minutes_per_month:g} min at {g.test_load_fraction:g} of its rating")
+    if down.any():
+        columns["unserved_kw"] = unserved
+        kpis.update(unserved_energy_kwh=float(unserved.sum() * dt_h),
+                    unserved_hours=float((unserved > 1e-9 * np.maximum(load, 1.0)).sum() * dt_h))
+        notes.append(f"grid outages: {float(down.sum() * dt_h):g} h")
+    return kpis, "; ".join(notes)
+
+
+def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, start_s: int, step_s: int,
+                 kpis: dict[str, float]):
+    """The battery of :func:`apply_storage`: its run and its checks, columns and KPIs."""
+    params = BatteryParams.from_round_trip(b.capacity_kwh, b.power_kw, b.round_trip_efficiency, b.reserve_fraction)
     try:
         run = battery_dispatch(
             b.policy, params, load, start_s, step_s, price_sek_per_kwh=columns["price_sek_per_kwh"],
             carbon_g_per_kwh=columns["grid_carbon_g_per_kwh"], fees=grid.power_fees, horizon_h=b.horizon_h,
             discharge_cost_sek_per_kwh=b.degradation_sek_per_kwh or 0.0, target_kw=b.peak_target_kw,
+            outage=down, outage_request_kw=load - gen_outage,
         )
     except ValueError as exc:
         raise InputError(Problem("storage.battery.policy", str(exc), value=b.policy)) from None
@@ -283,29 +343,32 @@ def apply_battery(sc: Scenario, columns: dict[str, np.ndarray], grid: GridSeries
     if not err <= _BATTERY_BALANCE_TOLERANCE:
         raise SimulationError(len(load) - 1, str(start), "battery energy balance relative error", err,
                               f"[0, {_BATTERY_BALANCE_TOLERANCE:g}]")
-    note = (f"battery {b.capacity_kwh:g} kWh / {b.power_kw:g} kW, round trip {b.round_trip_efficiency:g}, UPS reserve "
-            f"{b.reserve_fraction:g} of the capacity, policy {b.policy}")
-    low = int(np.argmin(run.stored_kwh)) if run.stored_kwh.size else 0
-    if run.stored_kwh.size and run.stored_kwh[low] < params.reserve_kwh - 1e-9 * params.capacity_kwh:
-        raise SimulationError(low, str(start + np.timedelta64(low * step_s, "s")), "battery stored energy, kWh",
-                              float(run.stored_kwh[low]), f"[UPS reserve {params.reserve_kwh:g}, {params.capacity_kwh:g}]")
-    columns["grid_import_kw"] = load + run.charge_kw - run.discharge_kw
-    for name in ("facility_power_kw", "electrical_losses_kw", "heat_rejected_kw"):
-        columns[name] = columns[name] + run.loss_kw
+    # below the reserve only in an outage and while it recharges after one (at full power)
+    after = np.r_[False, down[:-1]] | down
+    recovering = np.maximum.accumulate(np.where(after, np.arange(len(load)), -1)) >= 0
+    low_ok = down | (recovering & (np.r_[run.stored0_kwh, run.stored_kwh[:-1]] < params.reserve_kwh))
+    bad = (run.stored_kwh < params.reserve_kwh - 1e-9 * params.capacity_kwh) & ~low_ok
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise SimulationError(k, str(start + np.timedelta64(k * step_s, "s")), "battery stored energy, kWh",
+                              float(run.stored_kwh[k]), f"[UPS reserve {params.reserve_kwh:g}, {params.capacity_kwh:g}]")
     columns["battery_charge_kw"] = run.charge_kw
     columns["battery_discharge_kw"] = run.discharge_kw
     columns["battery_stored_kwh"] = run.stored_kwh
     columns["battery_loss_kw"] = run.loss_kw
+    note = (f"battery {b.capacity_kwh:g} kWh / {b.power_kw:g} kW, round trip {b.round_trip_efficiency:g}, UPS reserve "
+            f"{b.reserve_fraction:g} of the capacity, policy {b.policy}")
     if b.policy == "fcr-d":
         offer_kw, _ = fcr_d_up_offer(params)
-        kpis["flex_revenue_sek"], fcr = reserve_revenue_sek(offer_kw, start_s, step_s, len(load), b.reserve_price_year)
+        offered = np.where(down, 0.0, offer_kw)  # not available while the grid is down
+        kpis["flex_revenue_sek"], fcr = reserve_revenue_sek(offered, start_s, step_s, len(load), b.reserve_price_year)
+        columns["battery_reserve_offered_kw"] = offered
         note += f"; {fcr}"
-        columns["battery_reserve_offered_kw"] = np.full(len(load), offer_kw)
     discharged_kwh = float(run.discharge_kw.sum() * dt_h)
     kpis.update(battery_cycles=discharged_kwh / params.capacity_kwh,
                 battery_degradation_cost_sek=discharged_kwh * (b.degradation_sek_per_kwh or 0.0),
                 battery_balance_rel_error=err)
-    return kpis, note
+    return run, note
 
 
 def scenario_grid(sc: Scenario) -> GridSeries:
@@ -377,7 +440,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
                 progress(i1, n)
 
     columns = step_columns(out, wx, gx, inputs, dt, sc)
-    battery_kpis, battery_note = apply_battery(sc, columns, grid, start, step_s)
+    storage_kpis, storage_note = apply_storage(sc, columns, grid, start, step_s)
     columns["utilization"] = utilization
     columns["servers_on"] = servers_on
     columns["queue_length"] = queue
@@ -389,7 +452,9 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         work_shortfall_pct=shortfall,
         power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
     )
-    kpis.update(battery_kpis)
+    kpis.update(storage_kpis)
+    kpis["carbon_kg"] += storage_kpis["generator_carbon_kg"]  # the fuel's, besides the grid's
+    kpis["cue_kg_per_kwh"] = kpis["carbon_kg"] / kpis["energy_it_kwh"] if kpis["energy_it_kwh"] > 0 else 0.0
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())
     timeseries = record_timeseries(columns, start=start, step_s=step_s, record_step_s=sc.simulation.record_step)
@@ -409,7 +474,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         "server": curve.name,
         "weather_source": weather.source,
         "grid_source": grid.source,
-        "storage_source": battery_note,
+        "storage_source": storage_note,
         "platform": {
             "python": platform.python_version(),
             "system": platform.system(),

@@ -69,6 +69,12 @@ EXTRA_KPI_NAMES = (
     "flex_revenue_sek",
     "battery_degradation_cost_sek",
     "battery_balance_rel_error",
+    "generator_kwh",
+    "generator_fuel_l",
+    "generator_fuel_cost_sek",
+    "generator_carbon_kg",
+    "unserved_energy_kwh",
+    "unserved_hours",
 )
 
 #: Timeseries columns aggregated by maximum rather than mean.
@@ -181,11 +187,18 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
         **{k: v for k, v in costs.items() if k != "energy_cost_sek"},
         "peak_grid_kw": peak_hourly_kw(grid_kw, step_s),
-        # the battery's (dcsim.engine.apply_battery fills them; 0 without one)
+        # the battery's (dcsim.engine.apply_storage fills them; 0 without one)
         "battery_cycles": 0.0,
         "flex_revenue_sek": 0.0,
         "battery_degradation_cost_sek": 0.0,
         "battery_balance_rel_error": 0.0,
+        # the standby generator's and the outages' (dcsim.engine.apply_storage; 0 without them)
+        "generator_kwh": 0.0,
+        "generator_fuel_l": 0.0,
+        "generator_fuel_cost_sek": 0.0,
+        "generator_carbon_kg": 0.0,
+        "unserved_energy_kwh": 0.0,
+        "unserved_hours": 0.0,
     }
     return kpis
 

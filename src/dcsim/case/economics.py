@@ -5,7 +5,8 @@ Conventions (the report states them too):
 * Differences are proposal minus baseline over the simulated period, scaled to a year by
   ``365 d / duration`` (exactly 1 for a 365-day run).
 * Yearly savings (SEK/yr) = electricity cost saved + change in heat revenue + change in
-  flexibility revenue (a battery's reserve capacity) - change in battery wear - change in fixed
+  flexibility revenue (a battery's reserve capacity) - change in battery wear - change in
+  standby-generator fuel - change in fixed
   costs - extra water x water price + CO2 abated x CO2 price (prices are optional assumptions,
   0 by default).
 * Simple payback = capital cost / yearly savings; infinite when the savings are not
@@ -72,6 +73,7 @@ class BusinessCase:
     water_cost_change_sek_per_year: float = 0.0
     flex_revenue_change_sek_per_year: float = 0.0
     battery_wear_change_sek_per_year: float = 0.0
+    generator_fuel_change_sek_per_year: float = 0.0
 
     @property
     def carbon_value_sek_per_year(self) -> float:
@@ -84,6 +86,7 @@ class BusinessCase:
             + self.heat_revenue_change_sek_per_year
             + self.flex_revenue_change_sek_per_year
             - self.battery_wear_change_sek_per_year
+            - self.generator_fuel_change_sek_per_year
             - self.fixed_cost_change_sek_per_year
             - self.water_cost_change_sek_per_year
             + self.carbon_value_sek_per_year
@@ -113,6 +116,7 @@ class BusinessCase:
             - self.heat_revenue_change_sek_per_year
             - self.flex_revenue_change_sek_per_year
             + self.battery_wear_change_sek_per_year
+            + self.generator_fuel_change_sek_per_year
         )
         return net_cost / self.co2_abated_t_per_year
 
@@ -164,4 +168,5 @@ def business_case(
         # a run recorded before the battery KPIs existed has none (0)
         flex_revenue_change_sek_per_year=delta_kpis.get("flex_revenue_sek", 0.0) * f,
         battery_wear_change_sek_per_year=delta_kpis.get("battery_degradation_cost_sek", 0.0) * f,
+        generator_fuel_change_sek_per_year=delta_kpis.get("generator_fuel_cost_sek", 0.0) * f,
     )

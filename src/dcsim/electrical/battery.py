@@ -80,8 +80,8 @@ def battery_one_way_efficiency(round_trip_efficiency: float) -> float:
 def battery_step(stored_kwh, request_kw, load_kw, dt_h, capacity_kwh, floor_kwh, power_kw, eta_c, eta_d):
     """One step of the battery: the request (kW, > 0 discharge, < 0 charge) limited by the
     converter power, the energy above ``floor_kwh`` (discharge), the room below
-    ``capacity_kwh`` (charge) and the load (no export). Returns (charge_kw, discharge_kw,
-    stored_kwh after the step)::
+    ``capacity_kwh`` (charge; the ceiling the policy keeps) and the load (no export). Returns
+    (charge_kw, discharge_kw, stored_kwh after the step)::
 
         E' = E + eta_c c dt - d dt / eta_d
     """
@@ -99,13 +99,24 @@ def battery_step(stored_kwh, request_kw, load_kw, dt_h, capacity_kwh, floor_kwh,
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def _battery_kernel(request_kw, load_kw, dt_h, capacity_kwh, floor_kwh, power_kw, eta_c, eta_d, e0_kwh,
+def _battery_kernel(request_kw, load_kw, outage, dt_h, ceiling_kwh, floor_kwh, power_kw, eta_c, eta_d, e0_kwh,
                     out_charge, out_discharge, out_stored):
     """Run :func:`battery_step` over the steps, writing charge, discharge (kW) and the stored
-    energy at the end of each step (kWh) into the ``out_`` arrays."""
+    energy at the end of each step (kWh) into the ``out_`` arrays. In a step with ``outage``
+    set (the grid is down) the battery discharges ``request_kw`` (what the generator does not
+    carry) down to empty and cannot charge; after an outage it recharges at full power until
+    it holds the UPS reserve ``floor_kwh`` again, before the policy's request counts."""
     e = e0_kwh
     for k in range(request_kw.size):
-        c, d, e = battery_step(e, request_kw[k], load_kw[k], dt_h, capacity_kwh, floor_kwh, power_kw, eta_c, eta_d)
+        r = request_kw[k]
+        floor = floor_kwh
+        if outage[k]:
+            floor = 0.0
+            if r < 0.0:
+                r = 0.0
+        elif e < floor_kwh:
+            r = -power_kw
+        c, d, e = battery_step(e, r, load_kw[k], dt_h, ceiling_kwh, floor, power_kw, eta_c, eta_d)
         out_charge[k] = c
         out_discharge[k] = d
         out_stored[k] = e
@@ -135,10 +146,12 @@ class BatteryRun:
 
 
 def run_battery(params: BatteryParams, request_kw: np.ndarray, load_kw: np.ndarray, step_s: float,
-                stored0_kwh: float | None = None, floor_kwh: float | None = None) -> BatteryRun:
+                stored0_kwh: float | None = None, ceiling_kwh: float | None = None,
+                outage: np.ndarray | None = None) -> BatteryRun:
     """The battery following ``request_kw`` (one value per step of ``step_s`` seconds) under the
-    load ``load_kw``, from ``stored0_kwh`` (default full), never below ``floor_kwh`` (default
-    the UPS reserve)."""
+    load ``load_kw``, from ``stored0_kwh`` (default: ``ceiling_kwh``), never charged above
+    ``ceiling_kwh`` (default full) nor discharged below the UPS reserve, except in the steps of
+    ``outage`` (bool per step; the grid is down: see :func:`_battery_kernel`)."""
     request = np.ascontiguousarray(request_kw, dtype=np.float64)
     load = np.ascontiguousarray(load_kw, dtype=np.float64)
     if request.shape != load.shape or request.ndim != 1:
@@ -146,10 +159,13 @@ def run_battery(params: BatteryParams, request_kw: np.ndarray, load_kw: np.ndarr
     if not (np.all(np.isfinite(request)) and np.all(np.isfinite(load))):
         raise ValueError("request_kw and load_kw must be finite")
     n = request.size
+    down = np.zeros(n, dtype=np.bool_) if outage is None else np.ascontiguousarray(outage, dtype=np.bool_)
+    if down.shape != (n,):
+        raise ValueError("outage needs one value per step")
     charge, discharge, stored = np.empty(n), np.empty(n), np.empty(n)
-    e0 = params.capacity_kwh if stored0_kwh is None else float(stored0_kwh)
-    floor = params.reserve_kwh if floor_kwh is None else float(floor_kwh)
-    _battery_kernel(request, load, step_s / _HOUR_S, params.capacity_kwh, floor, params.power_kw,
+    ceiling = params.capacity_kwh if ceiling_kwh is None else float(ceiling_kwh)
+    e0 = ceiling if stored0_kwh is None else float(stored0_kwh)
+    _battery_kernel(request, load, down, step_s / _HOUR_S, ceiling, params.reserve_kwh, params.power_kw,
                     params.eta_charge, params.eta_discharge, e0, charge, discharge, stored)
     loss = charge * (1.0 - params.eta_charge) + discharge * (1.0 / params.eta_discharge - 1.0)
     return BatteryRun(charge, discharge, stored, loss, e0)

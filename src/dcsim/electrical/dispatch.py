@@ -27,7 +27,8 @@ def _hour_blocks(start_s: int, step_s: int, n: int) -> tuple[np.ndarray, np.ndar
 def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, start_s: int, step_s: int, *,
                      price_sek_per_kwh: np.ndarray | None = None, carbon_g_per_kwh: np.ndarray | None = None,
                      fees: tuple[PowerFee, ...] = (), horizon_h: int = 24, discharge_cost_sek_per_kwh: float = 0.0,
-                     target_kw: float | None = None) -> BatteryRun:
+                     target_kw: float | None = None, outage: np.ndarray | None = None,
+                     outage_request_kw: np.ndarray | None = None) -> BatteryRun:
     """What the battery does under ``policy`` (one of :data:`POLICIES`) beside the load
     ``load_kw`` (kW per step of ``step_s`` seconds from UTC ``start_s``).
 
@@ -38,15 +39,26 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
     intensity, discharging at most the hour's lowest load (no export) and charging at most up
     to the lowest billed peak of the power ``fees`` whose hours the hour is in (so no power
     fee rises); they need steps that divide an hour.
+
+    In the steps of ``outage`` (the grid is down) the battery discharges ``outage_request_kw``
+    (the load the generator does not carry) instead, down to empty; the policies plan as if
+    there were no outage.
     """
     load = np.ascontiguousarray(load_kw, dtype=np.float64)
     n = load.size
+    down = np.zeros(n, dtype=bool) if outage is None else np.asarray(outage, dtype=bool)
+
+    def run(request: np.ndarray, **kw) -> BatteryRun:
+        if down.any():
+            request = np.where(down, np.zeros(n) if outage_request_kw is None else outage_request_kw, request)
+        return run_battery(params, request, load, step_s, outage=down, **kw)
+
     if policy not in POLICIES:
         raise ValueError(f"unknown battery policy {policy!r}; known: {', '.join(POLICIES)}")
-    if policy == "none" or n == 0:
-        return run_battery(params, np.zeros(n), load, step_s)
+    if policy == "none" or n == 0:  # kept full (it recharges after an outage)
+        return run(np.full(n, -params.power_kw))
     if policy == "fcr-d":  # held below full for the opposite 20 %; activations not modelled
-        return run_battery(params, np.zeros(n), load, step_s, stored0_kwh=fcr_d_up_offer(params)[1])
+        return run(np.full(n, -params.power_kw), ceiling_kwh=fcr_d_up_offer(params)[1])
     if policy == "peak-shaving":
         if target_kw is not None:
             target = np.full(n, float(target_kw))
@@ -54,7 +66,7 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
             t = (start_s + np.arange(n, dtype=np.int64) * step_s).astype("datetime64[s]")
             month = local_time(t).astype("datetime64[M]").astype(np.int64)
             target = peak_shaving_targets(params, load, month, step_s)
-        return run_battery(params, load - target, load, step_s)
+        return run(load - target)
     if step_s > _HOUR_S or _HOUR_S % step_s:
         raise ValueError(f"battery policy {policy!r} plans by the hour: the step must divide an hour, got {step_s} s")
     signal = price_sek_per_kwh if policy == "arbitrage" else carbon_g_per_kwh
@@ -70,7 +82,7 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
     max_charge = np.where(np.isfinite(cap), np.maximum(cap - mean_load, 0.0), params.power_kw)
     cost = discharge_cost_sek_per_kwh if policy == "arbitrage" else 0.0
     plan = hourly_schedule(params, mean_signal, min_load, max_charge, int(horizon_h), cost)
-    return run_battery(params, plan[idx], load, step_s)
+    return run(plan[idx])
 
 
 # ---------------------------------------------------------------------- frequency reserves
@@ -99,9 +111,9 @@ def fcr_d_up_offer(params: BatteryParams) -> tuple[float, float]:
     return float(p), params.capacity_kwh - FCR_D_OPPOSITE_SHARE * p * FCR_D_ENDURANCE_H
 
 
-def reserve_revenue_sek(offer_kw: float, start_s: int, step_s: int, n: int, price_year: int,
+def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year: int,
                         product: str = "fcr-d-up") -> tuple[float, str]:
-    """What ``offer_kw`` of ``product`` offered in every hour earns, SEK: offered MW x the hour's
+    """What ``offer_kw`` of ``product`` (kW, one value or one per step) earns, SEK: offered MW x the hour's
     capacity price (EUR/MW per hour, :func:`dcsim.grid.reserves.reserve_prices_eur_per_mw_h` of
     ``price_year``, read onto the simulated hours with the weekdays kept as prices are) x the
     step's share of the hour x the month's EUR/SEK rate; an hour without a price earns nothing.
@@ -113,7 +125,8 @@ def reserve_revenue_sek(offer_kw: float, start_s: int, step_s: int, n: int, pric
     from ..grid.hourly import local_months
     from ..grid.reserves import reserve_prices_eur_per_mw_h, reserve_prices_source
 
-    if offer_kw <= 0.0 or n == 0:
+    offer = np.broadcast_to(np.asarray(offer_kw, dtype=np.float64), (n,))
+    if n == 0 or not np.any(offer > 0.0):
         return 0.0, "no reserve capacity offered"
     time_s, price = reserve_prices_eur_per_mw_h(product, price_year)
     mid_ms = (start_s * 1000 + (np.arange(n, dtype=np.int64) * step_s + step_s // 2) * 1000)
@@ -125,8 +138,8 @@ def reserve_revenue_sek(offer_kw: float, start_s: int, step_s: int, n: int, pric
     rate = np.array([rates.get(m, np.nan) for m in unique])[inverse]
     if not np.all(np.isfinite(rate)):
         rate = np.where(np.isfinite(rate), rate, rates[max(rates)])
-    revenue = float((offer_kw / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
-    note = (f"{product} capacity {offer_kw / 1000.0:g} MW offered every hour at the {price_year} hourly prices "
+    revenue = float((offer / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
+    note = (f"{product} capacity {offer.max() / 1000.0:g} MW offered every hour the grid is up at the {price_year} hourly prices "
             f"(mean {np.nanmean(price):.2f} EUR/MW/h; {reserve_prices_source()}), every bid taken as accepted, "
             f"at the monthly EUR/SEK rate ({fx_source}); activated energy not modelled (no frequency record; "
             "FCR-D pays capacity only)")

@@ -315,6 +315,8 @@ def _cash_section(page: Page, r: _Report) -> None:
     if any(b.flex_revenue_change_sek_per_year or b.battery_wear_change_sek_per_year for b in bcs):
         rows.append([fmt.t("row_flex")] + [fmt.sek(b.flex_revenue_change_sek_per_year) for b in bcs])
         rows.append([fmt.t("row_wear")] + [fmt.sek(-b.battery_wear_change_sek_per_year) for b in bcs])
+    if any(b.generator_fuel_change_sek_per_year for b in bcs):
+        rows.append([fmt.t("row_fuel")] + [fmt.sek(-b.generator_fuel_change_sek_per_year) for b in bcs])
     rows.append([fmt.t("row_fixed")] + [fmt.sek(b.fixed_cost_change_sek_per_year) for b in bcs])
     if case.assumptions.water_price_sek_per_m3 > 0:
         rows.append([fmt.t("row_water")] + [fmt.sek(b.water_cost_change_sek_per_year) for b in bcs])

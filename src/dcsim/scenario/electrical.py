@@ -12,7 +12,7 @@ from .types import FieldError, Section, check_increasing
 
 _Section = Section
 
-__all__ = ["Ups", "Pdu", "Transformer", "Electrical", "Battery", "Storage", "BATTERY_POLICIES"]
+__all__ = ["Ups", "Pdu", "Transformer", "Electrical", "Battery", "Generator", "Storage", "BATTERY_POLICIES"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +205,33 @@ class Battery(_Section):
         return self
 
 
+#: Fuels of the standby generator (dcsim.electrical.generator; data/generator_fuels.csv).
+GENERATOR_FUELS = ("diesel", "hvo100")
+
+
+class Generator(_Section):
+    """The standby generator: carries the load in a grid outage (after its start delay; the
+    battery bridges) and runs a monthly test on the site's load (dcsim.electrical.generator)."""
+
+    power_kw: float = Field(gt=0, allow_inf_nan=False, description="Rating, kW electric.")
+    fuel: Literal[GENERATOR_FUELS] = Field(description=(
+        '"diesel" (fossil) or "hvo100" (renewable diesel): fuel use per kWh and lifecycle emissions from '
+        "`dcsim catalog equipment` (EPA AP-42, Swedish Energy Agency)."))
+    fuel_price_sek_per_l: float = Field(ge=0, allow_inf_nan=False, description=(
+        "Fuel price, SEK per litre excl. VAT. No default: no published business price was found."))
+    fuel_l_per_kwh: float | None = Field(default=None, gt=0, allow_inf_nan=False, description=(
+        "Fuel per kWh generated, L/kWh (the set's datasheet). Empty: the fuel's figure (diesel 0.276, HVO100 0.291: "
+        "EPA AP-42's average large-engine consumption), constant at every load."))
+    start_delay_s: float = Field(default=10.0, ge=0, allow_inf_nan=False, description=(
+        "Time from the outage to the set carrying load, s. Default 10: NFPA 110 Type 10."))
+    test_minutes_per_month: float = Field(default=30.0, ge=0, le=24 * 60, allow_inf_nan=False, description=(
+        "Monthly test run, minutes (first weekday of the month, 10:00 local). Default 30: NFPA 110-2010 8.4.2."))
+    test_load_fraction: float = Field(default=0.3, ge=0, le=1, allow_inf_nan=False, description=(
+        "Load of the test run as a share of the rating, on the site's load. Default 0.3: NFPA 110-2010 8.4.2."))
+
+
 class Storage(_Section):
-    """Energy storage at the site: ``[storage.battery]``."""
+    """Energy storage and standby power at the site: ``[storage.battery]``, ``[storage.generator]``."""
 
     battery: Battery | None = Field(default=None, description="The site battery; empty: none (no storage).")
+    generator: Generator | None = Field(default=None, description="The standby generator; empty: none.")

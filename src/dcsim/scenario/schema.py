@@ -178,6 +178,13 @@ class GridOptions(_Section):
         return value
 
 
+class GridOutage(_Section):
+    """A loss of the grid supply: from ``start`` for ``duration``."""
+
+    start: UtcDatetime = Field(description="Start of the outage (ISO 8601; UTC if no offset is given).")
+    duration: Duration = Field(description="Length of the outage.")
+
+
 class Site(_Section):
     """Where the datacenter stands: weather and electricity grid."""
 
@@ -195,6 +202,10 @@ class Site(_Section):
     )
     synthetic: SyntheticClimate = Field(default_factory=SyntheticClimate)
     grid_options: GridOptions = Field(default_factory=GridOptions)
+    grid_outages: list[GridOutage] = Field(default_factory=list, description=(
+        "Outages of the grid supply ([[site.grid_outages]] with start and duration): the load is served by the "
+        "battery down to empty and the standby generator (storage.*); what neither serves is reported as "
+        "unserved_energy_kwh (the hall's shutdown itself is not modelled)."))
 
     @model_validator(mode="before")
     @classmethod
