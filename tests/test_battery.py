@@ -191,3 +191,30 @@ def test_generator_and_outage_keys_are_checked_with_their_paths():
     paths = {p.path for p in err.value.problems}
     assert "storage.generator.fuel" in paths and "storage.generator.fuel_price_sek_per_l" in paths
     assert any(p.startswith("site.grid_outages") and p.endswith("duration") for p in paths), paths
+
+
+def test_ffr_at_a_users_hourly_prices(tmp_path):
+    prices = tmp_path / "ffr.csv"
+    rows = ["time,price_eur_per_mw_h"]
+    for h in range(48):
+        t = np.datetime64("2025-01-01T00:00:00") + np.timedelta64(h, "h")
+        rows.append(f"{t}Z,{'' if h % 24 < 6 else 10.0 + h % 5}")  # not procured 00-06 UTC
+    prices.write_text("\n".join(rows) + "\n")
+    over = {"simulation.duration": "1d", "simulation.step": "15min", "simulation.record_step": "1h",
+            "storage.battery.capacity_kwh": 100.0, "storage.battery.power_kw": 250.0,
+            "storage.battery.reserve_fraction": 0.5, "storage.battery.policy": "ffr",
+            "storage.battery.reserve_price_file": str(prices)}
+    k = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=over)).kpis
+    from dcsim.grid._tables import eur_sek_monthly
+
+    # 50 kWh above the reserve carry far more than 30 s of 250 kW: the converter sets it, 0.2 MW in 0.1 MW steps
+    want = 0.2 * sum(10.0 + h % 5 for h in range(6, 24)) * eur_sek_monthly()[0]["2025-01"]
+    assert k["flex_revenue_sek"] == pytest.approx(want, rel=1e-12)
+    with pytest.raises(InputError, match="needs? .*reserve_price_file|is needed with policy 'ffr'"):
+        dcsim.load_scenario(MINIMAL, overrides={**over, "storage.battery.reserve_price_file": None})
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,price_eur_per_mw_h\n2025-01-01T00:00:00Z,5\n2025-01-01T00:00:00Z,-1\n")
+    with pytest.raises(InputError) as err:
+        dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides={**over, "storage.battery.reserve_price_file": str(bad)}))
+    text = str(err.value)
+    assert "bad.csv" in text and "line 3" in text and "duplicate" in text

@@ -113,7 +113,7 @@ def test_catalogue_rows_and_unknown_name():
     with pytest.raises(KeyError, match="did you mean"):
         get_chiller("mcquay-pfh-2124")
     kinds = {r["kind"] for r in equipment_catalog()}
-    assert kinds == {"chiller", "ups"}
+    assert kinds == {"chiller", "ups", "generator fuel"}
     assert math.isfinite(MQ.cop_ref)
 
 

@@ -309,7 +309,8 @@ class CatalogKind(str, Enum):
 def catalog(
     kind: Annotated[CatalogKind, typer.Argument(help="What to list.")] = CatalogKind.servers,
 ) -> None:
-    """List built-in data: servers, climates, grids or equipment (chillers, UPS presets)."""
+    """List built-in data: servers, climates, grids (zones and network tariffs) or equipment (chillers, UPS
+    presets, generator fuels)."""
     table = Table(show_header=True, header_style="bold")
     if kind is CatalogKind.servers:
         from .it.catalog import server_catalog
@@ -337,10 +338,16 @@ def catalog(
     else:
         from .grid import BUILTIN_GRIDS
 
-        table.add_column("site.grid")
+        from .grid import network_operators, operator_power_fees
+
+        table.add_column("site.grid / network_operator")
         table.add_column("description")
         for key, text in BUILTIN_GRIDS.items():
             table.add_row(f"builtin:{key}", text)
+        for key in network_operators():
+            fees = "; ".join(f.describe() for f in operator_power_fees().get(key, ())) or "no power fee published"
+            table.add_row(f"network_operator = \"{key}\"", f"network tariff: energy fee and time-of-use in "
+                          f"grid_network_tariffs.csv; power fees: {fees}")
     out_console.print(table)
 
 

@@ -31,9 +31,16 @@ from .electrical.chain import (
 )
 from .errors import InputError, Problem, SimulationError
 from .electrical.battery import BatteryParams
-from .electrical.dispatch import battery_dispatch, fcr_d_up_offer, reserve_revenue_sek
+from .electrical.dispatch import (
+    battery_dispatch,
+    fcr_d_up_offer,
+    ffr_offer,
+    file_reserve_revenue_sek,
+    reserve_revenue_sek,
+)
 from .electrical.generator import generator_fuels, generator_output_kw
 from .grid import GridSeries, load_grid
+from .grid.reserves import read_reserve_price_csv
 from .model import (
     build_model,
     dh_demand_kw_series,
@@ -358,12 +365,20 @@ def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, st
     columns["battery_loss_kw"] = run.loss_kw
     note = (f"battery {b.capacity_kwh:g} kWh / {b.power_kw:g} kW, round trip {b.round_trip_efficiency:g}, UPS reserve "
             f"{b.reserve_fraction:g} of the capacity, policy {b.policy}")
-    if b.policy == "fcr-d":
-        offer_kw, _ = fcr_d_up_offer(params)
+    if b.policy in ("fcr-d", "ffr"):
+        offer_kw = fcr_d_up_offer(params)[0] if b.policy == "fcr-d" else ffr_offer(params)
         offered = np.where(down, 0.0, offer_kw)  # not available while the grid is down
-        kpis["flex_revenue_sek"], fcr = reserve_revenue_sek(offered, start_s, step_s, len(load), b.reserve_price_year)
+        if b.reserve_price_file is not None:
+            field = "storage.battery.reserve_price_file"
+            time_s, price = read_reserve_price_csv(b.reserve_price_file, field_path=field)
+            revenue, text = file_reserve_revenue_sek(offered, start_s, step_s, len(load), time_s, price,
+                                                     b.reserve_price_file, field)
+            text = f"{b.policy}: {text}; activated energy not modelled"
+        else:
+            revenue, text = reserve_revenue_sek(offered, start_s, step_s, len(load), b.reserve_price_year)
+        kpis["flex_revenue_sek"] = revenue
         columns["battery_reserve_offered_kw"] = offered
-        note += f"; {fcr}"
+        note += f"; {text}"
     discharged_kwh = float(run.discharge_kw.sum() * dt_h)
     kpis.update(battery_cycles=discharged_kwh / params.capacity_kwh,
                 battery_degradation_cost_sek=discharged_kwh * (b.degradation_sek_per_kwh or 0.0),

@@ -103,4 +103,9 @@ def equipment_catalog() -> list[dict[str, str]]:
         rows.append({"kind": "ups", "key": r["key"], "name": r["name"],
                      "summary": f"efficiency {float(r['eta_25pct']):.1%} / {float(r['eta_50pct']):.1%} / {float(r['eta_100pct']):.1%} at 25/50/100 % load",
                      "source": r["source"]})
+    for r in equipment_rows("generator_fuels.csv"):
+        rows.append({"kind": "generator fuel", "key": r["fuel"], "name": f"standby generator on {r['fuel']}",
+                     "summary": f"{float(r['fuel_l_per_kwh']):g} L/kWh, {float(r['lifecycle_kg_co2e_per_l']):g} kg CO2e/L "
+                                f"lifecycle, {float(r['lhv_mj_per_l']):g} MJ/L",
+                     "source": r["source"]})
     return rows

@@ -13,7 +13,7 @@ from .battery import BatteryParams, BatteryRun, hourly_schedule, peak_shaving_ta
 _HOUR_S = 3600
 
 #: the policies and what each acts on
-POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d")
+POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d", "ffr")
 
 
 def _hour_blocks(start_s: int, step_s: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -55,7 +55,7 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
 
     if policy not in POLICIES:
         raise ValueError(f"unknown battery policy {policy!r}; known: {', '.join(POLICIES)}")
-    if policy == "none" or n == 0:  # kept full (it recharges after an outage)
+    if policy in ("none", "ffr") or n == 0:  # kept full (it recharges after an outage)
         return run(np.full(n, -params.power_kw))
     if policy == "fcr-d":  # held below full for the opposite 20 %; activations not modelled
         return run(np.full(n, -params.power_kw), ceiling_kwh=fcr_d_up_offer(params)[1])
@@ -109,6 +109,50 @@ def fcr_d_up_offer(params: BatteryParams) -> tuple[float, float]:
     p = min(params.power_kw, usable / (FCR_D_ENDURANCE_H * (1.0 + FCR_D_OPPOSITE_SHARE)))
     p = np.floor(p / FCR_BID_STEP_KW + 1e-9) * FCR_BID_STEP_KW
     return float(p), params.capacity_kwh - FCR_D_OPPOSITE_SHARE * p * FCR_D_ENDURANCE_H
+
+
+#: FFR: a full activation is held 30 s (Svenska kraftnät FFR rules, Fingrid), so its energy is small
+FFR_HOLD_H = 30.0 / 3600.0
+
+
+def ffr_offer(params: BatteryParams) -> float:
+    """The FFR capacity a battery offers above its UPS reserve, kW: the largest multiple of
+    0.1 MW the converter carries whose 30-second full activation fits above the reserve (held
+    full; FFR is up-regulation only)."""
+    usable = params.capacity_kwh - params.reserve_kwh
+    p = min(params.power_kw, usable / FFR_HOLD_H)
+    return float(np.floor(p / FCR_BID_STEP_KW + 1e-9) * FCR_BID_STEP_KW)
+
+
+def file_reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, time_s: np.ndarray, price: np.ndarray,
+                             file: str, field_path: str) -> tuple[float, str]:
+    """What ``offer_kw`` (kW, one value or one per step) earns at a user's hourly capacity
+    prices (:func:`dcsim.grid.reserves.read_reserve_price_csv`; dated: the file must cover the
+    simulated hours), at the month's EUR/SEK rate; an hour without a price earns nothing."""
+    from ..errors import InputError, Problem
+    from ..grid._tables import eur_sek_monthly
+    from ..grid.hourly import local_months
+
+    offer = np.broadcast_to(np.asarray(offer_kw, dtype=np.float64), (n,))
+    mid_s = start_s + np.arange(n, dtype=np.int64) * step_s + step_s // 2
+    idx = (mid_s - int(time_s[0])) // _HOUR_S
+    if n and (idx[0] < 0 or idx[-1] >= time_s.size):
+        raise InputError(Problem(field_path, f"the reserve prices of {file} cover "
+                                 f"{np.datetime64(int(time_s[0]), 's')}Z to {np.datetime64(int(time_s[-1]) + 3600, 's')}Z, "
+                                 f"not the simulated period from {np.datetime64(int(start_s), 's')}Z; give prices for "
+                                 "every simulated hour", file=file))
+    p = np.nan_to_num(price[idx], nan=0.0)
+    rates, fx_source = eur_sek_monthly()
+    months = local_months(mid_s.astype("datetime64[s]"))
+    unique, inverse = np.unique(months, return_inverse=True)
+    missing = [m for m in unique if m not in rates]
+    if missing:
+        raise InputError(Problem(field_path, f"no EUR/SEK rate for {', '.join(missing[:3])} (the built-in rates cover "
+                                 f"{min(rates)} to {max(rates)})", file=file))
+    rate = np.array([rates[m] for m in unique])[inverse]
+    revenue = float((offer / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
+    return revenue, (f"{offer.max() / 1000.0:g} MW offered every hour the grid is up at the hourly capacity prices of "
+                     f"{file}, every bid taken as accepted, at the monthly EUR/SEK rate ({fx_source})")
 
 
 def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year: int,

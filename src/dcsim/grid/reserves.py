@@ -126,3 +126,40 @@ def reserve_prices_eur_per_mw_h(product: str, year: int) -> tuple[np.ndarray, np
 def reserve_prices_source() -> str:
     """Where the built-in reserve prices come from (the package file's ``source`` metadata)."""
     return _reserve_table()[2]
+
+
+#: the price column of a user's reserve price file
+RESERVE_PRICE_COLUMN = "price_eur_per_mw_h"
+
+
+def read_reserve_price_csv(path, *, field_path: str = "storage.battery.reserve_price_file") -> tuple[np.ndarray, np.ndarray]:
+    """A user's hourly reserve capacity prices (for FFR, whose prices dcsim does not ship, or
+    another FCR-D series): a CSV with ``time`` (the hour's start, ISO 8601 UTC) and
+    ``price_eur_per_mw_h`` (EUR/MW per hour of availability, >= 0; an empty cell: no
+    procurement that hour, which earns nothing), hourly, complete and in order.
+
+    Returns (UTC hour starts as int64 seconds, prices float64 with NaN where empty).
+
+    Raises
+    ------
+    InputError
+        Missing columns, bad or negative numbers, times out of order, duplicate or missing,
+        another step than one hour: all listed with the file, line and column.
+    """
+    from .._table import Column, Problems, read_csv
+    from .readers import TIME, _check_rows
+
+    price = Column(RESERVE_PRICE_COLUMN, unit="EUR/MW/h", low=0, empty_ok=True, label="reserve price",
+                   describe="the capacity price of each hour (empty: not procured)", hint="Add the column.")
+    columns = [TIME, price]
+    table = read_csv(path, Problems(path, what="reserve price file", path=field_path), delimiters=(",", ";"),
+                     expect=columns)
+    if not table.require(columns):
+        table.problems.raise_if_any()
+    values = table.read(columns)
+    _check_rows(table, values[TIME.name])
+    t = values[TIME.name]
+    if t.size >= 2 and np.all(np.isfinite(t[:2])) and int(t[1] - t[0]) != 3600:
+        table.report(1, TIME.name, "the file's step must be one hour (capacity prices are hourly)", str(int(t[1] - t[0])))
+    table.problems.raise_if_any()
+    return t.astype(np.int64), values[RESERVE_PRICE_COLUMN]

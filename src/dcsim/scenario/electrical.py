@@ -154,7 +154,7 @@ class Electrical(_Section):
 # ---------------------------------------------------------------------------------------------
 
 #: Battery dispatch policies (dcsim.electrical.battery, dcsim.electrical.dispatch).
-BATTERY_POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d")
+BATTERY_POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d", "ffr")
 #: Policies that cycle the battery for money or carbon: they need its wear cost.
 _CYCLING_POLICIES = ("peak-shaving", "arbitrage", "carbon-shift")
 #: Round-trip efficiency when not given: the mean measured AC-AC round-trip efficiency of the US
@@ -180,7 +180,8 @@ class Battery(_Section):
         '"none": UPS only (always full); "peak-shaving": hold each month\'s grid import under the lowest target the '
         'battery can keep (or peak_target_kw), against the power fee; "arbitrage": charge in cheap and discharge in '
         'dear hours over windows of horizon_h hours; "carbon-shift": the same on the carbon intensity; "fcr-d": '
-        'offer the capacity above the UPS reserve as FCR-D up every hour (Svenska kraftnät\'s limited-energy rules).'))
+        'offer the capacity above the UPS reserve as FCR-D up every hour (Svenska kraftnät\'s limited-energy rules); '
+        '"ffr": offer it as FFR at the prices of reserve_price_file (dcsim ships no FFR prices).'))
     horizon_h: int = Field(default=24, ge=1, le=168, description=(
         "arbitrage / carbon-shift: hours of prices (intensities) known ahead, each window planned on them; 24: "
         "the day-ahead market publishes each day's hourly prices the day before."))
@@ -191,6 +192,9 @@ class Battery(_Section):
         "fcr-d: the year of Svenska kraftnät's hourly FCR-D capacity prices (2021-2025), read onto the simulated "
         "year with the weekdays kept. Default 2025, the latest: prices fell by 80-90 % from 2023 as batteries "
         "entered, so an older year overstates what a battery earns now."))
+    reserve_price_file: str | None = Field(default=None, description=(
+        "fcr-d / ffr: a CSV of hourly capacity prices (time, price_eur_per_mw_h; an empty price: not procured) "
+        "covering the simulated hours, in place of the built-in FCR-D up prices; required for ffr."))
     peak_target_kw: float | None = Field(default=None, gt=0, allow_inf_nan=False, description=(
         "peak-shaving: a fixed grid-import target, kW. Empty: each month's lowest target the battery can hold "
         "(found on the month's load, i.e. perfect foresight of the site's own load)."))
@@ -200,6 +204,11 @@ class Battery(_Section):
         if self.policy in _CYCLING_POLICIES and self.degradation_sek_per_kwh is None:
             raise FieldError("degradation_sek_per_kwh", f"is needed with policy {self.policy!r}: the wear cost per kWh "
                              "discharged, SEK (battery replacement cost / lifetime kWh discharged)")
+        if self.policy == "ffr" and self.reserve_price_file is None:
+            raise FieldError("reserve_price_file", "is needed with policy 'ffr': dcsim has no FFR prices (none were "
+                             "found published); give a CSV of hourly prices (time, price_eur_per_mw_h)")
+        if self.reserve_price_file is not None and self.policy not in ("fcr-d", "ffr"):
+            raise FieldError("reserve_price_file", f"applies to policies 'fcr-d' and 'ffr' only, not {self.policy!r}")
         if self.peak_target_kw is not None and self.policy != "peak-shaving":
             raise FieldError("peak_target_kw", f"applies to policy 'peak-shaving' only, not {self.policy!r}")
         return self

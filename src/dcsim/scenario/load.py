@@ -216,6 +216,10 @@ def _absolute_paths(sc: Scenario, base_dir: Path) -> Scenario:
     if trace is not None and getattr(trace, "path", None) and not Path(trace.path).is_absolute():
         new_trace = trace.model_copy(update={"path": str((base_dir / trace.path).resolve())})
         sc = sc.model_copy(update={"workload": sc.workload.model_copy(update={"trace": new_trace})})
+    battery = sc.storage.battery
+    if battery is not None and battery.reserve_price_file and not Path(battery.reserve_price_file).is_absolute():
+        new_battery = battery.model_copy(update={"reserve_price_file": str((base_dir / battery.reserve_price_file).resolve())})
+        sc = sc.model_copy(update={"storage": sc.storage.model_copy(update={"battery": new_battery})})
     return sc
 
 
