@@ -81,7 +81,7 @@ from ._tables import (
 from .entsoe import EntsoePrices
 from .hourly import builtin_hourly_prices, hourly_source, to_sek_per_kwh
 from .series import TYPICAL_YEAR_S, GridSeries
-from .tariffs import PowerFee, operator_power_fees
+from .tariffs import PowerFee, operator_power_fees, tariff_hours_match
 
 __all__ = [
     "DEFAULT_PRICE_YEAR", "DEFAULT_TAX_CATEGORY", "DEFAULT_TAX_YEAR", "PRICE_YEARS", "TAX_CATEGORIES", "TYPICAL",
@@ -141,13 +141,7 @@ def network_fee_sek_per_kwh(operator_key: str, time_utc: np.ndarray) -> np.ndarr
     month, hour, weekday = local_calendar(time_utc)
     fee = np.full(month.shape, np.nan)
     for row in rows:
-        match = np.isnan(fee)
-        if row.months is not None:
-            match &= np.isin(month, sorted(row.months))
-        if row.weekdays_only:
-            match &= weekday < 5
-        if row.hours is not None:
-            match &= (hour >= row.hours[0]) & (hour < row.hours[1])
+        match = np.isnan(fee) & tariff_hours_match(row, month, hour, weekday)
         fee[match] = row.energy_ore_per_kwh / _ORE_PER_SEK
     return fee
 

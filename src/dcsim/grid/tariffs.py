@@ -111,8 +111,10 @@ def hourly_mean_kw(power_kw: np.ndarray, start_s: int, step_s: int) -> tuple[np.
     return starts[keep], sums[keep] / counts[keep], counts[keep] * step_s
 
 
-def _matches(fee: PowerFee, month: np.ndarray, hour: np.ndarray, weekday: np.ndarray) -> np.ndarray:
-    """Which hours (local month, hour of day, weekday) fall in the fee's billed hours."""
+def tariff_hours_match(fee, month: np.ndarray, hour: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """Which hours (local month, hour of day, weekday Monday = 0) fall in a tariff row's hours:
+    its ``months`` (None: all), ``weekdays_only`` and local ``hours`` [a, b) (None: all); for a
+    power fee and a network energy-fee row alike."""
     match = np.ones(month.shape, dtype=bool)
     if fee.months is not None:
         match &= np.isin(month, sorted(fee.months))
@@ -169,7 +171,7 @@ def power_fee_sek(power_kw: np.ndarray, start_s: int, step_s: int, fees: tuple[P
     hour_s, mean_kw, covered_s = hourly_mean_kw(power_kw, int(start_s), int(step_s))
     month, hour, weekday = local_calendar(hour_s.astype("datetime64[s]"))
     for fee in fees:
-        match = _matches(fee, month, hour, weekday)
+        match = tariff_hours_match(fee, month, hour, weekday)
         keys = _period_keys(hour_s, fee.period)
         periods, inverse = np.unique(keys, return_inverse=True)
         peak = np.full(periods.size, -np.inf)
@@ -190,7 +192,7 @@ def fee_peak_caps_kw(hour_start_s: np.ndarray, mean_kw: np.ndarray, fees: tuple[
         return cap
     month, hour, weekday = local_calendar(hour_start_s.astype("datetime64[s]"))
     for fee in fees:
-        match = _matches(fee, month, hour, weekday)
+        match = tariff_hours_match(fee, month, hour, weekday)
         _, inverse = np.unique(_period_keys(hour_start_s, fee.period), return_inverse=True)
         peak = np.full(inverse.max() + 1, -np.inf)
         np.maximum.at(peak, inverse[match], mean_kw[match])
