@@ -109,6 +109,11 @@ def test_fcr_d_offer_and_revenue_by_hand():
 
     want = 0.1 * float(price[:24].sum()) * eur_sek_monthly()[0]["2025-01"]
     assert revenue == pytest.approx(want, rel=1e-12) and "activated energy not modelled" in note
+    # a simulated year beyond the exchange-rate table (2026-2027) reads the 2025 hours at their own months' rates
+    later = int(np.datetime64("2027-01-05T23:00:00", "s").astype(np.int64))  # Wednesday 6 Jan 2027 00:00 CET
+    revenue_later, _ = reserve_revenue_sek(offer, later, 3600, 24, 2025)
+    j = int(np.flatnonzero(t == np.datetime64("2025-01-07T23:00:00"))[0])  # Wednesday 8 Jan 2025, 00:00 CET
+    assert revenue_later == pytest.approx(0.1 * float(price[j:j + 24].sum()) * eur_sek_monthly()[0]["2025-01"], rel=1e-12)
 
 
 def test_battery_keys_are_checked_with_their_paths():

@@ -160,7 +160,8 @@ def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year:
     """What ``offer_kw`` of ``product`` (kW, one value or one per step) earns, SEK: offered MW x the hour's
     capacity price (EUR/MW per hour, :func:`dcsim.grid.reserves.reserve_prices_eur_per_mw_h` of
     ``price_year``, read onto the simulated hours with the weekdays kept as prices are) x the
-    step's share of the hour x the month's EUR/SEK rate; an hour without a price earns nothing.
+    step's share of the hour x the EUR/SEK rate of the price hour's month; an hour without a
+    price earns nothing.
     Every offer is taken as accepted (an upper bound: a bid above the clearing price is not, and
     until 2024-01-31 the price is the mean accepted bid). Returns the revenue and a sentence of
     its source."""
@@ -174,14 +175,15 @@ def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year:
         return 0.0, "no reserve capacity offered"
     time_s, price = reserve_prices_eur_per_mw_h(product, price_year)
     mid_ms = (start_s * 1000 + (np.arange(n, dtype=np.int64) * step_s + step_s // 2) * 1000)
-    idx = (map_onto_year_ms(mid_ms, price_year) - 1000 * int(time_s[0].astype(np.int64))) // (_HOUR_S * 1000)
+    mapped_ms = map_onto_year_ms(mid_ms, price_year)
+    idx = (mapped_ms - 1000 * int(time_s[0].astype(np.int64))) // (_HOUR_S * 1000)
     p = np.nan_to_num(price[idx], nan=0.0)
+    # the rate of the price hour's own month (as the built-in spot prices are converted), so a
+    # simulated year beyond the exchange-rate table still reads a rate that was published
     rates, fx_source = eur_sek_monthly()
-    months = local_months(mid_ms.astype("datetime64[ms]"))
+    months = local_months(mapped_ms.astype("datetime64[ms]"))
     unique, inverse = np.unique(months, return_inverse=True)
-    rate = np.array([rates.get(m, np.nan) for m in unique])[inverse]
-    if not np.all(np.isfinite(rate)):
-        rate = np.where(np.isfinite(rate), rate, rates[max(rates)])
+    rate = np.array([rates[m] for m in unique])[inverse]
     revenue = float((offer / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
     note = (f"{product} capacity {offer.max() / 1000.0:g} MW offered every hour the grid is up at the {price_year} hourly prices "
             f"(mean {np.nanmean(price):.2f} EUR/MW/h; {reserve_prices_source()}), every bid taken as accepted, "
