@@ -116,6 +116,14 @@ def test_fcr_d_offer_and_revenue_by_hand():
     assert revenue_later == pytest.approx(0.1 * float(price[j:j + 24].sum()) * eur_sek_monthly()[0]["2025-01"], rel=1e-12)
 
 
+def test_a_battery_too_small_for_a_reserve_bid_is_refused():
+    over = {"simulation.duration": "1d", "simulation.step": "15min", "storage.battery.capacity_kwh": 60.0,
+            "storage.battery.power_kw": 30.0, "storage.battery.reserve_fraction": 0.3, "storage.battery.policy": "fcr-d"}
+    with pytest.raises(InputError) as err:
+        dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=over))
+    assert [p.path for p in err.value.problems] == ["storage.battery.policy"] and "0.1 MW" in str(err.value)
+
+
 def test_battery_keys_are_checked_with_their_paths():
     with pytest.raises(InputError) as err:
         dcsim.load_scenario(MINIMAL, overrides={"storage.battery.capacity_kwh": 100, "storage.battery.power_kw": 50,

@@ -367,6 +367,12 @@ def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, st
             f"{b.reserve_fraction:g} of the capacity, policy {b.policy}")
     if b.policy in ("fcr-d", "ffr"):
         offer_kw = fcr_d_up_offer(params)[0] if b.policy == "fcr-d" else ffr_offer(params)
+        if offer_kw <= 0.0:
+            raise InputError(Problem(
+                "storage.battery.policy", f"the battery cannot bid the smallest {b.policy} offer of 0.1 MW: its converter "
+                f"({b.power_kw:g} kW) or the energy above the UPS reserve "
+                f"({b.capacity_kwh * (1 - b.reserve_fraction):g} kWh) is too small; give a larger battery or another policy",
+                value=b.policy))
         offered = np.where(down, 0.0, offer_kw)  # not available while the grid is down
         if b.reserve_price_file is not None:
             field = "storage.battery.reserve_price_file"
