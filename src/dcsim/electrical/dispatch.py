@@ -96,6 +96,11 @@ FCR_D_OPPOSITE_SHARE = 0.2
 FCR_BID_STEP_KW = 100.0
 
 
+def _whole_bids_kw(p_kw: float) -> float:
+    """``p_kw`` rounded down to whole bid steps of 0.1 MW (1e-9 of a step spared round-off)."""
+    return float(np.floor(p_kw / FCR_BID_STEP_KW + 1e-9) * FCR_BID_STEP_KW)
+
+
 def fcr_d_up_offer(params: BatteryParams) -> tuple[float, float]:
     """The FCR-D up capacity a battery offers every hour above its UPS reserve, kW, and the
     stored energy it is held at, kWh: the largest multiple of 0.1 MW that the converter can
@@ -106,9 +111,8 @@ def fcr_d_up_offer(params: BatteryParams) -> tuple[float, float]:
         E_held = capacity - opposite share x P x endurance
     """
     usable = params.capacity_kwh - params.reserve_kwh
-    p = min(params.power_kw, usable / (FCR_D_ENDURANCE_H * (1.0 + FCR_D_OPPOSITE_SHARE)))
-    p = np.floor(p / FCR_BID_STEP_KW + 1e-9) * FCR_BID_STEP_KW
-    return float(p), params.capacity_kwh - FCR_D_OPPOSITE_SHARE * p * FCR_D_ENDURANCE_H
+    p = _whole_bids_kw(min(params.power_kw, usable / (FCR_D_ENDURANCE_H * (1.0 + FCR_D_OPPOSITE_SHARE))))
+    return p, params.capacity_kwh - FCR_D_OPPOSITE_SHARE * p * FCR_D_ENDURANCE_H
 
 
 #: FFR: a full activation is held 30 s (Svenska kraftnät FFR rules, Fingrid), so its energy is small
@@ -119,9 +123,17 @@ def ffr_offer(params: BatteryParams) -> float:
     """The FFR capacity a battery offers above its UPS reserve, kW: the largest multiple of
     0.1 MW the converter carries whose 30-second full activation fits above the reserve (held
     full; FFR is up-regulation only)."""
-    usable = params.capacity_kwh - params.reserve_kwh
-    p = min(params.power_kw, usable / FFR_HOLD_H)
-    return float(np.floor(p / FCR_BID_STEP_KW + 1e-9) * FCR_BID_STEP_KW)
+    return _whole_bids_kw(min(params.power_kw, (params.capacity_kwh - params.reserve_kwh) / FFR_HOLD_H))
+
+
+def _revenue_sek(offer: np.ndarray, eur_per_mw_h: np.ndarray, price_time_s: np.ndarray, step_s: int,
+                 field_path: str, file: str | None) -> float:
+    """Offered MW x capacity price (EUR/MW/h, NaN: not procured, earns nothing) x the EUR/SEK
+    rate of the price hour's month x the step's share of an hour, summed, SEK."""
+    from ..grid.hourly import sek_per_eur_monthly
+
+    rate = sek_per_eur_monthly(price_time_s.astype("datetime64[s]"), field_path=field_path, file=file)
+    return float((offer / 1000.0 * np.nan_to_num(eur_per_mw_h, nan=0.0) * rate).sum() * step_s / _HOUR_S)
 
 
 def file_reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, time_s: np.ndarray, price: np.ndarray,
@@ -131,7 +143,6 @@ def file_reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, time_s
     simulated hours), at the month's EUR/SEK rate; an hour without a price earns nothing."""
     from ..errors import InputError, Problem
     from ..grid._tables import eur_sek_monthly
-    from ..grid.hourly import local_months
 
     offer = np.broadcast_to(np.asarray(offer_kw, dtype=np.float64), (n,))
     mid_s = start_s + np.arange(n, dtype=np.int64) * step_s + step_s // 2
@@ -141,18 +152,9 @@ def file_reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, time_s
                                  f"{np.datetime64(int(time_s[0]), 's')}Z to {np.datetime64(int(time_s[-1]) + 3600, 's')}Z, "
                                  f"not the simulated period from {np.datetime64(int(start_s), 's')}Z; give prices for "
                                  "every simulated hour", file=file))
-    p = np.nan_to_num(price[idx], nan=0.0)
-    rates, fx_source = eur_sek_monthly()
-    months = local_months(mid_s.astype("datetime64[s]"))
-    unique, inverse = np.unique(months, return_inverse=True)
-    missing = [m for m in unique if m not in rates]
-    if missing:
-        raise InputError(Problem(field_path, f"no EUR/SEK rate for {', '.join(missing[:3])} (the built-in rates cover "
-                                 f"{min(rates)} to {max(rates)})", file=file))
-    rate = np.array([rates[m] for m in unique])[inverse]
-    revenue = float((offer / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
+    revenue = _revenue_sek(offer, price[idx], mid_s, step_s, field_path, file)
     return revenue, (f"{offer.max() / 1000.0:g} MW offered every hour the grid is up at the hourly capacity prices of "
-                     f"{file}, every bid taken as accepted, at the monthly EUR/SEK rate ({fx_source})")
+                     f"{file}, every bid taken as accepted, at the monthly EUR/SEK rate ({eur_sek_monthly()[1]})")
 
 
 def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year: int,
@@ -167,7 +169,6 @@ def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year:
     its source."""
     from ..grid._calendar import map_onto_year_ms
     from ..grid._tables import eur_sek_monthly
-    from ..grid.hourly import local_months
     from ..grid.reserves import reserve_prices_eur_per_mw_h, reserve_prices_source
 
     offer = np.broadcast_to(np.asarray(offer_kw, dtype=np.float64), (n,))
@@ -175,18 +176,13 @@ def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year:
         return 0.0, "no reserve capacity offered"
     time_s, price = reserve_prices_eur_per_mw_h(product, price_year)
     mid_ms = (start_s * 1000 + (np.arange(n, dtype=np.int64) * step_s + step_s // 2) * 1000)
-    mapped_ms = map_onto_year_ms(mid_ms, price_year)
-    idx = (mapped_ms - 1000 * int(time_s[0].astype(np.int64))) // (_HOUR_S * 1000)
-    p = np.nan_to_num(price[idx], nan=0.0)
+    mapped_s = map_onto_year_ms(mid_ms, price_year) // 1000
+    idx = (mapped_s - int(time_s[0].astype(np.int64))) // _HOUR_S
     # the rate of the price hour's own month (as the built-in spot prices are converted), so a
     # simulated year beyond the exchange-rate table still reads a rate that was published
-    rates, fx_source = eur_sek_monthly()
-    months = local_months(mapped_ms.astype("datetime64[ms]"))
-    unique, inverse = np.unique(months, return_inverse=True)
-    rate = np.array([rates[m] for m in unique])[inverse]
-    revenue = float((offer / 1000.0 * p * rate).sum() * step_s / _HOUR_S)
+    revenue = _revenue_sek(offer, price[idx], mapped_s, step_s, "storage.battery.reserve_price_year", None)
     note = (f"{product} capacity {offer.max() / 1000.0:g} MW offered every hour the grid is up at the {price_year} hourly prices "
             f"(mean {np.nanmean(price):.2f} EUR/MW/h; {reserve_prices_source()}), every bid taken as accepted, "
-            f"at the monthly EUR/SEK rate ({fx_source}); activated energy not modelled (no frequency record; "
+            f"at the monthly EUR/SEK rate ({eur_sek_monthly()[1]}); activated energy not modelled (no frequency record; "
             "FCR-D pays capacity only)")
     return revenue, note

@@ -67,22 +67,34 @@ def to_sek_per_kwh(prices: EntsoePrices, *, field_path: str = "site.grid") -> tu
     InputError
         When the prices reach months without a rate (a user's file before 2016 or after 2025).
     """
-    rates, source = eur_sek_monthly()
+    rate = sek_per_eur_monthly(prices.time_utc, field_path=field_path, file=prices.file or None)
     months = local_months(prices.time_utc)
+    note = (
+        f"Converted EUR/MWh -> SEK/kWh at the monthly mean EUR/SEK rate of the local delivery month "
+        f"({months[0]} to {months[-1]}: {rate.min():.4f}-{rate.max():.4f} SEK/EUR, hour-weighted mean "
+        f"{rate.mean():.4f}; {eur_sek_monthly()[1]}; monthly means computed here)."
+    )
+    return prices.eur_per_mwh * rate / _KWH_PER_MWH, note
+
+
+def sek_per_eur_monthly(time_utc: np.ndarray, *, field_path: str, file: str | None = None) -> np.ndarray:
+    """The EUR/SEK rate (SEK per EUR) of the local (CET/CEST) month of each UTC instant: the
+    mean of the ECB's daily reference rates of that month (``eur_sek_monthly.csv``).
+
+    Raises
+    ------
+    InputError
+        At ``field_path`` (and ``file``) when an instant falls in a month without a rate.
+    """
+    rates, _ = eur_sek_monthly()
+    months = local_months(time_utc)
     unique, inverse = np.unique(months, return_inverse=True)
     missing = [m for m in unique if m not in rates]
     if missing:
-        first, last = min(rates), max(rates)
         raise InputError(Problem(
             field_path,
             f"no EUR/SEK exchange rate for {', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''} "
-            f"(the built-in monthly rates cover {first} to {last}); give prices within those months",
-            file=prices.file or None,
+            f"(the built-in monthly rates cover {min(rates)} to {max(rates)}); give prices within those months",
+            file=file,
         ))
-    rate = np.array([rates[m] for m in unique])[inverse]
-    note = (
-        f"Converted EUR/MWh -> SEK/kWh at the monthly mean EUR/SEK rate of the local delivery month "
-        f"({unique[0]} to {unique[-1]}: {rate.min():.4f}-{rate.max():.4f} SEK/EUR, hour-weighted mean "
-        f"{rate.mean():.4f}; {source}; monthly means computed here)."
-    )
-    return prices.eur_per_mwh * rate / _KWH_PER_MWH, note
+    return np.array([rates[m] for m in unique])[inverse]
