@@ -95,10 +95,13 @@ def test_kpis_that_do_not_apply_are_zero_not_missing():
 
 def test_peak_grid_is_the_highest_whole_hour_mean():
     p = np.array([100.0, 100.0, 100.0, 900.0, 200.0, 200.0, 200.0, 200.0, 700.0])  # 15-min steps
-    assert peak_hourly_kw(p[:8], 900) == 300.0  # hour 1: 1200/4; the 900 kW quarter is not the peak
-    assert peak_hourly_kw(p, 900) == 700.0  # a last hour the run ends inside: the mean of its steps
-    assert peak_hourly_kw(p, 7200) == 900.0  # steps longer than an hour count one by one
-    assert peak_hourly_kw(np.array([]), 900) == 0.0
+    t0 = int(np.datetime64("2025-01-01T00:00:00", "s").astype(np.int64))
+    assert peak_hourly_kw(p[:8], t0, 900) == 300.0  # hour 1: 1200/4; the 900 kW quarter is not the peak
+    assert peak_hourly_kw(p, t0, 900) == 700.0  # a last hour the run ends inside: the mean of its steps
+    assert peak_hourly_kw(p, t0, 7200) == 900.0  # steps longer than an hour count one by one
+    assert peak_hourly_kw(np.array([]), t0, 900) == 0.0
+    # clock hours, not hours from the run's start: from 00:30 the first clock hour holds two steps
+    assert peak_hourly_kw(p[:8], t0 + 1800, 900) == (100.0 + 900.0 + 200.0 + 200.0) / 4
 
 
 def test_record_timeseries_aggregates_whole_intervals():

@@ -472,6 +472,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
         work_shortfall_pct=shortfall,
         power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
+        start_s=int(np.datetime64(start, "s").astype(np.int64)),
     )
     kpis.update(storage_kpis)
     kpis["carbon_kg"] += storage_kpis["generator_carbon_kg"]  # the fuel's, besides the grid's

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .cooling import COOLING_MODES, MODE_FREE_WEIGHT
+from .grid.tariffs import hourly_mean_kw
 
 #: The contract KPI names (DESIGN.md section 3), in report order.
 KPI_NAMES = (
@@ -111,7 +112,7 @@ def grid_cost_kpis(grid_kw: np.ndarray, spot: np.ndarray, tax: np.ndarray, netwo
 
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
                  heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0,
-                 power_fee_sek: float = 0.0) -> dict[str, float]:
+                 power_fee_sek: float = 0.0, start_s: int = 0) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
@@ -186,7 +187,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "server_hours_shut_down": float(columns["servers_shut_down"].sum() * h),
         "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
         **{k: v for k, v in costs.items() if k != "energy_cost_sek"},
-        "peak_grid_kw": peak_hourly_kw(grid_kw, step_s),
+        "peak_grid_kw": peak_hourly_kw(grid_kw, start_s, step_s),
         # the battery's (dcsim.engine.apply_storage fills them; 0 without one)
         "battery_cycles": 0.0,
         "flex_revenue_sek": 0.0,
@@ -203,20 +204,13 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     return kpis
 
 
-def peak_hourly_kw(power_kw: np.ndarray, step_s: int) -> float:
-    """The highest mean of ``power_kw`` over a whole clock hour of the run (the peak a network
-    power fee bills; steps that do not divide an hour, or are longer, count one by one). A run
-    that starts inside an hour averages that hour over the steps it has."""
+def peak_hourly_kw(power_kw: np.ndarray, start_s: int, step_s: int) -> float:
+    """The highest mean of ``power_kw`` over a clock hour of the run: the peak a network power
+    fee bills, by the same hourly mean (:func:`dcsim.grid.tariffs.hourly_mean_kw`; a step that
+    does not divide an hour, or is longer, counts on its own; an hour the run covers in part
+    is the mean of the steps it has)."""
     p = np.asarray(power_kw, dtype=np.float64)
-    if p.size == 0:
-        return 0.0
-    if step_s >= 3600 or 3600 % step_s:
-        return float(p.max())
-    per = 3600 // step_s
-    whole = p.size // per * per
-    means = p[:whole].reshape(-1, per).mean(axis=1) if whole else np.empty(0)
-    tail = p[whole:].mean() if whole < p.size else -np.inf
-    return float(max(means.max(initial=-np.inf), tail))
+    return float(hourly_mean_kw(p, int(start_s), int(step_s))[1].max()) if p.size else 0.0
 
 
 def record_timeseries(columns: dict[str, np.ndarray], *, start: np.datetime64, step_s: int,

@@ -7,21 +7,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..grid._calendar import local_time
-from ..grid.tariffs import PowerFee, fee_peak_caps_kw
+from ..grid.tariffs import PowerFee, fee_peak_caps_kw, hourly_mean_kw
 from .battery import BatteryParams, BatteryRun, hourly_schedule, peak_shaving_targets, run_battery
 
 _HOUR_S = 3600
 
 #: the policies and what each acts on
 POLICIES = ("none", "peak-shaving", "arbitrage", "carbon-shift", "fcr-d", "ffr")
-
-
-def _hour_blocks(start_s: int, step_s: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Clock-hour index of each step (0 for the first hour the run touches) and the UTC start of
-    each hour. Steps must divide an hour."""
-    hour = (start_s + np.arange(n, dtype=np.int64) * step_s) // _HOUR_S
-    first = int(hour[0])
-    return hour - first, (first + np.arange(int(hour[-1]) - first + 1, dtype=np.int64)) * _HOUR_S
 
 
 def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, start_s: int, step_s: int, *,
@@ -72,12 +64,12 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
     signal = price_sek_per_kwh if policy == "arbitrage" else carbon_g_per_kwh
     if signal is None:
         raise ValueError(f"battery policy {policy!r} needs its hourly signal")
-    idx, hour_s = _hour_blocks(start_s, step_s, n)
-    counts = np.bincount(idx)
-    mean_load = np.bincount(idx, weights=load) / counts
-    min_load = np.full(counts.size, np.inf)
+    # the clock hours the run touches (steps divide an hour, so every hour holds steps)
+    hour_s, mean_load, _ = hourly_mean_kw(load, start_s, step_s)
+    mean_signal = hourly_mean_kw(signal, start_s, step_s)[1]
+    idx = (start_s + np.arange(n, dtype=np.int64) * step_s) // _HOUR_S - hour_s[0] // _HOUR_S
+    min_load = np.full(hour_s.size, np.inf)
     np.minimum.at(min_load, idx, load)
-    mean_signal = np.bincount(idx, weights=np.asarray(signal, dtype=np.float64)) / counts
     cap = fee_peak_caps_kw(hour_s, mean_load, fees)
     max_charge = np.where(np.isfinite(cap), np.maximum(cap - mean_load, 0.0), params.power_kw)
     cost = discharge_cost_sek_per_kwh if policy == "arbitrage" else 0.0

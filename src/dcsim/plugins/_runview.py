@@ -222,13 +222,14 @@ class RunView:
             parts = {"spot_sek_per_kwh": price, "tax_sek_per_kwh": 0.0 * price, "network_sek_per_kwh": 0.0 * price}
         fee = 0.0
         grid = self._power_fees()
+        start = self._frame.index[0].tz_convert(None).to_datetime64()
+        step_s = int(round(h * 3600))
         if grid.power_fees:
-            start = self._frame.index[0].tz_convert(None).to_datetime64()
-            fee = sum(grid.power_fee_sek(imp, start, int(round(h * 3600))).values())
+            fee = sum(grid.power_fee_sek(imp, start, step_s).values())
         out = grid_cost_kpis(imp, parts["spot_sek_per_kwh"], parts["tax_sek_per_kwh"], parts["network_sek_per_kwh"],
                              h=h, power_fee_sek=fee)
         out["carbon_kg"] = float((imp * self._col("grid_carbon_g_per_kwh")).sum() * h / 1000.0)
-        out["peak_grid_kw"] = peak_hourly_kw(imp, int(round(h * 3600)))
+        out["peak_grid_kw"] = peak_hourly_kw(imp, int(np.datetime64(start, "s").astype(np.int64)), step_s)
         return out
 
     def _update_cost_carbon(self, before: dict[str, float]) -> None:
