@@ -350,10 +350,10 @@ def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, st
     if not err <= _BATTERY_BALANCE_TOLERANCE:
         raise SimulationError(len(load) - 1, str(start), "battery energy balance relative error", err,
                               f"[0, {_BATTERY_BALANCE_TOLERANCE:g}]")
-    # below the reserve only in an outage and while it recharges after one (at full power)
-    after = np.r_[False, down[:-1]] | down
-    recovering = np.maximum.accumulate(np.where(after, np.arange(len(load)), -1)) >= 0
-    low_ok = down | (recovering & (np.r_[run.stored0_kwh, run.stored_kwh[:-1]] < params.reserve_kwh))
+    # below the reserve only in an outage and while it recharges after one (at full power): a
+    # step that started below the reserve once an outage has been
+    started_low = np.r_[run.stored0_kwh, run.stored_kwh[:-1]] < params.reserve_kwh
+    low_ok = down | (np.logical_or.accumulate(down) & started_low)
     bad = (run.stored_kwh < params.reserve_kwh - 1e-9 * params.capacity_kwh) & ~low_ok
     if bad.any():
         k = int(np.flatnonzero(bad)[0])

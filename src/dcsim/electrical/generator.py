@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..data.equipment import equipment_rows
-from ..grid._calendar import local_time, stockholm_utc_offset_s
+from ..grid._calendar import local_time, local_wall_clock_to_utc_s
 
 GENERATOR_FUELS = ("diesel", "hvo100")
 _HOUR_S = 3600
@@ -51,10 +51,8 @@ def _monthly_test_starts_s(start_s: int, end_s: int) -> np.ndarray:
         day = month.astype("datetime64[D]")
         while (int(day.astype(np.int64)) + 3) % 7 >= 5:  # Saturday or Sunday
             day += np.timedelta64(1, "D")
-        local = day.astype("datetime64[s]") + np.timedelta64(_TEST_HOUR_LOCAL * _HOUR_S, "s")
-        # local wall clock to UTC: the offset in force then (CET 3600 s, CEST 7200 s)
-        utc = local - np.timedelta64(int(stockholm_utc_offset_s(np.array([local - np.timedelta64(_HOUR_S, "s")]))[0]), "s")
-        t = int(utc.astype(np.int64))
+        local_s = int(day.astype("datetime64[s]").astype(np.int64)) + _TEST_HOUR_LOCAL * _HOUR_S
+        t = int(local_wall_clock_to_utc_s(np.array([local_s]))[0])
         if start_s <= t < end_s:
             out.append(t)
     return np.array(out, dtype=np.int64)

@@ -107,6 +107,16 @@ def local_hour_to_utc_s(local_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return cet, cet_ok, cest_ok
 
 
+def local_wall_clock_to_utc_s(local_s: np.ndarray) -> np.ndarray:
+    """UTC seconds of Swedish wall-clock times that the clock shows exactly once (any time but
+    the skipped spring hour and the repeated autumn hour, 02:00-03:00 on the last Sundays of
+    March and October: midnights, 10:00): :func:`local_hour_to_utc_s`'s one real reading."""
+    cet, cet_ok, cest_ok = local_hour_to_utc_s(local_s)
+    if not np.all(cet_ok ^ cest_ok):
+        raise ValueError("a wall-clock time in the summer-time change hour is skipped or repeated")
+    return np.where(cet_ok, cet, cet - _HOUR_S)
+
+
 def local_year(t_utc_s) -> int:
     """The Swedish calendar year of the instant ``t_utc_s`` (UTC seconds). Near the turn of the
     year Sweden keeps CET, UTC+1: 31 December 23:00 UTC is already 1 January."""

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._calendar import local_calendar, local_time, stockholm_utc_offset_s
+from ._calendar import local_calendar, local_time, local_wall_clock_to_utc_s
 from ._tables import _read_table, _time_of_use
 
 _HOUR_S = 3600
@@ -137,10 +137,8 @@ def _period_length_s(keys: np.ndarray, period: str) -> np.ndarray:
     unit = "M" if period == "month" else "Y"
     start = keys.astype(f"datetime64[{unit}]").astype("datetime64[s]")
     end = (keys + 1).astype(f"datetime64[{unit}]").astype("datetime64[s]")
-    # local wall-clock bounds to UTC: subtract the offset in force just before each bound
-    start_utc = start.astype(np.int64) - stockholm_utc_offset_s(start - np.timedelta64(_HOUR_S, "s"))
-    end_utc = end.astype(np.int64) - stockholm_utc_offset_s(end - np.timedelta64(_HOUR_S, "s"))
-    return (end_utc - start_utc).astype(np.float64)
+    utc = local_wall_clock_to_utc_s  # local midnights are never skipped nor repeated
+    return (utc(end.astype(np.int64)) - utc(start.astype(np.int64))).astype(np.float64)
 
 
 def power_fee_sek(power_kw: np.ndarray, start_s: int, step_s: int, fees: tuple[PowerFee, ...]) -> dict[str, float]:
