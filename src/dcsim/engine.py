@@ -281,15 +281,14 @@ def apply_storage(sc: Scenario, columns: dict[str, np.ndarray], grid: GridSeries
     generator carries the load after its start delay (:func:`dcsim.electrical.generator.generator_output_kw`),
     the battery the rest down to empty, and what neither serves is ``unserved_kw``. The
     battery's conversion losses are electrical losses of the facility, leaving as heat to
-    outdoor air (a ventilated battery room). Adds the columns and returns the storage KPIs (all 0
-    without storage) with a sentence of what was there (for the manifest). Stops
+    outdoor air (a ventilated battery room). Adds the columns and returns the storage KPIs it
+    computed (none without storage; :func:`dcsim.results.compute_kpis` has them at 0) with a
+    sentence of what was there (for the manifest). Stops
     (SimulationError) if the battery's own balance, charge - discharge - losses = change of
     stored energy, is off by more than 1e-9 of the energy through it, or the stored energy
     falls below the UPS reserve outside an outage."""
     b, g = sc.storage.battery, sc.storage.generator
-    kpis = {"battery_cycles": 0.0, "battery_degradation_cost_sek": 0.0, "battery_balance_rel_error": 0.0,
-            "flex_revenue_sek": 0.0, "generator_kwh": 0.0, "generator_fuel_l": 0.0, "generator_fuel_cost_sek": 0.0,
-            "generator_carbon_kg": 0.0, "unserved_energy_kwh": 0.0, "unserved_hours": 0.0}
+    kpis: dict[str, float] = {}  # compute_kpis has every storage KPI at 0; these overwrite it
     load = columns["facility_power_kw"].copy()
     n = len(load)
     start_s = int(np.datetime64(start, "s").astype(np.int64))
@@ -475,7 +474,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         start_s=int(np.datetime64(start, "s").astype(np.int64)),
     )
     kpis.update(storage_kpis)
-    kpis["carbon_kg"] += storage_kpis["generator_carbon_kg"]  # the fuel's, besides the grid's
+    kpis["carbon_kg"] += storage_kpis.get("generator_carbon_kg", 0.0)  # the fuel's, besides the grid's
     kpis["cue_kg_per_kwh"] = kpis["carbon_kg"] / kpis["energy_it_kwh"] if kpis["energy_it_kwh"] > 0 else 0.0
     if job_metrics is not None:
         kpis.update(job_metrics.kpis())
