@@ -191,19 +191,31 @@ def eur_sek_monthly() -> tuple[dict[str, float], str]:
 
 
 @lru_cache(maxsize=None)
-def _spot_hourly_table():
-    """(UTC hour starts as int64 s, {zone: EUR/MWh float64}, source) of ``grid_spot_hourly.parquet``."""
+def hourly_package_table(name: str):
+    """(UTC hour starts as int64 s, {column: float64 values}, source) of the package Parquet file
+    ``name`` (``dcsim/data/``): its ``time_utc`` column (a UTC timestamp or int64 seconds), every
+    other column as float64 (nulls NaN), and its ``source`` metadata; the arrays read-only."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = resources.files("dcsim").joinpath("data", "grid_spot_hourly.parquet")
-    with path.open("rb") as f:
+    with resources.files("dcsim").joinpath("data", name).open("rb") as f:
         table = pq.read_table(f)
-    time_s = table.column("time_utc").cast(pa.timestamp("s", tz="UTC")).cast(pa.int64()).to_numpy()
-    zones = {}
-    for name in table.column_names:
-        if name.endswith("_eur_per_mwh_x100"):
-            zones[name.split("_")[0].upper()] = table.column(name).to_numpy().astype(np.float64) / 100.0
-    source = table.schema.metadata[b"source"].decode("utf-8")
+    time = table.column("time_utc")
+    if pa.types.is_timestamp(time.type):
+        time = time.cast(pa.timestamp("s", tz="UTC")).cast(pa.int64())
+    time_s = np.array(time.to_numpy(), dtype=np.int64)
+    columns = {c: np.array(table.column(c).to_numpy(zero_copy_only=False), dtype=np.float64)
+               for c in table.column_names if c != "time_utc"}
+    for a in (time_s, *columns.values()):
+        a.setflags(write=False)
+    return time_s, columns, table.schema.metadata[b"source"].decode("utf-8")
+
+
+@lru_cache(maxsize=None)
+def _spot_hourly_table():
+    """(UTC hour starts as int64 s, {zone: EUR/MWh float64}, source) of ``grid_spot_hourly.parquet``
+    (prices stored in hundredths of EUR/MWh)."""
+    time_s, columns, source = hourly_package_table("grid_spot_hourly.parquet")
+    zones = {c.split("_")[0].upper(): v / 100.0 for c, v in columns.items() if c.endswith("_eur_per_mwh_x100")}
     return time_s, zones, source

@@ -20,12 +20,12 @@ the built-in grid profiles.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..data.equipment import equipment_rows
 from ._calendar import local_year_bounds_s
+from ._tables import hourly_package_table
 
 #: Swedish calendar years of the built-in hourly carbon intensity.
 CARBON_SHAPE_YEARS = (2018, 2019)
@@ -83,15 +83,8 @@ def carbon_intensity_g_per_kwh(generation_mw: np.ndarray, factors: np.ndarray) -
 def _hourly_table() -> tuple[np.ndarray, np.ndarray, str]:
     """(UTC hour starts as int64 s, gCO2e/kWh float64, source) of ``grid_carbon_hourly.parquet``,
     both arrays read-only."""
-    import pyarrow.parquet as pq
-
-    with resources.files("dcsim").joinpath("data", _HOURLY_PARQUET).open("rb") as f:
-        table = pq.read_table(f)
-    time_s = table.column("time_utc").to_numpy().astype(np.int64)
-    g_per_kwh = table.column("carbon_g_per_kwh").to_numpy().astype(np.float64)
-    for a in (time_s, g_per_kwh):
-        a.setflags(write=False)
-    return time_s, g_per_kwh, table.schema.metadata[b"source"].decode("utf-8")
+    time_s, columns, source = hourly_package_table(_HOURLY_PARQUET)
+    return time_s, columns["carbon_g_per_kwh"], source
 
 
 def hourly_carbon_g_per_kwh(year: int) -> tuple[np.ndarray, np.ndarray]:

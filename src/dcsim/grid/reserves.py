@@ -46,11 +46,11 @@ is labelled "02:00" (CEST, first) and "02:01" (CET, second), read that way by th
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ._calendar import local_year_bounds_s
+from ._tables import hourly_package_table
 
 #: Products of :func:`reserve_prices_eur_per_mw_h`.
 RESERVE_PRODUCTS = ("fcr-d-up", "fcr-d-down", "fcr-n")
@@ -69,19 +69,8 @@ _COLUMNS = {
 def _reserve_table() -> tuple[np.ndarray, dict[str, np.ndarray], str]:
     """(UTC hour starts as int64 s, {product: EUR/MW per h float64}, source) of
     ``grid_reserve_prices.parquet``, the arrays read-only."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    with resources.files("dcsim").joinpath("data", _PARQUET).open("rb") as f:
-        table = pq.read_table(f)
-    time_s = table.column("time_utc").cast(pa.timestamp("s", tz="UTC")).cast(pa.int64()).to_numpy()
-    time_s = np.array(time_s, dtype=np.int64)
-    prices = {}
-    for product, column in _COLUMNS.items():
-        prices[product] = np.array(table.column(column).to_numpy(zero_copy_only=False), dtype=np.float64)
-        prices[product].setflags(write=False)
-    time_s.setflags(write=False)
-    return time_s, prices, table.schema.metadata[b"source"].decode("utf-8")
+    time_s, columns, source = hourly_package_table(_PARQUET)
+    return time_s, {product: columns[column] for product, column in _COLUMNS.items()}, source
 
 
 def reserve_prices_eur_per_mw_h(product: str, year: int) -> tuple[np.ndarray, np.ndarray]:
