@@ -147,6 +147,65 @@ def test_cpu_share_scales_utilisation_not_allocation():
     assert out.busy_core_s == pytest.approx(8 * 60)
 
 
+def reference_table_power_w(m, sim, curve_x, curve_w):
+    """Naive twin of StepOutputs.table_power_w with every server on: from the job table, each
+    server's load over time (piecewise constant between job starts and ends), its curve power
+    integrated over each step, averaged over the rack's servers and the step."""
+    jobs = m.jobs[m.jobs.start_s.notna()]
+    R, S, C, dt = sim.racks, sim.servers_per_rack, sim.cores, sim.step_s
+    end = jobs.end_s.fillna(sim.now_s)
+    out = np.zeros((sim.n_steps, R))
+    for s in range(R * S):
+        mine = jobs.server == s
+        w = (jobs.cores * jobs.cpu_share)[mine].to_numpy()
+        t0, t1 = jobs.start_s[mine].to_numpy(), end[mine].to_numpy()
+        edges = np.unique(np.concatenate([t0, t1, np.arange(sim.n_steps + 1) * dt]))
+        for a, b in zip(edges[:-1], edges[1:]):
+            busy = w[(t0 <= a) & (t1 > a)].sum()
+            p = np.interp(busy / C, curve_x, curve_w)
+            out[int(a // dt), s // S] += p * (b - a) / (S * dt)
+    return out
+
+
+@pytest.mark.parametrize("cpu_share", [1.0, 0.37])
+def test_table_power_is_each_servers_curve_power_not_the_curve_at_the_mean(cpu_share):
+    # a curved table (concave, as measured servers are): the curve at the rack's mean load
+    # would overstate a rack whose servers are unevenly loaded
+    curve_x = np.linspace(0.0, 1.0, 11)
+    curve_w = 100.0 + 200.0 * np.sqrt(curve_x)
+    rng = np.random.default_rng(5)
+    n = 300
+    jobs = Jobs.build(np.sort(rng.uniform(0, 3000, n)), rng.uniform(30, 900, n), cores=rng.integers(1, 9, n),
+                      cpu_share=cpu_share)
+    sim = make(synthetic(), racks=3, spr=4, days=3600 / DAY_S, step_s=60.0, jobs=jobs,
+               power_curve=(curve_x, curve_w))
+    got, util = [], []
+    for k in range(sim.n_steps):
+        out = sim.advance(k)
+        got.append(out.table_power_w.copy())
+        util.append(out.utilization.copy())
+    m = sim.finish(job_table=True)
+    want = reference_table_power_w(m, sim, curve_x, curve_w)
+    # the twin integrates the same piecewise-constant loads: equal to float round-off of the
+    # event log's running sums
+    np.testing.assert_allclose(np.array(got), want, rtol=1e-9, atol=1e-9)
+    at_mean = np.interp(np.array(util), curve_x, curve_w)
+    assert (at_mean - np.array(got) > 1e-6).any()  # the load was uneven somewhere: Jensen's gap
+    assert (at_mean - np.array(got) >= -1e-9).all()  # and a concave curve never gains from it
+
+
+def test_table_power_counts_only_on_servers():
+    # one 8-core server per rack, idle-off after 5 minutes: the lone job's server is on for it
+    jobs = Jobs.build([0.0], [600.0], cores=8)
+    cfg = synthetic(power_management={"policy": "idle-off", "idle_timeout": "5min", "spare_servers": 0})
+    sim = make(cfg, racks=1, spr=2, days=1800 / DAY_S, step_s=60.0, jobs=jobs)
+    outs = [(o.table_power_w[0], o.servers_on[0]) for o in (sim.advance(k) for k in range(sim.n_steps))]
+    idle, full = float(SERVER.power_w[0]), float(SERVER.power_w[-1])
+    assert outs[0][0] == pytest.approx((idle + full) / 2)  # both on, one busy
+    assert outs[7][1] == pytest.approx(1.0) and outs[7][0] == pytest.approx(full)  # the idle one is off
+    assert outs[-1][1] == 0.0 and outs[-1][0] == pytest.approx(idle)  # none on: the idle power
+
+
 def test_queue_length_and_fcfs_order():
     # one 1-core server: jobs at 0, 1, 2 s of 10 s each wait 0, 9, 18 s (FCFS)
     jobs = Jobs.build([0.0, 1.0, 2.0], [10.0, 10.0, 10.0])
@@ -240,6 +299,7 @@ def test_price_aware_deferral_with_forecast_error_is_seeded():
     b = make(cfg, step_s=300.0, price_sek_per_kwh=price, seed=4)
     ma, mb = a.run(), b.run()
     assert ma.wait_mean_s == mb.wait_mean_s and ma.wait_mean_s > 0
+
 
 
 def test_thermal_aware_placement_loads_the_coolest_racks():

@@ -100,14 +100,18 @@ def availability_series(sc: Scenario, start: np.datetime64, step_s: int, n: int)
 
 def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, start):
     """The SimPy workload path: each step the workload simulation runs to the end of the step
-    with the racks' current inlet temperatures, hands over per-rack utilisation, servers on
-    and transition/standby energy, and the kernel advances the physics one step."""
+    with the racks' current inlet temperatures, hands over per-rack utilisation, servers on,
+    the servers' mean curve power and transition/standby energy, and the kernel advances the
+    physics one step."""
     from .workload import WorkloadSimulation
 
-    rack = model.rack
+    # each rack's table power is the mean of its servers' curve powers, summed by the workload
+    # on the curve the physics uses
+    rack = model.rack._replace(own_table_power=True)
     spec = server_spec(sc.it.server)
     sim = WorkloadSimulation.from_scenario(
-        sc, server=spec, carbon_g_per_kwh=gx.carbon_g_per_kwh, price_sek_per_kwh=gx.price_sek_per_kwh
+        sc, server=spec, carbon_g_per_kwh=gx.carbon_g_per_kwh, price_sek_per_kwh=gx.price_sek_per_kwh,
+        power_curve=(rack.load_points, rack.power_points_w),
     )
     hall_u = np.zeros(n)
     servers_on = np.zeros(n)
@@ -119,6 +123,7 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, s
     for k in range(n):
         w = sim.advance(k, state.inlet_c)
         rack.util_scale[:] = w.utilization
+        state.table_power_w[:] = w.table_power_w
         rack.servers_on[:] = w.servers_on
         # off servers' standby and transition energy arrive as extra power
         rack.extra_power_kw[:] = (w.transition_energy_j + w.standby_energy_j) / dt / 1000.0

@@ -124,6 +124,7 @@ def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:
         servers_on=aligned_full(racks, servers),
         extra_power_kw=aligned_full(racks, 0.0),
         util_scale=aligned_full(racks, 1.0),
+        own_table_power=False,
         recirculation=recirc,
         interference_k_per_kw=matrix,
         heat_capacity_kj_per_k=aligned_full(racks, c_rack),

@@ -8,7 +8,9 @@ step at a time (event-driven workload); results do not depend on the chunking.
 
 Per step and rack i (u = utilisation, T = temperatures, all exact for inputs held over the step):
 
-1. server power P_i and airflow V_i from the power table at u and the inlet the rack sees over
+1. server power P_i and airflow V_i from the power table at u (or, on the event-driven path,
+   the mean of the rack's servers' table powers, each at its own load: ``own_table_power``)
+   and the inlet the rack sees over
    the step (its last inlet moved by the change of the supply air, which the kernel iterates
    when the coils cannot hold the setpoint; ``dcsim.thermal.racks``), through the measured
    server model or the EnergyPlus curves (``dcsim.it.server_thermal.server_terms_at_load``),
@@ -80,6 +82,7 @@ RackParams = namedtuple(
         "servers_on",  # float64[R]: servers powered on (event-driven path updates it)
         "extra_power_kw",  # float64[R]: power beyond on-servers x P(u): off servers, transitions (event path)
         "util_scale",  # float64[R]: rack utilisation relative to the hall series
+        "own_table_power",  # bool: the event path gives each rack's table power per server (state.table_power_w)
         "recirculation",  # float64[R]: share of inlet air that is the rack's own exhaust
         "interference_k_per_kw",  # float64[R, R] or [0, 0]: cross-interference matrix D
         "heat_capacity_kj_per_k",  # float64[R]: equipment thermal mass of each rack
@@ -185,7 +188,7 @@ ThermalState = namedtuple(
         "buffer_kj",  # float64[1]: cold left in the chilled-water buffer tank
         "supply_c",  # float64[1]: supply air the coils delivered at the end of the last step
         "lift_k",  # float64[R]: cross-interference inlet lift of this step (zero without a matrix)
-        "table_power_w",  # float64[R]: scratch, each rack's table power per server at its own load
+        "table_power_w",  # float64[R]: each rack's table power per server at its own load (scratch, or given)
         "plant_state",  # float64[N_STATE]: the plant's modes and timers (dcsim.cooling.control)
         "plant_state_trial",  # float64[N_STATE]: scratch copy for a retried plant step
         "mech_kw",  # float64[1]: last step's plant + CRAH fan power (the UPS may feed it)
@@ -250,7 +253,8 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
     use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
     own = 0.0 if use_matrix else 1.0  # the racks' own recirculation, or a cross-interference matrix
     # every rack at the hall's utilisation (the trace-driven path)?
-    shared_u = n_racks > 0
+    shared_u = n_racks > 0 and not rack.own_table_power
+    own_table_power = rack.own_table_power
     for i in range(n_racks):
         shared_u = shared_u and rack.util_scale[i] == rack.util_scale[0]
     # the rack arrays and constants, out of the tuples once per call and not every step (each
@@ -334,7 +338,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         terms = server_terms_at_load(measured, u_shared, p_table, idle_w, max_w, reference_c, fan_params,
                                      design_cpu_w, design_fan_w, cpu_coef, cpu_limits, flow_coef, flow_limits,
                                      fan_coef, fan_limits, min_flow)
-        if not shared_u:  # racks at their own utilisation (the event-driven path)
+        if not shared_u and not own_table_power:  # racks at their own utilisation
             for i in range(n_racks):
                 table_power_w[i] = interp_table(load_points, load_step, power_points_w,
                                                 min(u_hall * util_scale[i], 1.0))

@@ -3,7 +3,8 @@
 Jobs and servers are not SimPy processes. Every job costs two SimPy events (arrival and
 completion; a third if it is deferred) whose callbacks update the
 :class:`~dcsim.workload.cluster.Cluster` indexes, and every power transition one more. Each
-change of a per-rack level (busy cores, servers on, booting, in the low-power state) appends
+change of a per-rack level (busy cores, servers on, booting, in the low-power state, the
+servers' summed curve power) appends
 ``(channel index, delta, time)`` to the accounting log that
 :meth:`WorkloadSimulation.advance` integrates at the end of the step.
 
@@ -108,16 +109,30 @@ class JobEvents:
 
     def _start(self, i: int, s: int, now: float) -> None:
         k = self._cores[i]
-        self.cluster.allocate(s, k)
-        r = self.cluster.rack_of[s]
+        cl = self.cluster
+        cl.allocate(s, k)
+        r = cl.rack_of[s]
+        w = self._weight[i]
         li, ld, lt = self._log_i, self._log_d, self._log_t
         li.append(r)
-        ld.append(self._weight[i])
+        ld.append(w)
         lt.append(now)
+        # the server moves along its power curve from its old load to its new one
         if self._log_alloc:
             li.append(self._i_alloc)
             ld.append(k)
             lt.append(now)
+            b0 = self._busy_w[s]
+            b1 = b0 + w
+            self._busy_w[s] = b1
+            dp = self._server_w(b1) - self._server_w(b0)
+        else:
+            pw = self._power_by_cores
+            c1 = self.cores - cl.free[s]
+            dp = pw[c1] - pw[c1 - k]
+        li.append(self._i_power + r)
+        ld.append(dp)
+        lt.append(now)
         self._start_t[i] = now
         self._server_of[i] = s
         self._running += 1
@@ -132,14 +147,28 @@ class JobEvents:
         k = self._cores[i]
         cl = self.cluster
         cl.release(s, k)
+        r = cl.rack_of[s]
+        w = self._weight[i]
         li, ld, lt = self._log_i, self._log_d, self._log_t
-        li.append(cl.rack_of[s])
-        ld.append(-self._weight[i])
+        li.append(r)
+        ld.append(-w)
         lt.append(now)
         if self._log_alloc:
             li.append(self._i_alloc)
             ld.append(-k)
             lt.append(now)
+            b0 = self._busy_w[s]
+            # the last job off a server leaves it exactly idle (no round-off left over)
+            b1 = b0 - w if cl.free[s] != self.cores else 0.0
+            self._busy_w[s] = b1
+            dp = self._server_w(b1) - self._server_w(b0)
+        else:
+            pw = self._power_by_cores
+            c1 = self.cores - cl.free[s]
+            dp = pw[c1] - pw[c1 + k]
+        li.append(self._i_power + r)
+        ld.append(dp)
+        lt.append(now)
         self._end_t[i] = now
         self._running -= 1
         if not self._booked[i]:
@@ -209,6 +238,7 @@ class PowerEvents:
             R = self.racks
             self._log3(R + r, -1.0, now)
             self._log3(3 * R + r, 1.0, now)
+            self._log3(self._i_power + r, -self._idle_server_w, now)
             self._shutdowns += 1
 
     def _log3(self, index: int, delta: float, now: float) -> None:
@@ -241,6 +271,7 @@ class PowerEvents:
                 self._lump_j.append(self._wake_j)
                 cl.power_on(s)
                 self._log3(R + r, 1.0, now)
+                self._log3(self._i_power + r, self._idle_server_w, now)
                 self._idle(s, now)
                 woke_now = True
         if woke_now and self._queue:
@@ -255,6 +286,7 @@ class PowerEvents:
         R = self.racks
         self._log3(2 * R + r, -1.0, now)
         self._log3(R + r, 1.0, now)
+        self._log3(self._i_power + r, self._idle_server_w, now)
         if self._queue:
             self._drain(now)
         if cl.free[s] == self.cores:

@@ -30,19 +30,23 @@ class StepOutputs:
         energy of power-state transitions (booting or waking) during the step, J.
     ``standby_energy_j``
         energy of servers in the low-power state (off or asleep) during the step, J.
+    ``table_power_w``
+        mean power of the rack's ON servers on their power curve over the step, W: each
+        server at its own load, time-weighted (the rack's idle power per server if none was on).
 
     Hall level (floats): ``queue_length`` (time-weighted mean number of jobs waiting for a
     server), ``jobs_running``, ``jobs_queued`` and ``jobs_deferred`` (at the end of the step),
     ``busy_core_s`` (allocated core-seconds in the step) and ``utilization_hall``.
 
-    Rack IT power for the physics: ``servers_on * P(utilization) + (transition_energy_j +
-    standby_energy_j) / step_s``.
+    Rack IT power for the physics: ``servers_on * table_power_w`` (plus the inlet terms at
+    ``utilization``) ``+ (transition_energy_j + standby_energy_j) / step_s``.
     """
 
     utilization: np.ndarray
     servers_on: np.ndarray
     transition_energy_j: np.ndarray
     standby_energy_j: np.ndarray
+    table_power_w: np.ndarray
     queue_length: float = 0.0
     jobs_running: int = 0
     jobs_queued: int = 0

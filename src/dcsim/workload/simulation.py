@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import math
 from array import array
+from bisect import bisect_right
 from collections import deque
 from pathlib import Path
 
@@ -94,6 +95,11 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         Pause Python's cyclic garbage collector while SimPy runs a step (restored after it).
         The events create no reference cycles; rescanning the long-lived indexes and SimPy's
         event queue otherwise costs about a third of the run time of large halls.
+    power_curve : (load_points, power_w), optional
+        The server's power against utilisation (W, interpolated linearly and held at its ends)
+        that :attr:`StepOutputs.table_power_w` sums over each rack's servers; the default is
+        ``server``'s table. The engine passes the curve its physics uses (after DVFS and a
+        power cap, :func:`dcsim.model.it.managed_curve`).
     """
 
     def __init__(
@@ -114,6 +120,7 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         base_dir: str | Path | None = None,
         placement: str | type[PlacementPolicy] | None = None,
         pause_gc: bool = True,
+        power_curve=None,
     ):
         cfg = config
         if n_steps < 1 or not step_s > 0:
@@ -137,6 +144,7 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         self.carbon_g_per_kwh = None if carbon_g_per_kwh is None else np.asarray(carbon_g_per_kwh, dtype=np.float64)
         self.price_sek_per_kwh = None if price_sek_per_kwh is None else np.asarray(price_sek_per_kwh, dtype=np.float64)
         self._init_power(cfg.power_management, server)
+        self._init_power_curve(*(power_curve if power_curve is not None else (server.load_points, server.power_w)))
         self._init_accounting()
 
         # bound methods created once (each attribute access would create a new one)
@@ -210,21 +218,55 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         self._idle_since = array("d", [0.0]) * N
         self._timer = bytearray(N)
 
+    def _init_power_curve(self, load_points, power_w) -> None:
+        """Each server's power on its curve at its own load, for the per-rack sum of the
+        servers' curve powers: a rack of servers at different loads draws the mean of their
+        curve powers, not the curve at their mean load (the curves are not straight lines).
+        By whole busy cores (``_power_by_cores``) when every CPU share is 1, else by the
+        server's summed job weight (``_server_w``, with the per-server weights ``_busy_w``)."""
+        xs = [float(x) for x in np.asarray(load_points, dtype=np.float64)]
+        ys = [float(y) for y in np.asarray(power_w, dtype=np.float64)]
+        if len(xs) != len(ys) or len(xs) < 2 or any(b <= a for a, b in zip(xs, xs[1:])):
+            raise ValueError("power_curve needs at least two load points, strictly increasing, and one power per point")
+        if not all(math.isfinite(v) for v in xs + ys):
+            raise ValueError("power_curve needs finite load points and powers")
+        C = self.cores
+        x0, xn, y0, yn = xs[0], xs[-1], ys[0], ys[-1]
+
+        def server_w(busy: float) -> float:
+            """Power of a server whose jobs weigh ``busy`` cores (W): the curve at busy / cores,
+            linear between its points and held at its ends (numpy.interp's rule)."""
+            u = busy / C
+            if u <= x0:
+                return y0
+            if u >= xn:
+                return yn
+            j = bisect_right(xs, u) - 1
+            return ys[j] + (ys[j + 1] - ys[j]) * (u - xs[j]) / (xs[j + 1] - xs[j])
+
+        self._server_w = server_w
+        self._power_by_cores = array("d", np.interp(np.arange(C + 1) / C, xs, ys).tolist())
+        self._idle_server_w = server_w(0.0)
+        self._busy_w = array("d", [0.0]) * (self.racks * self.servers_per_rack)
+
     def _init_accounting(self) -> None:
         """The levels and the event log (channels: busy cores per rack, servers on, booting and
-        low-power per rack, then allocated cores and queue length), outputs and counters."""
+        low-power per rack, then allocated cores and queue length, then the summed curve power
+        of each rack's ON servers), outputs and counters."""
         R, S = self.racks, self.servers_per_rack
-        self._M = 4 * R + 2
+        self._M = 5 * R + 2
         self._i_alloc = 4 * R
         self._i_queue = 4 * R + 1
+        self._i_power = 4 * R + 2
         self._level = np.zeros(self._M)
         self._level[R : 2 * R] = S
+        self._level[self._i_power : self._i_power + R] = S * self._idle_server_w
         self._log_i: list[int] = []
         self._log_d: list[float] = []
         self._log_t: list[float] = []
         self._lump_r: list[int] = []
         self._lump_j: list[float] = []
-        self.out = StepOutputs(np.zeros(R), np.zeros(R), np.zeros(R), np.zeros(R))
+        self.out = StepOutputs(np.zeros(R), np.zeros(R), np.zeros(R), np.zeros(R), np.zeros(R))
         self.series = WorkloadSeries.allocate(self.n_steps)
 
         self._queue: deque[int] = deque()
@@ -343,6 +385,9 @@ class WorkloadSimulation(JobEvents, PowerEvents):
             self._lump_r.clear()
             self._lump_j.clear()
         np.multiply(integ[3 * R : 4 * R], self._low_w, out=out.standby_energy_j)
+        table_w = out.table_power_w
+        table_w.fill(self._idle_server_w)
+        np.divide(integ[self._i_power : self._i_power + R], on, out=table_w, where=on > 0)
         on_total = float(on.sum())
         busy_total = float(busy.sum())
         out.queue_length = float(integ[self._i_queue]) / step
