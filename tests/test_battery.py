@@ -12,7 +12,13 @@ import pytest
 
 import dcsim
 from dcsim.electrical.battery import BatteryParams, hourly_schedule, run_battery
-from dcsim.electrical.dispatch import battery_dispatch, fcr_d_up_offer, reserve_revenue_sek
+from dcsim.electrical.dispatch import (
+    battery_dispatch,
+    fcr_d_up_activation,
+    fcr_d_up_offer,
+    reserve_revenue_sek,
+    step_mean_activation,
+)
 from dcsim.errors import InputError
 from dcsim.grid import PowerFee, power_fee_sek
 from dcsim.grid.reserves import reserve_prices_eur_per_mw_h
@@ -108,7 +114,7 @@ def test_fcr_d_offer_and_revenue_by_hand():
     from dcsim.grid._tables import eur_sek_monthly
 
     want = 0.1 * float(price[:24].sum()) * eur_sek_monthly()[0]["2025-01"]
-    assert revenue == pytest.approx(want, rel=1e-12) and "activated energy not modelled" in note
+    assert revenue == pytest.approx(want, rel=1e-12) and "Mimer" in note
     # a simulated year beyond the exchange-rate table (2026-2027) reads the 2025 hours at their own months' rates
     later = int(np.datetime64("2027-01-05T23:00:00", "s").astype(np.int64))  # Wednesday 6 Jan 2027 00:00 CET
     revenue_later, _ = reserve_revenue_sek(offer, later, 3600, 24, 2025)
@@ -231,3 +237,84 @@ def test_ffr_at_a_users_hourly_prices(tmp_path):
         dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides={**over, "storage.battery.reserve_price_file": str(bad)}))
     text = str(err.value)
     assert "bad.csv" in text and "line 3" in text and "duplicate" in text
+
+
+# ---------------------------------------------------------------------- FCR-D activations
+def test_fcr_d_up_droop_by_hand():
+    # no activation at or above 49.9 Hz, linear to full at 49.5 Hz, held full below
+    f = np.array([50.05, 49.9, 49.8, 49.7, 49.5, 49.2])
+    np.testing.assert_allclose(fcr_d_up_activation(f), [0.0, 0.0, 0.25, 0.5, 1.0, 1.0], atol=1e-12)
+
+
+def test_step_mean_activation_averages_the_samples_of_each_step():
+    t = START + np.arange(0, 900, 10)  # 10-s samples over three 5-minute steps
+    f = np.full(t.size, 50.0)
+    f[30:45] = 49.7  # half of step 1 at half activation
+    f[60:90] = 49.5  # all of step 2 at full
+    a = step_mean_activation(t, f, START, 300, 3, file="f.csv", field_path="storage.battery.frequency_file")
+    np.testing.assert_allclose(a, [0.0, 0.25, 1.0], atol=1e-12)
+    for start, n, step in ((START - 10, 3, 300), (START, 4, 300), (START, 1, 5)):
+        with pytest.raises(InputError) as err:  # a record that starts late, ends early or is too coarse
+            step_mean_activation(t, f, start, step, n, file="f.csv", field_path="storage.battery.frequency_file")
+        assert err.value.problems[0].path == "storage.battery.frequency_file"
+
+
+def _frequency_csv(path, start_s, hours, dips):
+    """A 1-minute frequency record at 50 Hz with dips (start offset min, minutes, Hz)."""
+    n = hours * 60
+    f = np.full(n, 50.0)
+    for at, minutes, hz in dips:
+        f[at:at + minutes] = hz
+    times = (np.datetime64(start_s, "s") + np.arange(n) * np.timedelta64(60, "s")).astype(str)
+    path.write_text("time,frequency_hz\n" + "".join(f"{t}Z,{v}\n" for t, v in zip(times, f)))
+    return f
+
+
+def test_fcr_d_activations_from_a_frequency_record_discharge_and_count(tmp_path):
+    day0 = int(np.datetime64("2025-01-01T00:00:00", "s").astype(np.int64))
+    # a 10-minute dip to 49.7 Hz (half activation) and a 20-minute one to 49.5 Hz (full)
+    f = _frequency_csv(tmp_path / "freq.csv", day0, 24, [(600, 10, 49.7), (900, 20, 49.5)])
+    over = {"simulation.duration": "1d", "simulation.step": "60s", "simulation.record_step": "60s",
+            "it.racks": 40,  # a load above the 100 kW bid: the battery discharges into it (no export)
+            "storage.battery.capacity_kwh": 600.0, "storage.battery.power_kw": 150.0,  # 0.1 MW bid
+            "storage.battery.reserve_fraction": 0.3, "storage.battery.policy": "fcr-d",
+            "storage.battery.frequency_file": str(tmp_path / "freq.csv")}
+    r = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=over))
+    k, ts = r.kpis, r.timeseries
+    # 100 kW x (10 min x 0.5 + 20 min x 1) = 41.67 kWh, all delivered (well above the reserve)
+    want = 100.0 * (10 * 0.5 + 20 * 1.0) / 60.0
+    assert k["flex_activated_kwh"] == pytest.approx(want, rel=1e-12)  # sums of the same steps
+    assert ts["battery_reserve_activated_kw"].sum() / 60.0 == pytest.approx(want, rel=1e-12)
+    dip = fcr_d_up_activation(f) > 0
+    np.testing.assert_allclose(ts["battery_discharge_kw"][dip], 100.0 * fcr_d_up_activation(f)[dip], rtol=1e-12)
+    assert k["battery_balance_rel_error"] < 1e-9 and k["energy_balance_rel_error"] < 1e-6
+    # it recharges to the FCR-D set point after, and the stored energy kept above the UPS reserve
+    held = fcr_d_up_offer(BatteryParams.from_round_trip(600.0, 150.0, 0.9, 0.3))[1]
+    assert ts["battery_stored_kwh"].iloc[-1] == pytest.approx(held, rel=1e-12)
+    assert ts["battery_stored_kwh"].min() >= 0.3 * 600.0
+    assert "activated energy 41.6667 kWh" in r.manifest["storage_source"]
+    # without the record the same run counts none
+    plain = {key: v for key, v in over.items() if key != "storage.battery.frequency_file"}
+    r0 = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=plain))
+    assert r0.kpis["flex_activated_kwh"] == 0.0 and "activated energy not modelled" in r0.manifest["storage_source"]
+    # a hall drawing less than the bid cannot deliver it behind the meter: counted as delivered, and said
+    small = dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides={**over, "it.racks": 4}))
+    assert 0.0 < small.kpis["flex_activated_kwh"] < want
+    assert "could not have honoured" in small.manifest["storage_source"]
+
+
+def test_a_bad_frequency_record_is_refused_with_file_line_and_column(tmp_path):
+    bad = tmp_path / "freq.csv"
+    bad.write_text("time,frequency_hz\n2025-01-01T00:00:00Z,50.0\n2025-01-01T00:01:00Z,5002\n"
+                   "2025-01-01T00:03:00Z,50.0\n")
+    over = {"storage.battery.capacity_kwh": 600.0, "storage.battery.power_kw": 150.0,
+            "storage.battery.reserve_fraction": 0.3, "storage.battery.policy": "fcr-d",
+            "storage.battery.frequency_file": str(bad)}
+    with pytest.raises(InputError) as err:
+        dcsim.simulate(dcsim.load_scenario(MINIMAL, overrides=over))
+    text = str(err.value)
+    assert "freq.csv" in text and "line 3" in text and "frequency_hz" in text and "5002" in text
+    assert "gap" in text  # both problems listed at once
+    with pytest.raises(InputError) as err:  # the key belongs to fcr-d
+        dcsim.load_scenario(MINIMAL, overrides={**over, "storage.battery.policy": "none"})
+    assert [p.path for p in err.value.problems] == ["storage.battery.frequency_file"]

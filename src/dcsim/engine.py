@@ -37,9 +37,11 @@ from .electrical.dispatch import (
     ffr_offer,
     file_reserve_revenue_sek,
     reserve_revenue_sek,
+    step_mean_activation,
 )
 from .electrical.generator import generator_fuels, generator_output_kw
 from .grid import GridSeries, load_grid
+from .grid.frequency import read_frequency_file
 from .grid.reserves import read_reserve_price_csv
 from .model import (
     build_model,
@@ -340,12 +342,19 @@ def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, st
                  kpis: dict[str, float]):
     """The battery of :func:`apply_storage`: its run and its checks, columns and KPIs."""
     params = BatteryParams.from_round_trip(b.capacity_kwh, b.power_kw, b.round_trip_efficiency, b.reserve_fraction)
+    activation = None
+    if b.frequency_file is not None:  # FCR-D up activations from the user's frequency record
+        field = "storage.battery.frequency_file"
+        f_time_s, f_hz = read_frequency_file(b.frequency_file, field_path=field)
+        activation = step_mean_activation(f_time_s, f_hz, start_s, step_s, len(load), file=b.frequency_file,
+                                          field_path=field)
+        activation = np.where(down, 0.0, activation)  # not offered while the grid is down
     try:
         run = battery_dispatch(
             b.policy, params, load, start_s, step_s, price_sek_per_kwh=columns["price_sek_per_kwh"],
             carbon_g_per_kwh=columns["grid_carbon_g_per_kwh"], fees=grid.power_fees, horizon_h=b.horizon_h,
             discharge_cost_sek_per_kwh=b.degradation_sek_per_kwh or 0.0, target_kw=b.peak_target_kw,
-            outage=down, outage_request_kw=load - gen_outage,
+            outage=down, outage_request_kw=load - gen_outage, activation=activation,
         )
     except ValueError as exc:
         raise InputError(Problem("storage.battery.policy", str(exc), value=b.policy)) from None
@@ -383,11 +392,28 @@ def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, st
             time_s, price = read_reserve_price_csv(b.reserve_price_file, field_path=field)
             revenue, text = file_reserve_revenue_sek(offered, start_s, step_s, len(load), time_s, price,
                                                      b.reserve_price_file, field)
-            text = f"{b.policy}: {text}; activated energy not modelled"
+            text = f"{b.policy}: {text}"
         else:
             revenue, text = reserve_revenue_sek(offered, start_s, step_s, len(load), b.reserve_price_year)
         kpis["flex_revenue_sek"] = revenue
         columns["battery_reserve_offered_kw"] = offered
+        if activation is not None:
+            called = offered * activation
+            delivered = np.where(activation > 0.0, run.discharge_kw, 0.0)
+            columns["battery_reserve_activated_kw"] = delivered
+            e_called, e_delivered = float(called.sum() * dt_h), float(delivered.sum() * dt_h)
+            kpis["flex_activated_kwh"] = e_delivered
+            text += (f"; activated energy {e_delivered:.6g} kWh from the frequency record {b.frequency_file} "
+                     f"(FCR-D up droop 49.9-49.5 Hz, {int((activation > 0).sum())} steps activated; FCR-D pays "
+                     "capacity only)")
+            if e_delivered < e_called * (1.0 - 1e-9):
+                text += (f"; the battery delivered {e_delivered:.6g} of the {e_called:.6g} kWh called for (the energy "
+                         "above the UPS reserve or the load ran out): a bid it could not have honoured")
+        elif b.policy == "fcr-d":
+            text += ("; activated energy not modelled (no frequency record: storage.battery.frequency_file; FCR-D pays "
+                     "capacity only)")
+        else:
+            text += "; activated energy not modelled (FFR's 30-second activations)"
         note += f"; {text}"
     discharged_kwh = float(run.discharge_kw.sum() * dt_h)
     kpis.update(battery_cycles=discharged_kwh / params.capacity_kwh,

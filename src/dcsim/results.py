@@ -68,6 +68,7 @@ EXTRA_KPI_NAMES = (
     "peak_grid_kw",
     "battery_cycles",
     "flex_revenue_sek",
+    "flex_activated_kwh",
     "battery_degradation_cost_sek",
     "battery_balance_rel_error",
     "generator_kwh",
@@ -191,6 +192,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         # the battery's (dcsim.engine.apply_storage fills them; 0 without one)
         "battery_cycles": 0.0,
         "flex_revenue_sek": 0.0,
+        "flex_activated_kwh": 0.0,
         "battery_degradation_cost_sek": 0.0,
         "battery_balance_rel_error": 0.0,
         # the standby generator's and the outages' (dcsim.engine.apply_storage; 0 without them)

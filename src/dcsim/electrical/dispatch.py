@@ -20,7 +20,8 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
                      price_sek_per_kwh: np.ndarray | None = None, carbon_g_per_kwh: np.ndarray | None = None,
                      fees: tuple[PowerFee, ...] = (), horizon_h: int = 24, discharge_cost_sek_per_kwh: float = 0.0,
                      target_kw: float | None = None, outage: np.ndarray | None = None,
-                     outage_request_kw: np.ndarray | None = None) -> BatteryRun:
+                     outage_request_kw: np.ndarray | None = None,
+                     activation: np.ndarray | None = None) -> BatteryRun:
     """What the battery does under ``policy`` (one of :data:`POLICIES`) beside the load
     ``load_kw`` (kW per step of ``step_s`` seconds from UTC ``start_s``).
 
@@ -31,6 +32,11 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
     intensity, discharging at most the hour's lowest load (no export) and charging at most up
     to the lowest billed peak of the power ``fees`` whose hours the hour is in (so no power
     fee rises); they need steps that divide an hour.
+
+    ``fcr-d`` holds the battery at the FCR-D up set point (:func:`fcr_d_up_offer`); with
+    ``activation`` (the share of the offer activated in each step, 0-1, from a frequency
+    record: :func:`step_mean_activation`) it discharges the offer times the activation in the
+    steps the grid frequency called for it and recharges at full power to the set point after.
 
     In the steps of ``outage`` (the grid is down) the battery discharges ``outage_request_kw``
     (the load the generator does not carry) instead, down to empty; the policies plan as if
@@ -49,8 +55,13 @@ def battery_dispatch(policy: str, params: BatteryParams, load_kw: np.ndarray, st
         raise ValueError(f"unknown battery policy {policy!r}; known: {', '.join(POLICIES)}")
     if policy in ("none", "ffr") or n == 0:  # kept full (it recharges after an outage)
         return run(np.full(n, -params.power_kw))
-    if policy == "fcr-d":  # held below full for the opposite 20 %; activations not modelled
-        return run(np.full(n, -params.power_kw), ceiling_kwh=fcr_d_up_offer(params)[1])
+    if policy == "fcr-d":  # held below full for the opposite 20 %
+        offer_kw, held_kwh = fcr_d_up_offer(params)
+        request = np.full(n, -params.power_kw)
+        if activation is not None:
+            a = np.asarray(activation, dtype=np.float64)
+            request = np.where(a > 0.0, offer_kw * a, request)
+        return run(request, ceiling_kwh=held_kwh)
     if policy == "peak-shaving":
         if target_kw is not None:
             target = np.full(n, float(target_kw))
@@ -107,6 +118,50 @@ def fcr_d_up_offer(params: BatteryParams) -> tuple[float, float]:
     return p, params.capacity_kwh - FCR_D_OPPOSITE_SHARE * p * FCR_D_ENDURANCE_H
 
 
+#: FCR-D up's static droop: no activation above 49.9 Hz, linear to full activation at 49.5 Hz
+#: (Nordic TSOs, "Technical Requirements for Frequency Containment Reserve Provision in the Nordic
+#: Synchronous Area", 26 May 2023: FCR-D upwards covers 49.9-49.5 Hz)
+FCR_D_UP_START_HZ = 49.9
+FCR_D_UP_FULL_HZ = 49.5
+
+
+def fcr_d_up_activation(frequency_hz):
+    """Share of the offered FCR-D up capacity activated at a grid frequency, 0-1 (the steady
+    state of the static droop; the dynamic response within seconds is not modelled)::
+
+        a(f) = clip((49.9 - f) / (49.9 - 49.5), 0, 1)
+
+    Source: Nordic TSOs, Technical Requirements for FCR Provision (2023), FCR-D upwards."""
+    f = np.asarray(frequency_hz, dtype=np.float64)
+    return np.clip((FCR_D_UP_START_HZ - f) / (FCR_D_UP_START_HZ - FCR_D_UP_FULL_HZ), 0.0, 1.0)
+
+
+def step_mean_activation(time_s: np.ndarray, frequency_hz: np.ndarray, start_s: int, step_s: int, n: int, *,
+                         file: str, field_path: str) -> np.ndarray:
+    """The mean FCR-D up activation (:func:`fcr_d_up_activation`) of each of ``n`` steps of
+    ``step_s`` seconds from UTC ``start_s``, over the frequency samples whose time falls in the
+    step (each sample holds until the next, on the record's constant step). The record must
+    cover the simulated period and sample every step."""
+    from ..errors import InputError, Problem
+
+    t = np.asarray(time_s, dtype=np.int64)
+    end_s = start_s + n * step_s
+    rec_step = int(t[1] - t[0])
+    if t[0] > start_s or t[-1] + rec_step < end_s:
+        raise InputError(Problem(field_path, f"the frequency record of {file} covers {np.datetime64(int(t[0]), 's')}Z to "
+                                 f"{np.datetime64(int(t[-1]) + rec_step, 's')}Z, not the simulated period "
+                                 f"{np.datetime64(int(start_s), 's')}Z to {np.datetime64(int(end_s), 's')}Z; give a "
+                                 "record covering it", file=file))
+    if rec_step > step_s:
+        raise InputError(Problem(field_path, f"the frequency record of {file} has a step of {rec_step} s, longer than "
+                                 f"the simulation step of {step_s} s: give at least one sample per step (a "
+                                 "coarse record averages away the dips that activate FCR-D)", file=file))
+    i0, i1 = np.searchsorted(t, [start_s, end_s])
+    k = (t[i0:i1] - start_s) // step_s
+    a = fcr_d_up_activation(frequency_hz[i0:i1])
+    total = np.bincount(k, weights=a, minlength=n)
+    count = np.bincount(k, minlength=n)
+    return total / count
 #: FFR: a full activation is held 30 s (Svenska kraftnät FFR rules, Fingrid), so its energy is small
 FFR_HOLD_H = 30.0 / 3600.0
 
@@ -175,6 +230,5 @@ def reserve_revenue_sek(offer_kw, start_s: int, step_s: int, n: int, price_year:
     revenue = _revenue_sek(offer, price[idx], mapped_s, step_s, "storage.battery.reserve_price_year", None)
     note = (f"{product} capacity {offer.max() / 1000.0:g} MW offered every hour the grid is up at the {price_year} hourly prices "
             f"(mean {np.nanmean(price):.2f} EUR/MW/h; {reserve_prices_source()}), every bid taken as accepted, "
-            f"at the monthly EUR/SEK rate ({eur_sek_monthly()[1]}); activated energy not modelled (no frequency record; "
-            "FCR-D pays capacity only)")
+            f"at the monthly EUR/SEK rate ({eur_sek_monthly()[1]})")
     return revenue, note

@@ -195,6 +195,11 @@ class Battery(_Section):
     reserve_price_file: str | None = Field(default=None, description=(
         "fcr-d / ffr: a CSV of hourly capacity prices (time, price_eur_per_mw_h; an empty price: not procured) "
         "covering the simulated hours, in place of the built-in FCR-D up prices; required for ffr."))
+    frequency_file: str | None = Field(default=None, description=(
+        "fcr-d: a record of the grid frequency (CSV or Parquet: time, frequency_hz; whole seconds, a constant "
+        "step no longer than the simulation step) covering the simulated period: the battery discharges the "
+        "offer times the FCR-D up activation (0 at 49.9 Hz, full at 49.5 Hz) and the energy counts as "
+        "flex_activated_kwh. Empty: activations not modelled (dcsim ships no frequency record)."))
     peak_target_kw: float | None = Field(default=None, gt=0, allow_inf_nan=False, description=(
         "peak-shaving: a fixed grid-import target, kW. Empty: each month's lowest target the battery can hold "
         "(found on the month's load, i.e. perfect foresight of the site's own load)."))
@@ -207,6 +212,9 @@ class Battery(_Section):
         if self.policy == "ffr" and self.reserve_price_file is None:
             raise FieldError("reserve_price_file", "is needed with policy 'ffr': dcsim has no FFR prices (none were "
                              "found published); give a CSV of hourly prices (time, price_eur_per_mw_h)")
+        if self.frequency_file is not None and self.policy != "fcr-d":
+            raise FieldError("frequency_file", f"applies to policy 'fcr-d' only, not {self.policy!r} (FFR's "
+                             "activations are not modelled)")
         if self.reserve_price_file is not None and self.policy not in ("fcr-d", "ffr"):
             raise FieldError("reserve_price_file", f"applies to policies 'fcr-d' and 'ffr' only, not {self.policy!r}")
         if self.peak_target_kw is not None and self.policy != "peak-shaving":

@@ -217,9 +217,12 @@ def _absolute_paths(sc: Scenario, base_dir: Path) -> Scenario:
         new_trace = trace.model_copy(update={"path": str((base_dir / trace.path).resolve())})
         sc = sc.model_copy(update={"workload": sc.workload.model_copy(update={"trace": new_trace})})
     battery = sc.storage.battery
-    if battery is not None and battery.reserve_price_file and not Path(battery.reserve_price_file).is_absolute():
-        new_battery = battery.model_copy(update={"reserve_price_file": str((base_dir / battery.reserve_price_file).resolve())})
-        sc = sc.model_copy(update={"storage": sc.storage.model_copy(update={"battery": new_battery})})
+    if battery is not None:
+        paths = {key: str((base_dir / value).resolve()) for key in ("reserve_price_file", "frequency_file")
+                 if (value := getattr(battery, key)) and not Path(value).is_absolute()}
+        if paths:
+            new_battery = battery.model_copy(update=paths)
+            sc = sc.model_copy(update={"storage": sc.storage.model_copy(update={"battery": new_battery})})
     return sc
 
 
