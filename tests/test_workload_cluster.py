@@ -149,3 +149,44 @@ def test_deferral_picks_the_cheapest_window_and_prefers_now_on_ties():
     assert flat.choose(3.0, 50.0, 10.0) == 3.0  # nothing to gain: start now
     assert d.integral(0.0, 25.0) == pytest.approx(5 * 10 + 5 * 10 + 1 * 5)
     assert d.integral(60.0, 80.0) == pytest.approx(5.0 * 20)  # beyond the series: last value holds
+
+
+def _job_energy_cost(signal, booked, base, k, start, dur, step, curve, servers, total):
+    """Naive twin of the energy-weighted deferral cost: sum over 1-s slices of the signal
+    times the hall power the job adds on its step (Deferral's class docstring)."""
+    xs, ys = curve
+    cost = 0.0
+    for t in np.arange(start, start + dur, 1.0):
+        j = int(t // step)
+        n = booked[j] + base
+        dp = servers * (np.interp((n + k) / total, xs, ys) - np.interp(n / total, xs, ys))
+        cost += signal[min(j, len(signal) - 1)] * dp * 1.0
+    return cost
+
+
+def test_energy_weighted_deferral_prices_the_jobs_added_power():
+    """On a curve that steepens with load a job stays out of a slightly cleaner hour the
+    deferred jobs already fill; on a straight line it moves there as the plain signal says."""
+    step = 10.0
+    signal = np.array([1.0, 0.9, 0.9, 1.0])
+    convex = (np.array([0.0, 0.5, 1.0]), np.array([0.0, 10.0, 40.0]))  # W per server
+    d = Deferral(signal, step, power_curve=convex, servers=2, total_cores=4)
+    d.commit(10.0, 10.0, 2)  # another deferred job holds 2 of the 4 cores on step 1
+    # now: the hall goes 0 -> 2 cores, +2 x 10 W at 1.0; step 1: 2 -> 4 cores, +2 x 30 W at 0.9;
+    # step 2: 0 -> 2 cores at 0.9 (the cheapest)
+    assert d.choose(0.0, 20.0, 10.0, cores=2) == 20.0
+    assert d.choose(0.0, 10.0, 10.0, cores=2) == 0.0  # step 2 out of reach: stay, not step 1
+    plain = Deferral(signal, step)
+    plain.commit(10.0, 10.0, 2)
+    assert plain.choose(0.0, 10.0, 10.0, cores=2) == 10.0
+    line = Deferral(signal, step, power_curve=(np.array([0.0, 1.0]), np.array([5.0, 45.0])), servers=2, total_cores=4)
+    line.commit(10.0, 10.0, 2)
+    assert line.choose(0.0, 10.0, 10.0, cores=2) == 10.0
+    # the cost against its naive twin, for a start inside a step and a run over three steps
+    # with cores already running (base) and a booking; 1-s slices of 10-s steps are exact here
+    d.commit(20.0, 15.0, 1)
+    booked = d.booked_cores
+    cand = np.array([3.0, 10.0, 20.0])
+    got = d._energy_cost(cand, 17.0, 1, 1.0, 0, 5)
+    want = [_job_energy_cost(signal, booked, 1.0, 1, c, 17.0, step, convex, 2, 4) for c in cand]
+    assert got == pytest.approx(want, rel=1e-12)  # same sums in another order: round-off only

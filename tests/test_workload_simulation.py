@@ -299,7 +299,11 @@ def test_price_aware_deferral_with_forecast_error_is_seeded():
     b = make(cfg, step_s=300.0, price_sek_per_kwh=price, seed=4)
     ma, mb = a.run(), b.run()
     assert ma.wait_mean_s == mb.wait_mean_s and ma.wait_mean_s > 0
-
+    # one error per clock hour (the signal's resolution): 12 five-minute steps share it
+    ratio = (a._deferral._f / price).reshape(-1, 12)
+    assert np.allclose(ratio, ratio[:, :1], rtol=1e-14, atol=0)  # x (1 + e) / x: round-off only
+    assert np.unique(ratio[:, 0]).size == n // 12
+    assert np.std(ratio[:, 0] - 1.0) == pytest.approx(0.3, rel=0.3)  # 24 draws of sigma 0.3
 
 
 def test_thermal_aware_placement_loads_the_coolest_racks():

@@ -428,10 +428,13 @@ class JobScheduler(_Section):
     )
     deferral: Literal["none", "carbon-aware", "price-aware"] = Field(
         default="none",
-        description="Delay deferrable jobs within their slack to the lowest forecast carbon intensity or price.",
+        description=("Delay deferrable jobs within their slack to the start with the lowest forecast carbon (or energy "
+                     "cost) of the job itself: the signal times the power the job adds on the server's curve at the "
+                     "hall's planned load (docs/physics.md, \"Deferral on the hourly series\")."),
     )
     forecast_error_pct: float = Field(
-        default=0.0, ge=0, le=100, description="Standard deviation of the seeded relative forecast error, %."
+        default=0.0, ge=0, le=100, description=("Standard deviation of the seeded relative forecast error, %: one error "
+                                                "per clock hour, the resolution of the prices and the carbon series."),
     )
     backfill: bool = Field(
         default=False, description="Let later queued jobs start when the head of the queue does not fit."

@@ -71,7 +71,7 @@ class JobEvents:
                 # has time to queue before its latest start
                 latest = deadline - dur
                 latest -= DEFERRAL_SLACK_RESERVE * max(latest - now, 0.0)
-                t = d.choose(now, latest, dur, k, limit)
+                t = d.choose(now, latest, dur, k, limit, self._unbooked_cores)
                 if t > now:
                     d.commit(t, dur, k)
                     self._booked[i] = 1

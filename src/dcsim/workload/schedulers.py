@@ -182,15 +182,38 @@ class Deferral:
     (:meth:`commit`); a candidate is allowed only if the booked cores plus the job's stay
     within ``limit_cores`` on every step of its run (valley filling: deferred jobs do not all
     pile into the cheapest hour and then miss their deadlines in the queue).
+
+    Energy: with a ``power_curve`` (utilisation 0-1 -> W per server) and the hall's
+    ``servers`` and ``total_cores``, the signal is weighted by what the job adds to the hall's
+    power on each step of its run, so the cost is the job's own carbon (or cost)::
+
+        cost(x) = integral over [x, x + d] of f(t) dP(t) dt
+        dP(t) = servers x ( P((n(t) + k) / total_cores) - P(n(t) / total_cores) )   W
+
+    where ``n(t)`` is the hall's planned busy cores: the cores booked by deferred jobs on the
+    step plus ``base_cores`` (the cores of the jobs that were not deferred, running at the
+    choice: a persistence forecast), spread evenly over the servers (an estimate: placement
+    spreads them unevenly). On a curve that steepens with load a job is not moved into hours
+    the deferred jobs already fill unless the cleaner (or cheaper) hour pays for the extra
+    energy. With a straight-line curve ``dP`` is constant and the cost is the signal's integral
+    times it, so the choice is the one without the curve.
     """
 
-    def __init__(self, forecast: np.ndarray, step_s: float):
+    def __init__(self, forecast: np.ndarray, step_s: float, *, power_curve=None, servers: int = 0,
+                 total_cores: int = 0):
         f = np.asarray(forecast, dtype=np.float64)
         if f.ndim != 1 or f.size == 0 or not np.all(np.isfinite(f)):
             raise ValueError("the deferral signal needs one finite value per step")
         self.step_s = float(step_s)
         n = f.size
         self.n = n
+        self._f = f
+        self._curve = None
+        if power_curve is not None:
+            xs, ys = (np.asarray(a, dtype=np.float64) for a in power_curve)
+            if servers < 1 or total_cores < 1:
+                raise ValueError("an energy-weighted deferral needs servers >= 1 and total_cores >= 1")
+            self._curve = (xs, ys, float(servers), float(total_cores))
         # cumulative integral at step boundaries, with one far point holding the last value
         far = n * self.step_s * 1e3 + 1e12
         self._x = np.concatenate((np.arange(n + 1) * self.step_s, [far]))
@@ -209,10 +232,26 @@ class Deferral:
             self.booked_cores = b
         return b
 
+    def _energy_cost(self, cand: np.ndarray, duration_s: float, cores: float, base_cores: float,
+                     jt: int, j_end: int) -> np.ndarray:
+        """The signal times the job's added hall power (W), integrated over each candidate's
+        run (see the class docstring), on the steps ``[jt, j_end)``."""
+        xs, ys, servers, total = self._curve
+        step = self.step_s
+        b = self._booked(j_end + 1)[jt:j_end]
+        n_j = b + base_cores
+        dp = servers * (np.interp((n_j + cores) / total, xs, ys) - np.interp(n_j / total, xs, ys))
+        f = self._f[np.minimum(np.arange(jt, j_end), self.n - 1)]
+        x = np.arange(jt, j_end + 1) * step
+        g = np.concatenate(([0.0], np.cumsum(f * dp) * step))
+        return np.interp(cand + duration_s, x, g) - np.interp(cand, x, g)
+
     def choose(
-        self, t: float, latest_start: float, duration_s: float, cores: float = 0.0, limit_cores: float = math.inf
+        self, t: float, latest_start: float, duration_s: float, cores: float = 0.0, limit_cores: float = math.inf,
+        base_cores: float = 0.0,
     ) -> float:
-        """The start in ``[t, latest_start]`` with the lowest cost that fits under ``limit_cores``."""
+        """The start in ``[t, latest_start]`` with the lowest cost that fits under ``limit_cores``
+        (``base_cores``: the busy cores that were not deferred, for the energy weighting)."""
         if not latest_start > t:
             return t
         step = self.step_s
@@ -223,10 +262,13 @@ class Deferral:
         cand = np.empty(j1 - j0 + 2)
         cand[0] = t
         cand[1:] = np.arange(j0, j1 + 1) * step
-        cost = self.integral(cand, cand + duration_s)
+        w = max(1, math.ceil(duration_s / step))
+        jt = math.floor(t / step)
+        if self._curve is not None:
+            cost = self._energy_cost(cand, duration_s, cores, base_cores, jt, j1 + w + 1)
+        else:
+            cost = self.integral(cand, cand + duration_s)
         if limit_cores < math.inf:
-            w = max(1, math.ceil(duration_s / step))
-            jt = math.floor(t / step)
             wt = max(1, math.ceil((t + duration_s) / step) - jt)
             b = self._booked(j1 + w + 1)
             peak = np.empty(cand.size)

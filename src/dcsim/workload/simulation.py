@@ -36,10 +36,17 @@ from .schedulers import DEFERRALS, PLACEMENTS, Deferral, PlacementPolicy, placem
 
 
 
-def forecast_deferral(scheduler, carbon_g_per_kwh, price_sek_per_kwh, n_steps: int, step_s: float, seed) -> Deferral | None:
+def forecast_deferral(scheduler, carbon_g_per_kwh, price_sek_per_kwh, n_steps: int, step_s: float, seed, *,
+                      power_curve=None, servers: int = 0, total_cores: int = 0,
+                      start_s: float = 0.0) -> Deferral | None:
     """The deferral plan of the ``scheduler`` section over the forecast of its signal, or None
     without deferral. The forecast is the actual series times ``1 + sigma eps``, eps standard
-    normal per step from ``seed`` (sigma = ``forecast_error_pct`` / 100; carbon clipped at 0)."""
+    normal from ``seed``, one per clock hour (UTC, from ``start_s``; one per step when steps
+    are longer): the day-ahead prices and the carbon series are hourly, so a forecast misses an
+    hour's value, not each control step's (sigma = ``forecast_error_pct`` / 100; carbon
+    clipped at 0).
+    With ``power_curve`` (load points, W per server) the plan weighs the signal by the energy a
+    job adds to the hall of ``servers`` with ``total_cores`` (:class:`Deferral`)."""
     signal = DEFERRALS[scheduler.deferral]
     if not signal:
         return None
@@ -53,11 +60,15 @@ def forecast_deferral(scheduler, carbon_g_per_kwh, price_sek_per_kwh, n_steps: i
     sigma = scheduler.forecast_error_pct / 100.0
     forecast = actual
     if sigma > 0:
-        eps = np.random.default_rng(seed).standard_normal(n_steps)
-        forecast = actual * (1.0 + sigma * eps)
+        t = start_s + np.arange(n_steps) * step_s
+        period = max(3600.0, step_s)
+        hour = np.floor(t / period)
+        idx = (hour - hour[0]).astype(np.int64)
+        eps = np.random.default_rng(seed).standard_normal(int(idx[-1]) + 1)
+        forecast = actual * (1.0 + sigma * eps[idx])
         if signal == "carbon":
             forecast = np.maximum(forecast, 0.0)
-    return Deferral(forecast, step_s)
+    return Deferral(forecast, step_s, power_curve=power_curve, servers=servers, total_cores=total_cores)
 
 
 class WorkloadSimulation(JobEvents, PowerEvents):
@@ -138,13 +149,15 @@ class WorkloadSimulation(JobEvents, PowerEvents):
         self._init_jobs(jobs)
         self._init_placement(placement if placement is not None else cfg.scheduler.placement)
         self._backfill = bool(cfg.scheduler.backfill)
+        curve = power_curve if power_curve is not None else (server.load_points, server.power_w)
+        self._init_power_curve(*curve)
         self._deferral = forecast_deferral(
-            cfg.scheduler, carbon_g_per_kwh, price_sek_per_kwh, self.n_steps, self.step_s, forecast_seed
+            cfg.scheduler, carbon_g_per_kwh, price_sek_per_kwh, self.n_steps, self.step_s, forecast_seed,
+            power_curve=curve, servers=R * S, total_cores=self._total_cores, start_s=self.start_s,
         )
         self.carbon_g_per_kwh = None if carbon_g_per_kwh is None else np.asarray(carbon_g_per_kwh, dtype=np.float64)
         self.price_sek_per_kwh = None if price_sek_per_kwh is None else np.asarray(price_sek_per_kwh, dtype=np.float64)
         self._init_power(cfg.power_management, server)
-        self._init_power_curve(*(power_curve if power_curve is not None else (server.load_points, server.power_w)))
         self._init_accounting()
 
         # bound methods created once (each attribute access would create a new one)
