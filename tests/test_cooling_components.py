@@ -123,7 +123,7 @@ def test_air_cooled_rejection():
 def test_chilled_water_loop_pump_and_heat_reuse():
     _, p, _ = _plant()
     out = np.zeros(N_OUT)
-    q, c_w, t_ret, q_e = chilled_water_loop(p, 500.0, 12.0, 5.0, 0.0, out)
+    q, c_w, t_ret, q_e = chilled_water_loop(p, 500.0, 12.0, 5.0, (0.0, 1.0), out)
     dt_k = p.chiller.chw_delta_t_k
     pump = _pump_kw(500.0, dt_k, p.pumps.chw_pump_pa, p.pumps.pump_efficiency)
     assert out[OUT_PUMPS_KW] == pytest.approx(pump, rel=1e-14)  # the pump's heat goes into the water
@@ -132,7 +132,7 @@ def test_chilled_water_loop_pump_and_heat_reuse():
     # heat reuse on the chilled-water return takes its evaporator heat out of the loop
     _, p, _ = build_plant(Cooling(), HeatReuse(enabled=True, capacity_kw=200.0), 900.0, 80.0)
     out = np.zeros(N_OUT)
-    q2, c_w2, t_ret2, q_e2 = chilled_water_loop(p, 500.0, 12.0, -5.0, 1e6, out)
+    q2, c_w2, t_ret2, q_e2 = chilled_water_loop(p, 500.0, 12.0, -5.0, (1e6, 1.0), out)
     assert 0.0 < q_e2 <= 200.0 and q_e2 == out[OUT_HEAT_PUMP_EVAPORATOR_KW]
     assert q2 == pytest.approx(q - q_e2, rel=1e-14) and t_ret2 == pytest.approx(12.0 + q2 / c_w2, rel=1e-14)
 
@@ -157,7 +157,7 @@ def test_liquid_loop_dry_cooler_and_trim():
     _, p, _ = build_plant(Cooling(system="liquid"), HeatReuse(), 900.0, 80.0)
     lq = p.liquid
     out = np.zeros(N_OUT)
-    q_trim, rejected, q_e = liquid_loop(p, 300.0, 10.0, 0.0, out)
+    q_trim, rejected, q_e = liquid_loop(p, 300.0, 10.0, (0.0, 1.0), out)
     p_l = _pump_kw(300.0, lq.liq_delta_t_k, lq.liq_pump_pa, p.pumps.pump_efficiency)
     q_l = 300.0 + p_l
     c_l = q_l / lq.liq_delta_t_k
@@ -171,7 +171,7 @@ def test_liquid_loop_dry_cooler_and_trim():
     assert out[OUT_FANS_KW] == pytest.approx(fan, rel=1e-12) and q_e == 0.0
     # on a hot day the dry cooler cannot take it all: the rest trims through the chilled water
     out = np.zeros(N_OUT)
-    q_trim_hot, _, _ = liquid_loop(p, 300.0, t_fr - 1.0, 0.0, out)
+    q_trim_hot, _, _ = liquid_loop(p, 300.0, t_fr - 1.0, (0.0, 1.0), out)
     assert q_trim_hot > q_trim
 
 
@@ -196,7 +196,7 @@ def test_reuse_heat_writes_the_heat_pump_outputs():
     _, p, _ = build_plant(Cooling(), HeatReuse(enabled=True, capacity_kw=300.0), 900.0, 80.0)
     for t_in, t_db in ((30.0, 0.0), (120.0, 10.0)):  # a lift, and a source hotter than the DH supply
         out = np.zeros(N_OUT)
-        q_e = reuse_heat(p.heat_reuse, 400.0, t_in, t_in - 6.0, t_db, 1e6, out)
+        q_e = reuse_heat(p.heat_reuse, 400.0, t_in, t_in - 6.0, t_db, (1e6, 1.0), out)
         q_ev, q_del, w, cop, t_sup = heatreuse_step(p.heat_reuse, 400.0, t_in, t_in - 6.0, t_db, 1e6)
         assert q_e == q_ev == out[OUT_HEAT_PUMP_EVAPORATOR_KW] and out[OUT_HEAT_REUSED_KW] == q_del
         assert out[OUT_HEAT_PUMP_KW] == w and out[OUT_DH_SUPPLY_C] == t_sup

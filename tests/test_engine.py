@@ -150,7 +150,7 @@ def test_chunking_does_not_change_results():
     n = 1000
     t_db = rng.uniform(-20, 30, n)
     inputs = StepInputs(rng.uniform(0, 1, n), t_db, np.full(n, 20.0), rng.uniform(0.5, 1, n), np.full(n, 0.003),
-                        t_db - 3.0, np.full(n, 101325.0), np.zeros(n))
+                        t_db - 3.0, np.full(n, 101325.0), np.zeros(n), np.ones(n))
     one, many = allocate_outputs(n), allocate_outputs(n)
     acc1, acc2 = allocate_rack_accumulators(len(m.rack.servers)), allocate_rack_accumulators(len(m.rack.servers))
     s1 = initial_state(m.rack, m.hall, 0.5, 20.0, m.plant_state0)

@@ -134,3 +134,51 @@ def test_dh_demand_series_profiles():
 
 def test_params_type():
     assert isinstance(disabled_heat_reuse_params(), HeatReuseParams)
+
+
+# ---------------------------------------------------------------------- economic dispatch
+def test_economic_min_cop_by_hand():
+    from dcsim.heatreuse.heatpump import economic_min_cop
+
+    # 0.9 SEK/kWh electricity, 0.3 SEK/kWh heat, 0.05 wear: it pays above COP 0.9 / 0.25 = 3.6
+    got = economic_min_cop([0.9, 0.5, -0.1, 0.9], [0.3, 0.3, 0.3, 0.04], 0.05)
+    np.testing.assert_allclose(got, [3.6, 2.0, 1.0, np.inf])  # free power: the physical floor; no margin: never
+
+
+def test_heatreuse_step_stands_still_below_the_economic_cop():
+    hp = _hp(capacity_kw=300.0)
+    cop = heatreuse_step(hp, 1000.0, 40.0, 30.0, 0.0, 1e9)[3]
+    assert heatreuse_step(hp, 1000.0, 40.0, 30.0, 0.0, 1e9, cop * 0.99)[1] > 0.0  # pays: runs
+    assert heatreuse_step(hp, 1000.0, 40.0, 30.0, 0.0, 1e9, cop)[:4] == (0.0, 0.0, 0.0, 0.0)  # breaks even: no
+    # a heat exchanger costs no electricity: it runs at any finite threshold, not when the heat earns nothing
+    assert heatreuse_step(hp, 100.0, 95.0, 90.0, 20.0, 1e9, 50.0)[1] == 100.0
+    assert heatreuse_step(hp, 100.0, 95.0, 90.0, 20.0, 1e9, math.inf)[1] == 0.0
+
+
+@pytest.mark.parametrize("start", ["2025-01-06T00:00:00Z", "2025-07-07T00:00:00Z"])
+def test_economic_dispatch_runs_no_step_at_a_loss_and_nets_at_least_demand_dispatch(start):
+    """On the Stockholm heat-reuse reference hall, a winter and a summer week: economic
+    dispatch never runs the heat pump where its heat earns less than its electricity costs,
+    and its heat result (revenue - heat-pump electricity) is at least demand dispatch's."""
+    from pathlib import Path
+
+    import dcsim
+
+    path = Path(__file__).parents[1] / "scenarios" / "chiller-crah-stockholm-heat-reuse.toml"
+    over = {"simulation.start": start, "simulation.duration": "7d", "simulation.step": "300s",
+            "simulation.record_step": "300s"}
+    net = {}
+    for dispatch in ("demand", "economic"):
+        r = dcsim.simulate(dcsim.load_scenario(path, overrides={**over, "heat_reuse.dispatch": dispatch}))
+        ts, k = r.timeseries, r.kpis
+        heat_sek_per_kwh = r.scenario.heat_reuse.price_sek_per_mwh / 1000.0
+        step_net = ts["heat_reused_kw"] * heat_sek_per_kwh - ts["heat_pump_power_kw"] * ts["price_sek_per_kwh"]
+        net[dispatch] = float(step_net.sum())
+        assert k["energy_balance_rel_error"] < 1e-6
+        if dispatch == "economic":
+            running = ts["heat_pump_power_kw"] > 0.0
+            assert (step_net[running] > 0.0).all()
+            idle = ts["heat_pump_uneconomic"] > 0.0
+            assert (ts["heat_pump_power_kw"][idle] == 0.0).all()
+            assert k["heat_pump_uneconomic_hours"] == pytest.approx(idle.sum() * 300 / 3600)
+    assert net["economic"] >= net["demand"]

@@ -53,7 +53,7 @@ def make_inputs(n, util, t_db=None, setpoint=20.0, avail=None):
         np.asarray(util, float) * np.ones(n), t_db, np.asarray(setpoint, float) * np.ones(n),
         np.ones(n) if avail is None else np.asarray(avail, float), w,
         np.asarray(wetbulb_c_from_humidity_ratio(t_db, w, np.full(n, 101325.0)), float), np.full(n, 101325.0),
-        np.zeros(n),
+        np.zeros(n), np.ones(n),
     )
 
 

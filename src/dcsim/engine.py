@@ -46,6 +46,7 @@ from .grid.reserves import read_reserve_price_csv
 from .model import (
     build_model,
     dh_demand_kw_series,
+    heat_pump_min_cop,
     initial_state,
     managed_curve,
     server_curve,
@@ -226,6 +227,7 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "pump_power_kw": pl[:, P.OUT_PUMPS_KW],
         "humidifier_power_kw": pl[:, P.OUT_HUMIDIFIER_KW],
         "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],
+        "heat_pump_uneconomic": pl[:, P.OUT_HEAT_PUMP_UNECONOMIC],  # 1: stood still, it would have lost money
         "datasheet_unit_power_kw": pl[:, P.OUT_DATASHEET_UNIT_KW],  # in cooling_power_kw (cooling.datasheet_unit)
         "datasheet_unit_heat_kw": pl[:, P.OUT_DATASHEET_UNIT_HEAT_KW],
         "fixed_loads_kw": el[:, E_FIXED_KW],
@@ -465,6 +467,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         outdoor_wetbulb_c=wx.wetbulb_c,
         outdoor_pressure_pa=wx.pressure_pa,
         dh_demand_kw=np.ascontiguousarray(dh_demand, dtype=np.float64),
+        heat_pump_min_cop=heat_pump_min_cop(sc.heat_reuse, gx.price_sek_per_kwh),
     )
     event_driven = sc.workload.kind in ("synthetic", "trace")
     # the event-driven path starts from an idle hall (jobs arrive from t = 0)

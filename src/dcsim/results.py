@@ -61,6 +61,7 @@ EXTRA_KPI_NAMES = (
     "it_work_not_done_pct",
     "server_hours_shut_down",
     "condensation_risk_hours",
+    "heat_pump_uneconomic_hours",
     "energy_cost_spot_sek",
     "energy_cost_network_sek",
     "energy_cost_power_fee_sek",
@@ -187,6 +188,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "it_work_not_done_pct": 100.0 * _ratio(float(columns["work_not_done"].sum()), float(columns["work_demand"].sum())),
         "server_hours_shut_down": float(columns["servers_shut_down"].sum() * h),
         "condensation_risk_hours": float(columns["condensation_risk"].sum() * h),
+        "heat_pump_uneconomic_hours": float(columns["heat_pump_uneconomic"].sum() * h),
         **{k: v for k, v in costs.items() if k != "energy_cost_sek"},
         "peak_grid_kw": peak_hourly_kw(grid_kw, start_s, step_s),
         # the battery's (dcsim.engine.apply_storage fills them; 0 without one)

@@ -47,6 +47,7 @@ OUT_FIELDS = (
     "heat_pump_evaporator_kw",  # heat the heat pump takes from the datacenter
     "datasheet_unit_power_kw",  # electricity of the datasheet unit (cooling.datasheet_unit), in cooling_power
     "datasheet_unit_heat_kw",  # heat the datasheet unit removes from the chilled water
+    "heat_pump_uneconomic",  # 1: the heat pump could run (demand, heat, lift) but would lose money
 )
 N_OUT = len(OUT_FIELDS)
 (
@@ -84,6 +85,7 @@ N_OUT = len(OUT_FIELDS)
     OUT_HEAT_PUMP_EVAPORATOR_KW,
     OUT_DATASHEET_UNIT_KW,
     OUT_DATASHEET_UNIT_HEAT_KW,
+    OUT_HEAT_PUMP_UNECONOMIC,
 ) = range(N_OUT)
 
 #: Heating COP reported when heat passes by heat exchanger without lift (no compressor work).
@@ -91,11 +93,16 @@ COP_DIRECT = 99.0
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def reuse_heat(hp, q_available_kw, t_in_c, t_out_c, t_db_c, dh_demand_kw, out):
+def reuse_heat(hp, q_available_kw, t_in_c, t_out_c, t_db_c, dh, out):
     """Run the heat-reuse heat pump (``hp``: :data:`dcsim.heatreuse.HeatReuseParams`) on a source
     stream (:func:`dcsim.heatreuse.heatreuse_step`), write the heat-reuse outputs and return
-    the heat it takes from the stream, kW."""
-    q_e, q_del, w, cop, t_sup = heatreuse_step(hp, q_available_kw, t_in_c, t_out_c, t_db_c, dh_demand_kw)
+    the heat it takes from the stream, kW. ``dh`` is the district heating's offer this step:
+    (demand_kw, min_cop), the heat the network takes and the COP below which it does not pay."""
+    q_e, q_del, w, cop, t_sup = heatreuse_step(hp, q_available_kw, t_in_c, t_out_c, t_db_c, dh[0], dh[1])
+    if q_del == 0.0 and dh[1] > 1.0 and hp.enabled != 0.0 and q_available_kw > 0.0 and dh[0] > 0.0:
+        # it stood still: for the price alone, if it would have run at the physical floor
+        if heatreuse_step(hp, q_available_kw, t_in_c, t_out_c, t_db_c, dh[0], 1.0)[1] > 0.0:
+            out[OUT_HEAT_PUMP_UNECONOMIC] = 1.0
     out[OUT_HEAT_AVAILABLE_KW] = q_available_kw
     out[OUT_HEAT_SOURCE_C] = t_in_c
     out[OUT_HEAT_REUSED_KW] = q_del

@@ -206,7 +206,17 @@ def _totals(p_pa, state, t_supply, w_supply, unmet, q_coil, q_liq, q_aux, q_mech
 @njit(cache=True, fastmath=False, error_model="numpy")
 def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw, q_aux_kw,
                t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, dt_s, out):
-    """Advance the cooling plant (and heat reuse) one step; see the module docstring."""
+    """Advance the cooling plant (and heat reuse) one step; see the module docstring. The heat
+    pump runs whenever its COP exceeds 1 (:func:`plant_step_dispatched` with ``min_cop`` 1)."""
+    return plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
+                                 q_aux_kw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, 1.0, dt_s, out)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
+                          q_aux_kw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, hp_min_cop, dt_s, out):
+    """:func:`plant_step` with the heat pump's dispatch: it runs only where its COP exceeds
+    ``hp_min_cop`` (:func:`dcsim.heatreuse.heatpump.economic_min_cop`; 1: whenever it can)."""
     for i in range(N_OUT):
         out[i] = 0.0
     q_coil = q_coil_kw if q_coil_kw > 0.0 else 0.0
@@ -225,7 +235,7 @@ def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_s
     t_target = t_supply_set_c - fan_rise
     ch = p.chiller
     t_chw = ch.chw_supply_c if ch.chw_supply_c == ch.chw_supply_c else t_supply_set_c - ch.chw_coil_approach_k
-    dh = dh_demand_kw if p.heat_reuse.enabled != 0.0 else 0.0
+    dh = (dh_demand_kw if p.heat_reuse.enabled != 0.0 else 0.0, hp_min_cop)
     w_supply = state[S_SUPPLY_W]
     if code == SYSTEM_FRESH_AIR:
         unmet, rejected, q_mech, q_e, t_supply, w_supply = fresh_air_step(

@@ -127,7 +127,7 @@ def dh_temperatures_c(hp, t_outdoor_c: float):
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out_c: float,
-                   t_outdoor_c: float, dh_demand_kw: float):
+                   t_outdoor_c: float, dh_demand_kw: float, min_cop: float = 1.0):
     """One step of the heat pump.
 
     Returns ``(q_evaporator_kw, q_delivered_kw, power_kw, cop, t_dh_supply_c)``: the heat
@@ -135,7 +135,9 @@ def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out
     heat delivered to the DH network (= evaporator heat + electricity, first law), the
     heat pump's electricity, its heating COP (``inf`` for direct exchange, 0 when off) and the
     DH supply temperature. Limits: evaporator capacity, heat in the stream, DH demand.
-    The heat pump does not run when its COP would be <= 1.
+    The heat pump does not run when its COP would be <= 1 or <= ``min_cop`` (economic
+    dispatch: the COP at which the heat's value pays for its electricity,
+    :func:`economic_min_cop`); ``min_cop = inf`` stops direct exchange too.
     """
     t_sup, t_ret = dh_temperatures_c(hp, t_outdoor_c)
     if hp.enabled == 0.0 or q_available_kw <= 0.0 or dh_demand_kw <= 0.0 or hp.capacity_kw <= 0.0:
@@ -143,12 +145,31 @@ def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out
     cop = heat_pump_cop(hp, t_source_in_c, t_source_out_c, t_sup, t_ret)
     q_evap_max = q_available_kw if q_available_kw < hp.capacity_kw else hp.capacity_kw
     if cop == np.inf:
+        if min_cop == np.inf:
+            return 0.0, 0.0, 0.0, 0.0, t_sup
         q_del = q_evap_max if q_evap_max < dh_demand_kw else dh_demand_kw
         return q_del, q_del, 0.0, cop, t_sup
-    if not cop > 1.0:
+    if not (cop > 1.0 and cop > min_cop):
         return 0.0, 0.0, 0.0, 0.0, t_sup
     q_del = q_evap_max * cop / (cop - 1.0)
     if q_del > dh_demand_kw:
         q_del = dh_demand_kw
     power = q_del / cop
     return q_del - power, q_del, power, cop, t_sup
+
+
+def economic_min_cop(electricity_sek_per_kwh, heat_sek_per_kwh, wear_sek_per_kwh_heat=0.0):
+    """The heating COP above which a heat pump earns more for its heat than its electricity
+    and wear cost, per step (economic dispatch): delivering q costs q / COP x p_el + q x wear
+    and earns q x p_heat, so it pays when::
+
+        COP > p_el / (p_heat - wear)
+
+    ``inf`` where the heat earns no more than its wear (nothing pays: not even a heat
+    exchanger runs); 1 where electricity is free or paid for (the physical floor). Prices in
+    SEK/kWh of electricity and of delivered heat."""
+    p_el = np.asarray(electricity_sek_per_kwh, dtype=np.float64)
+    margin = np.asarray(heat_sek_per_kwh, dtype=np.float64) - wear_sek_per_kwh_heat
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cop = np.where(margin > 0.0, p_el / np.where(margin > 0.0, margin, 1.0), np.inf)
+    return np.maximum(cop, 1.0)

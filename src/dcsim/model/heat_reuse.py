@@ -14,6 +14,7 @@ from ..heatreuse.heatpump import (
     SOURCE_LIQUID_LOOP,
     SOURCE_RETURN_AIR,
     HeatReuseParams,
+    economic_min_cop,
 )
 from ..scenario.facility import DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_RETURN_C, DEFAULT_DH_SUPPLY_C
 from .tables import pad_table
@@ -92,3 +93,16 @@ def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams
         dh_supply_c=sup,
         dh_return_c=ret,
     )
+
+
+def heat_pump_min_cop(section, electricity_sek_per_kwh) -> np.ndarray:
+    """The COP the heat pump must beat at each step (the ``heat_pump_min_cop`` kernel input):
+    1 (it runs whenever it can) unless ``heat_reuse.dispatch = "economic"``, where it is
+    :func:`~dcsim.heatreuse.heatpump.economic_min_cop` of the site's electricity price per step
+    (spot + network energy fee + tax, SEK/kWh; the power fee is not weighed), the heat price
+    and the wear per MWh of heat."""
+    p_el = np.ascontiguousarray(electricity_sek_per_kwh, dtype=np.float64)
+    if not getattr(section, "enabled", False) or section.dispatch != "economic":
+        return np.ones(p_el.shape[0])
+    heat = np.full(p_el.shape[0], section.price_sek_per_mwh / 1000.0)
+    return np.ascontiguousarray(economic_min_cop(p_el, heat, section.wear_sek_per_mwh / 1000.0))

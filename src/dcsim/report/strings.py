@@ -501,6 +501,7 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "energy_cost_tax_sek": ("Electricity cost: energy tax", "Elkostnad: energiskatt", "SEK"),
     "battery_cycles": ("Battery full cycles", "Batteriets fulla cykler", ""),
     "flex_revenue_sek": ("Reserve-market revenue (battery)", "Intäkt från stödtjänster (batteri)", "SEK"),
+    "heat_pump_uneconomic_hours": ("Hours the heat pump stood still at a loss", "Timmar värmepumpen stod still (olönsam)", "h"),
     "flex_activated_kwh": ("Reserve energy activated (battery)", "Aktiverad reservenergi (batteri)", "kWh"),
     "battery_degradation_cost_sek": ("Battery wear cost", "Batterislitage", "SEK"),
     "generator_kwh": ("Standby generator output", "Reservkraftverkets produktion", "kWh"),

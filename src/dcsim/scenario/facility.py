@@ -537,6 +537,14 @@ class HeatReuse(_Section):
     outdoor_fraction: list[float] = Field(
         default=[1.0, 1.0, 0.2], description="demand_profile outdoor: fractions at those temperatures (assumption)."
     )
+    dispatch: Literal["demand", "economic"] = Field(default="demand", description=(
+        '"demand": the heat pump follows the network\'s demand whenever its COP exceeds 1; "economic": only in '
+        "steps where the heat's value pays for its electricity (the site's price that step: spot, network energy "
+        "fee and tax) plus wear_sek_per_mwh, i.e. COP > price / (heat price - wear). The cooling the heat pump "
+        "saves the plant and the power fee are not weighed."))
+    wear_sek_per_mwh: float = Field(default=0.0, ge=0, allow_inf_nan=False, description=(
+        "economic dispatch: heat-pump wear and maintenance per MWh of heat delivered, SEK. Default 0: not "
+        "counted (no measured figure was found); give the maintenance contract's."))
     price_sek_per_mwh: float = Field(
         default=DEFAULT_HEAT_PRICE_SEK_PER_MWH, ge=0,
         description="Paid for delivered heat, SEK/MWh (Stockholm Open District Heating ~2.0 MSEK per MW-year / 8760 h).",

@@ -52,7 +52,7 @@ from numba import njit
 from .._numeric import FASTMATH, aligned_full, interp_table, max_value
 from ..cooling.crah import crah_operating_point
 from ..cooling.outputs import N_OUT, OUT_HEAT_REJECTED_KW, OUT_HEAT_REUSED_KW, OUT_PLANT_KW, OUT_SUPPLY_AIR_C, OUT_UNMET_KW
-from ..cooling.plant import plant_step
+from ..cooling.plant import plant_step_dispatched
 from ..cooling.storage import tank_coil_capacity_kw, tank_flows_kw
 from ..electrical.chain import (
     E_FIXED_KW,
@@ -146,6 +146,7 @@ StepInputs = namedtuple(
         "outdoor_wetbulb_c",  # float64[n]
         "outdoor_pressure_pa",  # float64[n]
         "dh_demand_kw",  # float64[n], heat the district-heating network takes (0 without reuse)
+        "heat_pump_min_cop",  # float64[n], COP the heat pump must beat to run (1: whenever it can; economic dispatch)
     ],
 )
 
@@ -415,10 +416,11 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
                 # with what it has to spare (never more than the plant delivered on a first try)
                 discharge, charge = tank_flows_kw(q_coil, available, state.buffer_kj[0], hall.buffer_capacity_kj, dt_s)
                 charge = min(charge, charge_limit)
-                plant_step(plant_code, plant, state.plant_state_trial, q_coil - discharge + charge, crah_flow,
-                           t_ret, t_target, q_liquid, q_aux, inputs.outdoor_drybulb_c[t], inputs.outdoor_humidity_ratio[t],
-                           inputs.outdoor_wetbulb_c[t], inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], dt_s,
-                           po)
+                plant_step_dispatched(plant_code, plant, state.plant_state_trial, q_coil - discharge + charge, crah_flow,
+                                      t_ret, t_target, q_liquid, q_aux, inputs.outdoor_drybulb_c[t],
+                                      inputs.outdoor_humidity_ratio[t], inputs.outdoor_wetbulb_c[t],
+                                      inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], inputs.heat_pump_min_cop[t],
+                                      dt_s, po)
                 if po[OUT_UNMET_KW] <= 1e-9 * (1.0 + q_coil) or attempt == 5:
                     break
                 if charge > 0.0:  # the plant has less to spare than its rating (a mode's limit): charge less

@@ -44,7 +44,7 @@ from ..pumps import pump_power_kw
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def chilled_water_loop(p, q_loop_kw, t_chw_c, t_db_c, dh_demand_kw, out):
+def chilled_water_loop(p, q_loop_kw, t_chw_c, t_db_c, dh, out):
     """The chilled-water loop carrying ``q_loop_kw`` (coil heat, other heat, liquid trim) at
     supply ``t_chw_c``: the pump's power (:func:`dcsim.cooling.pumps.pump_power_kw`, its heat
     into the water) and heat reuse on the return. Returns (q_chw_kw, c_w_kw_per_k, t_ret_c,
@@ -59,7 +59,7 @@ def chilled_water_loop(p, q_loop_kw, t_chw_c, t_db_c, dh_demand_kw, out):
     t_ret = t_chw_c + dt_k
     q_e = 0.0
     if p.heat_reuse.source == SOURCE_CHILLED_WATER:
-        q_e = reuse_heat(p.heat_reuse, q_chw, t_ret, t_chw_c, t_db_c, dh_demand_kw, out)
+        q_e = reuse_heat(p.heat_reuse, q_chw, t_ret, t_chw_c, t_db_c, dh, out)
         q_chw -= q_e
         if c_w > 0.0:
             t_ret = t_chw_c + q_chw / c_w

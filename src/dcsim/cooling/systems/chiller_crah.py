@@ -17,7 +17,7 @@ from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_wat
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw,
+def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db_c, w_out, t_wb_c, p_pa, dh,
                       dt_s, out):
     """One step of the chiller-crah plant for coil heat ``q_coil`` and other indoor heat
     ``q_aux`` (kW) at chilled-water supply ``t_chw`` (°C), outdoor air at dry bulb ``t_db_c``,
@@ -29,8 +29,8 @@ def chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db
     left ahead of the chillers. Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw)."""
     q_e = 0.0
     if p.heat_reuse.source == SOURCE_RETURN_AIR:
-        q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh_demand_kw, out)
-    q_chw, c_w, t_ret, q_e_chw = chilled_water_loop(p, q_coil - q_e + q_aux, t_chw, t_db_c, dh_demand_kw, out)
+        q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh, out)
+    q_chw, c_w, t_ret, q_e_chw = chilled_water_loop(p, q_coil - q_e + q_aux, t_chw, t_db_c, dh, out)
     q_e += q_e_chw  # one source at most: the other term is 0
     tw = p.tower
     water_cooled = p.chiller.condenser_water == 1.0

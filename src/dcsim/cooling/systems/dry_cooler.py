@@ -16,7 +16,7 @@ from .chilled_water import air_cooled_rejection, chilled_water_loop, chilled_wat
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw, dt_s,
+def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh, dt_s,
                     out):
     """One step of the dry-cooler plant for coil heat ``q_coil``, other indoor heat ``q_aux``
     and ``q_trim``, heat a liquid loop passes on (kW; 0 for the dry-cooler system), at
@@ -25,8 +25,8 @@ def dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw
     chiller. Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw)."""
     q_e = 0.0
     if p.heat_reuse.source == SOURCE_RETURN_AIR:
-        q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh_demand_kw, out)
-    q_chw, c_w, t_ret, q_e_chw = chilled_water_loop(p, q_coil - q_e + q_aux + q_trim, t_chw, t_db_c, dh_demand_kw,
+        q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh, out)
+    q_chw, c_w, t_ret, q_e_chw = chilled_water_loop(p, q_coil - q_e + q_aux + q_trim, t_chw, t_db_c, dh,
                                                     out)
     q_e += q_e_chw  # one source at most: the other term is 0
     dc = p.dry_cooler

@@ -184,11 +184,11 @@ def _fresh_air_mode(p, state, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi,
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
 def fresh_air_step(p, state, q_coil, q_aux, crah_flow_m3_s, m, t_return_c, t_target, t_supply_set_c, t_chw, t_db_c, w_out,
-                   t_wb_c, p_pa, dh_demand_kw, dt_s, out):
+                   t_wb_c, p_pa, dh, dt_s, out):
     """One step of the fresh-air unit (dry-air flow ``m`` kg/s). Heat reuse on the return air.
     Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw, t_supply_c, w_supply)."""
     fa = p.fresh_air
-    q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh_demand_kw, out)
+    q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh, out)
     q = q_coil - q_e
     w_lo, w_hi = ashrae_humidity_bounds(fa, t_supply_set_c, p_pa)
     mode = _fresh_air_mode(p, state, m, q, t_target, t_db_c, w_out, t_wb_c, w_lo, w_hi, dt_s)

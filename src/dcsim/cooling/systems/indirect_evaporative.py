@@ -66,7 +66,7 @@ def _iec_mode(p, state, q, t_target, t_pi, t_wb_c, t_out_dry, t_out_wet, dt_s):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def indirect_evaporative_step(p, state, q_coil, q_aux, mcp, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw,
+def indirect_evaporative_step(p, state, q_coil, q_aux, mcp, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh,
                               dt_s, out):
     """One step of the indirect evaporative unit (air capacity rate ``mcp`` kW/K). The primary
     air leaves the exchanger at T_in - eps (T_in - T_sec), T_sec the outdoor dry bulb (dry) or
@@ -74,7 +74,7 @@ def indirect_evaporative_step(p, state, q_coil, q_aux, mcp, t_return_c, t_target
     water evaporated carries the wet mode's heat (h_fg). Heat reuse on the return air.
     Returns (unmet_kw, rejected_kw, q_mech_kw, q_reused_kw)."""
     iec = p.indirect_evaporative
-    q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh_demand_kw, out)
+    q_e = reuse_heat(p.heat_reuse, q_coil, t_return_c, t_target, t_db_c, dh, out)
     q = q_coil - q_e
     t_pi = t_target + q / mcp
     e_d = iec.iec_eps_dry

@@ -30,7 +30,7 @@ LiquidParams = namedtuple(
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out):
+def liquid_loop(p, q_liquid_kw, t_db_c, dh, out):
     """The liquid loop carrying ``q_liquid_kw`` from the chips: its pump, heat reuse on the loop
     return, and its dry cooler (capacity c eps (T_return - T_db), fans by the affinity law on
     its load fraction). Returns (q_trim_kw, rejected_kw, q_reused_kw): heat the dry cooler
@@ -44,7 +44,7 @@ def liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out):
     t_fr = t_fs + lq.liq_delta_t_k
     q_e = 0.0
     if p.heat_reuse.source == SOURCE_LIQUID_LOOP:
-        q_e = reuse_heat(p.heat_reuse, q_l, lq.liq_supply_c + lq.liq_delta_t_k, lq.liq_supply_c, t_db_c, dh_demand_kw,
+        q_e = reuse_heat(p.heat_reuse, q_l, lq.liq_supply_c + lq.liq_delta_t_k, lq.liq_supply_c, t_db_c, dh,
                          out)
         q_l -= q_e
         if c_l > 0.0:
@@ -60,12 +60,12 @@ def liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out):
 
 
 @njit(cache=True, fastmath=False, error_model="numpy", inline="always")
-def liquid_step(p, state, q_coil, q_liquid_kw, q_aux, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh_demand_kw, dt_s,
+def liquid_step(p, state, q_coil, q_liquid_kw, q_aux, t_return_c, t_target, t_chw, t_db_c, t_wb_c, dh, dt_s,
                 out):
     """One step of the liquid system: the liquid loop, then the air side with the loop's excess
     (:func:`dcsim.cooling.systems.dry_cooler.dry_cooler_step`). Returns (unmet_kw, rejected_kw,
     q_mech_kw, q_reused_kw)."""
-    q_trim, rejected, q_e = liquid_loop(p, q_liquid_kw, t_db_c, dh_demand_kw, out)
+    q_trim, rejected, q_e = liquid_loop(p, q_liquid_kw, t_db_c, dh, out)
     unmet, rej, q_mech, q_e_air = dry_cooler_step(p, state, q_coil, q_aux, q_trim, t_return_c, t_target, t_chw, t_db_c,
-                                                  t_wb_c, dh_demand_kw, dt_s, out)
+                                                  t_wb_c, dh, dt_s, out)
     return unmet, rejected + rej, q_mech, q_e + q_e_air
