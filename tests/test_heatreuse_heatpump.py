@@ -182,3 +182,37 @@ def test_economic_dispatch_runs_no_step_at_a_loss_and_nets_at_least_demand_dispa
             assert (ts["heat_pump_power_kw"][idle] == 0.0).all()
             assert k["heat_pump_uneconomic_hours"] == pytest.approx(idle.sum() * 300 / 3600)
     assert net["economic"] >= net["demand"]
+
+
+# ---------------------------------------------------------------------- delivery
+def test_return_line_delivery_sinks_at_the_return_temperature():
+    hp = _hp(capacity_kw=1e9, delivery=1.0)
+    # outdoor 15 °C: return 40 °C; a 55 -> 45 °C source, 5 K approaches: 50 > 45, heat exchanger
+    q_e, q_d, w, cop, t_sup = heatreuse_step(hp, 300.0, 55.0, 45.0, 15.0, 1e9)
+    assert w == 0.0 and q_d == q_e == 300.0 and cop == math.inf and t_sup == pytest.approx(70.0)
+    # outdoor -15 °C: return 55 °C, too warm for the exchanger: the heat pump lifts to the return only
+    q_e, q_d, w, cop, _ = heatreuse_step(hp, 300.0, 55.0, 45.0, -15.0, 1e9)
+    lift = (55.0 + 5.0) - (55.0 - 5.0)
+    want = (0.625 - 0.0017 * (lift - 50.0)) * (55.0 + 5.0 + 273.15) / lift
+    assert cop == pytest.approx(want, rel=1e-12) and w == pytest.approx(q_d / cop)
+    # without a heat pump nothing is delivered there
+    assert heatreuse_step(hp._replace(heat_pump=0.0), 300.0, 55.0, 45.0, -15.0, 1e9)[:4] == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_55c_liquid_loop_into_the_return_line_by_heat_exchanger_alone():
+    """The acceptance case of issue 17: a 55 °C liquid loop (45 °C supply, 10 K rise) preheating
+    the network's return line through a heat exchanger, no heat pump: heat and revenue above
+    zero, no heat-pump electricity, the energy balance closed."""
+    from pathlib import Path
+
+    import dcsim
+
+    path = Path(__file__).parents[1] / "scenarios" / "liquid-lulea-1mw-heat-reuse.toml"
+    over = {"simulation.duration": "28d", "simulation.start": "2025-05-05T00:00:00Z", "simulation.step": "300s",
+            "cooling.liquid.supply_c": 45.0, "heat_reuse.delivery": "return-line", "heat_reuse.heat_pump": False}
+    r = dcsim.simulate(dcsim.load_scenario(path, overrides=over))
+    k, ts = r.kpis, r.timeseries
+    assert k["heat_reused_kwh"] > 0.0 and k["heat_revenue_sek"] > 0.0
+    assert float(ts["heat_pump_power_kw"].abs().max()) == 0.0
+    assert k["energy_balance_rel_error"] < 1e-6
+    print(f"return line, May: {k['heat_reused_kwh']:.0f} kWh, {k['heat_revenue_sek']:.0f} SEK, PUE {k['pue']:.3f}")

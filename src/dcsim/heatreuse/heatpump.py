@@ -69,8 +69,16 @@ HeatReuseParams = namedtuple(
         "dh_outdoor_c",  # TABLE_SIZE floats: outdoor temperature points of the DH curves
         "dh_supply_c",  # TABLE_SIZE floats: DH supply temperature at those points
         "dh_return_c",  # TABLE_SIZE floats: DH return temperature at those points
+        "delivery",  # DELIVERY_* code: the line the heat goes into (its temperature is the sink's)
+        "heat_pump",  # 1.0: a heat pump lifts when the source is too cold; 0.0: heat exchanger only
     ],
 )
+
+#: Codes of HeatReuseParams.delivery: heat delivered at the network's supply temperature, or
+#: into its return line (preheating the return water: the sink is the return temperature)
+DELIVERY_SUPPLY_LINE = 0
+DELIVERY_RETURN_LINE = 1
+DELIVERY_CODES = {"supply-line": DELIVERY_SUPPLY_LINE, "return-line": DELIVERY_RETURN_LINE}
 
 _MIN_ETA = 0.05
 _MAX_ETA = 0.95
@@ -134,7 +142,10 @@ def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out
     taken from the datacenter stream (it no longer has to be rejected by the plant), the
     heat delivered to the DH network (= evaporator heat + electricity, first law), the
     heat pump's electricity, its heating COP (``inf`` for direct exchange, 0 when off) and the
-    DH supply temperature. Limits: evaporator capacity, heat in the stream, DH demand.
+    DH supply temperature. Limits: evaporator capacity, heat in the stream, DH demand. The sink
+    is the network's supply temperature, or its return temperature for ``delivery``
+    return-line; without a heat pump (``heat_pump`` 0) only a source warmer than the sink
+    after the approaches delivers (heat exchanger).
     The heat pump does not run when its COP would be <= 1 or <= ``min_cop`` (economic
     dispatch: the COP at which the heat's value pays for its electricity,
     :func:`economic_min_cop`); ``min_cop = inf`` stops direct exchange too.
@@ -142,7 +153,12 @@ def heatreuse_step(hp, q_available_kw: float, t_source_in_c: float, t_source_out
     t_sup, t_ret = dh_temperatures_c(hp, t_outdoor_c)
     if hp.enabled == 0.0 or q_available_kw <= 0.0 or dh_demand_kw <= 0.0 or hp.capacity_kw <= 0.0:
         return 0.0, 0.0, 0.0, 0.0, t_sup
-    cop = heat_pump_cop(hp, t_source_in_c, t_source_out_c, t_sup, t_ret)
+    if hp.delivery == DELIVERY_RETURN_LINE:  # into the return line: the sink is at the return temperature
+        cop = heat_pump_cop(hp, t_source_in_c, t_source_out_c, t_ret, t_ret)
+    else:
+        cop = heat_pump_cop(hp, t_source_in_c, t_source_out_c, t_sup, t_ret)
+    if cop != np.inf and hp.heat_pump == 0.0:  # a heat exchanger alone cannot lift
+        return 0.0, 0.0, 0.0, 0.0, t_sup
     q_evap_max = q_available_kw if q_available_kw < hp.capacity_kw else hp.capacity_kw
     if cop == np.inf:
         if min_cop == np.inf:

@@ -9,6 +9,8 @@ from ..cooling.plant import SYSTEM_CHILLER_CRAH, SYSTEM_DRY_COOLER, SYSTEM_FRESH
 from ..heatreuse.heatpump import (
     COP_CARNOT,
     COP_MODELS,
+    DELIVERY_CODES,
+    DELIVERY_SUPPLY_LINE,
     SOURCE_CHILLED_WATER,
     SOURCE_CODES,
     SOURCE_LIQUID_LOOP,
@@ -29,6 +31,7 @@ def disabled_heat_reuse_params() -> HeatReuseParams:
         enabled=0.0, source=float(SOURCE_RETURN_AIR), capacity_kw=0.0, cop_model=float(COP_CARNOT),
         carnot_efficiency=0.625, efficiency_slope_per_k=0.0017, reference_lift_k=50.0, approach_k=5.0,
         table_lift_k=lift, table_cop=cop, dh_outdoor_c=xs, dh_supply_c=sup, dh_return_c=ret,
+        delivery=float(DELIVERY_SUPPLY_LINE), heat_pump=1.0,
     )
 
 
@@ -92,6 +95,8 @@ def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams
         dh_outdoor_c=xs,
         dh_supply_c=sup,
         dh_return_c=ret,
+        delivery=float(DELIVERY_CODES[section.delivery]),
+        heat_pump=1.0 if section.heat_pump else 0.0,
     )
 
 

@@ -537,6 +537,14 @@ class HeatReuse(_Section):
     outdoor_fraction: list[float] = Field(
         default=[1.0, 1.0, 0.2], description="demand_profile outdoor: fractions at those temperatures (assumption)."
     )
+    delivery: Literal["supply-line", "return-line"] = Field(default="supply-line", description=(
+        '"supply-line": the heat goes in at the network\'s supply temperature (supply_curve_c); "return-line": it '
+        "preheats the return line, so the sink is the return temperature (return_curve_c): a warm source passes "
+        "it by heat exchanger, the heat pump lifts only to the return. What the utility pays for return-line heat "
+        "is the contract's (price_sek_per_mwh)."))
+    heat_pump: bool = Field(default=True, description=(
+        "A heat pump lifts the heat when the source is too cold for the sink. false: a heat exchanger only, which "
+        "delivers only while the source (less the approach) is warmer than the sink (plus the approach)."))
     dispatch: Literal["demand", "economic"] = Field(default="demand", description=(
         '"demand": the heat pump follows the network\'s demand whenever its COP exceeds 1; "economic": only in '
         "steps where the heat's value pays for its electricity (the site's price that step: spot, network energy "
