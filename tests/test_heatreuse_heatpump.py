@@ -216,3 +216,61 @@ def test_a_55c_liquid_loop_into_the_return_line_by_heat_exchanger_alone():
     assert float(ts["heat_pump_power_kw"].abs().max()) == 0.0
     assert k["energy_balance_rel_error"] < 1e-6
     print(f"return line, May: {k['heat_reused_kwh']:.0f} kWh, {k['heat_revenue_sek']:.0f} SEK, PUE {k['pue']:.3f}")
+
+
+# ---------------------------------------------------------------------- price models
+def _stockholm(over):
+    from pathlib import Path
+
+    import dcsim
+
+    path = Path(__file__).parents[1] / "scenarios" / "chiller-crah-stockholm-heat-reuse.toml"
+    base = {"simulation.duration": "3d", "simulation.start": "2025-01-30T00:00:00Z", "simulation.step": "300s",
+            "simulation.record_step": "300s"}
+    return dcsim.simulate(dcsim.load_scenario(path, overrides={**base, **over}))
+
+
+def test_monthly_and_file_heat_prices_pay_each_step_its_price(tmp_path):
+    monthly = [500.0, 400.0] + [100.0] * 10  # January 500, February 400 SEK/MWh
+    r = _stockholm({"heat_reuse.price_model": "monthly", "heat_reuse.price_monthly_sek_per_mwh": monthly})
+    ts, k = r.timeseries, r.kpis
+    local_month = ts.index.tz_convert("Europe/Stockholm").month
+    assert set(ts["heat_price_sek_per_mwh"][local_month == 1]) == {500.0}
+    assert set(ts["heat_price_sek_per_mwh"][local_month == 2]) == {400.0}
+    want = float((ts["heat_reused_kw"] * ts["heat_price_sek_per_mwh"]).sum() * 300 / 3600 / 1000)
+    assert k["heat_revenue_sek"] == pytest.approx(want, rel=1e-12)  # same sum, recorded at the step
+    # a dated file: 300 SEK/MWh by day, 600 by night (UTC), hourly
+    hours = np.arange(np.datetime64("2025-01-29T00:00:00"), np.datetime64("2025-02-03T00:00:00"), np.timedelta64(1, "h"))
+    price = np.where((hours.astype("datetime64[h]").astype(int) % 24) < 6, 600.0, 300.0)
+    f = tmp_path / "heat.csv"
+    f.write_text("time,price_sek_per_mwh\n" + "".join(f"{t}Z,{p}\n" for t, p in zip(hours, price)))
+    r2 = _stockholm({"heat_reuse.price_model": "file", "heat_reuse.price_file": str(f)})
+    ts2 = r2.timeseries
+    night = ts2.index.hour < 6
+    assert set(ts2["heat_price_sek_per_mwh"][night]) == {600.0} and set(ts2["heat_price_sek_per_mwh"][~night]) == {300.0}
+
+
+def test_heat_price_keys_are_checked_with_their_paths(tmp_path):
+    import dcsim
+    from dcsim.errors import InputError
+
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "scenarios" / "chiller-crah-stockholm-heat-reuse.toml"
+    for over, field in (({"heat_reuse.price_model": "monthly"}, "heat_reuse.price_monthly_sek_per_mwh"),
+                        ({"heat_reuse.price_model": "monthly", "heat_reuse.price_monthly_sek_per_mwh": [1.0] * 11},
+                         "heat_reuse.price_monthly_sek_per_mwh"),
+                        ({"heat_reuse.price_model": "file"}, "heat_reuse.price_file"),
+                        ({"heat_reuse.price_file": "x.csv"}, "heat_reuse.price_file")):
+        with pytest.raises(InputError) as err:
+            dcsim.load_scenario(path, overrides=over)
+        assert [p.path for p in err.value.problems] == [field]
+    short = tmp_path / "short.csv"
+    short.write_text("time,price_sek_per_mwh\n2025-01-30T00:00:00Z,300\n2025-01-30T01:00:00Z,-5\n")
+    with pytest.raises(InputError) as err:
+        _stockholm({"heat_reuse.price_model": "file", "heat_reuse.price_file": str(short)})
+    assert "short.csv" in str(err.value) and "line 3" in str(err.value) and "price_sek_per_mwh" in str(err.value)
+    short.write_text("time,price_sek_per_mwh\n2025-01-30T00:00:00Z,300\n2025-01-30T01:00:00Z,300\n")
+    with pytest.raises(InputError) as err:
+        _stockholm({"heat_reuse.price_model": "file", "heat_reuse.price_file": str(short)})
+    assert [p.path for p in err.value.problems] == ["heat_reuse.price_file"] and "cover" in str(err.value)

@@ -33,6 +33,7 @@ def two_hours():
         "unmet_cooling_kw": np.array([0.0, 0.0]),
         "servers_shut_down": np.array([0.0, 4.0]),  # 4 server-hours
         "condensation_risk": np.array([0, 1], dtype=np.int8),  # 1 hour
+        "heat_pump_uneconomic": np.array([1, 0], dtype=np.int8),  # 1 hour held off
         "work_demand": np.array([10.0, 30.0]),  # server-equivalents asked for
         "work_not_done": np.array([0.0, 6.0]),  # 6 of 40: 15 % not done
     }
@@ -72,6 +73,7 @@ def test_kpis_from_their_definitions():
     assert k["xfactor_failure_rate"] == pytest.approx((1.0 + 1.13 + 1.13 + 1.37) / 4, rel=1e-15)
     assert k["server_hours_shut_down"] == 4.0
     assert k["condensation_risk_hours"] == 1.0
+    assert k["heat_pump_uneconomic_hours"] == 1.0
     assert k["unmet_cooling_hours"] == 0.0
     assert k["it_work_not_done_pct"] == pytest.approx(15.0, rel=1e-15)
 

@@ -46,6 +46,7 @@ from .grid.reserves import read_reserve_price_csv
 from .model import (
     build_model,
     dh_demand_kw_series,
+    heat_price_sek_per_mwh_series,
     heat_pump_min_cop,
     initial_state,
     managed_curve,
@@ -455,6 +456,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     model = build_model(sc, curve, dt)
     utilization = utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
+    heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, step_midpoints(start, step_s, n), timezone=sc.site.timezone)
     dh_demand = dh_demand_kw_series(
         sc.heat_reuse, model.design_it_kw, step_midpoints(start, step_s, n), wx.drybulb_c, timezone=sc.site.timezone
     )
@@ -467,7 +469,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         outdoor_wetbulb_c=wx.wetbulb_c,
         outdoor_pressure_pa=wx.pressure_pa,
         dh_demand_kw=np.ascontiguousarray(dh_demand, dtype=np.float64),
-        heat_pump_min_cop=heat_pump_min_cop(sc.heat_reuse, gx.price_sek_per_kwh),
+        heat_pump_min_cop=heat_pump_min_cop(sc.heat_reuse, gx.price_sek_per_kwh, heat_price),
     )
     event_driven = sc.workload.kind in ("synthetic", "trace")
     # the event-driven path starts from an idle hall (jobs arrive from t = 0)
@@ -494,6 +496,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
                 progress(i1, n)
 
     columns = step_columns(out, wx, gx, inputs, dt, sc)
+    columns["heat_price_sek_per_mwh"] = heat_price
     storage_kpis, storage_note = apply_storage(sc, columns, grid, start, step_s)
     columns["utilization"] = utilization
     columns["servers_on"] = servers_on
@@ -502,7 +505,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     shortfall = 100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
     kpis = compute_kpis(
         columns, dt_s=dt, step_s=step_s, racks=acc,
-        heat_price_sek_per_mwh=sc.heat_reuse.price_sek_per_mwh if sc.heat_reuse.enabled else 0.0,
+        heat_price_sek_per_mwh=heat_price,
         work_shortfall_pct=shortfall,
         power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
         start_s=int(np.datetime64(start, "s").astype(np.int64)),

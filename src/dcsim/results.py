@@ -113,11 +113,11 @@ def grid_cost_kpis(grid_kw: np.ndarray, spot: np.ndarray, tax: np.ndarray, netwo
 
 
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
-                 heat_price_sek_per_mwh: float = 0.0, work_shortfall_pct: float = 0.0,
+                 heat_price_sek_per_mwh=0.0, work_shortfall_pct: float = 0.0,
                  power_fee_sek: float = 0.0, start_s: int = 0) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
-    Heat reused is paid ``heat_price_sek_per_mwh``; free-cooling hours weigh each step by its
+    Heat reused is paid ``heat_price_sek_per_mwh`` (one price, or one per step); free-cooling hours weigh each step by its
     mode (dcsim.cooling.MODE_FREE_WEIGHT: free, evaporative and free-dry 1, partial-free 0.5,
     mechanical 0), and only the
     steps whose cooling load was met: a step with unmet cooling counts towards
@@ -167,7 +167,8 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "erf": erf,
         "ere": _ratio(e_fac - e_reused, e_it),
         "energy_cost_sek": costs["energy_cost_sek"],
-        "heat_revenue_sek": e_reused * heat_price_sek_per_mwh / 1000.0,
+        "heat_revenue_sek": float((columns["heat_reused_kw"] * np.asarray(heat_price_sek_per_mwh, dtype=np.float64)).sum()
+                                  * h / 1000.0),
         "peak_facility_kw": float(columns["facility_power_kw"].max()),
         "max_inlet_c": float(columns["max_inlet_c"].max()),
         "rack_hours_above_recommended": float(racks.seconds_above_recommended.sum() / 3600.0),

@@ -9,7 +9,13 @@ take (docs/architecture.md, "Layers").
 
 from .electrical import build_electrical, ups_presets
 from .facility import Model, build_model, initial_state
-from .heat_reuse import build_heat_reuse, dh_demand_kw_series, disabled_heat_reuse_params, heat_pump_min_cop
+from .heat_reuse import (
+    build_heat_reuse,
+    dh_demand_kw_series,
+    disabled_heat_reuse_params,
+    heat_price_sek_per_mwh_series,
+    heat_pump_min_cop,
+)
 from .it import ServerCurve, managed_curve, server_curve, server_spec
 from .plant import build_plant
 from .tables import TABLE_SIZE, float_tuple, pad_table
@@ -24,6 +30,7 @@ __all__ = [
     "build_plant",
     "dh_demand_kw_series",
     "disabled_heat_reuse_params",
+    "heat_price_sek_per_mwh_series",
     "heat_pump_min_cop",
     "float_tuple",
     "initial_state",

@@ -100,14 +100,69 @@ def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams
     )
 
 
-def heat_pump_min_cop(section, electricity_sek_per_kwh) -> np.ndarray:
+def heat_pump_min_cop(section, electricity_sek_per_kwh, heat_sek_per_mwh) -> np.ndarray:
     """The COP the heat pump must beat at each step (the ``heat_pump_min_cop`` kernel input):
     1 (it runs whenever it can) unless ``heat_reuse.dispatch = "economic"``, where it is
     :func:`~dcsim.heatreuse.heatpump.economic_min_cop` of the site's electricity price per step
-    (spot + network energy fee + tax, SEK/kWh; the power fee is not weighed), the heat price
-    and the wear per MWh of heat."""
+    (spot + network energy fee + tax, SEK/kWh; the power fee is not weighed), the step's heat
+    price (SEK/MWh, :func:`heat_price_sek_per_mwh_series`) and the wear per MWh of heat."""
     p_el = np.ascontiguousarray(electricity_sek_per_kwh, dtype=np.float64)
     if not getattr(section, "enabled", False) or section.dispatch != "economic":
         return np.ones(p_el.shape[0])
-    heat = np.full(p_el.shape[0], section.price_sek_per_mwh / 1000.0)
+    heat = np.asarray(heat_sek_per_mwh, dtype=np.float64) / 1000.0
     return np.ascontiguousarray(economic_min_cop(p_el, heat, section.wear_sek_per_mwh / 1000.0))
+
+
+#: the price column of a heat price file
+HEAT_PRICE_COLUMN = "price_sek_per_mwh"
+
+
+def read_heat_price_file(path, *, field_path: str = "heat_reuse.price_file") -> tuple[np.ndarray, np.ndarray]:
+    """A dated series of the price paid for delivered heat: a CSV with ``time`` (interval
+    start, ISO 8601 UTC) and ``price_sek_per_mwh`` (>= 0) on a constant step, complete and in
+    order. Returns (interval starts as int64 UTC seconds, prices). Every problem is listed
+    with the file, line and column (InputError)."""
+    from .._table import Column, Problems, read_csv
+    from ..grid.readers import TIME, _check_rows
+
+    price = Column(HEAT_PRICE_COLUMN, unit="SEK/MWh", low=0, label="heat price",
+                   describe="the price paid for delivered heat in each interval", hint="Add the column.")
+    columns = [TIME, price]
+    table = read_csv(path, Problems(path, what="heat price file", path=field_path), delimiters=(",", ";"),
+                     expect=columns)
+    if not table.require(columns):
+        table.problems.raise_if_any()
+    values = table.read(columns)
+    _check_rows(table, values[TIME.name])
+    table.problems.raise_if_any()
+    return values[TIME.name].astype(np.int64), values[HEAT_PRICE_COLUMN]
+
+
+def heat_price_sek_per_mwh_series(section, times_utc, *, timezone: str = "UTC") -> np.ndarray:
+    """The price paid for delivered heat at each step, SEK/MWh (``times_utc``: the steps'
+    midpoints, datetime64): ``flat`` price_sek_per_mwh; ``monthly`` the local month's
+    price_monthly_sek_per_mwh; ``file`` the interval of price_file holding the midpoint
+    (the file must cover every step). Zeros when heat reuse is off."""
+    t = np.asarray(times_utc, dtype="datetime64[s]")
+    n = t.shape[0]
+    if not getattr(section, "enabled", False):
+        return np.zeros(n)
+    if section.price_model == "flat":
+        return np.full(n, float(section.price_sek_per_mwh))
+    if section.price_model == "monthly":
+        import pandas as pd
+
+        idx = pd.DatetimeIndex(t.astype("datetime64[ns]")).tz_localize("UTC").tz_convert(timezone)
+        return np.asarray(section.price_monthly_sek_per_mwh, dtype=np.float64)[idx.month.to_numpy() - 1]
+    from ..errors import InputError, Problem
+
+    field = "heat_reuse.price_file"
+    time_s, price = read_heat_price_file(section.price_file, field_path=field)
+    step = int(time_s[1] - time_s[0])
+    mid = t.astype(np.int64)
+    k = (mid - time_s[0]) // step
+    if n and (k[0] < 0 or k[-1] >= time_s.size):
+        raise InputError(Problem(field, f"the heat prices of {section.price_file} cover {np.datetime64(int(time_s[0]), 's')}Z "
+                                 f"to {np.datetime64(int(time_s[-1]) + step, 's')}Z, not the simulated period "
+                                 f"{t[0]}Z to {t[-1]}Z; give prices for every simulated step", file=section.price_file))
+    return price[k].astype(np.float64)

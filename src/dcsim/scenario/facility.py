@@ -13,6 +13,8 @@ sections into kernel parameters.
 
 from __future__ import annotations
 
+import math
+
 from typing import Literal
 
 from pydantic import (
@@ -553,6 +555,16 @@ class HeatReuse(_Section):
     wear_sek_per_mwh: float = Field(default=0.0, ge=0, allow_inf_nan=False, description=(
         "economic dispatch: heat-pump wear and maintenance per MWh of heat delivered, SEK. Default 0: not "
         "counted (no measured figure was found); give the maintenance contract's."))
+    price_model: Literal["flat", "monthly", "file"] = Field(default="flat", description=(
+        '"flat": price_sek_per_mwh every hour; "monthly": a contract\'s price per local month '
+        '(price_monthly_sek_per_mwh); "file": a dated series (price_file). Open District Heating\'s price by '
+        "outdoor and delivery temperature is not published, so there is no built-in table of it."))
+    price_monthly_sek_per_mwh: list[float] | None = Field(default=None, description=(
+        'price_model "monthly": 12 prices for delivered heat, SEK/MWh, January to December (site time zone).'))
+    price_file: str | None = Field(default=None, description=(
+        'price_model "file": a CSV of the price paid for delivered heat (time, ISO 8601 UTC; price_sek_per_mwh '
+        ">= 0) on a constant step, covering the simulated period; each step takes the value of the interval "
+        "holding its midpoint."))
     price_sek_per_mwh: float = Field(
         default=DEFAULT_HEAT_PRICE_SEK_PER_MWH, ge=0,
         description="Paid for delivered heat, SEK/MWh (Stockholm Open District Heating ~2.0 MSEK per MW-year / 8760 h).",
@@ -579,6 +591,17 @@ class HeatReuse(_Section):
             raise _field_error("monthly_fraction", "needs 12 fractions in [0, 1] (Jan..Dec)")
         if any(f < 0 or f > 1 for f in self.outdoor_fraction):
             raise _field_error("outdoor_fraction", "fractions must be in [0, 1]")
+        prices = self.price_monthly_sek_per_mwh
+        if self.price_model == "monthly":
+            if prices is None or len(prices) != 12 or not all(math.isfinite(p) and p >= 0 for p in prices):
+                raise _field_error("price_monthly_sek_per_mwh", 'price_model "monthly" needs 12 finite prices >= 0 '
+                                   "(SEK/MWh, January to December)")
+        elif prices is not None:
+            raise _field_error("price_monthly_sek_per_mwh", 'is only used with price_model "monthly"')
+        if self.price_model == "file" and not self.price_file:
+            raise _field_error("price_file", 'price_model "file" needs a price_file (time, price_sek_per_mwh)')
+        if self.price_model != "file" and self.price_file is not None:
+            raise _field_error("price_file", 'is only used with price_model "file"')
         if self.cop_model == "table":
             if self.cop_table_lift_k is None or self.cop_table is None:
                 raise _field_error("cop_table", 'cop_model = "table" needs cop_table_lift_k and cop_table')

@@ -216,6 +216,9 @@ def _absolute_paths(sc: Scenario, base_dir: Path) -> Scenario:
     if trace is not None and getattr(trace, "path", None) and not Path(trace.path).is_absolute():
         new_trace = trace.model_copy(update={"path": str((base_dir / trace.path).resolve())})
         sc = sc.model_copy(update={"workload": sc.workload.model_copy(update={"trace": new_trace})})
+    hr = sc.heat_reuse
+    if hr.price_file and not Path(hr.price_file).is_absolute():
+        sc = sc.model_copy(update={"heat_reuse": hr.model_copy(update={"price_file": str((base_dir / hr.price_file).resolve())})})
     battery = sc.storage.battery
     if battery is not None:
         paths = {key: str((base_dir / value).resolve()) for key in ("reserve_price_file", "frequency_file")
