@@ -274,3 +274,91 @@ def test_heat_price_keys_are_checked_with_their_paths(tmp_path):
     with pytest.raises(InputError) as err:
         _stockholm({"heat_reuse.price_model": "file", "heat_reuse.price_file": str(short)})
     assert [p.path for p in err.value.problems] == ["heat_reuse.price_file"] and "cover" in str(err.value)
+
+
+# ---------------------------------------------------------------------- ownership and boundary
+def test_utility_dispatch_weighs_the_source_price_by_hand():
+    from dcsim.model import heat_pump_min_cop
+
+    hr = HeatReuse(enabled=True, dispatch="economic", ownership="utility", source_price_sek_per_mwh=100.0,
+                   price_sek_per_mwh=500.0)
+    # delivering 1 kWh at COP c costs 1/c kWh of electricity and (1 - 1/c) kWh of source heat:
+    # 1.0/c + 0.1 (1 - 1/c) < 0.5  <=>  c > 0.9 / 0.4 = 2.25
+    assert heat_pump_min_cop(hr, np.array([1.0]), np.array([500.0]))[0] == pytest.approx(2.25, rel=1e-15)
+    # source heat dearer than electricity: any heat pump pays (the physical floor, 1)
+    assert heat_pump_min_cop(hr, np.array([0.05]), np.array([500.0]))[0] == 1.0
+    # the network pays no more than the source costs: nothing runs
+    assert heat_pump_min_cop(hr, np.array([1.0]), np.array([100.0]))[0] == math.inf
+
+
+def test_ownership_keys_are_checked_with_their_paths():
+    from dcsim.errors import InputError
+    from pathlib import Path
+
+    import dcsim
+
+    path = Path(__file__).parents[1] / "scenarios" / "chiller-crah-stockholm-heat-reuse.toml"
+    for over, field in (({"heat_reuse.ownership": "utility"}, "heat_reuse.source_price_sek_per_mwh"),
+                        ({"heat_reuse.source_price_sek_per_mwh": 50.0}, "heat_reuse.source_price_sek_per_mwh"),
+                        ({"heat_reuse.ownership": "city"}, "heat_reuse.ownership")):
+        with pytest.raises(InputError) as err:
+            dcsim.load_scenario(path, overrides=over)
+        assert [p.path for p in err.value.problems] == [field]
+
+
+def test_operator_and_utility_owned_heat_pumps_on_the_same_site_by_hand():
+    """Issue 17's acceptance: the same Stockholm hall with its heat pump owned by the operator
+    (inside the boundary, heat sold at 228 SEK/MWh) and by the utility (outside the boundary,
+    the source heat sold at 100 SEK/MWh). The physics is the same heat pump; the boundary
+    moves its electricity off the site's meter and the heat crossing it to the evaporator's.
+    Both business cases against the hall without heat reuse are computed here by hand from the
+    timeseries and compared with dcsim's."""
+    from dcsim.case.economics import annual_factor, business_case
+
+    step_h = 300 / 3600
+    base = _stockholm({"heat_reuse.enabled": False})
+    op = _stockholm({})
+    ut = _stockholm({"heat_reuse.ownership": "utility", "heat_reuse.source_price_sek_per_mwh": 100.0})
+    ko, ku, tso, tsu = op.kpis, ut.kpis, op.timeseries, ut.timeseries
+    e_hp = float(tso["heat_pump_power_kw"].sum() * step_h)
+    assert e_hp > 0.0
+    # the same heat pump: the plant sees the same heat (the chain's outdoor transformer loss is all
+    # the boundary changes, and it is not heat the plant removes)
+    assert ku["heat_delivered_kwh"] == pytest.approx(ko["heat_delivered_kwh"], rel=1e-9)
+    assert ku["energy_heat_pump_kwh"] == pytest.approx(e_hp, rel=1e-9)
+    assert ko["heat_reused_kwh"] == pytest.approx(ko["heat_delivered_kwh"], rel=1e-12)
+    # first law of the heat pump: condenser = evaporator + work; the evaporator's heat leaves the boundary
+    assert ku["heat_reused_kwh"] == pytest.approx(ku["heat_delivered_kwh"] - e_hp, rel=1e-9)
+    # off the meter: the heat pump's electricity and its share of the transformer's loss, if the
+    # chain has one (< 3 %: a distribution transformer loses about 1 % of what it carries); 1e-12: round-off
+    d_fac = ko["energy_facility_kwh"] - ku["energy_facility_kwh"]
+    assert e_hp * (1 - 1e-12) <= d_fac <= 1.03 * e_hp
+    assert (ko["heat_pump_inside_boundary"], ku["heat_pump_inside_boundary"]) == (1.0, 0.0)
+    assert ku["ppue_heat_reuse"] == pytest.approx(ko["ppue_heat_reuse"], rel=1e-9)
+    assert ko["ppue_heat_reuse"] == pytest.approx((ko["energy_it_kwh"] + e_hp) / ko["energy_it_kwh"], rel=1e-12)
+    for k in (ko, ku):
+        assert k["energy_balance_rel_error"] < 1e-6
+        assert k["erf"] == pytest.approx(k["heat_reused_kwh"] / k["energy_facility_kwh"], rel=1e-12)  # 30134-6
+    assert ko["pue"] > ku["pue"]
+
+    def bill(r):  # what the site pays for its grid import; the power fee on its peaks (tests/test_grid_tariffs.py)
+        ts = r.timeseries
+        return float((ts["grid_import_kw"] * ts["price_sek_per_kwh"]).sum() * step_h) + r.kpis["energy_cost_power_fee_sek"]
+
+    revenue = {"operator": float((tso["heat_delivered_kw"] * 228.0).sum() * step_h / 1000),
+               "utility": float(((tsu["heat_delivered_kw"] - tsu["heat_pump_power_kw"]) * 100.0).sum() * step_h / 1000)}
+    duration_s = 3 * 86400
+    for name, r, capital in (("operator", op, 6.0e6), ("utility", ut, 0.0)):
+        assert r.kpis["heat_revenue_sek"] == pytest.approx(revenue[name], rel=1e-9)
+        saved = bill(base) - bill(r)
+        savings_by_hand = (saved + revenue[name]) * 365 * 86400 / duration_s
+        annuity = (1 - 1.06 ** -20) / 0.06
+        delta = {key: r.kpis[key] - base.kpis[key] for key in r.kpis}
+        bc = business_case(delta, duration_s=duration_s, capital_cost_sek=capital, fixed_cost_change_sek_per_year=0.0,
+                           lifetime_years=20, discount_rate=0.06)
+        assert annual_factor(duration_s) == 365 / 3
+        # the bill from the recorded 5-min means: the same sums in another order
+        assert bc.savings_sek_per_year == pytest.approx(savings_by_hand, rel=1e-9)
+        assert bc.npv_sek == pytest.approx(-capital + savings_by_hand * annuity, rel=1e-9)
+        print(f"{name}: bill saved {saved:.0f} SEK, heat revenue {revenue[name]:.0f} SEK in 3 days; "
+              f"{bc.savings_sek_per_year / 1e3:.0f} kSEK/yr, NPV {bc.npv_sek / 1e6:.2f} MSEK")

@@ -18,6 +18,8 @@ def two_hours():
         "electrical_losses_kw": np.array([5.0, 15.0]),  # 20 kWh
         "facility_power_kw": np.array([125.0, 375.0]),  # E_total = 500 kWh
         "heat_reused_kw": np.array([50.0, 50.0]),  # 100 kWh
+        "heat_delivered_kw": np.array([50.0, 50.0]),  # the operator's heat pump: all of it crosses the boundary
+        "heat_pump_power_kw": np.array([10.0, 10.0]),  # 20 kWh (in cooling_power_kw's neighbour, the plant)
         "water_l_per_h": np.array([100.0, 300.0]),  # 400 L
         "grid_carbon_g_per_kwh": np.array([20.0, 40.0]),  # 125*20 + 375*40 g = 17.5 kg
         "price_sek_per_kwh": np.array([1.0, 2.0]),  # 125 + 750 = 875 SEK
@@ -74,6 +76,9 @@ def test_kpis_from_their_definitions():
     assert k["server_hours_shut_down"] == 4.0
     assert k["condensation_risk_hours"] == 1.0
     assert k["heat_pump_uneconomic_hours"] == 1.0
+    assert (k["heat_delivered_kwh"], k["energy_heat_pump_kwh"]) == (100.0, 20.0)
+    assert k["ppue_heat_reuse"] == (400 + 20) / 400  # 30134-2 pPUE of a subsystem: (E_IT + E_sub) / E_IT
+    assert k["heat_pump_inside_boundary"] == 1.0
     assert k["unmet_cooling_hours"] == 0.0
     assert k["it_work_not_done_pct"] == pytest.approx(15.0, rel=1e-15)
 

@@ -11,7 +11,7 @@ import pytest
 
 import dcsim
 import dcsim.scenario
-from dcsim.cooling.outputs import N_OUT, OUT_PLANT_KW, OUT_UNMET_KW
+from dcsim.cooling.outputs import N_OUT, OUT_HEAT_PUMP_KW, OUT_PLANT_KW, OUT_UNMET_KW
 from dcsim.cooling.plant import plant_step
 from dcsim.electrical.chain import E_FIXED_KW, E_HEAT_TO_PLANT_KW, E_LOSSES_KW, N_ELECTRICAL_OUT, electrical_step
 from dcsim.engine import build_model, initial_state, server_curve
@@ -383,7 +383,8 @@ def naive_kernel(sc, n, util, t_db, setpoint, avail, rack_changes=None):
             above_rec[i] += dt * (tin > ASHRAE_RECOMMENDED_MAX_C)
             above_allow[i] += dt * (tin > ASHRAE_ALLOWABLE_MAX_C[sc.room.ashrae_class])
             xf[i] += float(np.interp(tin, XFACTOR_INLET_C, XFACTOR)) * dt
-        mech_prev = po[OUT_PLANT_KW] + fan_crah
+        # a utility's heat pump draws outside the site's chain and meter
+        mech_prev = po[OUT_PLANT_KW] - po[OUT_HEAT_PUMP_KW] * model.plant.heat_reuse.outside_boundary + fan_crah
         rows.append({
             "it_power_kw": it, "it_fan_power_kw": fan_it, "crah_fan_power_kw": fan_crah, "supply_air_c": x,
             "max_inlet_c": max(t_in), "mean_inlet_c": sum(t_in) / racks, "coil_heat_kw": q_coil,

@@ -184,6 +184,13 @@ def check_step_outputs(out, i0: int, i1: int, start: np.datetime64, step_s: int)
             raise SimulationError(int(i0 + k), str(t), f"{label} {int(j)}", float(block[k, j]), "finite values")
 
 
+def heat_pump_outside_boundary(sc: Scenario) -> float:
+    """1.0 when the heat pump is the utility's (``heat_reuse.ownership = "utility"``), outside
+    the datacenter's boundary; else 0.0."""
+    hr = sc.heat_reuse
+    return 1.0 if hr.enabled and hr.ownership == "utility" else 0.0
+
+
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
     """Named step series (contract timeseries columns first) from the kernel outputs."""
     pl, el = out.plant, out.electrical
@@ -201,7 +208,9 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "max_inlet_c": out.max_inlet_c,
         "cooling_mode": pl[:, P.OUT_MODE].astype(np.int8),
         "water_l_per_h": pl[:, P.OUT_WATER_TOTAL_L] * 3600.0 / dt,
-        "heat_reused_kw": pl[:, P.OUT_HEAT_REUSED_KW],
+        # the heat leaving the datacenter's boundary (ISO/IEC 30134-6): what the network gets,
+        # less a utility-owned heat pump's electricity (its evaporator's heat)
+        "heat_reused_kw": pl[:, P.OUT_HEAT_REUSED_KW] - pl[:, P.OUT_HEAT_PUMP_KW] * heat_pump_outside_boundary(sc),
         "grid_carbon_g_per_kwh": gx.carbon_g_per_kwh,
         "price_sek_per_kwh": gx.price_sek_per_kwh,
         "utilization": inputs.utilization,
@@ -227,7 +236,8 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "heat_rejection_fan_power_kw": pl[:, P.OUT_FANS_KW],
         "pump_power_kw": pl[:, P.OUT_PUMPS_KW],
         "humidifier_power_kw": pl[:, P.OUT_HUMIDIFIER_KW],
-        "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],
+        "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],  # on the site's meter unless ownership = "utility"
+        "heat_delivered_kw": pl[:, P.OUT_HEAT_REUSED_KW],  # into the district-heating network
         "heat_pump_uneconomic": pl[:, P.OUT_HEAT_PUMP_UNECONOMIC],  # 1: stood still, it would have lost money
         "datasheet_unit_power_kw": pl[:, P.OUT_DATASHEET_UNIT_KW],  # in cooling_power_kw (cooling.datasheet_unit)
         "datasheet_unit_heat_kw": pl[:, P.OUT_DATASHEET_UNIT_HEAT_KW],
@@ -505,10 +515,14 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     shortfall = 100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
     kpis = compute_kpis(
         columns, dt_s=dt, step_s=step_s, racks=acc,
-        heat_price_sek_per_mwh=heat_price,
+        # the datacenter is paid for the heat leaving its boundary: the network's price when it
+        # owns the heat pump, the utility's price for the source heat when the utility does
+        heat_price_sek_per_mwh=(heat_price if not heat_pump_outside_boundary(sc)
+                                else np.full(n, float(sc.heat_reuse.source_price_sek_per_mwh))),
         work_shortfall_pct=shortfall,
         power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
         start_s=int(np.datetime64(start, "s").astype(np.int64)),
+        heat_pump_inside_boundary=not heat_pump_outside_boundary(sc),
     )
     kpis.update(storage_kpis)
     kpis["carbon_kg"] += storage_kpis.get("generator_carbon_kg", 0.0)  # the fuel's, besides the grid's

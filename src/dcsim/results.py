@@ -78,6 +78,10 @@ EXTRA_KPI_NAMES = (
     "generator_carbon_kg",
     "unserved_energy_kwh",
     "unserved_hours",
+    "heat_delivered_kwh",
+    "energy_heat_pump_kwh",
+    "ppue_heat_reuse",
+    "heat_pump_inside_boundary",
 )
 
 #: Timeseries columns aggregated by maximum rather than mean.
@@ -114,7 +118,8 @@ def grid_cost_kpis(grid_kw: np.ndarray, spot: np.ndarray, tax: np.ndarray, netwo
 
 def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, racks,
                  heat_price_sek_per_mwh=0.0, work_shortfall_pct: float = 0.0,
-                 power_fee_sek: float = 0.0, start_s: int = 0) -> dict[str, float]:
+                 power_fee_sek: float = 0.0, start_s: int = 0,
+                 heat_pump_inside_boundary: bool = True) -> dict[str, float]:
     """Contract KPIs from full-resolution step series (kW, °C) and per-rack accumulators.
 
     Heat reused is paid ``heat_price_sek_per_mwh`` (one price, or one per step); free-cooling hours weigh each step by its
@@ -131,6 +136,7 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
     e_cool = float(columns["cooling_power_kw"].sum() * h)
     e_loss = float(columns["electrical_losses_kw"].sum() * h)
     e_reused = float(columns["heat_reused_kw"].sum() * h)
+    e_hp = float(columns["heat_pump_power_kw"].sum() * h)
     water_l = float(columns["water_l_per_h"].sum() * h)
     grid_kw = columns["grid_import_kw"]
     carbon_kg = float((grid_kw * columns["grid_carbon_g_per_kwh"]).sum() * h / 1000.0)
@@ -205,6 +211,15 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "generator_carbon_kg": 0.0,
         "unserved_energy_kwh": 0.0,
         "unserved_hours": 0.0,
+        # heat reuse's boundary (ISO/IEC 30134-6): heat_reused_kwh, ERF and ERE count the heat
+        # leaving the datacenter's boundary; the network gets heat_delivered_kwh, which includes a
+        # utility-owned heat pump's electricity. ppue_heat_reuse is the heat pump's own partial
+        # PUE, (E_IT + E_heat_pump) / E_IT (ISO/IEC 30134-2's pPUE of a subsystem), inside the
+        # boundary or not; heat_pump_inside_boundary says whether energy_facility_kwh and PUE hold it
+        "heat_delivered_kwh": float(columns["heat_delivered_kw"].sum() * h),
+        "energy_heat_pump_kwh": e_hp,
+        "ppue_heat_reuse": _ratio(e_it + e_hp, e_it),
+        "heat_pump_inside_boundary": 1.0 if heat_pump_inside_boundary else 0.0,
     }
     return kpis
 

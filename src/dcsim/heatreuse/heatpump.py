@@ -71,6 +71,7 @@ HeatReuseParams = namedtuple(
         "dh_return_c",  # TABLE_SIZE floats: DH return temperature at those points
         "delivery",  # DELIVERY_* code: the line the heat goes into (its temperature is the sink's)
         "heat_pump",  # 1.0: a heat pump lifts when the source is too cold; 0.0: heat exchanger only
+        "outside_boundary",  # 1.0: the heat pump is the utility's, its electricity outside the datacenter's boundary
     ],
 )
 

@@ -31,7 +31,7 @@ def disabled_heat_reuse_params() -> HeatReuseParams:
         enabled=0.0, source=float(SOURCE_RETURN_AIR), capacity_kw=0.0, cop_model=float(COP_CARNOT),
         carnot_efficiency=0.625, efficiency_slope_per_k=0.0017, reference_lift_k=50.0, approach_k=5.0,
         table_lift_k=lift, table_cop=cop, dh_outdoor_c=xs, dh_supply_c=sup, dh_return_c=ret,
-        delivery=float(DELIVERY_SUPPLY_LINE), heat_pump=1.0,
+        delivery=float(DELIVERY_SUPPLY_LINE), heat_pump=1.0, outside_boundary=0.0,
     )
 
 
@@ -97,6 +97,7 @@ def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams
         dh_return_c=ret,
         delivery=float(DELIVERY_CODES[section.delivery]),
         heat_pump=1.0 if section.heat_pump else 0.0,
+        outside_boundary=1.0 if section.ownership == "utility" else 0.0,
     )
 
 
@@ -105,11 +106,19 @@ def heat_pump_min_cop(section, electricity_sek_per_kwh, heat_sek_per_mwh) -> np.
     1 (it runs whenever it can) unless ``heat_reuse.dispatch = "economic"``, where it is
     :func:`~dcsim.heatreuse.heatpump.economic_min_cop` of the site's electricity price per step
     (spot + network energy fee + tax, SEK/kWh; the power fee is not weighed), the step's heat
-    price (SEK/MWh, :func:`heat_price_sek_per_mwh_series`) and the wear per MWh of heat."""
+    price (SEK/MWh, :func:`heat_price_sek_per_mwh_series`) and the wear per MWh of heat.
+
+    With ``ownership = "utility"`` the utility dispatches its heat pump and also pays the
+    datacenter p_src per kWh of source heat, q (1 - 1/COP): it runs when
+    p_heat - wear > p_el / COP + p_src (1 - 1/COP), i.e. COP > (p_el - p_src) / (p_heat - p_src - wear),
+    the same rule with both prices less p_src."""
     p_el = np.ascontiguousarray(electricity_sek_per_kwh, dtype=np.float64)
     if not getattr(section, "enabled", False) or section.dispatch != "economic":
         return np.ones(p_el.shape[0])
     heat = np.asarray(heat_sek_per_mwh, dtype=np.float64) / 1000.0
+    if section.ownership == "utility":
+        p_src = float(section.source_price_sek_per_mwh) / 1000.0
+        p_el, heat = p_el - p_src, heat - p_src
     return np.ascontiguousarray(economic_min_cop(p_el, heat, section.wear_sek_per_mwh / 1000.0))
 
 

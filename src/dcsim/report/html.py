@@ -576,6 +576,10 @@ def _summary_block(page: Page, fmt: Fmt, result, out, bk, titles, annual, rate_t
     if d["heat_reused_kwh"].mean != 0 or d["heat_revenue_sek"].mean != 0:
         items.append(fmt.t("sum_heat", mwh=fmt.about(d["heat_reused_kwh"].mean * annual / 1000.0),
                            sek=fmt.money(d["heat_revenue_sek"].mean * annual)))
+    if pk.get("heat_delivered_kwh", 0.0) > 0:  # a run recorded before the boundary KPIs has none
+        key = "sum_heat_inside" if pk.get("heat_pump_inside_boundary", 1.0) else "sum_heat_outside"
+        items.append(fmt.t(key, mwh=fmt.about(pk["energy_heat_pump_kwh"] * annual / 1000.0),
+                           ppue=fmt.num(pk["ppue_heat_reuse"], 2)))
     jobs = ("jobs_completed", "wait_mean_s", "wait_p95_s", "deadline_miss_rate")
     if all(bk[j] == 0 and pk[j] == 0 for j in jobs):
         items.append(fmt.t("sum_jobs_none"))

@@ -157,6 +157,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Heat reuse: delivers {mwh} MWh more heat a year, earning {sek} more.",
         "Värmeåtervinning: levererar {mwh} MWh mer värme per år och tjänar {sek} mer.",
     ),
+    "sum_heat_inside": (
+        "Its heat pump is inside the datacenter's boundary: its {mwh} MWh of electricity a year are in the "
+        "energy, the bill and the PUE (partial PUE {ppue}).",
+        "Värmepumpen ligger inom datacentrets gräns: dess {mwh} MWh el per år ingår i energin, elräkningen och "
+        "PUE (partiell PUE {ppue}).",
+    ),
+    "sum_heat_outside": (
+        "Its heat pump is the utility's, outside the datacenter's boundary: its {mwh} MWh of electricity a year "
+        "are not in the energy, the bill or the PUE, and the heat counted is what the heat pump takes at the source.",
+        "Värmepumpen är fjärrvärmebolagets och ligger utanför datacentrets gräns: dess {mwh} MWh el per år ingår "
+        "inte i energin, elräkningen eller PUE, och värmen som räknas är den värmepumpen tar vid källan.",
+    ),
     "sum_free": (
         "Free cooling: {h} hours a year (today {b}).",
         "Frikyla: {h} timmar per år (i dag {b}).",
@@ -502,6 +514,11 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "battery_cycles": ("Battery full cycles", "Batteriets fulla cykler", ""),
     "flex_revenue_sek": ("Reserve-market revenue (battery)", "Intäkt från stödtjänster (batteri)", "SEK"),
     "heat_pump_uneconomic_hours": ("Hours the heat pump stood still at a loss", "Timmar värmepumpen stod still (olönsam)", "h"),
+    "heat_delivered_kwh": ("Heat delivered to the district-heating network", "Värme levererad till fjärrvärmenätet", "kWh"),
+    "energy_heat_pump_kwh": ("Heat-pump electricity", "El till värmepumpen", "kWh"),
+    "ppue_heat_reuse": ("pPUE of the heat pump (partial PUE)", "pPUE för värmepumpen (partiell PUE)", ""),
+    "heat_pump_inside_boundary": ("Heat pump inside the datacenter boundary (1 yes, 0 no)",
+                                  "Värmepumpen inom datacentrets gräns (1 ja, 0 nej)", ""),
     "flex_activated_kwh": ("Reserve energy activated (battery)", "Aktiverad reservenergi (batteri)", "kWh"),
     "battery_degradation_cost_sek": ("Battery wear cost", "Batterislitage", "SEK"),
     "generator_kwh": ("Standby generator output", "Reservkraftverkets produktion", "kWh"),

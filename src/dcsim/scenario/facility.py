@@ -569,6 +569,17 @@ class HeatReuse(_Section):
         default=DEFAULT_HEAT_PRICE_SEK_PER_MWH, ge=0,
         description="Paid for delivered heat, SEK/MWh (Stockholm Open District Heating ~2.0 MSEK per MW-year / 8760 h).",
     )
+    ownership: Literal["operator", "utility"] = Field(default="operator", description=(
+        '"operator": the datacenter owns and runs the heat pump, inside its boundary (the heat pump\'s electricity '
+        "is on its meter, bill, PUE and carbon) and sells the delivered heat at the heat price; \"utility\": the "
+        "district-heating utility owns and runs it outside the datacenter's boundary (its electricity is the "
+        "utility's) and buys the heat taken at the source at source_price_sek_per_mwh. ERF and ERE count the heat "
+        "crossing the datacenter's boundary either way (ISO/IEC 30134-6)."))
+    source_price_sek_per_mwh: float | None = Field(default=None, allow_inf_nan=False, description=(
+        'ownership "utility": what the utility pays the datacenter per MWh of heat taken at the source (the '
+        "evaporator's heat), SEK/MWh; 0 for heat given in exchange for free cooling (Stockholm Data Parks' offer); "
+        "negative when the datacenter pays for the cooling the utility's heat pump gives (cooling as a service). "
+        "No default: a contract's figure."))
 
     @model_validator(mode="after")
     def _tables(self) -> HeatReuse:
@@ -602,6 +613,12 @@ class HeatReuse(_Section):
             raise _field_error("price_file", 'price_model "file" needs a price_file (time, price_sek_per_mwh)')
         if self.price_model != "file" and self.price_file is not None:
             raise _field_error("price_file", 'is only used with price_model "file"')
+        if self.ownership == "utility" and self.source_price_sek_per_mwh is None:
+            raise _field_error("source_price_sek_per_mwh", 'ownership "utility" needs the price the utility pays for '
+                               "the heat at the source, SEK/MWh (0: heat for free cooling; negative: the datacenter "
+                               "pays for the cooling)")
+        if self.ownership == "operator" and self.source_price_sek_per_mwh is not None:
+            raise _field_error("source_price_sek_per_mwh", 'is only used with ownership "utility"')
         if self.cop_model == "table":
             if self.cop_table_lift_k is None or self.cop_table is None:
                 raise _field_error("cop_table", 'cop_model = "table" needs cop_table_lift_k and cop_table')

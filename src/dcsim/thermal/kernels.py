@@ -51,7 +51,7 @@ from numba import njit
 
 from .._numeric import FASTMATH, aligned_full, interp_table, max_value
 from ..cooling.crah import crah_operating_point
-from ..cooling.outputs import N_OUT, OUT_HEAT_REJECTED_KW, OUT_HEAT_REUSED_KW, OUT_PLANT_KW, OUT_SUPPLY_AIR_C, OUT_UNMET_KW
+from ..cooling.outputs import N_OUT, OUT_HEAT_PUMP_KW, OUT_HEAT_REJECTED_KW, OUT_HEAT_REUSED_KW, OUT_PLANT_KW, OUT_SUPPLY_AIR_C, OUT_UNMET_KW
 from ..cooling.plant import plant_step_dispatched
 from ..cooling.storage import tank_coil_capacity_kw, tank_flows_kw
 from ..electrical.chain import (
@@ -478,12 +478,16 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
         elif q_coil >= capacity * (1.0 - 1e-12) - 1e-9 and heat_in > q_coil:
             unmet += heat_in - q_coil
 
-        mech_kw = po[OUT_PLANT_KW] + fan_kw
+        # a utility-owned heat pump is outside the datacenter's boundary: its electricity is
+        # not on the site's chain or meter, and the heat leaving the boundary is what its
+        # evaporator takes (delivered heat less that electricity)
+        hp_outside_kw = po[OUT_HEAT_PUMP_KW] * plant.heat_reuse.outside_boundary
+        mech_kw = po[OUT_PLANT_KW] - hp_outside_kw + fan_kw
         state.mech_kw[0] = mech_kw
         facility_kw = it_kw + mech_kw + elec[E_LOSSES_KW] + elec[E_FIXED_KW]
         # leaving the site: plant rejection and reuse (they include q_aux) + the transformer
         # loss, outdoors; CRAH fan heat is inside q_coil
-        heat_out = po[OUT_HEAT_REJECTED_KW] + po[OUT_HEAT_REUSED_KW] + elec[E_TRANSFORMER_LOSS_KW]
+        heat_out = po[OUT_HEAT_REJECTED_KW] + po[OUT_HEAT_REUSED_KW] - hp_outside_kw + elec[E_TRANSFORMER_LOSS_KW]
 
         out.it_power_kw[t] = it_kw
         out.it_fan_power_kw[t] = it_fan_kw
