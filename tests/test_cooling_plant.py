@@ -303,7 +303,7 @@ def test_compiled_step_equals_python_execution():
 
 
 def test_interface_constants():
-    assert len(OUT_FIELDS) == N_OUT and N_STATE == 6
+    assert len(OUT_FIELDS) == N_OUT and N_STATE == 7
     assert set(SYSTEM_CODES) == {"chiller-crah", "dry-cooler", "fresh-air", "indirect-evaporative", "liquid"}
     assert COOLING_MODES[:3] == ("mechanical", "partial-free", "free")  # the walking skeleton's codes
     assert COOLING_MODES[MODE_EVAPORATIVE] == "evaporative"

@@ -362,3 +362,52 @@ def test_operator_and_utility_owned_heat_pumps_on_the_same_site_by_hand():
         assert bc.npv_sek == pytest.approx(-capital + savings_by_hand * annuity, rel=1e-9)
         print(f"{name}: bill saved {saved:.0f} SEK, heat revenue {revenue[name]:.0f} SEK in 3 days; "
               f"{bc.savings_sek_per_year / 1e3:.0f} kSEK/yr, NPV {bc.npv_sek / 1e6:.2f} MSEK")
+
+
+# ---------------------------------------------------------------------- always, minimum run time
+def _runs(on):
+    """(start, end) index pairs of the runs of True in ``on``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def test_minimum_run_time_holds_the_heat_pump_on_against_the_price():
+    """Economic dispatch on the Stockholm hall, a winter week: without a minimum run time one
+    run stops for the price after an hour; with 3 h every run the price stops lasts 3 h, the
+    extra steps run at a loss and are flagged heat_pump_held_on."""
+    over = {"simulation.duration": "7d", "simulation.start": "2025-01-06T00:00:00Z", "heat_reuse.dispatch": "economic"}
+    stops = {}
+    for mrt in (0.0, 10800.0):
+        r = _stockholm({**over, "heat_reuse.min_run_time_s": mrt})
+        ts, k = r.timeseries, r.kpis
+        on = (ts["heat_pump_power_kw"] > 0.0).to_numpy()
+        uneconomic = ts["heat_pump_uneconomic"].to_numpy() > 0.0
+        # a run the price ended: the step after it could have run physically (flagged uneconomic)
+        stops[mrt] = [(j - i) * 300 for i, j in _runs(on) if j < on.size and uneconomic[j]]
+        held = ts["heat_pump_held_on"].to_numpy() > 0.0
+        assert k["heat_pump_held_on_hours"] == pytest.approx(held.sum() * 300 / 3600, rel=1e-12)
+        assert on[held].all()
+        step_net = (ts["heat_reused_kw"] * ts["heat_price_sek_per_mwh"] / 1000 - ts["heat_pump_power_kw"] * ts["price_sek_per_kwh"])
+        assert (step_net[held] <= 0.0).all()  # held on only where it does not pay
+        assert (step_net[on & ~held] > 0.0).all()  # every other running step pays
+        assert k["energy_balance_rel_error"] < 1e-6
+    assert min(stops[0.0]) < 10800 and stops[0.0]  # the check can fail: short runs exist without it
+    assert min(stops[10800.0]) >= 10800
+    with pytest.raises(Exception) as err:
+        _stockholm({"heat_reuse.min_run_time_s": 600.0})  # demand dispatch never stops for the price
+    assert "heat_reuse.min_run_time_s" in str(err.value)
+
+
+def test_always_dispatch_delivers_all_it_can_whatever_the_demand():
+    over = {"simulation.duration": "2d", "heat_reuse.demand_kw": 200.0}
+    demand = _stockholm({**over, "heat_reuse.demand_profile": "constant"})
+    always = _stockholm({**over, "heat_reuse.dispatch": "always"})
+    d, a = demand.timeseries, always.timeseries
+    assert float(d["heat_delivered_kw"].max()) <= 200.0 * (1 + 1e-12)  # the network takes 200 kW
+    assert float(a["heat_delivered_kw"].min()) > 200.0  # it takes everything: the evaporator's duty + work
+    # the network's demand is what it got (never inf in the output)
+    assert np.array_equal(a["dh_demand_kw"].to_numpy(), a["heat_delivered_kw"].to_numpy())
+    assert always.kpis["energy_balance_rel_error"] < 1e-6
+    # the unused demand keys are named in the manifest's account of the run
+    assert "demand_kw and demand_profile are not used" in always.manifest["heat_reuse_source"]
+    assert always.manifest["heat_reuse_source"].startswith("heat pump to the supply-line, dispatch always")

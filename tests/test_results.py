@@ -36,6 +36,7 @@ def two_hours():
         "servers_shut_down": np.array([0.0, 4.0]),  # 4 server-hours
         "condensation_risk": np.array([0, 1], dtype=np.int8),  # 1 hour
         "heat_pump_uneconomic": np.array([1, 0], dtype=np.int8),  # 1 hour held off
+        "heat_pump_held_on": np.array([0, 1], dtype=np.int8),  # 1 hour run at a loss for its minimum run time
         "work_demand": np.array([10.0, 30.0]),  # server-equivalents asked for
         "work_not_done": np.array([0.0, 6.0]),  # 6 of 40: 15 % not done
     }
@@ -79,6 +80,7 @@ def test_kpis_from_their_definitions():
     assert (k["heat_delivered_kwh"], k["energy_heat_pump_kwh"]) == (100.0, 20.0)
     assert k["ppue_heat_reuse"] == (400 + 20) / 400  # 30134-2 pPUE of a subsystem: (E_IT + E_sub) / E_IT
     assert k["heat_pump_inside_boundary"] == 1.0
+    assert k["heat_pump_held_on_hours"] == 1.0
     assert k["unmet_cooling_hours"] == 0.0
     assert k["it_work_not_done_pct"] == pytest.approx(15.0, rel=1e-15)
 

@@ -191,6 +191,22 @@ def heat_pump_outside_boundary(sc: Scenario) -> float:
     return 1.0 if hr.enabled and hr.ownership == "utility" else 0.0
 
 
+def heat_reuse_note(hr) -> str:
+    """The manifest's sentence on heat reuse: what ran, how it was dispatched and paid, and
+    its boundary (empty without heat reuse)."""
+    if not hr.enabled:
+        return ""
+    unit = "heat pump" if hr.heat_pump else "heat exchanger (no heat pump)"
+    demand = ("the network takes all the heat (heat_reuse.demand_kw and demand_profile are not used)"
+              if hr.dispatch == "always" else f"demand {hr.demand_profile}")
+    price = {"flat": f"flat {hr.price_sek_per_mwh:g} SEK/MWh", "monthly": "monthly prices",
+             "file": f"prices from {hr.price_file}"}[hr.price_model]
+    owner = ("operator-owned, inside the datacenter boundary" if hr.ownership == "operator" else
+             f"utility-owned, outside the datacenter boundary, source heat at {hr.source_price_sek_per_mwh:g} SEK/MWh")
+    run = f", minimum run {hr.min_run_time_s:g} s" if hr.min_run_time_s > 0 else ""
+    return f"{unit} to the {hr.delivery}, dispatch {hr.dispatch}{run}, {demand}, {price}, {owner}"
+
+
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
     """Named step series (contract timeseries columns first) from the kernel outputs."""
     pl, el = out.plant, out.electrical
@@ -239,6 +255,7 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],  # on the site's meter unless ownership = "utility"
         "heat_delivered_kw": pl[:, P.OUT_HEAT_REUSED_KW],  # into the district-heating network
         "heat_pump_uneconomic": pl[:, P.OUT_HEAT_PUMP_UNECONOMIC],  # 1: stood still, it would have lost money
+        "heat_pump_held_on": pl[:, P.OUT_HEAT_PUMP_HELD_ON],  # 1: ran at a loss for its minimum run time
         "datasheet_unit_power_kw": pl[:, P.OUT_DATASHEET_UNIT_KW],  # in cooling_power_kw (cooling.datasheet_unit)
         "datasheet_unit_heat_kw": pl[:, P.OUT_DATASHEET_UNIT_HEAT_KW],
         "fixed_loads_kw": el[:, E_FIXED_KW],
@@ -251,7 +268,9 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "free_fraction": pl[:, P.OUT_FREE_FRACTION],
         "heat_pump_cop": pl[:, P.OUT_HEAT_PUMP_COP],
         "dh_supply_c": pl[:, P.OUT_DH_SUPPLY_C],
-        "dh_demand_kw": inputs.dh_demand_kw,
+        # dispatch "always": the network takes all it is given, its demand is the delivery
+        "dh_demand_kw": (pl[:, P.OUT_HEAT_REUSED_KW].copy() if sc.heat_reuse.enabled and sc.heat_reuse.dispatch == "always"
+                         else inputs.dh_demand_kw),
         "water_evaporation_l_per_h": pl[:, P.OUT_WATER_EVAPORATION_L] * 3600.0 / dt,
         "water_humidification_l_per_h": pl[:, P.OUT_WATER_HUMIDIFICATION_L] * 3600.0 / dt,
         "heat_to_air_kw": out.heat_to_air_kw,
@@ -547,6 +566,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
         "weather_source": weather.source,
         "grid_source": grid.source,
         "storage_source": storage_note,
+        "heat_reuse_source": heat_reuse_note(sc.heat_reuse),
         "platform": {
             "python": platform.python_version(),
             "system": platform.system(),

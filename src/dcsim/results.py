@@ -82,6 +82,7 @@ EXTRA_KPI_NAMES = (
     "energy_heat_pump_kwh",
     "ppue_heat_reuse",
     "heat_pump_inside_boundary",
+    "heat_pump_held_on_hours",
 )
 
 #: Timeseries columns aggregated by maximum rather than mean.
@@ -220,6 +221,8 @@ def compute_kpis(columns: dict[str, np.ndarray], *, dt_s: float, step_s: int, ra
         "energy_heat_pump_kwh": e_hp,
         "ppue_heat_reuse": _ratio(e_it + e_hp, e_it),
         "heat_pump_inside_boundary": 1.0 if heat_pump_inside_boundary else 0.0,
+        # hours the heat pump ran at a loss only to meet heat_reuse.min_run_time_s
+        "heat_pump_held_on_hours": float(columns["heat_pump_held_on"].sum() * h),
     }
     return kpis
 

@@ -29,7 +29,8 @@ S_SUPPLY_W = 2  # supply-air humidity ratio of the last step, kg/kg
 S_MODE_CHANGES = 3  # number of mode changes so far
 S_DEW_PW = 4  # cache: vapour pressure (Pa) whose dew point is in S_DEW_C (-1: none yet)
 S_DEW_C = 5
-N_STATE = 6
+S_HP_RUN_S = 6  # time the heat pump's compressor has run without a stop at the start of the step, s (0: off)
+N_STATE = 7
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")

@@ -48,6 +48,7 @@ OUT_FIELDS = (
     "datasheet_unit_power_kw",  # electricity of the datasheet unit (cooling.datasheet_unit), in cooling_power
     "datasheet_unit_heat_kw",  # heat the datasheet unit removes from the chilled water
     "heat_pump_uneconomic",  # 1: the heat pump could run (demand, heat, lift) but would lose money
+    "heat_pump_held_on",  # 1: it ran at a loss only to meet its minimum run time
 )
 N_OUT = len(OUT_FIELDS)
 (
@@ -86,6 +87,7 @@ N_OUT = len(OUT_FIELDS)
     OUT_DATASHEET_UNIT_KW,
     OUT_DATASHEET_UNIT_HEAT_KW,
     OUT_HEAT_PUMP_UNECONOMIC,
+    OUT_HEAT_PUMP_HELD_ON,
 ) = range(N_OUT)
 
 #: Heating COP reported when heat passes by heat exchanger without lift (no compressor work).

@@ -82,7 +82,7 @@ from numba import njit
 
 from ..climate._psychro_scalar import _dewpoint_from_pw, _dewpoint_newton, _pw_from_w, _pws
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
-from .control import S_DEW_C, S_DEW_PW, S_SUPPLY_W
+from .control import S_DEW_C, S_DEW_PW, S_HP_RUN_S, S_SUPPLY_W
 from .outputs import (
     N_OUT,
     OUT_CHILLER_KW,
@@ -91,6 +91,8 @@ from .outputs import (
     OUT_FANS_KW,
     OUT_FREE_FRACTION,
     OUT_FREE_KW,
+    OUT_HEAT_PUMP_COP,
+    OUT_HEAT_PUMP_HELD_ON,
     OUT_HEAT_PUMP_KW,
     OUT_HEAT_REJECTED_KW,
     OUT_HEAT_REMOVED_KW,
@@ -216,7 +218,11 @@ def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_s
 def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
                           q_aux_kw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, hp_min_cop, dt_s, out):
     """:func:`plant_step` with the heat pump's dispatch: it runs only where its COP exceeds
-    ``hp_min_cop`` (:func:`dcsim.heatreuse.heatpump.economic_min_cop`; 1: whenever it can)."""
+    ``hp_min_cop`` (:func:`dcsim.heatreuse.heatpump.economic_min_cop`; 1: whenever it can).
+    A compressor that has run for less than ``heat_reuse.min_run_s`` since it started keeps
+    running (its threshold drops to 1) as long as it physically can (heat, demand, COP > 1);
+    a step it runs at a loss only for that is flagged ``heat_pump_held_on``. Direct exchange
+    has no compressor to protect."""
     for i in range(N_OUT):
         out[i] = 0.0
     q_coil = q_coil_kw if q_coil_kw > 0.0 else 0.0
@@ -235,7 +241,9 @@ def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c,
     t_target = t_supply_set_c - fan_rise
     ch = p.chiller
     t_chw = ch.chw_supply_c if ch.chw_supply_c == ch.chw_supply_c else t_supply_set_c - ch.chw_coil_approach_k
-    dh = (dh_demand_kw if p.heat_reuse.enabled != 0.0 else 0.0, hp_min_cop)
+    run_s = state[S_HP_RUN_S]
+    held = run_s > 0.0 and run_s < p.heat_reuse.min_run_s and hp_min_cop > 1.0
+    dh = (dh_demand_kw if p.heat_reuse.enabled != 0.0 else 0.0, 1.0 if held else hp_min_cop)
     w_supply = state[S_SUPPLY_W]
     if code == SYSTEM_FRESH_AIR:
         unmet, rejected, q_mech, q_e, t_supply, w_supply = fresh_air_step(
@@ -257,5 +265,9 @@ def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c,
         t_supply = t_supply_set_c + unmet / mcp
     if AIR_DENSITY_KG_PER_M3 * crah_flow_m3_s < 1e-3:
         t_supply = t_supply_set_c  # no air moves: nothing to warm (unmet stays reported)
+    compressor_on = out[OUT_HEAT_PUMP_KW] > 0.0
+    state[S_HP_RUN_S] = run_s + dt_s if compressor_on else 0.0
+    if held and compressor_on and not out[OUT_HEAT_PUMP_COP] > hp_min_cop:
+        out[OUT_HEAT_PUMP_HELD_ON] = 1.0
     _totals(p_pa, state, t_supply, w_supply, unmet, q_coil, q_liq, q_aux, q_mech, q_e, rejected, out)
     return out[OUT_MODE]

@@ -72,6 +72,7 @@ HeatReuseParams = namedtuple(
         "delivery",  # DELIVERY_* code: the line the heat goes into (its temperature is the sink's)
         "heat_pump",  # 1.0: a heat pump lifts when the source is too cold; 0.0: heat exchanger only
         "outside_boundary",  # 1.0: the heat pump is the utility's, its electricity outside the datacenter's boundary
+        "min_run_s",  # once started, the compressor runs at least this long unless it physically cannot, s
     ],
 )
 

@@ -31,7 +31,7 @@ def disabled_heat_reuse_params() -> HeatReuseParams:
         enabled=0.0, source=float(SOURCE_RETURN_AIR), capacity_kw=0.0, cop_model=float(COP_CARNOT),
         carnot_efficiency=0.625, efficiency_slope_per_k=0.0017, reference_lift_k=50.0, approach_k=5.0,
         table_lift_k=lift, table_cop=cop, dh_outdoor_c=xs, dh_supply_c=sup, dh_return_c=ret,
-        delivery=float(DELIVERY_SUPPLY_LINE), heat_pump=1.0, outside_boundary=0.0,
+        delivery=float(DELIVERY_SUPPLY_LINE), heat_pump=1.0, outside_boundary=0.0, min_run_s=0.0,
     )
 
 
@@ -42,7 +42,7 @@ def dh_demand_kw_series(section, design_it_kw: float, times_utc, t_outdoor_c, *,
     (UTC), ``t_outdoor_c`` the outdoor dry bulb at those times. demand_kw (default: the
     design IT power) times the profile: ``constant`` 1; ``monthly`` the local month's
     fraction; ``outdoor`` the fraction interpolated in (outdoor_points_c, outdoor_fraction).
-    Zeros when heat reuse is off.
+    Zeros when heat reuse is off; ``inf`` (no limit) with dispatch ``always``.
     """
     import pandas as pd
 
@@ -50,6 +50,8 @@ def dh_demand_kw_series(section, design_it_kw: float, times_utc, t_outdoor_c, *,
     n = t.shape[0]
     if not getattr(section, "enabled", False):
         return np.zeros(n)
+    if section.dispatch == "always":
+        return np.full(n, np.inf)
     peak = float(section.demand_kw) if section.demand_kw is not None else float(design_it_kw)
     profile = section.demand_profile
     if profile == "constant":
@@ -98,6 +100,7 @@ def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams
         delivery=float(DELIVERY_CODES[section.delivery]),
         heat_pump=1.0 if section.heat_pump else 0.0,
         outside_boundary=1.0 if section.ownership == "utility" else 0.0,
+        min_run_s=float(section.min_run_time_s),
     )
 
 

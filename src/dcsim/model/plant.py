@@ -225,6 +225,6 @@ def build_plant(cooling, heat_reuse, design_it_kw: float, design_crah_flow_m3_s:
         datasheet_unit=build_datasheet_unit(c.datasheet_unit),
     )
     w0 = float(_w_from_pw(_pws(initial_dewpoint_c), pressure_pa))
-    state = np.array([-1.0, 1e30, w0, 0.0, -1.0, 0.0])
+    state = np.array([-1.0, 1e30, w0, 0.0, -1.0, 0.0, 0.0])
     assert state.shape[0] == N_STATE
     return code, params, state

@@ -516,6 +516,8 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "heat_pump_uneconomic_hours": ("Hours the heat pump stood still at a loss", "Timmar värmepumpen stod still (olönsam)", "h"),
     "heat_delivered_kwh": ("Heat delivered to the district-heating network", "Värme levererad till fjärrvärmenätet", "kWh"),
     "energy_heat_pump_kwh": ("Heat-pump electricity", "El till värmepumpen", "kWh"),
+    "heat_pump_held_on_hours": ("Hours the heat pump ran at a loss for its minimum run time",
+                                "Timmar värmepumpen gick med förlust för sin minsta gångtid", "h"),
     "ppue_heat_reuse": ("pPUE of the heat pump (partial PUE)", "pPUE för värmepumpen (partiell PUE)", ""),
     "heat_pump_inside_boundary": ("Heat pump inside the datacenter boundary (1 yes, 0 no)",
                                   "Värmepumpen inom datacentrets gräns (1 ja, 0 nej)", ""),
