@@ -411,3 +411,29 @@ def test_always_dispatch_delivers_all_it_can_whatever_the_demand():
     # the unused demand keys are named in the manifest's account of the run
     assert "demand_kw and demand_profile are not used" in always.manifest["heat_reuse_source"]
     assert always.manifest["heat_reuse_source"].startswith("heat pump to the supply-line, dispatch always")
+
+
+def test_a_low_temperature_network_sinks_at_its_own_temperatures():
+    from dcsim.errors import InputError
+
+    import dcsim
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "scenarios" / "liquid-lulea-1mw-heat-reuse.toml"
+    over = {"simulation.duration": "2d", "simulation.start": "2025-01-13T00:00:00Z", "simulation.step": "300s",
+            "simulation.record_step": "300s"}
+    high = dcsim.simulate(dcsim.load_scenario(path, overrides=over))
+    low = dcsim.simulate(dcsim.load_scenario(path, overrides={
+        **over, "heat_reuse.delivery": "low-temperature-network", "heat_reuse.supply_curve_c": [65.0, 50.0],
+        "heat_reuse.return_curve_c": [35.0, 30.0]}))
+    th, tl = high.timeseries, low.timeseries
+    # the sink is the network's own supply temperature, on its outdoor curve (-15 -> +15 °C)
+    want = np.interp(tl["outdoor_drybulb_c"], [-15.0, 15.0], [65.0, 50.0])
+    np.testing.assert_allclose(tl["dh_supply_c"], want, rtol=0, atol=1e-9)  # the kernel's interpolation, round-off
+    running = (th["heat_pump_power_kw"] > 0) & (tl["heat_pump_power_kw"] > 0)
+    assert running.any() and (tl["heat_pump_cop"][running] > th["heat_pump_cop"][running]).all()  # less lift
+    assert low.kpis["energy_heat_pump_kwh"] < high.kpis["energy_heat_pump_kwh"]
+    assert low.kpis["energy_balance_rel_error"] < 1e-6
+    with pytest.raises(InputError) as err:
+        dcsim.load_scenario(path, overrides={"heat_reuse.delivery": "low-temperature-network"})
+    assert [p.path for p in err.value.problems] == ["heat_reuse.supply_curve_c"]

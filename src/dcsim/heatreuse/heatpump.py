@@ -80,7 +80,9 @@ HeatReuseParams = namedtuple(
 #: into its return line (preheating the return water: the sink is the return temperature)
 DELIVERY_SUPPLY_LINE = 0
 DELIVERY_RETURN_LINE = 1
-DELIVERY_CODES = {"supply-line": DELIVERY_SUPPLY_LINE, "return-line": DELIVERY_RETURN_LINE}
+#: (a low-temperature network's supply line is a supply line at that network's temperatures)
+DELIVERY_CODES = {"supply-line": DELIVERY_SUPPLY_LINE, "return-line": DELIVERY_RETURN_LINE,
+                  "low-temperature-network": DELIVERY_SUPPLY_LINE}
 
 _MIN_ETA = 0.05
 _MAX_ETA = 0.95

@@ -94,11 +94,13 @@ class HeatReuse(Section):
     outdoor_fraction: list[float] = Field(
         default=[1.0, 1.0, 0.2], description="demand_profile outdoor: fractions at those temperatures (assumption)."
     )
-    delivery: Literal["supply-line", "return-line"] = Field(default="supply-line", description=(
+    delivery: Literal["supply-line", "return-line", "low-temperature-network"] = Field(default="supply-line", description=(
         '"supply-line": the heat goes in at the network\'s supply temperature (supply_curve_c); "return-line": it '
         "preheats the return line, so the sink is the return temperature (return_curve_c): a warm source passes "
         "it by heat exchanger, the heat pump lifts only to the return. What the utility pays for return-line heat "
-        "is the contract's (price_sek_per_mwh)."))
+        'is the contract\'s (price_sek_per_mwh). "low-temperature-network": a low-temperature network\'s supply '
+        "line, whose temperatures the scenario must give (supply_curve_c and return_curve_c: no published Swedish "
+        "curve was found); a source warm enough passes its heat by heat exchanger."))
     heat_pump: bool = Field(default=True, description=(
         "A heat pump lifts the heat when the source is too cold for the sink. false: a heat exchanger only, which "
         "delivers only while the source (less the approach) is warmer than the sink (plus the approach)."))
@@ -174,6 +176,12 @@ class HeatReuse(Section):
             raise _field_error("price_file", 'price_model "file" needs a price_file (time, price_sek_per_mwh)')
         if self.price_model != "file" and self.price_file is not None:
             raise _field_error("price_file", 'is only used with price_model "file"')
+        if self.delivery == "low-temperature-network":
+            missing = [k for k in ("supply_curve_c", "return_curve_c") if k not in self.model_fields_set]
+            if missing:
+                raise _field_error(missing[0], 'delivery "low-temperature-network" needs the network\'s own supply and '
+                                   "return temperatures against supply_curve_outdoor_c (the defaults are a "
+                                   "high-temperature network's, 100 -> 70 °C)")
         if self.min_run_time_s > 0 and self.dispatch != "economic":
             raise _field_error("min_run_time_s", 'is only used with dispatch "economic" (the others never stop the '
                                "heat pump for the price)")
