@@ -89,7 +89,7 @@ def test_report_is_self_contained_and_accessible(result, lang):
     imgs = re.findall(r"<img [^>]*>", html)
     assert len(imgs) == 5
     assert all(re.search(r'alt="[^"]{60,}"', i) for i in imgs)
-    assert html.count("<table") == html.count("<caption") == 14
+    assert html.count("<table") == html.count("<caption") == 15  # 14 + the EU 2024/1364 indicators
     assert html.count('<th scope="col">') > 50 and html.count('<th scope="row">') > 50
     assert 'id="summary"' in html
 
@@ -98,6 +98,9 @@ def test_swedish_report_has_no_english_headings(result):
     sv = render_report(result, "sv")
     en_only = {STRINGS[k][0] for k in STRINGS if STRINGS[k][0] != STRINGS[k][1] and "{" not in STRINGS[k][0]
                and len(STRINGS[k][0]) > 12}
+    from dcsim.report.eu import TEXT as EU_TEXT
+
+    en_only |= {en for en, sv_text in EU_TEXT.values() if en != sv_text and "{" not in en and len(en) > 12}
     leaked = sorted(s for s in en_only if s in sv)
     assert leaked == []
     assert "Varmare tilluft i ett litet rum" in sv  # the case's own Swedish title
@@ -113,3 +116,18 @@ def test_report_is_deterministic(result):
 def test_unknown_language_is_refused(result):
     with pytest.raises(ValueError, match="en, sv"):
         render_report(result, "de")
+
+
+def test_the_eu_section_lists_every_indicator_of_every_variant(result):
+    from dcsim.report.eu import ROWS, TEXT
+
+    for en, sv in TEXT.values():  # both languages, the same placeholders
+        assert en and sv and re.findall(r"{(\w+)}", en) == re.findall(r"{(\w+)}", sv)
+    html = render_report(result, "en")
+    table = html[html.index('id="eu-reporting"'):]
+    table = table[:table.index("</table>")]
+    for key, _, _ in ROWS:
+        assert TEXT[key][0] in table
+    eu = result.baseline.first.reporting
+    assert Fmt("en").num(eu["e_dc_kwh"], 0) in table  # the baseline's EDC as written in the run's kpis.json
+    assert "not a calendar year" in html  # a 2-day run says it is not the reported year

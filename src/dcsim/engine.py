@@ -42,12 +42,14 @@ from .electrical.dispatch import (
 from .electrical.generator import generator_fuels, generator_output_kw
 from .grid import GridSeries, load_grid
 from .grid.frequency import read_frequency_file
+from .eu_reporting import eu_2024_1364_indicators
 from .grid.reserves import read_reserve_price_csv
 from .model import (
     build_model,
     dh_demand_kw_series,
     heat_price_sek_per_mwh_series,
     heat_pump_min_cop,
+    heat_reuse_note,
     initial_state,
     managed_curve,
     server_curve,
@@ -191,22 +193,6 @@ def heat_pump_outside_boundary(sc: Scenario) -> float:
     return 1.0 if hr.enabled and hr.ownership == "utility" else 0.0
 
 
-def heat_reuse_note(hr) -> str:
-    """The manifest's sentence on heat reuse: what ran, how it was dispatched and paid, and
-    its boundary (empty without heat reuse)."""
-    if not hr.enabled:
-        return ""
-    unit = "heat pump" if hr.heat_pump else "heat exchanger (no heat pump)"
-    demand = ("the network takes all the heat (heat_reuse.demand_kw and demand_profile are not used)"
-              if hr.dispatch == "always" else f"demand {hr.demand_profile}")
-    price = {"flat": f"flat {hr.price_sek_per_mwh:g} SEK/MWh", "monthly": "monthly prices",
-             "file": f"prices from {hr.price_file}"}[hr.price_model]
-    owner = ("operator-owned, inside the datacenter boundary" if hr.ownership == "operator" else
-             f"utility-owned, outside the datacenter boundary, source heat at {hr.source_price_sek_per_mwh:g} SEK/MWh")
-    run = f", minimum run {hr.min_run_time_s:g} s" if hr.min_run_time_s > 0 else ""
-    return f"{unit} to the {hr.delivery}, dispatch {hr.dispatch}{run}, {demand}, {price}, {owner}"
-
-
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
     """Named step series (contract timeseries columns first) from the kernel outputs."""
     pl, el = out.plant, out.electrical
@@ -254,6 +240,7 @@ def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.n
         "humidifier_power_kw": pl[:, P.OUT_HUMIDIFIER_KW],
         "heat_pump_power_kw": pl[:, P.OUT_HEAT_PUMP_KW],  # on the site's meter unless ownership = "utility"
         "heat_delivered_kw": pl[:, P.OUT_HEAT_REUSED_KW],  # into the district-heating network
+        "heat_source_c": pl[:, P.OUT_HEAT_SOURCE_C],  # the waste-heat stream's (heat reuse on or off)
         "heat_pump_uneconomic": pl[:, P.OUT_HEAT_PUMP_UNECONOMIC],  # 1: stood still, it would have lost money
         "heat_pump_held_on": pl[:, P.OUT_HEAT_PUMP_HELD_ON],  # 1: ran at a loss for its minimum run time
         "datasheet_unit_power_kw": pl[:, P.OUT_DATASHEET_UNIT_KW],  # in cooling_power_kw (cooling.datasheet_unit)
@@ -576,7 +563,11 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
             "numba": _numba_version(),
         },
     }
-    return Results(scenario=sc, kpis=kpis, timeseries=timeseries, racks=racks, manifest=manifest)
+    reporting = eu_2024_1364_indicators(
+        kpis, columns, pd_it_kw=model.design_it_kw, renewable_share=sc.site.renewable_energy_share,
+        start_utc=str(np.datetime64(start, "s")) + "Z", duration_s=int(sc.simulation.duration),
+        heat_reuse=bool(sc.heat_reuse.enabled), heat_pump_inside=not heat_pump_outside_boundary(sc))
+    return Results(scenario=sc, kpis=kpis, timeseries=timeseries, racks=racks, manifest=manifest, reporting=reporting)
 
 
 def _numba_version() -> str:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .cooling import COOLING_MODES, MODE_FREE_WEIGHT
+from .eu_reporting import EU_SECTION as REPORTING_SECTION
 from .grid.tariffs import hourly_mean_kw
 
 #: The contract KPI names (DESIGN.md section 3), in report order.
@@ -288,6 +289,8 @@ class Results:
     timeseries: pd.DataFrame
     racks: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: the indicators of EU 2024/1364 (dcsim.eu_reporting), kpis.json's "eu_2024_1364" section
+    reporting: dict[str, Any] = field(default_factory=dict)
 
     OUTPUT_FILES = ("kpis.json", "timeseries.parquet", "racks.parquet", "scenario.resolved.toml", "manifest.json")
 
@@ -301,7 +304,8 @@ class Results:
         target.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".dcsim-save-", dir=target))
         try:
-            (tmp / "kpis.json").write_text(json.dumps(self.kpis, indent=2) + "\n", encoding="utf-8")
+            doc = {**self.kpis, **({REPORTING_SECTION: self.reporting} if self.reporting else {})}
+            (tmp / "kpis.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
             self.timeseries.to_parquet(tmp / "timeseries.parquet")
             self.racks.to_parquet(tmp / "racks.parquet", index=False)
             (tmp / "scenario.resolved.toml").write_text(dump_toml(self.scenario), encoding="utf-8")
@@ -318,9 +322,12 @@ def load_results(directory: str | os.PathLike) -> Results:
     from .scenario.load import load_scenario
 
     d = Path(directory)
+    kpis = json.loads((d / "kpis.json").read_text(encoding="utf-8"))
+    reporting = kpis.pop(REPORTING_SECTION, {})  # a section, not a KPI (a folder written before it has none)
     return Results(
         scenario=load_scenario(d / "scenario.resolved.toml"),
-        kpis=json.loads((d / "kpis.json").read_text(encoding="utf-8")),
+        kpis=kpis,
+        reporting=reporting,
         timeseries=pd.read_parquet(d / "timeseries.parquet"),
         racks=pd.read_parquet(d / "racks.parquet"),
         manifest=json.loads((d / "manifest.json").read_text(encoding="utf-8")),

@@ -15,6 +15,7 @@ from .heat_reuse import (
     disabled_heat_reuse_params,
     heat_price_sek_per_mwh_series,
     heat_pump_min_cop,
+    heat_reuse_note,
 )
 from .it import ServerCurve, managed_curve, server_curve, server_spec
 from .plant import build_plant
@@ -32,6 +33,7 @@ __all__ = [
     "disabled_heat_reuse_params",
     "heat_price_sek_per_mwh_series",
     "heat_pump_min_cop",
+    "heat_reuse_note",
     "float_tuple",
     "initial_state",
     "managed_curve",

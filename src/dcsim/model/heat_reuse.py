@@ -178,3 +178,19 @@ def heat_price_sek_per_mwh_series(section, times_utc, *, timezone: str = "UTC") 
                                  f"to {np.datetime64(int(time_s[-1]) + step, 's')}Z, not the simulated period "
                                  f"{t[0]}Z to {t[-1]}Z; give prices for every simulated step", file=section.price_file))
     return price[k].astype(np.float64)
+
+
+def heat_reuse_note(hr) -> str:
+    """The manifest's sentence on heat reuse: what ran, how it was dispatched and paid, and
+    its boundary (empty without heat reuse)."""
+    if not hr.enabled:
+        return ""
+    unit = "heat pump" if hr.heat_pump else "heat exchanger (no heat pump)"
+    demand = ("the network takes all the heat (heat_reuse.demand_kw and demand_profile are not used)"
+              if hr.dispatch == "always" else f"demand {hr.demand_profile}")
+    price = {"flat": f"flat {hr.price_sek_per_mwh:g} SEK/MWh", "monthly": "monthly prices",
+             "file": f"prices from {hr.price_file}"}[hr.price_model]
+    owner = ("operator-owned, inside the datacenter boundary" if hr.ownership == "operator" else
+             f"utility-owned, outside the datacenter boundary, source heat at {hr.source_price_sek_per_mwh:g} SEK/MWh")
+    run = f", minimum run {hr.min_run_time_s:g} s" if hr.min_run_time_s > 0 else ""
+    return f"{unit} to the {hr.delivery}, dispatch {hr.dispatch}{run}, {demand}, {price}, {owner}"

@@ -22,6 +22,7 @@ from ..data.builtin import builtin_name
 from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from ..results import KPI_NAMES
 from . import figures as F
+from .eu import eu_section
 from .fmt import Fmt
 from .page import Page, esc
 from .strings import kpi_label, text_in
@@ -154,7 +155,7 @@ def render_report(result, lang: str = "en") -> str:
     r = _report_context(result, lang)
     page = Page(r.fmt)
     for section in (_summary_section, _compared_section, _energy_section, _pue_section, _inlet_section,
-                    _modes_section, _cash_section, _results_section, _assumptions_section, _provenance_section):
+                    _modes_section, _cash_section, _results_section, eu_section, _assumptions_section, _provenance_section):
         section(page, r)
     return _document(page, r)
 

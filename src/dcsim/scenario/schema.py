@@ -202,6 +202,11 @@ class Site(_Section):
     )
     synthetic: SyntheticClimate = Field(default_factory=SyntheticClimate)
     grid_options: GridOptions = Field(default_factory=GridOptions)
+    renewable_energy_share: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False, description=(
+        "Share of the site's energy covered by guarantees of origin it retires, its own power purchase agreements "
+        "or on-site renewables (EU 2024/1364 Annex II: ERES-TOT; the grid's mix does not count), for the "
+        "renewable energy factor REF of kpis.json's eu_2024_1364 section. 0: none. It changes no carbon figure "
+        "(dcsim's carbon is the grid's, location-based)."))
     grid_outages: list[GridOutage] = Field(default_factory=list, description=(
         "Outages of the grid supply ([[site.grid_outages]] with start and duration): the load is served by the "
         "battery down to empty and the standby generator (storage.*); what neither serves is reported as "
