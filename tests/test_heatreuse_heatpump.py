@@ -248,6 +248,13 @@ def test_monthly_and_file_heat_prices_pay_each_step_its_price(tmp_path):
     ts2 = r2.timeseries
     night = ts2.index.hour < 6
     assert set(ts2["heat_price_sek_per_mwh"][night]) == {600.0} and set(ts2["heat_price_sek_per_mwh"][~night]) == {300.0}
+    # against the outdoor temperature, as Open District Heating pays: 500 at -10 °C, 100 at +10 °C
+    r3 = _stockholm({"heat_reuse.price_model": "outdoor", "heat_reuse.price_outdoor_points_c": [-10.0, 10.0],
+                     "heat_reuse.price_outdoor_sek_per_mwh": [500.0, 100.0]})
+    ts3 = r3.timeseries
+    want3 = np.clip(300.0 - 20.0 * ts3["outdoor_drybulb_c"].to_numpy(), 100.0, 500.0)
+    np.testing.assert_allclose(ts3["heat_price_sek_per_mwh"], want3, rtol=1e-12)  # the line by hand
+    assert ts3["heat_price_sek_per_mwh"].std() > 0.0  # the week's weather moves the price
 
 
 def test_heat_price_keys_are_checked_with_their_paths(tmp_path):
@@ -261,7 +268,12 @@ def test_heat_price_keys_are_checked_with_their_paths(tmp_path):
                         ({"heat_reuse.price_model": "monthly", "heat_reuse.price_monthly_sek_per_mwh": [1.0] * 11},
                          "heat_reuse.price_monthly_sek_per_mwh"),
                         ({"heat_reuse.price_model": "file"}, "heat_reuse.price_file"),
-                        ({"heat_reuse.price_file": "x.csv"}, "heat_reuse.price_file")):
+                        ({"heat_reuse.price_file": "x.csv"}, "heat_reuse.price_file"),
+                        ({"heat_reuse.price_model": "outdoor", "heat_reuse.price_outdoor_points_c": [0.0, 10.0]},
+                         "heat_reuse.price_outdoor_sek_per_mwh"),
+                        ({"heat_reuse.price_model": "outdoor", "heat_reuse.price_outdoor_points_c": [10.0, 0.0],
+                          "heat_reuse.price_outdoor_sek_per_mwh": [1.0, 2.0]}, "heat_reuse.price_outdoor_points_c"),
+                        ({"heat_reuse.price_outdoor_sek_per_mwh": [1.0, 2.0]}, "heat_reuse.price_outdoor_sek_per_mwh")):
         with pytest.raises(InputError) as err:
             dcsim.load_scenario(path, overrides=over)
         assert [p.path for p in err.value.problems] == [field]

@@ -472,7 +472,8 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     model = build_model(sc, curve, dt)
     utilization = utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
-    heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, step_midpoints(start, step_s, n), timezone=sc.site.timezone)
+    heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, step_midpoints(start, step_s, n), wx.drybulb_c,
+                                               timezone=sc.site.timezone)
     dh_demand = dh_demand_kw_series(
         sc.heat_reuse, model.design_it_kw, step_midpoints(start, step_s, n), wx.drybulb_c, timezone=sc.site.timezone
     )

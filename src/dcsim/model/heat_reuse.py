@@ -150,17 +150,22 @@ def read_heat_price_file(path, *, field_path: str = "heat_reuse.price_file") -> 
     return values[TIME.name].astype(np.int64), values[HEAT_PRICE_COLUMN]
 
 
-def heat_price_sek_per_mwh_series(section, times_utc, *, timezone: str = "UTC") -> np.ndarray:
+def heat_price_sek_per_mwh_series(section, times_utc, t_outdoor_c=None, *, timezone: str = "UTC") -> np.ndarray:
     """The price paid for delivered heat at each step, SEK/MWh (``times_utc``: the steps'
-    midpoints, datetime64): ``flat`` price_sek_per_mwh; ``monthly`` the local month's
-    price_monthly_sek_per_mwh; ``file`` the interval of price_file holding the midpoint
-    (the file must cover every step). Zeros when heat reuse is off."""
+    midpoints, datetime64; ``t_outdoor_c``: their outdoor dry bulb): ``flat``
+    price_sek_per_mwh; ``monthly`` the local month's price_monthly_sek_per_mwh; ``outdoor``
+    price_outdoor_sek_per_mwh interpolated at the outdoor temperature (constant beyond the
+    points); ``file`` the interval of price_file holding the midpoint (the file must cover
+    every step). Zeros when heat reuse is off."""
     t = np.asarray(times_utc, dtype="datetime64[s]")
     n = t.shape[0]
     if not getattr(section, "enabled", False):
         return np.zeros(n)
     if section.price_model == "flat":
         return np.full(n, float(section.price_sek_per_mwh))
+    if section.price_model == "outdoor":
+        return np.interp(np.asarray(t_outdoor_c, dtype=np.float64), np.asarray(section.price_outdoor_points_c, float),
+                         np.asarray(section.price_outdoor_sek_per_mwh, float))
     if section.price_model == "monthly":
         import pandas as pd
 
@@ -189,7 +194,7 @@ def heat_reuse_note(hr) -> str:
     demand = ("the network takes all the heat (heat_reuse.demand_kw and demand_profile are not used)"
               if hr.dispatch == "always" else f"demand {hr.demand_profile}")
     price = {"flat": f"flat {hr.price_sek_per_mwh:g} SEK/MWh", "monthly": "monthly prices",
-             "file": f"prices from {hr.price_file}"}[hr.price_model]
+             "outdoor": "prices against the outdoor temperature", "file": f"prices from {hr.price_file}"}[hr.price_model]
     owner = ("operator-owned, inside the datacenter boundary" if hr.ownership == "operator" else
              f"utility-owned, outside the datacenter boundary, source heat at {hr.source_price_sek_per_mwh:g} SEK/MWh")
     run = f", minimum run {hr.min_run_time_s:g} s" if hr.min_run_time_s > 0 else ""

@@ -118,16 +118,22 @@ class HeatReuse(Section):
     wear_sek_per_mwh: float = Field(default=0.0, ge=0, allow_inf_nan=False, description=(
         "economic dispatch: heat-pump wear and maintenance per MWh of heat delivered, SEK. Default 0: not "
         "counted (no measured figure was found); give the maintenance contract's."))
-    price_model: Literal["flat", "monthly", "file"] = Field(default="flat", description=(
+    price_model: Literal["flat", "monthly", "outdoor", "file"] = Field(default="flat", description=(
         '"flat": price_sek_per_mwh every hour; "monthly": a contract\'s price per local month '
-        '(price_monthly_sek_per_mwh); "file": a dated series (price_file). Open District Heating\'s price by '
-        "outdoor and delivery temperature is not published, so there is no built-in table of it."))
+        '(price_monthly_sek_per_mwh); "outdoor": a price against the outdoor temperature (price_outdoor_points_c, '
+        'price_outdoor_sek_per_mwh), as Open District Heating pays; "file": a dated series (price_file). Open '
+        "District Heating's own price table is not published, so dcsim has no built-in one."))
     price_monthly_sek_per_mwh: list[float] | None = Field(default=None, description=(
         'price_model "monthly": 12 prices for delivered heat, SEK/MWh, January to December (site time zone).'))
     price_file: str | None = Field(default=None, description=(
         'price_model "file": a CSV of the price paid for delivered heat (time, ISO 8601 UTC; price_sek_per_mwh '
         ">= 0) on a constant step, covering the simulated period; each step takes the value of the interval "
         "holding its midpoint."))
+    price_outdoor_points_c: list[float] | None = Field(default=None, description=(
+        'price_model "outdoor": outdoor temperatures, °C, increasing (at least 2).'))
+    price_outdoor_sek_per_mwh: list[float] | None = Field(default=None, description=(
+        'price_model "outdoor": the price paid for delivered heat at those temperatures, SEK/MWh (>= 0); linear '
+        "between them, constant beyond."))
     price_sek_per_mwh: float = Field(
         default=DEFAULT_HEAT_PRICE_SEK_PER_MWH, ge=0,
         description="Paid for delivered heat, SEK/MWh (Stockholm Open District Heating ~2.0 MSEK per MW-year / 8760 h).",
@@ -172,6 +178,20 @@ class HeatReuse(Section):
                                    "(SEK/MWh, January to December)")
         elif prices is not None:
             raise _field_error("price_monthly_sek_per_mwh", 'is only used with price_model "monthly"')
+        xs, ys = self.price_outdoor_points_c, self.price_outdoor_sek_per_mwh
+        if self.price_model == "outdoor":
+            if xs is None or ys is None or len(xs) != len(ys) or len(xs) < 2:
+                raise _field_error("price_outdoor_sek_per_mwh", 'price_model "outdoor" needs price_outdoor_points_c and '
+                                   "as many price_outdoor_sek_per_mwh (at least 2)")
+            try:
+                _increasing(xs, "price_outdoor_points_c")
+            except ValueError as exc:
+                raise _field_error("price_outdoor_points_c", str(exc)) from None
+            if not all(math.isfinite(p) and p >= 0 for p in ys):
+                raise _field_error("price_outdoor_sek_per_mwh", "prices must be finite and >= 0 (SEK/MWh)")
+        elif xs is not None or ys is not None:
+            raise _field_error("price_outdoor_points_c" if xs is not None else "price_outdoor_sek_per_mwh",
+                               'is only used with price_model "outdoor"')
         if self.price_model == "file" and not self.price_file:
             raise _field_error("price_file", 'price_model "file" needs a price_file (time, price_sek_per_mwh)')
         if self.price_model != "file" and self.price_file is not None:
