@@ -449,3 +449,44 @@ def test_a_low_temperature_network_sinks_at_its_own_temperatures():
     with pytest.raises(InputError) as err:
         dcsim.load_scenario(path, overrides={"heat_reuse.delivery": "low-temperature-network"})
     assert [p.path for p in err.value.problems] == ["heat_reuse.supply_curve_c"]
+
+
+def _reference_scenarios_with_heat_reuse() -> list[str]:
+    from pathlib import Path
+
+    import dcsim
+
+    return sorted(p.stem for p in (Path(__file__).parents[1] / "scenarios").glob("*.toml")
+                  if dcsim.load_scenario(p).heat_reuse.enabled)
+
+
+REFERENCE_WITH_HEAT_REUSE = _reference_scenarios_with_heat_reuse()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REFERENCE_WITH_HEAT_REUSE)
+def test_economic_dispatch_over_a_year_of_every_reference_scenario_with_heat_reuse(name):
+    """Issue 17's acceptance, over each shipped scenario's whole year at its own step: with
+    economic dispatch the heat pump runs no step at a loss, and the heat result (revenue - the
+    heat pump's electricity at the step's price) is at least that of the heat pump run whenever
+    the network takes heat (dispatch "demand", the behaviour issue 17 measured)."""
+    from pathlib import Path
+
+    import dcsim
+
+    assert REFERENCE_WITH_HEAT_REUSE == ["chiller-crah-stockholm-heat-reuse", "liquid-lulea-1mw-heat-reuse"]
+    path = Path(__file__).parents[1] / "scenarios" / f"{name}.toml"
+    net = {}
+    for dispatch in ("demand", "economic"):
+        sc = dcsim.load_scenario(path, overrides={"heat_reuse.dispatch": dispatch, "simulation.record_step": "60s"})
+        assert sc.simulation.step == 60 and sc.simulation.duration == 365 * 86400
+        r = dcsim.simulate(sc)
+        ts = r.timeseries
+        step_net = (ts["heat_reused_kw"] * ts["heat_price_sek_per_mwh"] / 1000
+                    - ts["heat_pump_power_kw"] * ts["price_sek_per_kwh"]) * 60 / 3600
+        net[dispatch] = float(step_net.sum())
+        assert r.kpis["energy_balance_rel_error"] < 1e-6
+        if dispatch == "economic":
+            assert (step_net[ts["heat_pump_power_kw"] > 0.0] > 0.0).all()
+    assert net["economic"] >= net["demand"]
+    print(f"{name}: heat result demand {net['demand'] / 1e3:.0f} kSEK, economic {net['economic'] / 1e3:.0f} kSEK")
