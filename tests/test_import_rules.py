@@ -25,7 +25,7 @@ LAYERS = (
     ("inputs", ("dcsim.scenario",)),
     ("model", ("dcsim.model",)),
     ("run", ("dcsim.engine", "dcsim.results", "dcsim.eu_reporting")),
-    ("application", ("dcsim.case", "dcsim.sweep", "dcsim.report", "dcsim.plugins")),
+    ("application", ("dcsim.case", "dcsim.sweep", "dcsim.report", "dcsim.plugins", "dcsim.mv")),
     ("interface", ("dcsim.cli", "dcsim.__main__", "dcsim")),  # "dcsim": the package's __init__ only
 )
 RANK = {name: i for i, (name, _) in enumerate(LAYERS)}

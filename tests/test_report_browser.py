@@ -273,10 +273,10 @@ PAGE_FACTS = """(() => {
 })()"""
 
 FIGURES = ["fig-energy", "fig-pue", "fig-inlet", "fig-modes", "fig-cash"]
-SECTIONS = ["summary", "compared", "energy", "pue", "inlet", "cooling-modes", "cash-flow", "results", "assumptions",
-            "provenance"]
+SECTIONS = ["summary", "compared", "energy", "pue", "inlet", "cooling-modes", "cash-flow", "results", "eu-reporting",
+            "assumptions", "provenance"]
 TABLES = ["key-figures", "variants", "energy-table", "pue-table", "thermal-table", "bands-table", "modes-table",
-          "business-table", "cashflow-table", "results-supply-24c", "results-same", "assumptions-table",
+          "business-table", "cashflow-table", "results-supply-24c", "results-same", "eu-reporting", "assumptions-table",
           "provenance-table", "hash-table"]
 
 

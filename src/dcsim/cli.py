@@ -285,6 +285,52 @@ def case(
 
 
 @app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario of the site (its site.climate: the real weather of the period).")],
+    meters: Annotated[Path, typer.Argument(help="Meter file (CSV or Parquet): time + timeseries columns.")],
+    fit: Annotated[list[str], typer.Option("--fit", help="A key to fit and its bounds: --fit KEY=LOW:HIGH (repeatable).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out/calibration"),
+    channel: Annotated[
+        Optional[list[str]], typer.Option("--channel", help="Meter channel to fit (repeatable; default: all in the file).")
+    ] = None,
+    starts: Annotated[int, typer.Option("--starts", min=1, max=50, help="Starts of the least-squares fit.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the starts after the scenario's own values.")] = 0,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a scenario key first.")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Fit scenario keys to a site's meters (ASHRAE Guideline 14): write calibrated.toml,
+    calibration.json (fitted values with their 95 % intervals, hourly and monthly CV(RMSE) and
+    NMBE per channel) and residuals.png. Exit 0 whether or not the fit meets Guideline 14
+    (calibration.json says); 2 for bad input."""
+    from .mv import calibrate as run_calibration
+    from .mv import parse_fit, read_meters
+
+    keys = [parse_fit(f) for f in fit]
+    data = read_meters(meters)
+    say = (lambda n: None) if quiet else (lambda n: err_console.print(f"  simulation {n}", markup=False) if n % 10 == 0 else None)
+    cal = run_calibration(scenario, data, keys, channels=channel, starts=starts, seed=seed,
+                          overrides=_parse_sets(set_), progress=say)
+    cal.save(output)
+    if not quiet:
+        table = Table(title=f"calibration to {meters.name}: {cal.runs} simulations", header_style="bold")
+        for col in ("key", "fitted", "95 % interval"):
+            table.add_column(col)
+        for k in keys:
+            v, s = cal.values[k.key], cal.sigma[k.key]
+            table.add_row(k.key, f"{v:.6g}" + (" (at a bound)" if cal.at_bound[k.key] else ""),
+                          f"{v - 1.96 * s:.4g} .. {v + 1.96 * s:.4g}")
+        out_console.print(table)
+        for c, st in cal.statistics.items():
+            h = st["hourly"]
+            if h["cv_rmse_pct"] is None:
+                out_console.print(f"{c}: too few hours to judge ({h['n']})", markup=False)
+                continue
+            out_console.print(f"{c}: hourly CV(RMSE) {h['cv_rmse_pct']:.1f} %, NMBE {h['nmbe_pct']:+.1f} %"
+                              f" ({'meets' if h['meets_guideline_14'] else 'does not meet'} Guideline 14)", markup=False)
+        out_console.print(f"wrote calibrated.toml, calibration.json, residuals.png to {output}/")
+
+
+@app.command()
 def schema(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to a file instead of stdout.")] = None,
 ) -> None:

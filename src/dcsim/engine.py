@@ -193,6 +193,15 @@ def heat_pump_outside_boundary(sc: Scenario) -> float:
     return 1.0 if hr.enabled and hr.ownership == "utility" else 0.0
 
 
+def heat_sale_price(sc: Scenario, network_sek_per_mwh: np.ndarray) -> np.ndarray:
+    """What the datacenter is paid per MWh of the heat leaving its boundary, each step: the
+    network's price when it owns the heat pump, the utility's price for the source heat when
+    the utility does (``heat_reuse.ownership``)."""
+    if not heat_pump_outside_boundary(sc):
+        return network_sek_per_mwh
+    return np.full(network_sek_per_mwh.shape[0], float(sc.heat_reuse.source_price_sek_per_mwh))
+
+
 def step_columns(out, wx, gx, inputs, dt: float, sc: Scenario) -> dict[str, np.ndarray]:
     """Named step series (contract timeseries columns first) from the kernel outputs."""
     pl, el = out.plant, out.electrical
@@ -522,10 +531,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     shortfall = 100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
     kpis = compute_kpis(
         columns, dt_s=dt, step_s=step_s, racks=acc,
-        # the datacenter is paid for the heat leaving its boundary: the network's price when it
-        # owns the heat pump, the utility's price for the source heat when the utility does
-        heat_price_sek_per_mwh=(heat_price if not heat_pump_outside_boundary(sc)
-                                else np.full(n, float(sc.heat_reuse.source_price_sek_per_mwh))),
+        heat_price_sek_per_mwh=heat_sale_price(sc, heat_price),
         work_shortfall_pct=shortfall,
         power_fee_sek=sum(grid.power_fee_sek(columns["grid_import_kw"], start, step_s).values()),
         start_s=int(np.datetime64(start, "s").astype(np.int64)),
