@@ -134,3 +134,57 @@ def test_calibration_recovers_known_parameters_within_their_intervals(tmp_path):
     back = dcsim.load_scenario(out / "calibrated.toml")
     assert back.workload.mean_utilization == cal.values["workload.mean_utilization"]
     assert (out / "residuals.png").stat().st_size > 10_000
+
+
+def test_verify_finds_a_known_ten_percent_cooling_saving_inside_its_interval(tmp_path):
+    """Issue 18's verification: the site calibrated on two weeks of March, then two weeks of
+    "after" meters from the true site with 10 % less cooling electricity (5 % noise): the
+    Guideline 14 90 % interval of the verified cooling saving contains 10 %, and the facility's
+    saving is that kW share of it."""
+    from dcsim.mv import savings_uncertainty, verify
+
+    meters = read_meters(_synthetic_meters(tmp_path))
+    fit = [FitKey("workload.mean_utilization", 0.3, 0.75), FitKey("electrical.lighting_kw", 0.0, 60.0)]
+    cal_dir = calibrate(SCENARIO, meters, fit, overrides={"simulation.step": "300s"}, starts=1).save(tmp_path / "cal")
+    (cal_dir / "case.toml").write_text('[case]\nname = "verified"\nbaseline = "calibrated.toml"\n\n[[proposals]]\n'
+                                       'name = "warmer"\ncapital_cost_sek = 0\nlifetime_years = 10\n'
+                                       '[proposals.patch]\n"room.supply_air_c" = 22.0\n', encoding="utf-8")
+    after = {**PERIOD, "simulation.start": "2025-03-17T00:00:00Z"}
+    ts = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={**after, **TRUTH})).timeseries
+    rng = np.random.default_rng(8)
+    cool = ts["cooling_power_kw"].to_numpy()
+    vals = {"cooling_power_kw": 0.9 * cool, "it_power_kw": ts["it_power_kw"].to_numpy(),
+            "facility_power_kw": ts["facility_power_kw"].to_numpy() - 0.1 * cool}
+    rows = [",".join([t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                      *(f"{vals[c][i] * (1 + 0.05 * rng.standard_normal()):.4f}" for c in CHANNELS)])
+            for i, t in enumerate(ts.index)]
+    path = _write_meters(tmp_path / "after.csv", rows, "time," + ",".join(CHANNELS))
+    v = verify(cal_dir / "case.toml", read_meters(path), channel="cooling_power_kw")
+    lo, hi = v["fractional_saving_interval"]
+    assert lo <= 0.10 <= hi and hi - lo < 0.02, (lo, v["fractional_saving"], hi)
+    assert v["confidence"] == 0.9 and v["intervals"] == 336 and "warmer" in v["predicted"]
+    # the interval by hand: t(0.95, n' - 1) x 1.26 x CV x sqrt((n / n') (1 + 2 / n) / m), rho ~ 0
+    c = v["calibration"]
+    from scipy.stats import t as student
+
+    rho = max(c["residual_lag1_autocorrelation"], 0.0)
+    n_eff = 336 * (1 - rho) / (1 + rho)
+    want = student.ppf(0.95, n_eff - 1) * 1.26 * c["cv_rmse_pct"] / 100 * np.sqrt(336 / n_eff * (1 + 2 / 336) / 336)
+    assert (hi - lo) / 2 == pytest.approx(want, rel=1e-12)
+    assert savings_uncertainty(0.05, 336, 0.0, 336) == pytest.approx(student.ppf(0.95, 335) * 1.26 * 0.05 * np.sqrt(
+        (1 + 2 / 336) / 336), rel=1e-12)
+    # at the command line, and the facility's saving: the cooling kW it lost, about 2 % of the site
+    out = tmp_path / "ver"
+    proc = subprocess.run([sys.executable, "-m", "dcsim", "verify", str(cal_dir / "case.toml"), str(path), "-o", str(out),
+                           "-q"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    fac = json.loads((out / "verification.json").read_text(encoding="utf-8"))
+    lo_f, hi_f = fac["fractional_saving_interval"]
+    share = 0.1 * cool.sum() / ts["facility_power_kw"].to_numpy().sum()
+    assert lo_f <= share <= hi_f, (lo_f, share, hi_f)
+    # a baseline without its calibration is refused (exit 2)
+    (tmp_path / "plain.toml").write_text(f'[case]\nname = "plain"\nbaseline = "{SCENARIO.as_posix()}"\n\n[[proposals]]\n'
+                                         'name = "x"\ncapital_cost_sek = 0\nlifetime_years = 1\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "dcsim", "verify", str(tmp_path / "plain.toml"), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "calibration.json" in proc.stderr

@@ -331,6 +331,36 @@ def calibrate(
 
 
 @app.command()
+def verify(
+    case_file: Annotated[Path, typer.Argument(help="Case whose baseline is a calibrated.toml with its calibration.json.")],
+    meters_after: Annotated[Path, typer.Argument(help="Meter file of the period after the installation.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out/verification"),
+    channel: Annotated[str, typer.Option("--channel", help="Meter channel whose saving is verified.")] = "facility_power_kw",
+    quiet: QuietOpt = False,
+) -> None:
+    """Verified savings after an installation (IPMVP Option D): the calibrated baseline on the
+    after-period's weather and load against the after meters, with the ASHRAE Guideline 14
+    fractional savings uncertainty at 90 %, and what the case's proposals predicted; writes
+    verification.json."""
+    import json
+
+    from .mv import read_meters
+    from .mv import verify as run_verification
+
+    result = run_verification(case_file, read_meters(meters_after), channel=channel)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "verification.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if not quiet:
+        lo, hi = result["fractional_saving_interval"]
+        out_console.print(f"{channel}: saved {result['saving']:,.0f} {result['unit']} of {result['adjusted_baseline']:,.0f} "
+                          f"({100 * result['fractional_saving']:.1f} %, 90 % interval {100 * lo:.1f} .. {100 * hi:.1f} %)",
+                          markup=False)
+        for name, p in result["predicted"].items():
+            out_console.print(f"  the case predicted for {name}: {100 * p['fractional_saving']:.1f} %", markup=False)
+        out_console.print(f"wrote verification.json to {output}/")
+
+
+@app.command()
 def schema(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to a file instead of stdout.")] = None,
 ) -> None:

@@ -79,11 +79,25 @@ def monthly(hour_s: np.ndarray, measured: np.ndarray, simulated: np.ndarray, *, 
     return np.asarray(out_m), np.asarray(out_s)
 
 
+def lag1_autocorrelation(residuals) -> float:
+    """Lag-1 autocorrelation of a residual series (NaNs break the pairs they touch): the rho
+    of Guideline 14's effective number of points n' = n (1 - rho) / (1 + rho)."""
+    r = np.asarray(residuals, dtype=np.float64)
+    a, b = r[:-1], r[1:]
+    ok = np.isfinite(a) & np.isfinite(b)
+    if ok.sum() < 3:
+        return 0.0
+    a, b = a[ok] - r[np.isfinite(r)].mean(), b[ok] - r[np.isfinite(r)].mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 0 else 0.0
+
+
 def fit_statistics(hour_s: np.ndarray, measured_h: np.ndarray, simulated_h: np.ndarray, *, energy: bool,
                    p: int = 1) -> dict:
     """Hourly and monthly CV(RMSE) and NMBE of one channel and whether each meets
-    Guideline 14 (:data:`G14_LIMITS`)."""
-    out = {}
+    Guideline 14 (:data:`G14_LIMITS`); the hourly residuals' lag-1 autocorrelation (for the
+    savings uncertainty of :mod:`dcsim.mv.verify`)."""
+    out = {"residual_lag1_autocorrelation": lag1_autocorrelation(np.asarray(measured_h) - np.asarray(simulated_h))}
     mm, ms = monthly(hour_s, measured_h, simulated_h, energy=energy)
     for scale, (m, s) in (("hourly", (measured_h, simulated_h)), ("monthly", (mm, ms))):
         cv, nm = cv_rmse_pct(m, s, p), nmbe_pct(m, s, p)
