@@ -44,6 +44,7 @@ from .grid import GridSeries, load_grid
 from .grid.frequency import read_frequency_file
 from .eu_reporting import eu_2024_1364_indicators
 from .grid.reserves import read_reserve_price_csv
+from .workload.utilization import utilization_from_file
 from .model import (
     build_model,
     dh_demand_kw_series,
@@ -82,6 +83,8 @@ def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) 
         return np.full(n, w.mean_utilization, dtype=np.float64)
     if w.kind in ("synthetic", "trace"):
         return np.ones(n)  # a multiplier: each rack's utilisation comes from the workload simulation
+    if w.kind == "series":
+        return utilization_from_file(w.series_file, step_midpoints(start, step_s, n))
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
     mid = step_midpoints(start, step_s, n)

@@ -464,10 +464,13 @@ class Workload(_Section):
     """What the IT does: a utilisation level (constant or with a daily shape), or jobs
     (synthetic or from a trace) scheduled on the servers."""
 
-    kind: Literal["constant", "profile", "synthetic", "trace"] = Field(
+    kind: Literal["constant", "profile", "series", "synthetic", "trace"] = Field(
         default="constant",
-        description='"constant", "profile" (utilisation given), "synthetic" or "trace" (jobs scheduled).',
+        description='"constant", "profile", "series" (utilisation given), "synthetic" or "trace" (jobs scheduled).',
     )
+    series_file: str | None = Field(default=None, description=(
+        'kind = "series": a CSV or Parquet of the hall-mean utilisation (time, ISO 8601 UTC; utilization, 0-1) on '
+        "a constant step covering the simulated period, e.g. a site's metered load; mean_utilization is not used."))
     mean_utilization: float = Field(
         default=0.5,
         ge=0,
@@ -514,6 +517,10 @@ class Workload(_Section):
                 )
         elif self.daily_profile is not None:
             raise FieldError("daily_profile", 'is only used with kind = "profile"')
+        if self.kind == "series" and not self.series_file:
+            raise FieldError("series_file", 'is required with kind = "series" (time, utilization)')
+        if self.kind != "series" and self.series_file is not None:
+            raise FieldError("series_file", 'is only used with kind = "series"')
         if self.kind == "synthetic":
             too_big = [c for c in self.synthetic.cores if c > self.cores_per_server]
             if too_big:

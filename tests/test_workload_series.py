@@ -1,0 +1,52 @@
+"""workload.kind = "series": the hall-mean utilisation from a dated file (a site's metered load)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dcsim
+from dcsim.errors import InputError
+
+#: a small hall on dcsim's defaults (a scenario of its own: lulea-air-1mw's daily profile belongs to kind "profile")
+SCENARIO = {"name": "series-hall", "it": {"racks": 10, "servers_per_rack": 20}}
+
+
+def _series(path: Path, values, start="2025-01-01T00:00:00") -> Path:
+    t0 = np.datetime64(start)
+    path.write_text("time,utilization\n" + "".join(f"{t0 + np.timedelta64(i, 'h')}Z,{v}\n" for i, v in enumerate(values)),
+                    encoding="utf-8")
+    return path
+
+
+def test_each_step_takes_the_interval_holding_its_midpoint(tmp_path):
+    values = [0.2, 0.8] * 24
+    f = _series(tmp_path / "util.csv", values)
+    over = {"workload.kind": "series", "workload.series_file": str(f), "simulation.duration": "2d",
+            "simulation.step": "300s", "simulation.record_step": "1h"}
+    r = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides=over))
+    # the hourly record is the mean of 12 equal 5-min values: the value, to round-off
+    np.testing.assert_allclose(r.timeseries["utilization"].to_numpy(), np.asarray(values), rtol=1e-14)
+    it = r.timeseries["it_power_kw"].to_numpy()
+    assert (it[1::2] > it[0::2] * 1.5).all()  # the load the file gave
+    assert r.kpis["energy_balance_rel_error"] < 1e-6
+
+
+def test_series_files_are_checked(tmp_path):
+    short = _series(tmp_path / "short.csv", [0.5] * 10)
+    with pytest.raises(InputError) as err:
+        dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={
+            "workload.kind": "series", "workload.series_file": str(short), "simulation.duration": "1d"}))
+    assert [p.path for p in err.value.problems] == ["workload.series_file"] and "cover" in str(err.value)
+    bad = _series(tmp_path / "bad.csv", [0.5, 1.4, 0.5])
+    with pytest.raises(InputError) as err:
+        dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={
+            "workload.kind": "series", "workload.series_file": str(bad), "simulation.duration": "1h"}))
+    assert "line 3" in str(err.value) and "utilization" in str(err.value)
+    for over, field in (({"workload.kind": "series"}, "workload.series_file"),
+                        ({"workload.series_file": "x.csv"}, "workload.series_file")):
+        with pytest.raises(InputError) as err:
+            dcsim.load_scenario(SCENARIO, overrides=over)
+        assert [p.path for p in err.value.problems] == [field]
