@@ -10,11 +10,14 @@ Several starts (the scenario's own values, then points drawn uniformly in the bo
 deterministic for a scenario and seed, so the same call gives the same result.
 
 Uncertainty: the covariance of the fitted values from the Jacobian at the optimum,
-s^2 (J^T J)^-1 with s^2 = sum r^2 / (m - p) the residual variance (m residuals, p keys), and
-the 95 % interval +- 1.96 sigma. It assumes independent residuals of one variance across the
-channels (after the normalisation), which hourly meter noise meets better than a model error
-that persists for days; a key whose optimum sits on a bound is flagged, as its interval is then
-one-sided. The fit is judged by ASHRAE Guideline 14 (:mod:`dcsim.mv.stats`).
+s^2 (1 + rho) / (1 - rho) (J^T J)^-1 with s^2 = sum r^2 / (m - p) the residual variance (m
+residuals, p keys) and rho the residuals' lag-1 autocorrelation pooled over the channels (a
+model error that persists from hour to hour carries fewer independent points: the effective
+sample size n (1 - rho) / (1 + rho) of Guideline 14), and the 95 % interval +- 1.96 sigma. It
+still assumes one variance across the channels (after the normalisation) and a residual
+correlation that decays after one interval, so on a real site it is a lower bound: compare the
+ends of the starts (calibration.json) as a check; a key whose optimum sits on a bound is
+flagged, as its interval is then one-sided. The fit is judged by ASHRAE Guideline 14 (:mod:`dcsim.mv.stats`).
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ class Calibration:
     runs: int
     meters: Meters
     simulated: dict[str, np.ndarray] = field(default_factory=dict)
+    residual_lag1_autocorrelation: float = 0.0
 
     @property
     def meets_guideline_14(self) -> bool:
@@ -96,11 +100,13 @@ class Calibration:
                                                self.values[k.key] + Z95 * self.sigma[k.key]],
                                "bounds": [k.low, k.high], "at_bound": self.at_bound[k.key]} for k in self.fit},
             "channels": self.statistics,
+            "residual_lag1_autocorrelation": self.residual_lag1_autocorrelation,
             "meets_guideline_14_hourly": self.meets_guideline_14,
             "starts": self.starts,
             "simulations": self.runs,
             "method": "scipy.optimize.least_squares (trf), residuals (simulated - measured) / measured mean; "
-                      "sigma from s^2 (J^T J)^-1; ASHRAE Guideline 14-2014 CV(RMSE) and NMBE with n - 1",
+                      "sigma from s^2 (1 + rho) / (1 - rho) (J^T J)^-1; ASHRAE Guideline 14-2014 CV(RMSE) and NMBE "
+                      "with n - 1",
         }
 
     def save(self, directory: str | Path) -> Path:
@@ -191,10 +197,13 @@ def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channe
             best = res
     m, p = best.fun.size, len(fit)
     s2 = 2.0 * best.cost / max(m - p, 1)
-    cov = s2 * np.linalg.pinv(best.jac.T @ best.jac)
-    sigma = np.sqrt(np.clip(np.diag(cov), 0.0, None)) * span
     x = lo + best.x * span
     sc, sim = simulate(x)
+    # residuals that persist from one interval to the next carry fewer independent points:
+    # the variance grows by (1 + rho) / (1 - rho) (the effective sample size Guideline 14 uses)
+    rho = _pooled_lag1([(sim[c] - measured[c]) / scale[c] for c in names])
+    cov = s2 * (1.0 + rho) / (1.0 - rho) * np.linalg.pinv(best.jac.T @ best.jac)
+    sigma = np.sqrt(np.clip(np.diag(cov), 0.0, None)) * span
     stats = {}
     for c in names:
         hs, mh = hourly(meters.times_s, measured[c], meters.step_s)
@@ -204,8 +213,17 @@ def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channe
         scenario=sc, fit=list(fit), values={k.key: float(v) for k, v in zip(fit, x)},
         sigma={k.key: float(s) for k, s in zip(fit, sigma)},
         at_bound={k.key: bool(u <= 1e-6 or u >= 1 - 1e-6) for k, u in zip(fit, best.x)},
-        statistics=stats, starts=tried, runs=runs, meters=meters, simulated=sim,
+        statistics=stats, starts=tried, runs=runs, meters=meters, simulated=sim, residual_lag1_autocorrelation=rho,
     )
+
+
+def _pooled_lag1(residuals: list[np.ndarray]) -> float:
+    """The lag-1 autocorrelation of the channels' residual series, pooled (0 <= rho <= 0.99:
+    a negative value is taken as none)."""
+    from .stats import lag1_autocorrelation
+
+    rhos = [lag1_autocorrelation(r) for r in residuals]
+    return float(min(max(float(np.mean(rhos)) if rhos else 0.0, 0.0), 0.99))
 
 
 def _get(sc, dotted: str):
