@@ -63,3 +63,11 @@ def test_calendar_year_and_empty_periods():
     assert year["pue"] == year["wue_l_per_kwh"] == year["erf"] == year["ref"] == 0.0  # nothing to divide: 0, not NaN
     later = eu_2024_1364_indicators(kpis, cols, start_utc="2025-01-02T00:00:00Z", duration_s=365 * 86400, **kw)
     assert later["calendar_year"] is False
+
+
+def test_a_case_keeps_the_section_in_its_run_folders(tmp_path):
+    result = dcsim.run_case(ROOT / "tests" / "fixtures" / "cases" / "small.toml", overrides={"simulation.duration": "1d"},
+                            replications=1)
+    result.save(tmp_path)
+    doc = json.loads((tmp_path / "runs" / "baseline" / "kpis.json").read_text(encoding="utf-8"))
+    assert doc[EU_SECTION]["e_dc_kwh"] == doc["energy_facility_kwh"]

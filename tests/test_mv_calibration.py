@@ -188,3 +188,36 @@ def test_verify_finds_a_known_ten_percent_cooling_saving_inside_its_interval(tmp
     proc = subprocess.run([sys.executable, "-m", "dcsim", "verify", str(tmp_path / "plain.toml"), str(path)],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "calibration.json" in proc.stderr
+
+
+def test_the_case_report_gains_the_measured_savings_section(tmp_path):
+    """dcsim case --verification: the report's measured-savings section, in both languages,
+    with the verified share and its interval as verification.json has them."""
+    import re
+
+    from dcsim.report.measured import TEXT
+
+    for en, sv in TEXT.values():
+        assert re.findall(r"{(\w+)}", en) == re.findall(r"{(\w+)}", sv)
+    ver = {"method": "IPMVP Option D", "channel": "facility_power_kw", "unit": "kWh", "adjusted_baseline": 300000.0,
+           "measured": 290000.0, "saving": 10000.0, "fractional_saving": 10000.0 / 300000.0,
+           "fractional_saving_interval": [0.03, 0.0367], "confidence": 0.9, "intervals": 336,
+           "period_start_utc": "2025-03-17T00:00:00Z", "predicted": {"warmer": {"saving": 9000.0, "fractional_saving": 0.03}},
+           "calibration": {"cv_rmse_pct": 4.7, "n": 336, "residual_lag1_autocorrelation": 0.0}}
+    vfile = tmp_path / "verification.json"
+    vfile.write_text(json.dumps(ver), encoding="utf-8")
+    case = ROOT / "tests" / "fixtures" / "cases" / "small.toml"
+    for lang, words in (("en", "Measured savings"), ("sv", "Uppmätta besparingar")):
+        out = tmp_path / lang
+        proc = subprocess.run([sys.executable, "-m", "dcsim", "case", str(case), "--set", "simulation.duration=1d", "-r", "1",
+                               "--lang", lang, "--verification", str(vfile), "-o", str(out), "-q"],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        html = (out / "report.html").read_text(encoding="utf-8")
+        assert 'id="measured-savings"' in html and words in html
+        assert ("3.3\u00a0%" if lang == "en" else "3,3\u00a0%") in html  # the verified share as the report writes numbers
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"channel": "facility_power_kw"}', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "dcsim", "case", str(case), "--verification", str(bad), "-o",
+                           str(tmp_path / "x")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "dcsim verify" in proc.stderr and not (tmp_path / "x").exists()

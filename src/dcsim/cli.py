@@ -238,6 +238,10 @@ def case(
     replications: Annotated[
         Optional[int], typer.Option("--replications", "-r", help="Weather years to simulate (overrides the case file).")
     ] = None,
+    verification: Annotated[
+        Optional[Path], typer.Option("--verification", help="A dcsim verify result (verification.json): the report "
+                                     "gains its measured-savings section.")
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Run a baseline against its proposals on the same weather and workload; write
@@ -266,6 +270,8 @@ def case(
     finally:
         if bar is not None:
             bar.stop()
+    if verification is not None:
+        result.verification = _read_verification(verification)
     result.save(target, lang=lang.value)
     if not quiet:
         table = Table(title=f"{loaded.name}: {len(result.seeds)} weather year(s), means", header_style="bold")
@@ -282,6 +288,23 @@ def case(
             )
         out_console.print(table)
         out_console.print(f"wrote report.html, comparison.csv, replications.csv and runs/ to {target}/")
+
+
+def _read_verification(path: Path) -> dict:
+    """A verification.json written by dcsim verify; InputError naming the file otherwise."""
+    import json
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(Problem("--verification", f"not a readable verification.json: {exc}", file=str(path))) from None
+    need = ("channel", "unit", "adjusted_baseline", "measured", "saving", "fractional_saving",
+            "fractional_saving_interval", "confidence", "intervals", "period_start_utc", "calibration")
+    missing = [k for k in need if k not in doc]
+    if missing:
+        raise InputError(Problem("--verification", f"{path} lacks {', '.join(missing)}: write it with dcsim verify",
+                                 file=str(path)))
+    return doc
 
 
 @app.command()

@@ -100,7 +100,7 @@ def save_case(result, directory: Path, *, lang: str = "en") -> Path:
             }
         )
         res.__class__(scenario=res.scenario, kpis=res.kpis, timeseries=res.timeseries, racks=res.racks,
-                      manifest=manifest).save(directory / "runs" / out.name)
+                      manifest=manifest, reporting=res.reporting).save(directory / "runs" / out.name)
     _write_text_atomic(directory / "comparison.csv", comparison_frame(result).to_csv(index=False, float_format="%.10g"))
     _write_text_atomic(directory / "replications.csv", replications_frame(result).to_csv(index=False, float_format="%.10g"))
     _write_text_atomic(directory / "report.html", render_report(result, lang=lang))

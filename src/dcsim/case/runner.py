@@ -106,6 +106,8 @@ class CaseResult:
     started_utc: str
     wall_s: float
     runs_simulated: int
+    #: a ``dcsim verify`` result (verification.json) for the report's measured-savings section
+    verification: dict | None = None
 
     @property
     def baseline(self) -> Outcome:

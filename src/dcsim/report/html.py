@@ -23,6 +23,7 @@ from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from ..results import KPI_NAMES
 from . import figures as F
 from .eu import eu_section
+from .measured import measured_section
 from .fmt import Fmt
 from .page import Page, esc
 from .strings import kpi_label, text_in
@@ -155,7 +156,8 @@ def render_report(result, lang: str = "en") -> str:
     r = _report_context(result, lang)
     page = Page(r.fmt)
     for section in (_summary_section, _compared_section, _energy_section, _pue_section, _inlet_section,
-                    _modes_section, _cash_section, _results_section, eu_section, _assumptions_section, _provenance_section):
+                    _modes_section, _cash_section, _results_section, measured_section, eu_section, _assumptions_section,
+                    _provenance_section):
         section(page, r)
     return _document(page, r)
 
