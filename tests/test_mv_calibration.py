@@ -221,3 +221,13 @@ def test_the_case_report_gains_the_measured_savings_section(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dcsim", "case", str(case), "--verification", str(bad), "-o",
                            str(tmp_path / "x")], capture_output=True, text=True)
     assert proc.returncode == 2 and "dcsim verify" in proc.stderr and not (tmp_path / "x").exists()
+
+
+@pytest.mark.slow
+def test_starts_in_parallel_processes_give_the_same_calibration(tmp_path):
+    meters = read_meters(_synthetic_meters(tmp_path))
+    fit = [FitKey("workload.mean_utilization", 0.3, 0.75), FitKey("electrical.lighting_kw", 0.0, 60.0)]
+    kw = dict(overrides={"simulation.step": "300s"}, starts=2, seed=3)
+    here = calibrate(SCENARIO, meters, fit, **kw)
+    there = calibrate(SCENARIO, meters, fit, workers=2, **kw)
+    assert there.values == here.values and there.sigma == here.sigma and there.starts == here.starts

@@ -319,6 +319,9 @@ def calibrate(
     starts: Annotated[int, typer.Option("--starts", min=1, max=50, help="Starts of the least-squares fit.")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the starts after the scenario's own values.")] = 0,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a scenario key first.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="Processes running the starts at once.")] = 1,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes here) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of a Dask scheduler (implies dask).")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Fit scenario keys to a site's meters (ASHRAE Guideline 14): write calibrated.toml,
@@ -331,8 +334,11 @@ def calibrate(
     keys = [parse_fit(f) for f in fit]
     data = read_meters(meters)
     say = (lambda n: None) if quiet else (lambda n: err_console.print(f"  simulation {n}", markup=False) if n % 10 == 0 else None)
+    if executor not in ("local", "dask"):
+        raise InputError(Problem("--executor", "allowed: local, dask", value=executor))
     cal = run_calibration(scenario, data, keys, channels=channel, starts=starts, seed=seed,
-                          overrides=_parse_sets(set_), progress=say)
+                          overrides=_parse_sets(set_), progress=say, workers=workers,
+                          executor="dask" if scheduler else executor, scheduler=scheduler)
     cal.save(output)
     if not quiet:
         table = Table(title=f"calibration to {meters.name}: {cal.runs} simulations", header_style="bold")

@@ -140,14 +140,78 @@ def period_overrides(meters: Meters, step_s: int) -> dict[str, Any]:
             "simulation.duration": f"{meters.n * meters.step_s}s", "simulation.record_step": f"{meters.step_s}s"}
 
 
-def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channels: list[str] | None = None,
-              starts: int = 3, seed: int = 0, overrides: dict[str, Any] | None = None,
-              progress: Callable[[int], None] | None = None) -> Calibration:
-    """Fit the ``fit`` keys of ``scenario`` to ``meters`` (module docstring). ``channels``:
-    the meter channels to fit (default every one in the file)."""
+class _Fit:
+    """One calibration problem, picklable so that its starts can run in other processes: the
+    scenario and the period, the keys and their bounds, the measured channels and their
+    scales. ``residuals(u)`` simulates the keys at ``lo + u (high - low)``."""
+
+    def __init__(self, scenario: str, base: dict[str, Any], fit: list[FitKey], measured: dict[str, np.ndarray], n: int):
+        self.scenario, self.base, self.fit, self.measured, self.n = scenario, base, list(fit), measured, n
+        self.lo = np.array([k.low for k in fit])
+        self.span = np.array([k.high - k.low for k in fit])
+        self.scale = {c: float(np.nanmean(np.abs(v))) or 1.0 for c, v in measured.items()}
+        self.runs = 0
+        self.progress: Callable[[int], None] | None = None
+
+    def simulate(self, x: np.ndarray):
+        from ..engine import simulate as run
+        from ..scenario import load_scenario
+
+        self.runs += 1
+        if self.progress is not None:
+            self.progress(self.runs)
+        sc = load_scenario(self.scenario, overrides={**self.base, **{k.key: float(v) for k, v in zip(self.fit, x)}})
+        ts = run(sc).timeseries
+        return sc, {c: ts[c].to_numpy(np.float64)[: self.n] for c in self.measured}
+
+    def residuals(self, u: np.ndarray) -> np.ndarray:
+        _, sim = self.simulate(self.lo + u * self.span)
+        return np.concatenate([((sim[c] - m) / self.scale[c])[np.isfinite(m)] for c, m in self.measured.items()])
+
+
+def fit_start(problem: _Fit, u0: np.ndarray) -> dict[str, Any]:
+    """One start of the least-squares fit (in this process or a worker's)."""
     from scipy.optimize import least_squares
 
-    from ..engine import simulate as run
+    before = problem.runs
+    res = least_squares(problem.residuals, u0, bounds=(0.0, 1.0), method="trf", diff_step=DIFF_STEP, x_scale=1.0)
+    return {"u0": u0, "x": res.x, "cost": float(res.cost), "jac": res.jac, "m": int(res.fun.size),
+            "simulations": problem.runs - before}
+
+
+def _run_starts(problem: _Fit, u_starts: list[np.ndarray], workers: int, executor: str, scheduler: str | None):
+    """Every start's result, in start order: here, in local processes (spawn, one thread
+    each, as a sweep's) or on a Dask cluster. Each start is deterministic, so where it ran
+    does not change the result."""
+    if workers <= 1 and executor == "local" or len(u_starts) == 1:
+        return [fit_start(problem, u0) for u0 in u_starts]
+    if executor == "dask":
+        from ..sweep.executors import _dask_client
+
+        client, close = _dask_client(workers, scheduler)
+        try:
+            return client.gather(client.map(fit_start, [problem] * len(u_starts), u_starts, pure=False))
+        finally:
+            close()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..sweep.executors import pinned_thread_env
+
+    problem.progress = None  # a callback does not cross to other processes
+    with pinned_thread_env(), ProcessPoolExecutor(max_workers=min(workers, len(u_starts)),
+                                                  mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(fit_start, [problem] * len(u_starts), u_starts))
+
+
+def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channels: list[str] | None = None,
+              starts: int = 3, seed: int = 0, overrides: dict[str, Any] | None = None,
+              progress: Callable[[int], None] | None = None, workers: int = 1, executor: str = "local",
+              scheduler: str | None = None) -> Calibration:
+    """Fit the ``fit`` keys of ``scenario`` to ``meters`` (module docstring). ``channels``:
+    the meter channels to fit (default every one in the file); ``workers`` > 1 or
+    ``executor = "dask"`` run the starts in parallel (local processes or a Dask cluster at
+    ``scheduler``) with the same result."""
     from ..scenario import load_scenario
 
     names = list(meters.channels) if channels is None else channels
@@ -160,26 +224,10 @@ def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channe
     for k in fit:  # both bounds must be values the key accepts
         for v in (k.low, k.high):
             load_scenario(scenario, overrides={**base, k.key: v})
-    lo = np.array([k.low for k in fit])
-    span = np.array([k.high - k.low for k in fit])
     measured = {c: meters.channels[c] for c in names}
-    scale = {c: float(np.nanmean(np.abs(v))) or 1.0 for c, v in measured.items()}
-    runs = 0
-
-    def simulate(x: np.ndarray):
-        nonlocal runs
-        runs += 1
-        if progress is not None:
-            progress(runs)
-        sc = load_scenario(scenario, overrides={**base, **{k.key: float(v) for k, v in zip(fit, x)}})
-        ts = run(sc).timeseries
-        return sc, {c: ts[c].to_numpy(np.float64)[: meters.n] for c in names}
-
-    def residuals(u: np.ndarray) -> np.ndarray:
-        _, sim = simulate(lo + u * span)
-        r = [((sim[c] - measured[c]) / scale[c])[np.isfinite(measured[c])] for c in names]
-        return np.concatenate(r)
-
+    problem = _Fit(str(scenario), base, fit, measured, meters.n)
+    problem.progress = progress
+    lo, span = problem.lo, problem.span
     rng = np.random.default_rng(seed)
     own = []
     for k in fit:
@@ -187,22 +235,22 @@ def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channe
         own.append(min(max(float(v), k.low), k.high) if isinstance(v, (int, float)) else 0.5 * (k.low + k.high))
     u_starts = [np.clip((np.asarray(own) - lo) / span, 0.0, 1.0)] + [rng.uniform(0.0, 1.0, len(fit))
                                                                       for _ in range(max(starts, 1) - 1)]
-    best, tried = None, []
-    for u0 in u_starts:
-        res = least_squares(residuals, u0, bounds=(0.0, 1.0), method="trf", diff_step=DIFF_STEP, x_scale=1.0)
-        tried.append({"start": {k.key: float(v) for k, v in zip(fit, lo + u0 * span)},
-                      "end": {k.key: float(v) for k, v in zip(fit, lo + res.x * span)},
-                      "cost": float(res.cost), "simulations": int(res.nfev + res.njev * len(fit))})
-        if best is None or res.cost < best.cost:
-            best = res
-    m, p = best.fun.size, len(fit)
-    s2 = 2.0 * best.cost / max(m - p, 1)
-    x = lo + best.x * span
-    sc, sim = simulate(x)
+    results = _run_starts(problem, u_starts, workers, executor, scheduler)
+    tried = [{"start": {k.key: float(v) for k, v in zip(fit, lo + r["u0"] * span)},
+              "end": {k.key: float(v) for k, v in zip(fit, lo + r["x"] * span)},
+              "cost": r["cost"], "simulations": r["simulations"]} for r in results]
+    best = min(results, key=lambda r: r["cost"])  # the first of equal costs: start order
+    runs = sum(r["simulations"] for r in results) + 1
+    scale = problem.scale
+    m, p = best["m"], len(fit)
+    s2 = 2.0 * best["cost"] / max(m - p, 1)
+    x = lo + best["x"] * span
+    problem.progress = None
+    sc, sim = problem.simulate(x)
     # residuals that persist from one interval to the next carry fewer independent points:
     # the variance grows by (1 + rho) / (1 - rho) (the effective sample size Guideline 14 uses)
     rho = _pooled_lag1([(sim[c] - measured[c]) / scale[c] for c in names])
-    cov = s2 * (1.0 + rho) / (1.0 - rho) * np.linalg.pinv(best.jac.T @ best.jac)
+    cov = s2 * (1.0 + rho) / (1.0 - rho) * np.linalg.pinv(best["jac"].T @ best["jac"])
     sigma = np.sqrt(np.clip(np.diag(cov), 0.0, None)) * span
     stats = {}
     for c in names:
@@ -212,7 +260,7 @@ def calibrate(scenario: str | Path, meters: Meters, fit: list[FitKey], *, channe
     return Calibration(
         scenario=sc, fit=list(fit), values={k.key: float(v) for k, v in zip(fit, x)},
         sigma={k.key: float(s) for k, s in zip(fit, sigma)},
-        at_bound={k.key: bool(u <= 1e-6 or u >= 1 - 1e-6) for k, u in zip(fit, best.x)},
+        at_bound={k.key: bool(u <= 1e-6 or u >= 1 - 1e-6) for k, u in zip(fit, best["x"])},
         statistics=stats, starts=tried, runs=runs, meters=meters, simulated=sim, residual_lag1_autocorrelation=rho,
     )
 

@@ -140,10 +140,11 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             pass
 
 
-def run_dask(tasks: list[Task], workers: int, scheduler: str | None, on_result: OnResult) -> None:
-    """Run ``tasks`` on a new Dask LocalCluster, or on the cluster at ``scheduler``."""
+def _dask_client(workers: int, scheduler: str | None):
+    """(client, close): a client of a new Dask LocalCluster of ``workers`` single-threaded
+    processes, or of the cluster at ``scheduler``; ``close()`` closes what was opened."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError:
         raise InputError(
             Problem("--executor", "the dask executor needs Dask: pip install 'dcsim[dask]'", value="dask")
@@ -175,6 +176,20 @@ def run_dask(tasks: list[Task], workers: int, scheduler: str | None, on_result: 
                 env=dict(THREAD_ENV), silence_logs=logging.ERROR,
             )
         client = Client(cluster)
+
+    def close() -> None:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+    return client, close
+
+
+def run_dask(tasks: list[Task], workers: int, scheduler: str | None, on_result: OnResult) -> None:
+    """Run ``tasks`` on a new Dask LocalCluster, or on the cluster at ``scheduler``."""
+    client, close = _dask_client(workers, scheduler)
+    from distributed import as_completed
+
     try:
         tag = uuid.uuid4().hex[:8]
         futures = {
@@ -191,6 +206,4 @@ def run_dask(tasks: list[Task], workers: int, scheduler: str | None, on_result: 
     finally:
         for fut in futures:
             fut.cancel()
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        close()
