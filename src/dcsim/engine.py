@@ -83,8 +83,9 @@ def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) 
         return np.full(n, w.mean_utilization, dtype=np.float64)
     if w.kind in ("synthetic", "trace"):
         return np.ones(n)  # a multiplier: each rack's utilisation comes from the workload simulation
-    if w.kind == "series":
-        return utilization_from_file(w.series_file, step_midpoints(start, step_s, n))
+    if w.kind == "utilization-trace":
+        return utilization_from_file(w.utilization_trace.path, step_midpoints(start, step_s, n),
+                                     column=w.utilization_trace.column)
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
     mid = step_midpoints(start, step_s, n)

@@ -35,7 +35,7 @@ from .model import BASELINE_NAME, Assumptions, CaseFile, CaseInfo, Proposal
 #: Scenario keys holding file paths: relative paths are resolved against the file that wrote them.
 PATH_KEYS = ("site.climate", "site.grid", "workload.trace.path", "cooling.datasheet_unit.table_file",
              "storage.battery.reserve_price_file", "storage.battery.frequency_file", "heat_reuse.price_file",
-             "workload.series_file")
+             "workload.utilization_trace.path")
 
 #: Keys a proposal may not change: the comparison is paired over the same period, step and seeds.
 PAIRED_PREFIX = "simulation"

@@ -216,9 +216,10 @@ def _absolute_paths(sc: Scenario, base_dir: Path) -> Scenario:
     if trace is not None and getattr(trace, "path", None) and not Path(trace.path).is_absolute():
         new_trace = trace.model_copy(update={"path": str((base_dir / trace.path).resolve())})
         sc = sc.model_copy(update={"workload": sc.workload.model_copy(update={"trace": new_trace})})
-    wl = sc.workload
-    if wl.series_file and not Path(wl.series_file).is_absolute():
-        sc = sc.model_copy(update={"workload": wl.model_copy(update={"series_file": str((base_dir / wl.series_file).resolve())})})
+    ut = sc.workload.utilization_trace
+    if ut.path and not Path(ut.path).is_absolute():
+        new_ut = ut.model_copy(update={"path": str((base_dir / ut.path).resolve())})
+        sc = sc.model_copy(update={"workload": sc.workload.model_copy(update={"utilization_trace": new_ut})})
     hr = sc.heat_reuse
     if hr.price_file and not Path(hr.price_file).is_absolute():
         sc = sc.model_copy(update={"heat_reuse": hr.model_copy(update={"price_file": str((base_dir / hr.price_file).resolve())})})

@@ -392,6 +392,18 @@ class SyntheticJobs(_Section):
         return value
 
 
+class UtilizationTrace(_Section):
+    """``workload.kind = "utilization-trace"``: the hall-mean server utilisation against time,
+    e.g. a site's metered load (dcsim.workload.utilization)."""
+
+    path: str | None = Field(default=None, description=(
+        "CSV or Parquet with a time column (interval start, ISO 8601 UTC) and the utilisation (0-1) on a constant "
+        "step covering the simulated period; each step takes the interval holding its midpoint. mean_utilization "
+        "is not used."))
+    column: str = Field(default="utilization", min_length=1, description=(
+        'Name of the utilisation column (e.g. "cpu_load" in SustainDC\'s files).'))
+
+
 class TraceJobs(_Section):
     """``workload.kind = "trace"``: jobs replayed from a CSV or Parquet file.
 
@@ -464,13 +476,10 @@ class Workload(_Section):
     """What the IT does: a utilisation level (constant or with a daily shape), or jobs
     (synthetic or from a trace) scheduled on the servers."""
 
-    kind: Literal["constant", "profile", "series", "synthetic", "trace"] = Field(
+    kind: Literal["constant", "profile", "utilization-trace", "synthetic", "trace"] = Field(
         default="constant",
-        description='"constant", "profile", "series" (utilisation given), "synthetic" or "trace" (jobs scheduled).',
+        description='"constant", "profile", "utilization-trace" (utilisation given), "synthetic" or "trace" (jobs scheduled).',
     )
-    series_file: str | None = Field(default=None, description=(
-        'kind = "series": a CSV or Parquet of the hall-mean utilisation (time, ISO 8601 UTC; utilization, 0-1) on '
-        "a constant step covering the simulated period, e.g. a site's metered load; mean_utilization is not used."))
     mean_utilization: float = Field(
         default=0.5,
         ge=0,
@@ -495,6 +504,7 @@ class Workload(_Section):
     )
     synthetic: SyntheticJobs = Field(default_factory=SyntheticJobs)
     trace: TraceJobs = Field(default_factory=TraceJobs)
+    utilization_trace: UtilizationTrace = Field(default_factory=UtilizationTrace)
     scheduler: JobScheduler = Field(default_factory=JobScheduler)
     power_management: PowerManagement = Field(default_factory=PowerManagement)
 
@@ -517,10 +527,10 @@ class Workload(_Section):
                 )
         elif self.daily_profile is not None:
             raise FieldError("daily_profile", 'is only used with kind = "profile"')
-        if self.kind == "series" and not self.series_file:
-            raise FieldError("series_file", 'is required with kind = "series" (time, utilization)')
-        if self.kind != "series" and self.series_file is not None:
-            raise FieldError("series_file", 'is only used with kind = "series"')
+        if self.kind == "utilization-trace" and not self.utilization_trace.path:
+            raise FieldError("workload.utilization_trace.path", 'is required with kind = "utilization-trace" (time, utilization)')
+        if self.kind != "utilization-trace" and self.utilization_trace.path is not None:
+            raise FieldError("workload.utilization_trace.path", 'is only used with kind = "utilization-trace"')
         if self.kind == "synthetic":
             too_big = [c for c in self.synthetic.cores if c > self.cores_per_server]
             if too_big:

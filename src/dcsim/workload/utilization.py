@@ -1,7 +1,8 @@
-"""A metered or planned utilisation series (``workload.kind = "series"``): the hall-mean
-server utilisation against time, read from a CSV or Parquet file with ``time`` (interval
-start, ISO 8601 UTC) and ``utilization`` (0-1) on a constant step, complete and in order, that
-covers the simulated period. Each step takes the value of the interval holding its midpoint
+"""A utilisation trace (``workload.kind = "utilization-trace"``): the hall-mean server
+utilisation against time (a site's metered load), read from a CSV or Parquet file with
+``time`` (interval start, ISO 8601 UTC) and a utilisation column (``utilization``, or the one
+``workload.utilization_trace.column`` names; 0-1) on a constant step, complete and in order,
+that covers the simulated period. Each step takes the value of the interval holding its midpoint
 (the way every dated input of dcsim is sampled)."""
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from ..errors import InputError, Problem
 from ..grid.readers import TIME, _check_rows
 
 UTILIZATION_COLUMN = "utilization"
-_UTIL = Column(UTILIZATION_COLUMN, low=0, high=1, label="utilization", describe="the hall-mean server utilisation, 0-1",
-               hint="Add the column.")
+FIELD = "workload.utilization_trace.path"
 
 
-def read_utilization_file(path: str | Path, *, field_path: str = "workload.series_file") -> tuple[np.ndarray, np.ndarray]:
-    """(interval starts as int64 UTC seconds, utilisation) of a series file; every problem
-    with its file, line and column (InputError)."""
-    problems = Problems(path, what="utilization series", path=field_path)
+def read_utilization_file(path: str | Path, *, column: str = UTILIZATION_COLUMN,
+                          field_path: str = FIELD) -> tuple[np.ndarray, np.ndarray]:
+    """(interval starts as int64 UTC seconds, utilisation) of a utilisation trace; every
+    problem with its file, line and column (InputError)."""
+    _UTIL = Column(column, low=0, high=1, label="utilization", describe="the hall-mean server utilisation, 0-1",
+                   hint="Add the column, or name yours in workload.utilization_trace.column.")
+    problems = Problems(path, what="utilization trace", path=field_path)
     if not Path(path).is_file():
         problems.fail(f"no such file: {path}")
     table = (read_parquet(path, problems) if str(path).lower().endswith(".parquet")
@@ -32,18 +35,18 @@ def read_utilization_file(path: str | Path, *, field_path: str = "workload.serie
     values = table.read([TIME, _UTIL])
     _check_rows(table, values[TIME.name])
     problems.raise_if_any()
-    return values[TIME.name].astype(np.int64), values[UTILIZATION_COLUMN].astype(np.float64)
+    return values[TIME.name].astype(np.int64), values[column].astype(np.float64)
 
 
-def utilization_from_file(path: str | Path, midpoints_utc) -> np.ndarray:
+def utilization_from_file(path: str | Path, midpoints_utc, *, column: str = UTILIZATION_COLUMN) -> np.ndarray:
     """The utilisation at each step midpoint (datetime64), from :func:`read_utilization_file`;
     InputError when the file does not cover every step."""
-    time_s, util = read_utilization_file(path)
+    time_s, util = read_utilization_file(path, column=column)
     step = int(time_s[1] - time_s[0])
     mid = np.asarray(midpoints_utc, dtype="datetime64[s]").astype(np.int64)
     k = (mid - time_s[0]) // step
     if mid.size and (k[0] < 0 or k[-1] >= time_s.size):
-        raise InputError(Problem("workload.series_file", f"the utilisation of {path} covers "
+        raise InputError(Problem(FIELD, f"the utilisation of {path} covers "
                                  f"{np.datetime64(int(time_s[0]), 's')}Z to {np.datetime64(int(time_s[-1]) + step, 's')}Z, "
                                  "not the whole simulated period; give a value for every simulated step", file=str(path)))
     return util[k]

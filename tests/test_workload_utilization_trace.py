@@ -1,4 +1,4 @@
-"""workload.kind = "series": the hall-mean utilisation from a dated file (a site's metered load)."""
+"""workload.kind = "utilization-trace": the hall-mean utilisation from a dated file (a site's metered load)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _series(path: Path, values, start="2025-01-01T00:00:00") -> Path:
 def test_each_step_takes_the_interval_holding_its_midpoint(tmp_path):
     values = [0.2, 0.8] * 24
     f = _series(tmp_path / "util.csv", values)
-    over = {"workload.kind": "series", "workload.series_file": str(f), "simulation.duration": "2d",
+    over = {"workload.kind": "utilization-trace", "workload.utilization_trace.path": str(f), "simulation.duration": "2d",
             "simulation.step": "300s", "simulation.record_step": "1h"}
     r = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides=over))
     # the hourly record is the mean of 12 equal 5-min values: the value, to round-off
@@ -38,15 +38,27 @@ def test_series_files_are_checked(tmp_path):
     short = _series(tmp_path / "short.csv", [0.5] * 10)
     with pytest.raises(InputError) as err:
         dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={
-            "workload.kind": "series", "workload.series_file": str(short), "simulation.duration": "1d"}))
-    assert [p.path for p in err.value.problems] == ["workload.series_file"] and "cover" in str(err.value)
+            "workload.kind": "utilization-trace", "workload.utilization_trace.path": str(short), "simulation.duration": "1d"}))
+    assert [p.path for p in err.value.problems] == ["workload.utilization_trace.path"] and "cover" in str(err.value)
     bad = _series(tmp_path / "bad.csv", [0.5, 1.4, 0.5])
     with pytest.raises(InputError) as err:
         dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={
-            "workload.kind": "series", "workload.series_file": str(bad), "simulation.duration": "1h"}))
+            "workload.kind": "utilization-trace", "workload.utilization_trace.path": str(bad), "simulation.duration": "1h"}))
     assert "line 3" in str(err.value) and "utilization" in str(err.value)
-    for over, field in (({"workload.kind": "series"}, "workload.series_file"),
-                        ({"workload.series_file": "x.csv"}, "workload.series_file")):
+    for over, field in (({"workload.kind": "utilization-trace"}, "workload.utilization_trace.path"),
+                        ({"workload.utilization_trace.path": "x.csv"}, "workload.utilization_trace.path")):
         with pytest.raises(InputError) as err:
             dcsim.load_scenario(SCENARIO, overrides=over)
         assert [p.path for p in err.value.problems] == [field]
+
+
+def test_the_column_may_have_another_name(tmp_path):
+    f = tmp_path / "load.csv"
+    t0 = np.datetime64("2025-01-01T00:00:00")
+    f.write_text("time,cpu_load\n" + "".join(f"{t0 + np.timedelta64(i, 'h')}Z,0.3\n" for i in range(24)), encoding="utf-8")
+    over = {"workload.kind": "utilization-trace", "workload.utilization_trace.path": str(f), "simulation.duration": "1d"}
+    with pytest.raises(InputError) as err:  # the default column is "utilization"
+        dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides=over))
+    assert "utilization" in str(err.value) and "load.csv" in str(err.value)
+    r = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={**over, "workload.utilization_trace.column": "cpu_load"}))
+    assert float(r.timeseries["utilization"].mean()) == pytest.approx(0.3, rel=1e-14)
