@@ -34,28 +34,12 @@ def read_frequency_file(path, *, field_path: str = "storage.battery.frequency_fi
         out of order, duplicate, missing or on an uneven step: all listed with the file, line
         (CSV) or row (Parquet) and column.
     """
-    from .._table import Column, Problems, read_csv, read_parquet
-    from .readers import TIME, _check_rows
+    from .._table import Column
+    from .readers import read_dated_column
 
-    p = Path(path)
-    problems = Problems(p, what="frequency file", path=field_path)
-    if not p.is_file():
-        problems.fail("frequency file not found")
     lo, hi = FREQUENCY_RANGE_HZ
     freq = Column(FREQUENCY_COLUMN, unit="Hz", low=lo, high=hi, label="grid frequency",
                   note="outside it the grid would have tripped; check the unit and column",
                   describe="the measured grid frequency of each sample", hint="Add the column.")
-    columns = [TIME, freq]
-    suffix = p.suffix.lower()
-    if suffix == ".parquet":
-        table = read_parquet(p, problems)
-    elif suffix in (".csv", ".txt"):
-        table = read_csv(p, problems, delimiters=(",", ";"), expect=columns)
-    else:
-        problems.fail(f"unknown frequency file format {suffix!r}: use .csv or .parquet")
-    if not table.require(columns):
-        table.problems.raise_if_any()
-    values = table.read(columns)
-    _check_rows(table, values[TIME.name])
-    table.problems.raise_if_any()
-    return values[TIME.name].astype(np.int64), values[FREQUENCY_COLUMN]
+    _, t, f = read_dated_column(path, freq, what="frequency file", field_path=field_path)
+    return t, f

@@ -222,3 +222,28 @@ def read_grid_parquet(
     return _finish(
         table, columns, carbon_g_per_kwh=carbon_g_per_kwh, price_sek_per_kwh=price_sek_per_kwh, kind="Parquet"
     )
+
+
+def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
+                      parquet: bool = True) -> tuple[Table, np.ndarray, np.ndarray]:
+    """A dated series of one value: a CSV (or, with ``parquet``, a Parquet) file with ``time``
+    (interval start, ISO 8601 UTC) and the column ``value`` declares, complete, in order and on
+    a constant step (:func:`_check_rows`). Returns (the table, for a reader's own checks;
+    interval starts as int64 UTC seconds; the values). Every problem is listed with the file,
+    line (row) and column (InputError), ``what`` naming the file in the messages."""
+    p = Path(path)
+    problems = Problems(p, what=what, path=field_path)
+    columns = [TIME, value]
+    suffix = p.suffix.lower()
+    if not parquet or suffix in (".csv", ".txt"):  # a CSV-only reader reads any name as CSV
+        table = read_csv(p, problems, delimiters=(",", ";"), expect=columns)
+    elif suffix == ".parquet":
+        table = read_parquet(p, problems)
+    else:
+        problems.fail(f"unknown {what} format {suffix!r}: use .csv or .parquet")
+    if not table.require(columns):
+        table.problems.raise_if_any()
+    values = table.read(columns)
+    _check_rows(table, values[TIME.name])
+    table.problems.raise_if_any()
+    return table, values[TIME.name].astype(np.int64), values[value.name]

@@ -135,20 +135,13 @@ def read_reserve_price_csv(path, *, field_path: str = "storage.battery.reserve_p
         Missing columns, bad or negative numbers, times out of order, duplicate or missing,
         another step than one hour: all listed with the file, line and column.
     """
-    from .._table import Column, Problems, read_csv
-    from .readers import TIME, _check_rows
+    from .._table import Column
+    from .readers import TIME, read_dated_column
 
     price = Column(RESERVE_PRICE_COLUMN, unit="EUR/MW/h", low=0, empty_ok=True, label="reserve price",
                    describe="the capacity price of each hour (empty: not procured)", hint="Add the column.")
-    columns = [TIME, price]
-    table = read_csv(path, Problems(path, what="reserve price file", path=field_path), delimiters=(",", ";"),
-                     expect=columns)
-    if not table.require(columns):
-        table.problems.raise_if_any()
-    values = table.read(columns)
-    _check_rows(table, values[TIME.name])
-    t = values[TIME.name]
-    if t.size >= 2 and np.all(np.isfinite(t[:2])) and int(t[1] - t[0]) != 3600:
+    table, t, v = read_dated_column(path, price, what="reserve price file", field_path=field_path, parquet=False)
+    if t.size >= 2 and int(t[1] - t[0]) != 3600:
         table.report(1, TIME.name, "the file's step must be one hour (capacity prices are hourly)", str(int(t[1] - t[0])))
     table.problems.raise_if_any()
-    return t.astype(np.int64), values[RESERVE_PRICE_COLUMN]
+    return t, v

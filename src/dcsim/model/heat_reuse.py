@@ -134,20 +134,13 @@ def read_heat_price_file(path, *, field_path: str = "heat_reuse.price_file") -> 
     start, ISO 8601 UTC) and ``price_sek_per_mwh`` (>= 0) on a constant step, complete and in
     order. Returns (interval starts as int64 UTC seconds, prices). Every problem is listed
     with the file, line and column (InputError)."""
-    from .._table import Column, Problems, read_csv
-    from ..grid.readers import TIME, _check_rows
+    from .._table import Column
+    from ..grid.readers import read_dated_column
 
     price = Column(HEAT_PRICE_COLUMN, unit="SEK/MWh", low=0, label="heat price",
                    describe="the price paid for delivered heat in each interval", hint="Add the column.")
-    columns = [TIME, price]
-    table = read_csv(path, Problems(path, what="heat price file", path=field_path), delimiters=(",", ";"),
-                     expect=columns)
-    if not table.require(columns):
-        table.problems.raise_if_any()
-    values = table.read(columns)
-    _check_rows(table, values[TIME.name])
-    table.problems.raise_if_any()
-    return values[TIME.name].astype(np.int64), values[HEAT_PRICE_COLUMN]
+    _, t, v = read_dated_column(path, price, what="heat price file", field_path=field_path, parquet=False)
+    return t, v
 
 
 def heat_price_sek_per_mwh_series(section, times_utc, t_outdoor_c=None, *, timezone: str = "UTC") -> np.ndarray:

@@ -8,6 +8,7 @@ form, since no other section uses them.
 from __future__ import annotations
 
 from .page import Page
+from .strings import t_in
 
 #: (English, Swedish)
 TEXT = {
@@ -56,11 +57,6 @@ ROWS = (("pd_it_kw", "kW", 0), ("e_dc_kwh", "kWh", 0), ("e_dc_bg_kwh", "kWh", 0)
         ("e_res_tot_kwh", "kWh", 0), ("pue", "", 3), ("wue_l_per_kwh", "L/kWh", 3), ("erf", "", 3), ("ref", "", 3))
 
 
-def _t(lang: str, key: str, **kw) -> str:
-    en, sv = TEXT[key]
-    return (sv if lang == "sv" else en).format(**kw)
-
-
 def eu_section(page: Page, r) -> None:
     """One table: a row per indicator, a column per variant (its first replication's
     ``reporting``). Left out when no variant has the section (run folders from before it)."""
@@ -69,12 +65,12 @@ def eu_section(page: Page, r) -> None:
         return
     lang, fmt = r.lang, r.fmt
     first = outs[0].first.reporting
-    page.section("eu-reporting", _t(lang, "title"))
-    page.p(_t(lang, "intro", days=fmt.num(first["period_days"], 0),
-              year="" if first["calendar_year"] else _t(lang, "not_year")))
-    rows = [[_t(lang, "applies"), "", *[_t(lang, "yes" if o.first.reporting["applies"] else "no") for o in outs]],
-            [_t(lang, "boundary"), "", *[_t(lang, o.first.reporting["heat_reuse_boundary"]) for o in outs]]]
+    page.section("eu-reporting", t_in(TEXT, lang, "title"))
+    page.p(t_in(TEXT, lang, "intro", days=fmt.num(first["period_days"], 0),
+              year="" if first["calendar_year"] else t_in(TEXT, lang, "not_year")))
+    rows = [[t_in(TEXT, lang, "applies"), "", *[t_in(TEXT, lang, "yes" if o.first.reporting["applies"] else "no") for o in outs]],
+            [t_in(TEXT, lang, "boundary"), "", *[t_in(TEXT, lang, o.first.reporting["heat_reuse_boundary"]) for o in outs]]]
     for key, unit, decimals in ROWS:
-        rows.append([_t(lang, key), unit, *[fmt.num(o.first.reporting[key], decimals) for o in outs]])
-    page.table(_t(lang, "caption"), [_t(lang, "col_indicator"), _t(lang, "col_unit"), *[r.titles[o.name] for o in outs]],
+        rows.append([t_in(TEXT, lang, key), unit, *[fmt.num(o.first.reporting[key], decimals) for o in outs]])
+    page.table(t_in(TEXT, lang, "caption"), [t_in(TEXT, lang, "col_indicator"), t_in(TEXT, lang, "col_unit"), *[r.titles[o.name] for o in outs]],
                rows, tid="eu-reporting", numeric_from=2)

@@ -8,6 +8,7 @@ form, since no other section uses them.
 from __future__ import annotations
 
 from .page import Page
+from .strings import t_in
 
 #: (English, Swedish)
 TEXT = {
@@ -38,11 +39,6 @@ TEXT = {
 }
 
 
-def _t(lang: str, key: str, **kw) -> str:
-    en, sv = TEXT[key]
-    return (sv if lang == "sv" else en).format(**kw)
-
-
 def measured_section(page: Page, r) -> None:
     """The section, when the case was given a verification (``dcsim case --verification``)."""
     v = getattr(r.result, "verification", None)
@@ -50,18 +46,18 @@ def measured_section(page: Page, r) -> None:
         return
     lang, fmt = r.lang, r.fmt
     conf = fmt.num(100 * v["confidence"], 0)
-    page.section("measured-savings", _t(lang, "title"))
-    page.p(_t(lang, "intro", start=v["period_start_utc"][:10], days=fmt.num(v["intervals"] / 24.0, 0), conf=conf,
+    page.section("measured-savings", t_in(TEXT, lang, "title"))
+    page.p(t_in(TEXT, lang, "intro", start=v["period_start_utc"][:10], days=fmt.num(v["intervals"] / 24.0, 0), conf=conf,
               cv=fmt.num(v["calibration"]["cv_rmse_pct"], 1), n=fmt.num(v["calibration"]["n"], 0)))
     unit = v["unit"]
     lo, hi = v["fractional_saving_interval"]
-    rows = [[_t(lang, "baseline"), fmt.num(v["adjusted_baseline"], 0), unit],
-            [_t(lang, "measured"), fmt.num(v["measured"], 0), unit],
-            [_t(lang, "saving"), fmt.num(v["saving"], 0), unit],
-            [_t(lang, "fraction"), fmt.pct(v["fractional_saving"], 1), ""],
-            [_t(lang, "interval", conf=conf), f"{fmt.pct(lo, 1)} … {fmt.pct(hi, 1)}", ""]]
+    rows = [[t_in(TEXT, lang, "baseline"), fmt.num(v["adjusted_baseline"], 0), unit],
+            [t_in(TEXT, lang, "measured"), fmt.num(v["measured"], 0), unit],
+            [t_in(TEXT, lang, "saving"), fmt.num(v["saving"], 0), unit],
+            [t_in(TEXT, lang, "fraction"), fmt.pct(v["fractional_saving"], 1), ""],
+            [t_in(TEXT, lang, "interval", conf=conf), f"{fmt.pct(lo, 1)} … {fmt.pct(hi, 1)}", ""]]
     for name, p in v.get("predicted", {}).items():
-        rows.append([_t(lang, "predicted", name=name), fmt.pct(p["fractional_saving"], 1), ""])
-    page.table(f"{_t(lang, 'caption')} ({v['channel']})",
-               [_t(lang, "col_what"), _t(lang, "col_value"), _t(lang, "col_unit")], rows, tid="measured-savings",
+        rows.append([t_in(TEXT, lang, "predicted", name=name), fmt.pct(p["fractional_saving"], 1), ""])
+    page.table(f"{t_in(TEXT, lang, 'caption')} ({v['channel']})",
+               [t_in(TEXT, lang, "col_what"), t_in(TEXT, lang, "col_value"), t_in(TEXT, lang, "col_unit")], rows, tid="measured-savings",
                numeric_from=1)

@@ -556,8 +556,13 @@ _SUFFIX_UNITS = (("_kwh", "kWh"), ("_kw", "kW"), ("_c", "°C"), ("_s", "s"), ("_
 
 def t(lang: str, key: str, **values) -> str:
     """The text of ``key`` in ``lang`` with ``{fields}`` filled."""
-    i = LANGUAGES.index(lang)
-    return STRINGS[key][i].format(**values) if values else STRINGS[key][i]
+    return t_in(STRINGS, lang, key, **values)
+
+
+def t_in(table: dict[str, tuple[str, ...]], lang: str, key: str, **values) -> str:
+    """:func:`t` on another table of (English, Swedish) texts (a section's own)."""
+    text = table[key][LANGUAGES.index(lang)]
+    return text.format(**values) if values else text
 
 
 def text_in(value: str | dict[str, str] | None, lang: str, default: str = "") -> str:

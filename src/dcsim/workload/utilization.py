@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .._table import Column, Problems, read_csv, read_parquet
+from .._table import Column
 from ..errors import InputError, Problem
-from ..grid.readers import TIME, _check_rows
+from ..grid.readers import read_dated_column
 
 UTILIZATION_COLUMN = "utilization"
 FIELD = "workload.utilization_trace.path"
@@ -23,19 +23,10 @@ def read_utilization_file(path: str | Path, *, column: str = UTILIZATION_COLUMN,
                           field_path: str = FIELD) -> tuple[np.ndarray, np.ndarray]:
     """(interval starts as int64 UTC seconds, utilisation) of a utilisation trace; every
     problem with its file, line and column (InputError)."""
-    _UTIL = Column(column, low=0, high=1, label="utilization", describe="the hall-mean server utilisation, 0-1",
-                   hint="Add the column, or name yours in workload.utilization_trace.column.")
-    problems = Problems(path, what="utilization trace", path=field_path)
-    if not Path(path).is_file():
-        problems.fail(f"no such file: {path}")
-    table = (read_parquet(path, problems) if str(path).lower().endswith(".parquet")
-             else read_csv(path, problems, delimiters=(",", ";"), expect=[TIME, _UTIL]))
-    if not table.require([TIME, _UTIL]):
-        problems.raise_if_any()
-    values = table.read([TIME, _UTIL])
-    _check_rows(table, values[TIME.name])
-    problems.raise_if_any()
-    return values[TIME.name].astype(np.int64), values[column].astype(np.float64)
+    util = Column(column, low=0, high=1, label="utilization", describe="the hall-mean server utilisation, 0-1",
+                  hint="Add the column, or name yours in workload.utilization_trace.column.")
+    _, t, v = read_dated_column(path, util, what="utilization trace", field_path=field_path)
+    return t, v.astype(np.float64)
 
 
 def utilization_from_file(path: str | Path, midpoints_utc, *, column: str = UTILIZATION_COLUMN) -> np.ndarray:
