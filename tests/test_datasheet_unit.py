@@ -165,9 +165,10 @@ GOOD = "outdoor_c = [0, 10]\ncapacity_kw = [100, 50]\npower_kw = [3, 3]\n"
     ("outdoor_c = [0, 10]\ncapacity_kw = [1, 1, 1]\npower_kw = [1, 1]\n", "capacity_kw",
      "capacity_kw has 3 values but outdoor_c has 2"),
     ("outdoor_c = [0, 10]\ncapacity_kw = [1, 1]\npower_kw = [1]\n", "power_kw", "power_kw has 1 values"),
-    ("outdoor_c = [0, 10]\ncapacity_kw = [1, 1]\npower_kw = [1, nan]\n", "power_kw", "finite"),
-    ("outdoor_c = [0, nan]\ncapacity_kw = [1, 1]\npower_kw = [1, 1]\n", "outdoor_c", "finite"),
-    ("outdoor_c = [0, 10]\ncapacity_kw = [1, inf]\npower_kw = [1, 1]\n", "capacity_kw", "finite"),
+    # NaN and inf are refused by the schema at the list item (every section refuses them)
+    ("outdoor_c = [0, 10]\ncapacity_kw = [1, 1]\npower_kw = [1, nan]\n", "power_kw.1", "finite"),
+    ("outdoor_c = [0, nan]\ncapacity_kw = [1, 1]\npower_kw = [1, 1]\n", "outdoor_c.1", "finite"),
+    ("outdoor_c = [0, 10]\ncapacity_kw = [1, inf]\npower_kw = [1, 1]\n", "capacity_kw.1", "finite"),
     ("outdoor_c = [0, 10]\ncapacity_kw = [1, -1]\npower_kw = [1, 1]\n", "capacity_kw", ">= 0"),
     ("outdoor_c = [0]\ncapacity_kw = [1]\npower_kw = [1]\n", "outdoor_c", "needs 2 to 16 points"),
     (f"outdoor_c = {list(range(17))}\ncapacity_kw = {[1] * 17}\npower_kw = {[1] * 17}\n", "outdoor_c",

@@ -210,19 +210,20 @@ def test_site_synthetic_monthly_mean_c_reaches_the_generator(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "means,fragment",
+    "means,fragment,item",
     [
-        ("[1, 2, 3]", "got 3 values"),
-        ("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, nan]", "dec nan"),
-        ("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -60]", "dec -60"),
+        ("[1, 2, 3]", "got 3 values", ""),
+        # NaN and inf are refused by every section at the list item
+        ("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, nan]", "finite number", ".11"),
+        ("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -60]", "dec -60", ""),
     ],
 )
-def test_site_synthetic_monthly_mean_c_is_checked_with_its_path_and_line(tmp_path, means, fragment):
+def test_site_synthetic_monthly_mean_c_is_checked_with_its_path_and_line(tmp_path, means, fragment, item):
     with pytest.raises(InputError) as info:
         load_scenario(_write(tmp_path, f'[site]\nclimate = "builtin:umea"\n[site.synthetic]\nmonthly_mean_c = {means}\n'))
     (p,) = info.value.problems
-    assert p.path == "site.synthetic.monthly_mean_c" and p.line == 4
-    assert fragment in p.message and "12 finite monthly mean temperatures" in p.message
+    assert p.path == "site.synthetic.monthly_mean_c" + item and p.line == 4
+    assert fragment in p.message and (item or "12 finite monthly mean temperatures" in p.message)
 
 
 def test_site_synthetic_keys_are_refused_with_a_weather_file(tmp_path):
@@ -249,3 +250,24 @@ def test_builtin_spellings_the_loader_accepts_the_scenario_accepts(climate, grid
 
     assert load_climate(sc.site.climate, seed=1).site_name == "Luleå"
     assert load_grid(sc.site.grid, **sc.site.grid_options.model_dump(exclude_none=True)) is not None
+
+
+def test_nan_and_inf_are_refused_in_every_float_with_their_path(tmp_path):
+    """A NaN or an infinity anywhere a scenario, case or sweep file gives a number is refused at
+    its key (pydantic's allow_inf_nan=False on every section), never carried into the KPIs."""
+    with pytest.raises(InputError) as info:
+        load_scenario(_write(tmp_path, '[workload]\nkind = "profile"\nmean_utilization = 0.5\n'
+                                       "daily_profile = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
+                                       "1, 1, 1, nan]\n[it.curves]\ncpu_power = [-0.035289, 1.0, 0.0, inf, 0.0, 0.0]\n"
+                                       "[electrical]\nlighting_kw = nan\n"))
+    assert sorted(p.path for p in info.value.problems) == ["electrical.lighting_kw", "it.curves.cpu_power.3",
+                                                           "workload.daily_profile.23"]
+    from dcsim.case import load_case
+
+    scen = _write(tmp_path, "")
+    case = tmp_path / "case.toml"
+    case.write_text(f'[case]\nname = "c"\nbaseline = "{scen.name}"\n[[proposals]]\nname = "p"\ncapital_cost_sek = inf\n'
+                    "lifetime_years = 10\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_case(case)
+    assert [p.path for p in info.value.problems] == ["proposals[0].capital_cost_sek"]

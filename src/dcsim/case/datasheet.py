@@ -78,7 +78,7 @@ def _increasing(name: str, values: list[float]) -> None:
 class HeatPumpTable(BaseModel):
     """A heat pump's datasheet: heating COP on a grid of source and sink temperatures."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = "heat pump"
     source_c: list[float]

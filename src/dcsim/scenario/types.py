@@ -40,7 +40,7 @@ def check_increasing(values: list[float], name: str) -> None:
 class Section(BaseModel):
     """A scenario section: unknown keys are errors, values are frozen, defaults validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 Duration = Annotated[

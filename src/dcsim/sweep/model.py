@@ -85,7 +85,7 @@ AxisValues = Annotated[list[Any], BeforeValidator(_axis_values)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _sample_param(value: Any) -> Any:
