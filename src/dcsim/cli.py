@@ -472,10 +472,55 @@ def new(
     out_console.print(f"wrote {target}; run it with: dcsim run {target}")
 
 
+#: what an interrupted command leaves behind (runs and cases write only when done; a sweep
+#: records each run as it finishes)
+_INTERRUPTED = ("dcsim: interrupted; a run or case writes its output only once it is done, so nothing of "
+                "this one was written; a sweep keeps the runs it finished (dcsim sweep --resume goes on)")
+
+
+_SIGNALS: list[int] = []  # the signals that arrived (main's own state; reset on each call)
+
+
+def _on_signal(signum, frame) -> None:  # noqa: ARG001 - the signal module's signature
+    """SIGINT and SIGTERM unwind the command as KeyboardInterrupt; the signal is recorded, since
+    one that lands inside Numba's compiler comes back as another exception (main: 130 or 143)."""
+    _SIGNALS.append(signum)
+    raise KeyboardInterrupt
+
+
+def _quiet_unraisable(args) -> None:
+    """An interrupt inside a C callback (LLVM's object cache) is not worth a traceback."""
+    if not issubclass(args.exc_type, KeyboardInterrupt):
+        sys.__unraisablehook__(args)
+
+
+def _interrupted() -> int:
+    """Say what an interrupted command left and return its exit code (130 Ctrl-C, 143 SIGTERM)."""
+    import signal
+
+    if signal.SIGTERM in _SIGNALS:
+        err_console.print(_INTERRUPTED.replace("interrupted", "terminated (SIGTERM)", 1), markup=False, soft_wrap=True)
+        return 143
+    err_console.print(_INTERRUPTED, markup=False, soft_wrap=True)
+    return 130
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: maps errors to exit codes (2 input, 1 other) without tracebacks."""
+    """Console entry point: maps errors to exit codes (2 input, 1 other, 130 Ctrl-C, 143
+    SIGTERM) without tracebacks."""
+    import signal
+
+    import threading
+
+    _SIGNALS.clear()
+    here = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)} if here else {}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _quiet_unraisable
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        # click returns an Exit's code in this mode: typer turns Ctrl-C into Exit(130)
+        if isinstance(code, int) and code:
+            return _interrupted() if code == 130 else code
     except InputError as exc:
         err_console.print(exc.format(), markup=False, soft_wrap=True)
         return 2
@@ -483,8 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print(f"dcsim: {exc}", markup=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
-        err_console.print("interrupted", markup=False)
-        return 130
+        return _interrupted()
     except SystemExit as exc:
         return int(exc.code or 0)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
@@ -494,13 +538,19 @@ def main(argv: list[str] | None = None) -> int:
             if hasattr(exc, "show"):
                 exc.show(file=sys.stderr)
             return int(exc.exit_code)
-        if type(exc).__name__ == "Abort":
-            return 1
+        if type(exc).__name__ == "Abort":  # click's form of Ctrl-C
+            return _interrupted()
+        if _SIGNALS:  # the interrupt came back from a library as its own error
+            return _interrupted()
         if os.environ.get("DCSIM_DEBUG"):
             raise
         err_console.print(f"dcsim: internal error: {type(exc).__name__}: {exc}", markup=False)
         err_console.print("(set DCSIM_DEBUG=1 for a traceback; please report it)", markup=False)
         return 1
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        sys.unraisablehook = previous_hook
     return 0
 
 
