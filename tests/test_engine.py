@@ -162,3 +162,19 @@ def test_chunking_does_not_change_results():
         assert np.array_equal(a, b)
     for a, b in zip(acc1, acc2):
         assert np.array_equal(a, b)
+
+
+def test_a_non_finite_kpi_stops_the_run_naming_it():
+    """The last line of defence: a KPI that came out NaN or inf is a SimulationError (exit 1,
+    nothing written), never a kpis.json with NaN in it."""
+    import math
+
+    import numpy as np
+
+    from dcsim.engine import check_kpis_finite
+    from dcsim.errors import SimulationError
+
+    check_kpis_finite({"pue": 1.2, "erf": 0.0}, 10, np.datetime64("2025-01-01T00:00:00"), 3600)
+    with pytest.raises(SimulationError) as err:
+        check_kpis_finite({"pue": 1.2, "wue_l_per_kwh": math.nan}, 10, np.datetime64("2025-01-01T00:00:00"), 3600)
+    assert "KPI wue_l_per_kwh" in str(err.value) and "step 9" in str(err.value)

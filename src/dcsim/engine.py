@@ -197,6 +197,17 @@ def heat_pump_outside_boundary(sc: Scenario) -> float:
     return 1.0 if hr.enabled and hr.ownership == "utility" else 0.0
 
 
+def check_kpis_finite(kpis: dict[str, float], n: int, start: np.datetime64, step_s: int) -> None:
+    """Stop (SimulationError, exit 1, nothing written) if any KPI is NaN or infinite: the
+    last line of defence behind the per-step checks, so that kpis.json is always valid JSON
+    and never holds a silent wrong number."""
+    bad = [k for k, v in kpis.items() if not math.isfinite(v)]
+    if bad:
+        end = start + np.timedelta64(max(n - 1, 0) * step_s, "s")
+        raise SimulationError(max(n - 1, 0), str(end), f"KPI {bad[0]} (over the run)", float(kpis[bad[0]]),
+                              "finite values")
+
+
 def heat_sale_price(sc: Scenario, network_sek_per_mwh: np.ndarray) -> np.ndarray:
     """What the datacenter is paid per MWh of the heat leaving its boundary, each step: the
     network's price when it owns the heat pump, the utility's price for the source heat when
@@ -550,6 +561,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     racks = rack_table(acc, n * dt)
     wall = time.perf_counter() - t0
     kpis["sim_wall_s"] = wall
+    check_kpis_finite(kpis, n, start, step_s)
     manifest = {
         "dcsim_version": __version__,
         "scenario_name": sc.name,

@@ -305,7 +305,8 @@ class Results:
         tmp = Path(tempfile.mkdtemp(prefix=".dcsim-save-", dir=target))
         try:
             doc = {**self.kpis, **({REPORTING_SECTION: self.reporting} if self.reporting else {})}
-            (tmp / "kpis.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+            # allow_nan=False: a NaN or inf is refused rather than written as JSON that is not JSON
+            (tmp / "kpis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
             self.timeseries.to_parquet(tmp / "timeseries.parquet")
             self.racks.to_parquet(tmp / "racks.parquet", index=False)
             (tmp / "scenario.resolved.toml").write_text(dump_toml(self.scenario), encoding="utf-8")
