@@ -63,6 +63,8 @@ def test_calendar_year_and_empty_periods():
     assert year["pue"] == year["wue_l_per_kwh"] == year["erf"] == year["ref"] == 0.0  # nothing to divide: 0, not NaN
     later = eu_2024_1364_indicators(kpis, cols, start_utc="2025-01-02T00:00:00Z", duration_s=365 * 86400, **kw)
     assert later["calendar_year"] is False
+    noon = eu_2024_1364_indicators(kpis, cols, start_utc="2025-01-01T12:00:00Z", duration_s=365 * 86400, **kw)
+    assert noon["calendar_year"] is False  # a year from noon on 1 January is not the calendar year
 
 
 def test_a_case_keeps_the_section_in_its_run_folders(tmp_path):

@@ -496,11 +496,9 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     model = build_model(sc, curve, dt)
     utilization = utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
-    heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, step_midpoints(start, step_s, n), wx.drybulb_c,
-                                               timezone=sc.site.timezone)
-    dh_demand = dh_demand_kw_series(
-        sc.heat_reuse, model.design_it_kw, step_midpoints(start, step_s, n), wx.drybulb_c, timezone=sc.site.timezone
-    )
+    mid = step_midpoints(start, step_s, n)
+    heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, mid, wx.drybulb_c, timezone=sc.site.timezone)
+    dh_demand = dh_demand_kw_series(sc.heat_reuse, model.design_it_kw, mid, wx.drybulb_c, timezone=sc.site.timezone)
     inputs = StepInputs(
         utilization=utilization,
         outdoor_drybulb_c=wx.drybulb_c,

@@ -75,7 +75,7 @@ def eu_2024_1364_indicators(kpis: dict[str, float], columns: dict[str, np.ndarra
     win_m3 = float(kpis["water_m3"])
     e_reuse = float(kpis["heat_reused_kwh"])
     boundary = "none" if not heat_reuse else ("heat pump inside" if heat_pump_inside else "heat pump outside")
-    starts_jan1 = start_utc[5:10] == "01-01"
+    starts_jan1 = start_utc[5:19] == "01-01T00:00:00"
     return {
         "regulation": "Commission Delegated Regulation (EU) 2024/1364, Annexes II and III",
         "applies": bool(pd_it_kw >= REPORTING_THRESHOLD_KW),

@@ -247,3 +247,18 @@ def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
     _check_rows(table, values[TIME.name])
     table.problems.raise_if_any()
     return table, values[TIME.name].astype(np.int64), values[value.name]
+
+
+def values_at(time_s: np.ndarray, values: np.ndarray, midpoints_utc, *, what: str, file, field_path: str) -> np.ndarray:
+    """The value of the interval holding each step midpoint (datetime64) in a series from
+    :func:`read_dated_column` (interval starts ``time_s`` on a constant step); InputError at
+    ``field_path`` when the series does not cover every step."""
+    step = int(time_s[1] - time_s[0])
+    mid = np.asarray(midpoints_utc, dtype="datetime64[s]").astype(np.int64)
+    k = (mid - time_s[0]) // step
+    if mid.size and (k[0] < 0 or k[-1] >= time_s.size):
+        raise InputError(Problem(field_path, f"the {what} of {file} covers {_iso(int(time_s[0]))} to "
+                                 f"{_iso(int(time_s[-1]) + step)}, not the simulated period {_iso(int(mid[0]))} to "
+                                 f"{_iso(int(mid[-1]))} (step midpoints); give a value for every simulated step",
+                                 file=str(file)))
+    return np.asarray(values, dtype=np.float64)[k]

@@ -164,18 +164,11 @@ def heat_price_sek_per_mwh_series(section, times_utc, t_outdoor_c=None, *, timez
 
         idx = pd.DatetimeIndex(t.astype("datetime64[ns]")).tz_localize("UTC").tz_convert(timezone)
         return np.asarray(section.price_monthly_sek_per_mwh, dtype=np.float64)[idx.month.to_numpy() - 1]
-    from ..errors import InputError, Problem
+    from ..grid.readers import values_at
 
     field = "heat_reuse.price_file"
     time_s, price = read_heat_price_file(section.price_file, field_path=field)
-    step = int(time_s[1] - time_s[0])
-    mid = t.astype(np.int64)
-    k = (mid - time_s[0]) // step
-    if n and (k[0] < 0 or k[-1] >= time_s.size):
-        raise InputError(Problem(field, f"the heat prices of {section.price_file} cover {np.datetime64(int(time_s[0]), 's')}Z "
-                                 f"to {np.datetime64(int(time_s[-1]) + step, 's')}Z, not the simulated period "
-                                 f"{t[0]}Z to {t[-1]}Z; give prices for every simulated step", file=section.price_file))
-    return price[k].astype(np.float64)
+    return values_at(time_s, price, t, what="heat prices", file=section.price_file, field_path=field)
 
 
 def heat_reuse_note(hr) -> str:

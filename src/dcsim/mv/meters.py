@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .._table import Column, Problems, read_csv, read_parquet
+from ..grid.readers import TIME as _TIME
 
 #: Metered quantities dcsim can compare with its own columns: (name, unit, lowest value).
 METER_CHANNELS = {
@@ -41,9 +42,6 @@ METER_CHANNELS = {
 }
 #: the share of a channel's intervals that may be missing
 MAX_MISSING_SHARE = 0.10
-
-_TIME = Column("time", kind="time", whole=True, example="2025-01-01T00:00:00Z",
-               describe="the interval start, ISO 8601 in UTC", hint="Add the column (a dcsim timeseries.parquet has it).")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..grid.tariffs import hourly_mean_kw
+
 #: (CV(RMSE) %, |NMBE| %) limits of ASHRAE Guideline 14-2014 for a calibrated simulation
 G14_LIMITS = {"hourly": (30.0, 10.0), "monthly": (15.0, 5.0)}
 
@@ -52,17 +54,12 @@ def _paired(measured, simulated) -> tuple[np.ndarray, np.ndarray]:
 
 
 def hourly(times_s: np.ndarray, values: np.ndarray, step_s: int) -> tuple[np.ndarray, np.ndarray]:
-    """(hour starts, hourly means) of interval means on a step dividing an hour; an hour with
-    any interval missing (NaN) or not covered is NaN."""
-    per = 3600 // step_s
-    t = np.asarray(times_s, dtype=np.int64)
-    v = np.asarray(values, dtype=np.float64)
-    h0 = (t[0] // 3600) * 3600
-    slot = (t - h0) // step_s
-    n_h = int(slot[-1] // per) + 1
-    grid = np.full(n_h * per, np.nan)
-    grid[slot] = v
-    return h0 + 3600 * np.arange(n_h, dtype=np.int64), grid.reshape(n_h, per).mean(axis=1)
+    """(hour starts, hourly means) of interval means on a step dividing an hour, every interval
+    of the span present (gaps NaN), by the power fee's clock-hour mean
+    (:func:`dcsim.grid.tariffs.hourly_mean_kw`); an hour with any interval missing (NaN) or only
+    partly covered is NaN."""
+    hour_s, mean, covered_s = hourly_mean_kw(values, int(np.asarray(times_s)[0]), step_s)
+    return hour_s, np.where(covered_s == 3600, mean, np.nan)
 
 
 def monthly(hour_s: np.ndarray, measured: np.ndarray, simulated: np.ndarray, *, energy: bool):

@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .._table import Column
-from ..errors import InputError, Problem
-from ..grid.readers import read_dated_column
+from ..grid.readers import read_dated_column, values_at
 
 UTILIZATION_COLUMN = "utilization"
 FIELD = "workload.utilization_trace.path"
@@ -33,11 +32,4 @@ def utilization_from_file(path: str | Path, midpoints_utc, *, column: str = UTIL
     """The utilisation at each step midpoint (datetime64), from :func:`read_utilization_file`;
     InputError when the file does not cover every step."""
     time_s, util = read_utilization_file(path, column=column)
-    step = int(time_s[1] - time_s[0])
-    mid = np.asarray(midpoints_utc, dtype="datetime64[s]").astype(np.int64)
-    k = (mid - time_s[0]) // step
-    if mid.size and (k[0] < 0 or k[-1] >= time_s.size):
-        raise InputError(Problem(FIELD, f"the utilisation of {path} covers "
-                                 f"{np.datetime64(int(time_s[0]), 's')}Z to {np.datetime64(int(time_s[-1]) + step, 's')}Z, "
-                                 "not the whole simulated period; give a value for every simulated step", file=str(path)))
-    return util[k]
+    return values_at(time_s, util, midpoints_utc, what="utilisation", file=path, field_path=FIELD)
