@@ -55,6 +55,7 @@ from .model import (
     managed_curve,
     server_curve,
     server_spec,
+    utility_owned,
 )
 from .results import Results, compute_kpis, rack_table, record_timeseries
 from .scenario.load import scenario_hash
@@ -193,8 +194,7 @@ def check_step_outputs(out, i0: int, i1: int, start: np.datetime64, step_s: int)
 def heat_pump_outside_boundary(sc: Scenario) -> float:
     """1.0 when the heat pump is the utility's (``heat_reuse.ownership = "utility"``), outside
     the datacenter's boundary; else 0.0."""
-    hr = sc.heat_reuse
-    return 1.0 if hr.enabled and hr.ownership == "utility" else 0.0
+    return 1.0 if utility_owned(sc.heat_reuse) else 0.0
 
 
 def check_kpis_finite(kpis: dict[str, float], n: int, start: np.datetime64, step_s: int) -> None:

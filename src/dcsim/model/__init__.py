@@ -16,6 +16,7 @@ from .heat_reuse import (
     heat_price_sek_per_mwh_series,
     heat_pump_min_cop,
     heat_reuse_note,
+    utility_owned,
 )
 from .it import ServerCurve, managed_curve, server_curve, server_spec
 from .plant import build_plant
@@ -34,6 +35,7 @@ __all__ = [
     "heat_price_sek_per_mwh_series",
     "heat_pump_min_cop",
     "heat_reuse_note",
+    "utility_owned",
     "float_tuple",
     "initial_state",
     "managed_curve",

@@ -22,6 +22,12 @@ from ..scenario.facility import DEFAULT_DH_OUTDOOR_C, DEFAULT_DH_RETURN_C, DEFAU
 from .tables import pad_table
 
 
+def utility_owned(section) -> bool:
+    """Heat reuse is on and its heat pump is the utility's (``heat_reuse.ownership``): outside
+    the datacenter's boundary."""
+    return bool(getattr(section, "enabled", False)) and section.ownership == "utility"
+
+
 def disabled_heat_reuse_params() -> HeatReuseParams:
     """A HeatReuseParams that never runs (same types as an enabled one)."""
     lift, cop = pad_table([0.0, 1.0], [1.0, 1.0])
@@ -99,7 +105,7 @@ def build_heat_reuse(section, code: int, design_it_kw: float) -> HeatReuseParams
         dh_return_c=ret,
         delivery=float(DELIVERY_CODES[section.delivery]),
         heat_pump=1.0 if section.heat_pump else 0.0,
-        outside_boundary=1.0 if section.ownership == "utility" else 0.0,
+        outside_boundary=1.0 if utility_owned(section) else 0.0,
         min_run_s=float(section.min_run_time_s),
     )
 
@@ -119,7 +125,7 @@ def heat_pump_min_cop(section, electricity_sek_per_kwh, heat_sek_per_mwh) -> np.
     if not getattr(section, "enabled", False) or section.dispatch != "economic":
         return np.ones(p_el.shape[0])
     heat = np.asarray(heat_sek_per_mwh, dtype=np.float64) / 1000.0
-    if section.ownership == "utility":
+    if utility_owned(section):
         p_src = float(section.source_price_sek_per_mwh) / 1000.0
         p_el, heat = p_el - p_src, heat - p_src
     return np.ascontiguousarray(economic_min_cop(p_el, heat, section.wear_sek_per_mwh / 1000.0))
