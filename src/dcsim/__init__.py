@@ -8,14 +8,29 @@ Public API (DESIGN.md section 3)::
     res.kpis; res.timeseries; res.save("out/")
 """
 
-from . import _jitcache
-
-_jitcache.install()  # before any module defines a cached @njit function (see dcsim._jitcache)
-
 from ._version import __version__
 from .errors import InputError, Problem
-from .results import EXTRA_KPI_NAMES, KPI_NAMES, Results, load_results
-from .scenario import Scenario, load_scenario
+
+#: Names loaded on first use (PEP 562), so ``dcsim --help`` and ``dcsim validate`` need
+#: neither pandas nor Numba: name -> module that defines it.
+_LAZY = {
+    "EXTRA_KPI_NAMES": "results",
+    "KPI_NAMES": "results",
+    "Results": "results",
+    "load_results": "results",
+    "Scenario": "scenario",
+    "load_scenario": "scenario",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def simulate(scenario, *, progress=None):

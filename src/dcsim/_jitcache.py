@@ -19,6 +19,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from numba import njit  # noqa: F401 - re-exported: dcsim's modules take njit from here
 from numba.core import caching
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -80,7 +81,7 @@ class PackageStampLocator(caching._CacheLocator):
 def install() -> bool:
     """Put :class:`PackageStampLocator` first in Numba's locator list (once). Returns whether
     it is in place. Must run before any dcsim module defines an ``@njit(cache=True)`` function
-    (``dcsim/__init__.py`` calls it first)."""
+    (this module calls it on import, and every compiling module imports this one first)."""
     impl = _impl_class()
     classes = getattr(impl, "_locator_classes", None)
     if not isinstance(classes, list):
@@ -88,3 +89,46 @@ def install() -> bool:
     if PackageStampLocator not in classes:
         classes.insert(0, PackageStampLocator)
     return True
+
+
+# Installed on import: every dcsim module that compiles imports this one (``from .._jitcache
+# import njit``) before its first ``@njit``, so ``import dcsim`` itself need not load Numba.
+install()
+
+
+_COMPILE_RECORD = "dcsim-compile-s.txt"
+
+
+def needs_compile(dispatcher) -> bool:
+    """Whether the next call of ``dispatcher`` (a cached ``@njit`` function) compiles: its
+    on-disk index is missing, or its stamp is stale (Numba then returns an empty index).
+    False when the cache cannot be read (nothing is then announced)."""
+    try:
+        return not dispatcher._cache._cache_file._load_index()
+    except Exception:  # noqa: BLE001 - Numba internals: an unknown layout means "do not announce"
+        return False
+
+
+def last_compile_s(dispatcher) -> float | None:
+    """Seconds the last compile of ``dispatcher`` took on this machine (recorded beside its
+    cache by :func:`record_compile_s`), or None."""
+    try:
+        value = float((Path(dispatcher._cache._cache_path) / _COMPILE_RECORD).read_text())
+    except Exception:  # noqa: BLE001 - no record yet, or an unreadable one
+        return None
+    return value if value > 0 else None
+
+
+def record_compile_s(dispatcher, seconds: float) -> None:
+    """Keep how long a compile of ``dispatcher`` took, beside its cache (best effort)."""
+    try:
+        (Path(dispatcher._cache._cache_path) / _COMPILE_RECORD).write_text(f"{seconds:.1f}\n")
+    except Exception:  # noqa: BLE001 - a read-only cache folder only loses the estimate
+        pass
+
+
+def compile_message(seconds: float | None) -> str:
+    """The line shown before a run that must compile the model first."""
+    if seconds is None:
+        return "compiling the model, first run only (under a minute on a 2-core machine) ..."
+    return f"compiling the model, first run only, about {seconds:.0f} s ..."

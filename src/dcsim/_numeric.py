@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from . import _jitcache  # noqa: F401 - installs the cache locator first
 from numba import literal_unroll, njit, types
 from numba.extending import intrinsic
 

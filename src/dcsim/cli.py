@@ -114,6 +114,31 @@ def _kpi_table(kpis: dict[str, float], title: str) -> Table:
     return table
 
 
+class _CompileNotice:
+    """Says "compiling the model, first run only, about N s" before a run whose compiled
+    kernel is not in Numba's cache (N: the last compile on this machine), and records how long
+    the compile took."""
+
+    def __init__(self, quiet: bool):
+        from ._jitcache import compile_message, last_compile_s, needs_compile
+        from .thermal.kernels import facility_kernel
+
+        self.kernel = facility_kernel
+        self.cold = needs_compile(facility_kernel)
+        if self.cold and not quiet:
+            err_console.print(compile_message(last_compile_s(facility_kernel)))
+        self.t0 = time.perf_counter()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        from ._jitcache import needs_compile, record_compile_s
+
+        if self.cold and exc_type is None and not needs_compile(self.kernel):
+            record_compile_s(self.kernel, time.perf_counter() - self.t0)
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (.toml or .yaml).")],
@@ -131,7 +156,8 @@ def run(
     sc = load_scenario(scenario, overrides=_parse_sets(set_))
     progress = _Progress(quiet, f"simulating {sc.name}")
     try:
-        res = simulate(sc, progress=progress)
+        with _CompileNotice(quiet):
+            res = simulate(sc, progress=progress)
     finally:
         progress.close()
     res.save(output)
@@ -163,7 +189,7 @@ def validate(
         summary = load_sweep(file).summary()
     else:
         sc = load_scenario(file, overrides=_parse_sets(set_))
-        from .engine import scenario_grid
+        from .scenario.load import scenario_grid
 
         scenario_grid(sc)  # the grid options the schema's types cannot check (a tax year with a rate, ...)
         n = sc.simulation.duration // sc.simulation.step
@@ -251,6 +277,7 @@ def case(
 
     loaded = load_case(case_file, overrides=_parse_sets(set_), replications=replications)
     target = output if output is not None else Path("out") / loaded.name
+    notice = _CompileNotice(quiet)  # before the bar, which would hide it
     bar = None
     task = None
     if not quiet:

@@ -40,7 +40,7 @@ from .electrical.dispatch import (
     step_mean_activation,
 )
 from .electrical.generator import generator_fuels, generator_output_kw
-from .grid import GridSeries, load_grid
+from .grid import GridSeries
 from .grid.frequency import read_frequency_file
 from .eu_reporting import eu_2024_1364_indicators
 from .grid.reserves import read_reserve_price_csv
@@ -58,7 +58,7 @@ from .model import (
     utility_owned,
 )
 from .results import Results, compute_kpis, rack_table, record_timeseries
-from .scenario.load import scenario_hash
+from .scenario.load import scenario_grid, scenario_hash
 from .scenario.schema import Scenario
 from .thermal.kernels import StepInputs, allocate_outputs, allocate_rack_accumulators, facility_kernel
 
@@ -463,13 +463,6 @@ def _run_battery(b, load, down, gen_outage, grid: GridSeries, columns, start, st
                 battery_degradation_cost_sek=discharged_kwh * (b.degradation_sek_per_kwh or 0.0),
                 battery_balance_rel_error=err)
     return run, note
-
-
-def scenario_grid(sc: Scenario) -> GridSeries:
-    """The grid series of a scenario's ``site.grid`` with its ``site.grid_options``
-    (:func:`dcsim.grid.load_grid`; every problem named by its ``site.grid_options.*`` path)."""
-    return load_grid(sc.site.grid, options_path="site.grid_options",
-                     **sc.site.grid_options.model_dump(exclude_none=True))
 
 
 def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) -> Results:

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .._numeric import interp_clamped

@@ -16,11 +16,28 @@ from pathlib import Path
 from dcsim.errors import InputError, Problem
 
 from ..data.builtin import builtin_name
-from .csvfile import read_weather_csv
-from .epw import read_epw
-from .smhi import looks_like_smhi_csv, read_smhi_csv
-from .synthetic import BUILTIN_CLIMATES, _unknown_site, normalize_site_key, synthetic_year
-from .weather import Weather, WeatherSample
+from .sites import BUILTIN_CLIMATES, _unknown_site, normalize_site_key
+
+#: Loaded on first use (PEP 562): the readers and the weather type compile psychrometrics
+#: with Numba, which checking a scenario's ``site.climate`` does not need. Name -> module.
+_LAZY = {
+    "Weather": "weather",
+    "WeatherSample": "weather",
+    "read_epw": "epw",
+    "read_smhi_csv": "smhi",
+    "read_weather_csv": "csvfile",
+    "synthetic_year": "synthetic",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BUILTIN_CLIMATES",
@@ -45,7 +62,7 @@ def load_climate(
     humidity_spec: str | None = None,
     path: str = "site.climate",
     **synthetic_overrides,
-) -> Weather:
+) -> "Weather":
     """The weather a scenario's ``site.climate`` names.
 
     Parameters
@@ -96,6 +113,8 @@ def load_climate(
         if humidity_spec is not None:
             raise InputError(Problem("humidity_spec", "only for SMHI files, not built-in climates",
                                      value=humidity_spec))
+        from .synthetic import synthetic_year
+
         return synthetic_year(name, seed=seed, year=year, **synthetic_overrides)
 
     given = {k: v for k, v in synthetic_overrides.items() if v is not None}
@@ -109,6 +128,10 @@ def load_climate(
     if humidity_spec is not None and kind != "smhi":
         raise InputError(Problem("humidity_spec", f"only for SMHI temperature files; {file.name} "
                                  f"is read as {kind.upper()}", value=humidity_spec))
+    from .csvfile import read_weather_csv
+    from .epw import read_epw
+    from .smhi import read_smhi_csv
+
     if kind == "epw":
         return read_epw(file, fill_gaps_max_h=fill_gaps_max_h)
     if kind == "smhi":
@@ -139,6 +162,8 @@ def _detect_kind(file: Path) -> str:
         head = fh.read(4096).decode("utf-8", errors="replace")
     if head.lstrip("\ufeff").startswith("LOCATION,"):
         return "epw"
+    from .smhi import looks_like_smhi_csv
+
     if looks_like_smhi_csv(head):
         return "smhi"
     return "csv"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from ..units import AIR_CP_J_PER_KG_K
 

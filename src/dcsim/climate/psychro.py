@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 __all__ = [
     "MIN_HUMIDITY_RATIO",

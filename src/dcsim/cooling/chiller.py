@@ -9,7 +9,7 @@ import math
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import clamp
 from ..units import KELVIN_OFFSET

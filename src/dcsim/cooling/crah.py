@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .._jitcache import njit
 
 from .fans import fan_power_kw
 

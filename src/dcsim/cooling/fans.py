@@ -3,7 +3,7 @@ coolers, scavenger fans of indirect evaporative units, liquid-loop dry coolers).
 
 from __future__ import annotations
 
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import clamp
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 
-from numba import njit
+from .._jitcache import njit
 
 from ..climate._psychro_scalar import _enthalpy, _ws
 

@@ -7,7 +7,7 @@ and the engine read the same indices without importing one another.
 
 from __future__ import annotations
 
-from numba import njit
+from .._jitcache import njit
 
 from ..heatreuse.heatpump import heatreuse_step
 

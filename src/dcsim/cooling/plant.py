@@ -78,7 +78,7 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 
-from numba import njit
+from .._jitcache import njit
 
 from ..climate._psychro_scalar import _dewpoint_from_pw, _dewpoint_newton, _pw_from_w, _pws
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3

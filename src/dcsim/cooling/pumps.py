@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from numba import njit
+from .._jitcache import njit
 
 from ..units import WATER_CP_J_PER_KG_K, WATER_DENSITY_KG_PER_M3
 

@@ -12,7 +12,7 @@ use such tanks to ride through a chiller restart after a power failure.
 
 from __future__ import annotations
 
-from numba import njit
+from .._jitcache import njit
 
 #: Volumetric heat capacity of water, kJ/(m3 K): 998 kg/m3 x 4.186 kJ/(kg K) near 10 °C
 #: (IAPWS-95 values, rounded).

@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 _HOUR_S = 3600
 #: a tie-breaking cost per kWh charged or discharged in the schedules (SEK or g per kWh): with it

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import interp_clamped
 from .ups import ups_loss_kw, ups_module_load_fraction, ups_modules_online

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .._jitcache import njit
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")

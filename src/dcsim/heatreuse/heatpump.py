@@ -38,7 +38,7 @@ import math
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import clamp, interp_clamped
 from ..units import KELVIN_OFFSET

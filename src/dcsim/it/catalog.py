@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputError, Problem
 from .._table import Column, Problems, parse_csv, read_csv
-from .power import ServerSpec
+from .spec import ServerSpec
 
 __all__ = [
     "server_catalog",

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH, interp_table
 from .curves import (

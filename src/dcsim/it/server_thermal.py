@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH
 from .ite import CurveTerms, InletTerms, inlet_terms_at_load, ite_power_from_terms_w

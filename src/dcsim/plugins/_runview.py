@@ -204,7 +204,7 @@ class RunView:
     def _power_fees(self):
         """The grid's power fees (loaded from the scenario once, when a change needs them)."""
         if self._fees is None:
-            from ..engine import scenario_grid
+            from ..scenario.load import scenario_grid
 
             self._fees = scenario_grid(self._scenario)
         return self._fees

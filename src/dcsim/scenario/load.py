@@ -301,3 +301,15 @@ def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the canonical JSON of the resolved scenario (equal scenarios, equal hash)."""
     canonical = json.dumps(resolved_dict(scenario), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def scenario_grid(sc: Scenario):
+    """The grid series (:class:`dcsim.grid.GridSeries`) of a scenario's ``site.grid`` with its
+    ``site.grid_options`` (:func:`dcsim.grid.load_grid`; every problem named by its
+    ``site.grid_options.*`` path). Here rather than in the engine so that ``dcsim validate``
+    checks the options the schema's types cannot (a tax year with a rate, ...) without loading
+    the engine's pandas and Numba."""
+    from ..grid import load_grid
+
+    return load_grid(sc.site.grid, options_path="site.grid_options",
+                     **sc.site.grid_options.model_dump(exclude_none=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numba import njit
+from .._jitcache import njit
 
 from ..units import AIR_CP_J_PER_KG_K, AIR_DENSITY_KG_PER_M3
 

@@ -11,7 +11,7 @@ X-factor is the relative failure rate of volume servers against their inlet temp
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH, hinge_form, hinge_value
 

@@ -47,7 +47,7 @@ import math
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH, aligned_full, interp_table, max_value
 from ..cooling.crah import crah_operating_point

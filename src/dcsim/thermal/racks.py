@@ -17,7 +17,7 @@ tuple costs a reference count, per call).
 
 from __future__ import annotations
 
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH, interp_table
 from ..it.ite import curves_in_effect, inlet_adjustment_from_terms_w

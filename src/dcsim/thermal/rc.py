@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .._jitcache import njit
 
 from .._numeric import FASTMATH
 from .air import air_heat_kw

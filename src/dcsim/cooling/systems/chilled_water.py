@@ -18,7 +18,7 @@ A system step calls, in this order:
 
 from __future__ import annotations
 
-from numba import njit
+from ..._jitcache import njit
 
 from ...heatreuse.heatpump import SOURCE_CHILLED_WATER
 from .. import MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE

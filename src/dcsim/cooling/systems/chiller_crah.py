@@ -5,7 +5,7 @@ equations in docs/physics.md)."""
 
 from __future__ import annotations
 
-from numba import njit
+from ..._jitcache import njit
 
 from ...heatreuse.heatpump import SOURCE_RETURN_AIR
 from .. import MODE_MECHANICAL

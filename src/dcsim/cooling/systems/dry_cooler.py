@@ -4,7 +4,7 @@ docs/physics.md). Also the air side of the liquid system (:mod:`.liquid`)."""
 
 from __future__ import annotations
 
-from numba import njit
+from ..._jitcache import njit
 
 from ...heatreuse.heatpump import SOURCE_RETURN_AIR
 from ..datasheet_unit import datasheet_unit_mode

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from numba import njit
+from ..._jitcache import njit
 
 from ...climate._psychro_scalar import _drybulb_from_enthalpy, _enthalpy, _pws, _w_from_enthalpy, _w_from_pw
 from ...units import AIR_CP_J_PER_KG_K

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from numba import njit
+from ..._jitcache import njit
 
 from .. import MODE_EVAPORATIVE, MODE_FREE, MODE_MECHANICAL, MODE_PARTIAL_FREE
 from ..chiller import mechanical_cooling

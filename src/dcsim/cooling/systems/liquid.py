@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from numba import njit
+from ..._jitcache import njit
 
 from ...heatreuse.heatpump import SOURCE_LIQUID_LOOP
 from ..fans import fan_power_kw, speed_fraction_clamped
