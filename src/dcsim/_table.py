@@ -26,6 +26,8 @@ Problems of one read are listed in file order (row by row, columns in declared o
 
 from __future__ import annotations
 
+import re
+
 import copy
 import csv
 import difflib
@@ -387,7 +389,7 @@ class Table:
         return ok
 
     def _missing(self, col: Column, others: list[str]) -> str:
-        found = ", ".join(repr(h) for h in self.names) or "none"
+        found = found_columns_text(self.names)
         lower = {h.lower(): h for h in others}
         close = difflib.get_close_matches(col.name.lower(), list(lower), n=1, cutoff=0.6) or [
             h for h in lower if h.split("_")[0] == col.name.lower().split("_")[0]][:1]
@@ -533,3 +535,25 @@ class Table:
             self._keep(found, np.flatnonzero(bad), order, "expected true or false (1 or 0)", col.name, values=data)
             values[bad] = np.nan
         return values, ~np.isnan(values), None
+
+
+#: What a column name shown back in a message may look like: the file's text beyond that is
+#: never echoed (a scenario naming /etc/shadow as its weather must not print its first line).
+_SHOWABLE_NAME = re.compile(r"[\w .,()%/°+\-\[\]]{1,48}")
+
+
+def found_columns_text(names) -> str:
+    """The header names for a "found columns: ..." message: the ones that look like column
+    names, quoted, and a count of the others (not shown, so no file's contents is echoed)."""
+    names = [str(n) for n in names if str(n)]
+    shown = [n for n in names if _SHOWABLE_NAME.fullmatch(n)]
+    hidden = len(names) - len(shown)
+    if len(shown) > 20:
+        hidden += len(shown) - 20
+        shown = shown[:20]
+    text = ", ".join(repr(n) for n in shown)
+    if hidden:
+        text += f", and {hidden} more that do not look like column names (not shown)" if text else (
+            f"{hidden} that do not look like column names (not shown)")
+    return text or "none"
+

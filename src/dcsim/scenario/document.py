@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import NO_VALUE, InputError, Problem
+from ._yaml import MAX_DEPTH, InputLimitError, compose_yaml, load_yaml
 from .types import FieldError
 
 KeyLines = dict[tuple[str, ...], int]
@@ -45,6 +47,8 @@ KeyLines = dict[tuple[str, ...], int]
 Finding = tuple[tuple[str, ...], str, Any]
 
 FORMATS = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}
+#: Largest scenario, case or sweep file read (the shipped ones are under 20 kB).
+MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- reading
@@ -71,10 +75,7 @@ class Document:
         if fmt is None:
             suffix = p.suffix.lower() or "(none)"
             raise InputError(Problem("", f"unsupported file type {suffix!r}; expected .toml, .yaml or .yml", file=str(p)))
-        try:
-            text = p.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(Problem("", f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(p)))
+        text = read_input_text(p, MAX_INPUT_BYTES, "a .toml or .yaml file")
         data = _parse_toml(text, p) if fmt == "toml" else _parse_yaml(text, p)
         return cls(p, data, text, fmt)
 
@@ -106,25 +107,68 @@ class Document:
         return [self.problem(path, message, value) for path, message, value in findings]
 
 
+def read_input_text(p: Path, max_bytes: int, expected: str) -> str:
+    """The UTF-8 text of input file ``p``; InputError (exit 2) naming the file when it is not a
+    regular file (a FIFO would block for ever, a device never end), is larger than
+    ``max_bytes``, cannot be read, or is not UTF-8. Nothing of its contents is echoed."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise InputError(Problem("", f"cannot read it: {exc.strerror or exc}", file=str(p)))
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(Problem("", f"is not a regular file (a FIFO, socket or device); expected {expected}",
+                                 file=str(p)))
+    if st.st_size > max_bytes:
+        raise InputError(Problem("", f"is {st.st_size:,} bytes; input files may be at most {max_bytes:,} bytes",
+                                 file=str(p)))
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem("", f"cannot read it: {exc.strerror or exc}", file=str(p)))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem("", f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(p)))
+
+
 def _parse_toml(text: str, p: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise InputError(Problem("", "TOML input refused: nested too deeply", file=str(p))) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         raise InputError(Problem("", f"TOML syntax error: {msg}", file=str(p), line=line, column=col))
+    if _depth(data) > MAX_DEPTH:
+        raise InputError(Problem("", f"TOML input refused: nested deeper than {MAX_DEPTH} levels", file=str(p)))
+    return data
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of tables and arrays (iterative: the value may be deep)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = list(v.values())
+        if isinstance(v, list):
+            deepest = max(deepest, d + 1)
+            stack.extend((x, d + 1) for x in v if isinstance(x, (dict, list)))
+    return deepest
 
 
 def _parse_yaml(text: str, p: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
+        refused = (InputLimitError, yaml.constructor.ConstructorError)
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(
-            Problem("", f"YAML syntax error: {problem}", file=str(p),
+            Problem("", f"{'YAML input refused' if isinstance(exc, refused) else 'YAML syntax error'}: {problem}", file=str(p),
                     line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)
         )
     if data is None:
@@ -258,7 +302,7 @@ def yaml_key_lines(text: str) -> KeyLines:
     """Every key path of a YAML text with its 1-based line, from PyYAML's node marks."""
     lines: KeyLines = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError:
         return lines
 

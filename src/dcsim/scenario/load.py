@@ -124,6 +124,13 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any] | None) -
 # --------------------------------------------------------------------------- validation
 
 
+def _why_not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as an input file, in a few words."""
+    if path.is_dir():
+        return "is a directory"
+    return "is not a regular file (a FIFO, socket or device)" if path.exists() else "not found"
+
+
 def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Problem]:
     """Check that names and files the scenario refers to exist (weather, grid, server)."""
     from ..climate import BUILTIN_CLIMATES, normalize_site_key
@@ -159,9 +166,7 @@ def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Prob
             if not path.is_absolute():
                 path = base_dir / path
             if not path.is_file():
-                problems.append(
-                    Problem(f"site.{key}", f"{what} file not found: {path}", value=value)
-                )
+                problems.append(Problem(f"site.{key}", f"{what} file {_why_not_a_file(path)}: {path}", value=value))
     workload = scenario_data.get("workload") if isinstance(scenario_data.get("workload"), dict) else {}
     trace = workload.get("trace") if isinstance(workload.get("trace"), dict) else {}
     if isinstance(trace.get("path"), str) and workload.get("kind") == "trace":
@@ -169,7 +174,8 @@ def check_references(scenario_data: dict[str, Any], base_dir: Path) -> list[Prob
         if not path.is_absolute():
             path = base_dir / path
         if not path.is_file():
-            problems.append(Problem("workload.trace.path", f"trace file not found: {path}", value=trace["path"]))
+            problems.append(Problem("workload.trace.path", f"trace file {_why_not_a_file(path)}: {path}",
+                                    value=trace["path"]))
     it = scenario_data.get("it") if isinstance(scenario_data.get("it"), dict) else {}
     server = it.get("server")
     if isinstance(server, str):

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._table import Column, Problems, Table, read_csv, read_parquet
+from .._table import Column, Problems, Table, found_columns_text, read_csv, read_parquet
 from .jobs import BATCH, INTERACTIVE, Jobs
 
 DAY_S = 86400
@@ -112,7 +112,7 @@ def read_trace(path: str | Path, *, cores_per_server: int | None = None, core_mh
     elif table.has("submit_time") or table.has("submit_time_s"):
         layout, jobs, deadline_column = "dcsim", *_native(table, cores_per_server)
     else:
-        found = ", ".join(repr(c) for c in table.names) or "none"
+        found = found_columns_text(table.names)
         problems.fail("no submission column: expected 'submit_time' or 'submit_time_s' (dcsim layout) or "
                       f"'submission_time' (OpenDC tasks.parquet); found columns: {found}")
     submit, duration, cores, share, deadline, deferrable, klass, calendar = jobs
