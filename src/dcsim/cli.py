@@ -51,12 +51,19 @@ def _main(
     """dcsim: simulate a datacenter with and without an energy-efficiency concept."""
 
 
-def _parse_sets(sets: list[str] | None) -> dict[str, object]:
+UnsetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--unset", help="Remove a scenario key, so its default applies: --unset workload.daily_profile "
+                 "(repeatable; the same as --set KEY=null)."),
+]
+
+
+def _parse_sets(sets: list[str] | None, unsets: list[str] | None = None) -> dict[str, object]:
     from .scenario import parse_set_option
 
     overrides: dict[str, object] = {}
     problems: list[Problem] = []
-    for option in sets or []:
+    for option in [*(f"{key}=null" for key in unsets or []), *(sets or [])]:
         try:
             key, value = parse_set_option(option)
         except InputError as exc:
@@ -146,6 +153,7 @@ def run(
     set_: Annotated[
         Optional[list[str]], typer.Option("--set", help="Override a scenario key: --set room.supply_air_c=24 (repeatable).")
     ] = None,
+    unset: UnsetOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Run one simulation and write kpis.json, timeseries.parquet, racks.parquet,
@@ -153,7 +161,7 @@ def run(
     from .engine import simulate
     from .scenario import load_scenario
 
-    sc = load_scenario(scenario, overrides=_parse_sets(set_))
+    sc = load_scenario(scenario, overrides=_parse_sets(set_, unset))
     progress = _Progress(quiet, f"simulating {sc.name}")
     try:
         with _CompileNotice(quiet):
@@ -170,6 +178,7 @@ def run(
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario, case or sweep file to check.")],
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="Override a scenario key before checking.")] = None,
+    unset: UnsetOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Check a scenario, case or sweep file; exit 0 if valid, 2 with every problem listed if not.
@@ -188,7 +197,7 @@ def validate(
 
         summary = load_sweep(file).summary()
     else:
-        sc = load_scenario(file, overrides=_parse_sets(set_))
+        sc = load_scenario(file, overrides=_parse_sets(set_, unset))
         from .scenario.load import scenario_grid
 
         scenario_grid(sc)  # the grid options the schema's types cannot check (a tax year with a rate, ...)
@@ -261,6 +270,7 @@ def case(
         typer.Option("--set", help="Override a scenario key of the baseline and so of every variant: "
                      "--set simulation.duration=14d (repeatable)."),
     ] = None,
+    unset: UnsetOpt = None,
     replications: Annotated[
         Optional[int], typer.Option("--replications", "-r", help="Weather years to simulate (overrides the case file).")
     ] = None,
@@ -275,7 +285,7 @@ def case(
     variant)."""
     from .case import load_case
 
-    loaded = load_case(case_file, overrides=_parse_sets(set_), replications=replications)
+    loaded = load_case(case_file, overrides=_parse_sets(set_, unset), replications=replications)
     target = output if output is not None else Path("out") / loaded.name
     notice = _CompileNotice(quiet)  # before the bar, which would hide it
     bar = None

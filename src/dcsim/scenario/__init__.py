@@ -1,6 +1,7 @@
 """Scenario files: schema, loading, overrides and validation."""
 
 from .load import (
+    UNSET,
     apply_overrides,
     dump_toml,
     load_scenario,
@@ -13,6 +14,7 @@ from .load import (
 from .schema import Scenario
 
 __all__ = [
+    "UNSET",
     "Scenario",
     "apply_overrides",
     "dump_toml",

@@ -31,6 +31,7 @@ from .schema import Scenario
 
 __all__ = [
     "OVERRIDE_ORIGIN",
+    "UNSET",
     "apply_overrides",
     "check_references",
     "dump_toml",
@@ -63,11 +64,42 @@ def read_document(path: str | Path) -> tuple[dict[str, Any], str, str]:
 # --------------------------------------------------------------------------- overrides
 
 
+class _Unset:
+    """The value of an override that removes its key (``--unset KEY``, ``--set KEY=null``);
+    written back as ``null``."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "null"
+
+    __str__ = __repr__
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return (_Unset, ())
+
+
+#: An override value that removes the key (and so falls back to the schema's default).
+UNSET = _Unset()
+
+
 def parse_set_option(option: str) -> tuple[str, Any]:
     """Parse ``key.path=value`` from the command line.
 
     The value is read as a TOML value (``24``, ``true``, ``"text"``, ``[1, 2]``); anything that
     is not valid TOML is taken as a plain string, so ``--set site.climate=builtin:umea`` works.
+    ``null`` (TOML has no null) is :data:`UNSET`: the key is removed, as with ``--unset``.
     """
     if "=" not in option:
         raise InputError(
@@ -78,6 +110,8 @@ def parse_set_option(option: str) -> tuple[str, Any]:
     if not re.fullmatch(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*", key):
         raise InputError(Problem(key, "is not a dotted key path such as room.supply_air_c", file=OVERRIDE_ORIGIN))
     raw = raw.strip()
+    if raw == "null":
+        return key, UNSET
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
@@ -86,7 +120,8 @@ def parse_set_option(option: str) -> tuple[str, Any]:
 
 
 def set_dotted(data: dict[str, Any], flat: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
-    """Set dotted keys in ``data`` in place, creating sections, each value a deep copy.
+    """Set dotted keys in ``data`` in place, creating sections, each value a deep copy; a
+    value of :data:`UNSET` removes its key instead (nothing to remove is no problem).
 
     Returns, for every key that would go inside a value rather than a section,
     ``(dotted_key, blocking_key, blocking_value, value)``; that key is left unset. Callers
@@ -97,6 +132,8 @@ def set_dotted(data: dict[str, Any], flat: Mapping[str, Any]) -> list[tuple[str,
         node = data
         for i, part in enumerate(parts[:-1]):
             child = node.get(part)
+            if child is None and value is UNSET:
+                break  # nothing there to remove
             if child is None:
                 child = node[part] = {}
             elif not isinstance(child, dict):
@@ -104,7 +141,10 @@ def set_dotted(data: dict[str, Any], flat: Mapping[str, Any]) -> list[tuple[str,
                 break
             node = child
         else:
-            node[parts[-1]] = copy.deepcopy(value)
+            if value is UNSET:
+                node.pop(parts[-1], None)
+            else:
+                node[parts[-1]] = copy.deepcopy(value)
     return blocked
 
 

@@ -9,6 +9,8 @@ The dotted keys listed as stable in DESIGN.md section 3 keep their names and mea
 
 from __future__ import annotations
 
+import math
+
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
@@ -523,7 +525,9 @@ class Workload(_Section):
                 raise FieldError(
                     "daily_profile",
                     f"daily_profile scaled to mean_utilization {self.mean_utilization} peaks at "
-                    f"{peak:.3f} > 1; lower the mean or flatten the profile",
+                    f"{peak:.3f} > 1, which no server can run; this profile allows a mean of at most "
+                    f"{math.floor(sum(p) / 24 / max(p) * 1000) / 1000:.3f}; lower the mean, flatten the profile, "
+                    'or use kind = "synthetic" (--set workload.kind=synthetic --unset workload.daily_profile)',
                 )
         elif self.daily_profile is not None:
             raise FieldError("daily_profile", 'is only used with kind = "profile"')

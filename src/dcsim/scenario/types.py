@@ -4,7 +4,7 @@ points increase."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
@@ -40,7 +40,7 @@ def check_increasing(values: list[float], name: str) -> None:
 class Section(BaseModel):
     """A scenario section: unknown keys are errors, values are frozen, defaults validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False, strict=True)
 
 
 Duration = Annotated[
@@ -60,11 +60,25 @@ Duration = Annotated[
 """A duration: written as ``"60s"``/``"1h"``/``"365d"``, held as whole seconds."""
 
 
+def _datetime_in(value):
+    """A date alone (``start = 2025-03-01`` in TOML or YAML) is its midnight, and an ISO 8601
+    string (``"2013-01-01T00:00:00Z"``, as JSON must write it) is read as one; anything else
+    goes on to the strict datetime check, which refuses it."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+UtcDatetime = Annotated[datetime, BeforeValidator(_datetime_in), AfterValidator(_utc)]
 """A datetime in UTC (a value without an offset is taken as UTC)."""

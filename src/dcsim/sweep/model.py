@@ -85,7 +85,7 @@ AxisValues = Annotated[list[Any], BeforeValidator(_axis_values)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 def _sample_param(value: Any) -> Any:
