@@ -62,3 +62,52 @@ def test_the_column_may_have_another_name(tmp_path):
     assert "utilization" in str(err.value) and "load.csv" in str(err.value)
     r = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={**over, "workload.utilization_trace.column": "cpu_load"}))
     assert float(r.timeseries["utilization"].mean()) == pytest.approx(0.3, rel=1e-14)
+
+
+def _index_only(path: Path, values) -> Path:
+    path.write_text(",cpu_load\n" + "".join(f"{i + 1},{v}\n" for i, v in enumerate(values)), encoding="utf-8")
+    return path
+
+
+def test_a_file_without_a_time_column_is_read_in_row_order_on_its_step(tmp_path):
+    values = [0.1, 0.9, 0.4] * 16
+    f = _index_only(tmp_path / "util.csv", values)
+    over = {"workload.kind": "utilization-trace", "workload.utilization_trace.path": str(f),
+            "workload.utilization_trace.column": "cpu_load", "workload.utilization_trace.step": "1h",
+            "simulation.duration": "2d", "simulation.step": "600s", "simulation.record_step": "1h"}
+    r = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides=over))
+    np.testing.assert_allclose(r.timeseries["utilization"].to_numpy(), np.asarray(values), rtol=1e-14)
+    # start: the first row is a later hour, so the run begins on the file's second row
+    over["workload.utilization_trace.start"] = "2024-12-31T23:00:00Z"
+    r = dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={**over, "simulation.duration": "1d"}))
+    np.testing.assert_allclose(r.timeseries["utilization"].to_numpy(), np.asarray(values[1:25]), rtol=1e-14)
+
+
+def test_a_step_for_a_dated_file_or_a_start_without_step_is_refused(tmp_path):
+    f = _series(tmp_path / "util.csv", [0.5] * 48)
+    with pytest.raises(InputError) as err:
+        dcsim.simulate(dcsim.load_scenario(SCENARIO, overrides={
+            "workload.kind": "utilization-trace", "workload.utilization_trace.path": str(f),
+            "workload.utilization_trace.step": "1h", "simulation.duration": "1d"}))
+    assert "rows are dated already" in str(err.value)
+    with pytest.raises(InputError) as err:
+        dcsim.load_scenario(SCENARIO, overrides={
+            "workload.kind": "utilization-trace", "workload.utilization_trace.path": str(f),
+            "workload.utilization_trace.start": "2025-01-01T00:00:00Z"})
+    assert [p.path for p in err.value.problems] == ["workload.utilization_trace.start"]
+
+
+@pytest.mark.slow
+def test_sustaindcs_alibaba_trace_runs_as_it_is(shared_file):
+    """SustainDC's hourly Alibaba file (an unnamed index column and cpu_load, 8,904 rows) as
+    shipped: a year of the reference hall on it, each hour the file's value."""
+    ALIBABA = shared_file("data/traces/Alibaba_CPU_Data_Hourly_1.csv", "the run of SustainDC's Alibaba trace")
+    over = {"workload.kind": "utilization-trace", "workload.daily_profile": dcsim.scenario.UNSET,
+            "workload.utilization_trace.path": str(ALIBABA), "workload.utilization_trace.column": "cpu_load",
+            "workload.utilization_trace.step": "1h", "simulation.step": "15min", "simulation.record_step": "1h"}
+    sc = dcsim.load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "lulea-air-1mw.toml", overrides=over)
+    r = dcsim.simulate(sc)
+    expected = np.loadtxt(ALIBABA, delimiter=",", skiprows=1, usecols=1)[:8760]
+    np.testing.assert_allclose(r.timeseries["utilization"].to_numpy(), expected, rtol=1e-12)
+    assert r.kpis["energy_balance_rel_error"] < 1e-6
+    assert 1.0 < r.kpis["pue"] < 2.0

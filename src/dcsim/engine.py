@@ -85,8 +85,12 @@ def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) 
     if w.kind in ("synthetic", "trace"):
         return np.ones(n)  # a multiplier: each rack's utilisation comes from the workload simulation
     if w.kind == "utilization-trace":
-        return utilization_from_file(w.utilization_trace.path, step_midpoints(start, step_s, n),
-                                     column=w.utilization_trace.column)
+        ut = w.utilization_trace
+        rows_from = None
+        if ut.step is not None:  # a file without a time column: its rows from ut.start (default: the run's start)
+            first = sc.simulation.start if ut.start is None else ut.start
+            rows_from = (int(first.timestamp()), int(ut.step))
+        return utilization_from_file(ut.path, step_midpoints(start, step_s, n), column=ut.column, rows_from=rows_from)
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
     mid = step_midpoints(start, step_s, n)

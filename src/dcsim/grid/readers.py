@@ -225,15 +225,21 @@ def read_grid_parquet(
 
 
 def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
-                      parquet: bool = True) -> tuple[Table, np.ndarray, np.ndarray]:
+                      parquet: bool = True, rows_from: tuple[int, int] | None = None,
+                      time: Column = TIME) -> tuple[Table, np.ndarray, np.ndarray]:
     """A dated series of one value: a CSV (or, with ``parquet``, a Parquet) file with ``time``
     (interval start, ISO 8601 UTC) and the column ``value`` declares, complete, in order and on
     a constant step (:func:`_check_rows`). Returns (the table, for a reader's own checks;
     interval starts as int64 UTC seconds; the values). Every problem is listed with the file,
-    line (row) and column (InputError), ``what`` naming the file in the messages."""
+    line (row) and column (InputError), ``what`` naming the file in the messages.
+
+    ``rows_from = (start_s, step_s)`` reads a file without a time column (an index column
+    and the value, as SustainDC's traces are written): row ``i`` in file order is the interval
+    starting at ``start_s + i * step_s``. A file that has a time column is then refused, so
+    that the two clocks cannot disagree."""
     p = Path(path)
     problems = Problems(p, what=what, path=field_path)
-    columns = [TIME, value]
+    columns = [time, value] if rows_from is None else [value]
     suffix = p.suffix.lower()
     if not parquet or suffix in (".csv", ".txt"):  # a CSV-only reader reads any name as CSV
         table = read_csv(p, problems, delimiters=(",", ";"), expect=columns)
@@ -241,12 +247,22 @@ def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
         table = read_parquet(p, problems)
     else:
         problems.fail(f"unknown {what} format {suffix!r}: use .csv or .parquet")
+    if rows_from is not None and table.has(time.name):
+        problems.fail(f"has a {time.name!r} column, so its rows are dated already; remove the step (and start) "
+                      "that number rows of a file without one", line=table.header_line)
     if not table.require(columns):
         table.problems.raise_if_any()
     values = table.read(columns)
-    _check_rows(table, values[TIME.name])
+    if rows_from is None:
+        _check_rows(table, values[time.name])
+        time_s = values[time.name].astype(np.int64)
+    else:
+        n = values[value.name].size
+        if n < 2:
+            problems.fail(f"has {n} row(s); a series needs at least two")
+        time_s = rows_from[0] + rows_from[1] * np.arange(n, dtype=np.int64)
     table.problems.raise_if_any()
-    return table, values[TIME.name].astype(np.int64), values[value.name]
+    return table, time_s, values[value.name]
 
 
 def values_at(time_s: np.ndarray, values: np.ndarray, midpoints_utc, *, what: str, file, field_path: str) -> np.ndarray:

@@ -404,6 +404,17 @@ class UtilizationTrace(_Section):
         "is not used."))
     column: str = Field(default="utilization", min_length=1, description=(
         'Name of the utilisation column (e.g. "cpu_load" in SustainDC\'s files).'))
+    step: Duration | None = Field(default=None, description=(
+        'For a file without a time column (an index and the utilisation, as SustainDC writes them): the interval '
+        'of each row, e.g. "1h"; row i is the interval starting at start + i * step, in file order.'))
+    start: UtcDatetime | None = Field(default=None, description=(
+        "With step: when the file's first row starts (ISO 8601, UTC); default simulation.start."))
+
+    @model_validator(mode="after")
+    def _check_rows_clock(self):
+        if self.start is not None and self.step is None:
+            raise FieldError("start", "is only used with step (a file without a time column)")
+        return self
 
 
 class TraceJobs(_Section):
