@@ -29,3 +29,34 @@ def test_a_signal_stops_a_run_cleanly(tmp_path, sig, code, word, after_s):
     assert word in err and "nothing of this one was written" in err
     assert "Traceback" not in err and "internal error" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fraction", [0.10, 0.50, 0.95])
+def test_sigint_at_a_share_of_the_run_keeps_the_previous_output(tmp_path, capsys, monkeypatch, fraction):
+    """A real SIGINT, sent to this process when the engine reports ``fraction`` of the steps
+    done: exit 130, the one line, and the folder of the previous run byte for byte as it was."""
+    from dcsim import cli
+
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "lulea-air-1mw.toml"
+    short = ["--set", "simulation.duration=20d", "--set", "simulation.step=300s", "-q"]
+    out = tmp_path / "out"
+    assert cli.main(["run", str(scenario), "-o", str(out), *short]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    seen = []
+    original = cli._Progress.__call__
+
+    def progress(self, done, total):
+        seen.append(done / total)
+        if done / total >= fraction and not getattr(self, "_sent", False):
+            self._sent = True
+            os.kill(os.getpid(), signal.SIGINT)
+        original(self, done, total)
+
+    monkeypatch.setattr(cli._Progress, "__call__", progress)
+    capsys.readouterr()
+    assert cli.main(["run", str(scenario), "-o", str(out), *short, "--set", "room.supply_air_c=24"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "nothing of this one was written" in err and "Traceback" not in err
+    assert seen and seen[-1] < 1.0  # stopped inside the run
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.dcsim-")] == []

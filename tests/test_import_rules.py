@@ -16,7 +16,7 @@ PACKAGE = SRC / "dcsim"
 #: Layers, lowest first: (name, module prefixes). A module belongs to the longest prefix that
 #: matches its dotted name.
 LAYERS = (
-    ("base", ("dcsim._numeric", "dcsim._version", "dcsim._cells", "dcsim._jitcache", "dcsim._table", "dcsim.units",
+    ("base", ("dcsim._numeric", "dcsim._version", "dcsim._cells", "dcsim._jitcache", "dcsim._table", "dcsim.units", "dcsim._outdir",
               "dcsim.errors", "dcsim.data", "dcsim._timeaxis")),
     ("physics", ("dcsim.climate", "dcsim.grid", "dcsim.it", "dcsim.thermal", "dcsim.cooling", "dcsim.electrical",
                  "dcsim.heatreuse", "dcsim.workload")),

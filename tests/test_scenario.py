@@ -182,6 +182,17 @@ def test_scenario_reference_doc_is_current():
     assert (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8") == render_reference()
 
 
+@pytest.mark.parametrize("module, page", [("dcsim.case.reference", "cases.md"), ("dcsim.sweep.reference", "sweeps.md")])
+def test_case_and_sweep_references_are_current(module, page):
+    """docs/cases.md and docs/sweeps.md are generated from their schemas; regenerate with
+    `python -m <module> > docs/<page>` after changing one."""
+    import importlib
+
+    text = importlib.import_module(module).render_reference()
+    assert (ROOT / "docs" / page).read_text(encoding="utf-8") == text
+    assert "0x" not in text and "Validator" not in text  # no repr of a validator (its address changes)
+
+
 def test_every_example_scenario_validates():
     for path in sorted((ROOT / "scenarios").glob("*.toml")):
         load_scenario(path)

@@ -132,3 +132,26 @@ def compile_message(seconds: float | None) -> str:
     if seconds is None:
         return "compiling the model, first run only (under a minute on a 2-core machine) ..."
     return f"compiling the model, first run only, about {seconds:.0f} s ..."
+
+
+class CompileNotice:
+    """Around a run: says :func:`compile_message` through ``say`` before it when ``kernel`` is
+    not in the cache, and records how long the run took to compile it (so the next notice on
+    this machine can say "about N s")."""
+
+    def __init__(self, kernel, say=None):
+        import time
+
+        self.kernel = kernel
+        self.cold = needs_compile(kernel)
+        if self.cold and say is not None:
+            say(compile_message(last_compile_s(kernel)))
+        self._clock = time.perf_counter
+        self.t0 = self._clock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.cold and exc_type is None and not needs_compile(self.kernel):
+            record_compile_s(self.kernel, self._clock() - self.t0)

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import InputError, Problem, SimulationError
+from .errors import InputError, OutputError, Problem, SimulationError
 
 app = typer.Typer(
     name="dcsim",
@@ -34,6 +34,8 @@ err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table; errors still go to stderr.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output folder even if it holds files that are "
+                                        "not a dcsim output (it is always replaced whole).")]
 
 
 def _version_callback(value: bool) -> None:
@@ -121,29 +123,12 @@ def _kpi_table(kpis: dict[str, float], title: str) -> Table:
     return table
 
 
-class _CompileNotice:
-    """Says "compiling the model, first run only, about N s" before a run whose compiled
-    kernel is not in Numba's cache (N: the last compile on this machine), and records how long
-    the compile took."""
+def _compile_notice(quiet: bool):
+    """:class:`dcsim._jitcache.CompileNotice` for the facility kernel, saying it on stderr."""
+    from ._jitcache import CompileNotice
+    from .thermal.kernels import facility_kernel
 
-    def __init__(self, quiet: bool):
-        from ._jitcache import compile_message, last_compile_s, needs_compile
-        from .thermal.kernels import facility_kernel
-
-        self.kernel = facility_kernel
-        self.cold = needs_compile(facility_kernel)
-        if self.cold and not quiet:
-            err_console.print(compile_message(last_compile_s(facility_kernel)))
-        self.t0 = time.perf_counter()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        from ._jitcache import needs_compile, record_compile_s
-
-        if self.cold and exc_type is None and not needs_compile(self.kernel):
-            record_compile_s(self.kernel, time.perf_counter() - self.t0)
+    return CompileNotice(facility_kernel, None if quiet else err_console.print)
 
 
 @app.command()
@@ -154,21 +139,25 @@ def run(
         Optional[list[str]], typer.Option("--set", help="Override a scenario key: --set room.supply_air_c=24 (repeatable).")
     ] = None,
     unset: UnsetOpt = None,
+    force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Run one simulation and write kpis.json, timeseries.parquet, racks.parquet,
-    scenario.resolved.toml and manifest.json."""
+    scenario.resolved.toml and manifest.json. The output folder is replaced whole, and only
+    once the run is done."""
+    from ._outdir import check_target
     from .engine import simulate
     from .scenario import load_scenario
 
     sc = load_scenario(scenario, overrides=_parse_sets(set_, unset))
+    check_target(output, force=force)  # before the run, not after it
     progress = _Progress(quiet, f"simulating {sc.name}")
     try:
-        with _CompileNotice(quiet):
+        with _compile_notice(quiet):
             res = simulate(sc, progress=progress)
     finally:
         progress.close()
-    res.save(output)
+    res.save(output, force=force)
     if not quiet:
         out_console.print(_kpi_table(res.kpis, f"{sc.name}: KPIs over {res.manifest['steps']:,} steps"))
         out_console.print(f"wrote {', '.join(res.OUTPUT_FILES)} to {output}/")
@@ -271,6 +260,7 @@ def case(
                      "--set simulation.duration=14d (repeatable)."),
     ] = None,
     unset: UnsetOpt = None,
+    force: ForceOpt = False,
     replications: Annotated[
         Optional[int], typer.Option("--replications", "-r", help="Weather years to simulate (overrides the case file).")
     ] = None,
@@ -287,7 +277,10 @@ def case(
 
     loaded = load_case(case_file, overrides=_parse_sets(set_, unset), replications=replications)
     target = output if output is not None else Path("out") / loaded.name
-    notice = _CompileNotice(quiet)  # before the bar, which would hide it
+    from ._outdir import check_target
+
+    check_target(target, force=force)  # before the runs, not after them
+    notice = _compile_notice(quiet)  # before the bar, which would hide it
     bar = None
     task = None
     if not quiet:
@@ -309,7 +302,7 @@ def case(
             bar.stop()
     if verification is not None:
         result.verification = _read_verification(verification)
-    result.save(target, lang=lang.value)
+    result.save(target, lang=lang.value, force=force)
     if not quiet:
         table = Table(title=f"{loaded.name}: {len(result.seeds)} weather year(s), means", header_style="bold")
         for col in ("variant", "PUE", "cost SEK", "saving SEK/yr", "payback yr", "NPV SEK", "rack-h > 27 °C"):
@@ -561,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         err_console.print(exc.format(), markup=False, soft_wrap=True)
         return 2
-    except SimulationError as exc:
+    except (SimulationError, OutputError) as exc:
         err_console.print(f"dcsim: {exc}", markup=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:

@@ -107,3 +107,8 @@ class SimulationError(Exception):
             f"the simulation reached an unphysical state at step {step} ({time_utc} UTC): "
             f"{quantity} = {value!r}, outside {allowed}; nothing was written"
         )
+
+
+class OutputError(Exception):
+    """The output could not be written (a full disk, no permission): exit 1 with this one line,
+    never "internal error"."""

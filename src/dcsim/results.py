@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,16 +292,16 @@ class Results:
 
     OUTPUT_FILES = ("kpis.json", "timeseries.parquet", "racks.parquet", "scenario.resolved.toml", "manifest.json")
 
-    def save(self, directory: str | os.PathLike) -> Path:
+    def save(self, directory: str | os.PathLike, *, force: bool = False) -> Path:
         """Write kpis.json, timeseries.parquet, racks.parquet, scenario.resolved.toml and
-        manifest.json into ``directory``. Files are written to a temporary folder first and
-        moved into place, so an interrupted save never leaves half-written files."""
+        manifest.json as the folder ``directory``: into a fresh sibling folder first, swapped in
+        whole (:func:`dcsim._outdir.fresh_folder`), so an interrupted save never leaves
+        half-written files and no file of an earlier output survives. A non-empty folder that
+        is not a dcsim output is refused unless ``force``."""
+        from ._outdir import fresh_folder
         from .scenario.load import dump_toml
 
-        target = Path(directory)
-        target.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".dcsim-save-", dir=target))
-        try:
+        with fresh_folder(Path(directory), force=force) as tmp:
             doc = {**self.kpis, **({REPORTING_SECTION: self.reporting} if self.reporting else {})}
             # allow_nan=False: a NaN or inf is refused rather than written as JSON that is not JSON
             (tmp / "kpis.json").write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
@@ -311,11 +309,7 @@ class Results:
             self.racks.to_parquet(tmp / "racks.parquet", index=False)
             (tmp / "scenario.resolved.toml").write_text(dump_toml(self.scenario), encoding="utf-8")
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n", encoding="utf-8")
-            for name in self.OUTPUT_FILES:
-                os.replace(tmp / name, target / name)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return target
+        return Path(directory)
 
 
 def load_results(directory: str | os.PathLike) -> Results:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -68,40 +66,31 @@ def replications_frame(result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_case(result, directory: Path, *, lang: str = "en") -> Path:
+def save_case(result, directory: Path, *, lang: str = "en", force: bool = False) -> Path:
     """Write ``report.html``, ``comparison.csv``, ``replications.csv`` and
-    ``runs/<variant>/`` (the first weather year's run, :meth:`Results.save`) into ``directory``."""
+    ``runs/<variant>/`` (the first weather year's run, :meth:`Results.save`) as the folder
+    ``directory``, swapped in whole (:func:`dcsim._outdir.fresh_folder`): a variant folder of
+    an earlier run of the case never survives beside the new ones."""
+    from .._outdir import fresh_folder
     from ..report import render_report
 
-    directory.mkdir(parents=True, exist_ok=True)
-    for out in result.outcomes:
-        res = out.first
-        manifest = dict(res.manifest)
-        manifest.update(
-            {
-                "case_name": result.case.name,
-                "variant": out.name,
-                "replication_seeds": list(result.seeds),
-                "run_folder_holds_seed": result.seeds[0],
-            }
-        )
-        res.__class__(scenario=res.scenario, kpis=res.kpis, timeseries=res.timeseries, racks=res.racks,
-                      manifest=manifest, reporting=res.reporting).save(directory / "runs" / out.name)
-    _write_text_atomic(directory / "comparison.csv", comparison_frame(result).to_csv(index=False, float_format="%.10g"))
-    _write_text_atomic(directory / "replications.csv", replications_frame(result).to_csv(index=False, float_format="%.10g"))
-    _write_text_atomic(directory / "report.html", render_report(result, lang=lang))
+    with fresh_folder(directory, force=force) as tmp:
+        for out in result.outcomes:
+            res = out.first
+            manifest = dict(res.manifest)
+            manifest.update(
+                {
+                    "case_name": result.case.name,
+                    "variant": out.name,
+                    "replication_seeds": list(result.seeds),
+                    "run_folder_holds_seed": result.seeds[0],
+                }
+            )
+            res.__class__(scenario=res.scenario, kpis=res.kpis, timeseries=res.timeseries, racks=res.racks,
+                          manifest=manifest, reporting=res.reporting).save(tmp / "runs" / out.name)
+        (tmp / "comparison.csv").write_text(comparison_frame(result).to_csv(index=False, float_format="%.10g"),
+                                            encoding="utf-8", newline="")
+        (tmp / "replications.csv").write_text(replications_frame(result).to_csv(index=False, float_format="%.10g"),
+                                              encoding="utf-8", newline="")
+        (tmp / "report.html").write_text(render_report(result, lang=lang), encoding="utf-8", newline="")
     return directory

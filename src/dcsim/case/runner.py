@@ -123,11 +123,13 @@ class CaseResult:
 
         return comparison_frame(self)
 
-    def save(self, directory: str | Path, *, lang: str = "en") -> Path:
-        """Write report.html, comparison.csv, replications.csv and runs/<variant>/ to ``directory``."""
+    def save(self, directory: str | Path, *, lang: str = "en", force: bool = False) -> Path:
+        """Write report.html, comparison.csv, replications.csv and runs/<variant>/ as the folder
+        ``directory``, replacing an earlier output whole (a folder that is not a dcsim output
+        only with ``force``)."""
         from .output import save_case
 
-        return save_case(self, Path(directory), lang=lang)
+        return save_case(self, Path(directory), lang=lang, force=force)
 
 
 def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_identical: bool = True,

@@ -8,6 +8,7 @@ compares docs/scenarios.md with ``render_reference()``. Regenerate it with
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,13 +42,17 @@ def _type_name(annotation: Any, metadata: list[Any] = ()) -> str:
     if text == "<class 'datetime.datetime'>":
         return "datetime (UTC)"
     for old, new in (("typing.", ""), ("<class '", ""), ("'>", ""), ("dcsim.scenario.schema.", ""),
-                     ("dcsim.scenario.facility.", ""), ("dcsim.scenario.electrical.", ""), ("dcsim.scenario.it.", ""),
+                     ("dcsim.scenario.facility.", ""), ("dcsim.case.model.", ""), ("dcsim.sweep.model.", ""), ("dcsim.scenario.electrical.", ""), ("dcsim.scenario.it.", ""),
                      ("Annotated[", ""), ("NoneType", "None")):
         text = text.replace(old, new)
+    if text == "Any":
+        return "text or {en, sv}" if "text or {en, sv}" in " ".join(map(str, metadata)) else "any"
     if "Duration" in text or "BeforeValidator(func=<function parse_duration_s" in text:
         return "duration"
     if "AfterValidator(func=<function _utc" in text:
         return "datetime (UTC)"
+    # other validators say nothing a reader needs (and their repr carries a memory address)
+    text = re.sub(r"(?:, (?:Before|After)Validator\(func=<function [^>]+>(?:, json_schema_input_type=\w+)?\))+\]", "", text)
     if "Literal[" in text:
         start = text.index("Literal[") + 8
         inner = text[start: text.index("]", start)]  # the Literal's own bracket (it may sit in Optional[...])
@@ -81,6 +86,7 @@ def _section(model: type[BaseModel], path: str, lines: list[str]) -> None:
         lines.append(doc + "\n")
     lines.append("| key | type | default | meaning |")
     lines.append("|---|---|---|---|")
+    table_at = len(lines)
     subsections = []
     for name, field in model.model_fields.items():
         sub = _section_type(field.annotation)
@@ -91,16 +97,26 @@ def _section(model: type[BaseModel], path: str, lines: list[str]) -> None:
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
         if isinstance(sub, type) and issubclass(sub, BaseModel):
             subsections.append((sub, key))
-        lines.append(f"| `{key}` | {_type_name(field.annotation, field.metadata)} | {_default(field)} | {description} |")
+        kind = _type_name(field.annotation, field.metadata)
+        if kind == "any" and "text or {en, sv}" in description:
+            kind = "text or {en, sv}"
+        lines.append(f"| `{key}` | {kind} | {_default(field)} | {description} |")
+    if len(lines) == table_at:  # a section of sections only: no empty table
+        del lines[table_at - 2:table_at]
     for sub, key in subsections:
         _section(sub, key + ("[]" if "list[" in str(model.model_fields[key.split('.')[-1]].annotation) else ""), lines)
 
 
+def render_model_reference(model: type[BaseModel], header: str) -> str:
+    """The Markdown reference of a file whose schema is ``model`` (its sections in order)."""
+    lines = [header]
+    _section(model, "", lines)
+    return "\n".join(lines) + "\n"
+
+
 def render_reference() -> str:
     """The Markdown scenario reference for the current schema."""
-    lines = [HEADER]
-    _section(Scenario, "", lines)
-    return "\n".join(lines) + "\n"
+    return render_model_reference(Scenario, HEADER)
 
 
 if __name__ == "__main__":  # pragma: no cover
