@@ -512,7 +512,9 @@ class Table:
                 data = pc.fill_null(arr, False).to_numpy(zero_copy_only=False).astype(np.float64)
                 return np.where(nulls, np.nan, data), ~nulls, None
             if numeric:
-                data = pc.fill_null(arr.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False).astype(np.float64)
+                # safe=False: an integer beyond 2**53 becomes its nearest float (then range-checked), not ArrowInvalid
+                data = pc.fill_null(arr.cast(pa.float64(), safe=False), np.nan).to_numpy(
+                    zero_copy_only=False).astype(np.float64)
                 return self._numbers(col, order, data, nulls, found)
         expected = "a timestamp or ISO 8601 text" if col.kind == "time" else "numbers"
         self.problems.add(f"column {col.name!r} has type {t}; expected {expected}",

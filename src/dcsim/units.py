@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import re
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|min|m|h|d|w)\s*$", re.IGNORECASE)
@@ -24,6 +26,8 @@ def parse_duration_s(value: str | int | float) -> int:
         if not m:
             raise ValueError(f"expected {DURATION_HELP}")
         seconds = float(m.group(1)) * _FACTORS_S[m.group(2).lower()]
+    if not math.isfinite(seconds):
+        raise ValueError(f"must be a finite duration; expected {DURATION_HELP}")
     if seconds <= 0 or seconds != int(seconds):
         raise ValueError(f"must be a positive whole number of seconds; expected {DURATION_HELP}")
     return int(seconds)

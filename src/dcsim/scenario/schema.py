@@ -399,14 +399,11 @@ class UtilizationTrace(_Section):
     e.g. a site's metered load (dcsim.workload.utilization)."""
 
     path: str | None = Field(default=None, description=(
-        "CSV or Parquet with a time column (interval start, ISO 8601 UTC) and the utilisation (0-1) on a constant "
-        "step covering the simulated period; each step takes the interval holding its midpoint. mean_utilization "
-        "is not used."))
+        "CSV or Parquet: a time column (interval start, ISO 8601 UTC) and the utilisation (0-1) on a constant step covering the simulated period; each step takes the interval holding its midpoint. mean_utilization is not used."))  # noqa: E501
     column: str = Field(default="utilization", min_length=1, description=(
         'Name of the utilisation column (e.g. "cpu_load" in SustainDC\'s files).'))
     step: Duration | None = Field(default=None, description=(
-        'For a file without a time column (an index and the utilisation, as SustainDC writes them): the interval '
-        'of each row, e.g. "1h"; row i is the interval starting at start + i * step, in file order.'))
+        'For a file without a time column (an index and the utilisation, as SustainDC writes them): the interval of each row, e.g. "1h"; row i is the interval starting at start + i * step, in file order.'))  # noqa: E501
     start: UtcDatetime | None = Field(default=None, description=(
         "With step: when the file's first row starts (ISO 8601, UTC); default simulation.start."))
 
@@ -558,6 +555,10 @@ class Workload(_Section):
         return self
 
 
+#: Most jobs a synthetic workload may generate (a year of a 1 MW hall as jobs is about 35 million).
+MAX_SYNTHETIC_JOBS = 50_000_000
+
+
 class Scenario(_Section):
     """One datacenter on one site with one workload."""
 
@@ -587,4 +588,13 @@ class Scenario(_Section):
                 f"cooling.chiller.chilled_water_supply_c ({chw} °C) "
                 f"must be below room.supply_air_c ({self.room.supply_air_c} °C) for the coil to cool the air"
             )
+        rate = self.workload.synthetic.arrivals_per_h
+        if self.workload.kind == "synthetic" and rate is not None:
+            jobs = rate * self.simulation.duration / 3600.0
+            if jobs > MAX_SYNTHETIC_JOBS:
+                raise FieldError(
+                    "workload.synthetic.arrivals_per_h",
+                    f"{rate:g} jobs/h over {format_duration(self.simulation.duration)} is about {jobs:.3g} jobs; at most "
+                    f"{MAX_SYNTHETIC_JOBS:,} are simulated; lower the rate or the duration, or use kind = "
+                    '"profile" or "utilization-trace" for the load alone')
         return self
