@@ -154,3 +154,46 @@ def test_a_rerun_of_a_case_with_a_proposal_fewer_leaves_no_stale_variant_folder(
     assert main(["case", str(case), "-o", str(out), *short]) == 0
     assert sorted(p.name for p in (out / "runs").iterdir()) == ["baseline", "p1"]
     assert _leftovers(out) == []
+
+
+SWEEP = ROOT / "tests" / "fixtures" / "sweeps" / "small.toml"
+
+
+def _one_run_sweep(tmp_path: Path) -> Path:
+    """The small sweep fixture cut to one run of two hours (a sweep's output folder is the point)."""
+    text = SWEEP.read_text().replace('"2d"', '"2h"').replace("replications = 2", "replications = 1")
+    text = text.replace("step = 4 }", "step = 8 }").replace('["none", "hot-aisle"]', '["none"]')
+    path = tmp_path / "sweep.toml"
+    path.write_text(text.replace("../scenarios/minimal.toml", str(SWEEP.parent.parent / "scenarios" / "minimal.toml")))
+    return path
+
+
+@pytest.mark.slow  # three sweeps, each starting a worker process
+def test_a_sweep_refuses_a_folder_that_is_not_dcsims_and_replaces_an_old_output_whole(tmp_path, capsys):
+    from dcsim.sweep import execute_sweep
+
+    sweep = _one_run_sweep(tmp_path)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("x")
+    assert main(["sweep", str(sweep), "-o", str(mine), "-q", "--workers", "1"]) == 2
+    assert "add --force" in capsys.readouterr().err and (mine / "thesis.tex").exists()
+    assert main(["sweep", str(sweep), "-o", str(tmp_path), "-q"]) == 2  # the sweep file's own folder is not dcsim's
+    for bad in ("/", str(sweep), str(sweep / "under")):
+        assert main(["sweep", str(sweep), "-o", bad, "-q"]) == 2, bad
+    # an earlier run's output is a dcsim output: a sweep replaces it whole, none of its files stay
+    out = tmp_path / "out"
+    dcsim.simulate(dcsim.load_scenario(SMALL)).save(out)
+    (out / "extra.csv").write_text("stale")
+    outcome = execute_sweep(sweep, out, workers=1)
+    names = {p.name for p in out.iterdir()}
+    assert "kpis.json" not in names and "extra.csv" not in names
+    assert {MARKER, "sweep.json", "results.parquet", "runs"} <= names and outcome.failed == 0
+    assert _leftovers(out) == []
+    # --resume keeps the runs; a sweep folder of an older dcsim (no marker) is still dcsim's
+    (out / MARKER).unlink()
+    again = execute_sweep(sweep, out, resume=True, workers=1)
+    assert again.executed == 0 and again.reused == 1
+    # --force replaces someone's folder whole
+    assert main(["sweep", str(sweep), "-o", str(mine), "-q", "--workers", "1", "--force"]) == 0
+    assert not (mine / "thesis.tex").exists() and (mine / "results.parquet").exists()

@@ -27,8 +27,9 @@ from .errors import InputError, OutputError, Problem
 
 #: Written into every output folder: what makes a folder one dcsim may replace.
 MARKER = ".dcsim-output"
-#: Files that mark a folder written by an older dcsim (before the marker).
-_OLD_MARKS = ("manifest.json", "comparison.csv")
+#: Files that mark a folder written by an older dcsim (before the marker): a run's, a case's,
+#: a sweep's.
+_OLD_MARKS = ("manifest.json", "comparison.csv", "sweep.json")
 _NEW = ".dcsim-new-"
 _OLD = ".dcsim-old-"
 
@@ -82,6 +83,27 @@ def fresh_folder(target: Path, *, force: bool = False, field: str = "--output") 
         raise OutputError(f"cannot write the output to {p}: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(new, ignore_errors=True)
+
+
+def open_folder(target: Path, *, keep: bool, force: bool = False, field: str = "--output") -> Path:
+    """The output folder of a command that writes as it goes (a sweep keeps each finished
+    run, so that ``--resume`` can go on): ``target`` after :func:`check_target`, with the
+    marker. With ``keep`` (resuming) its files stay; without, a previous output is first moved
+    away whole, so that nothing of it survives beside the new one."""
+    p = check_target(target, force=force, field=field)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(p)
+        if not keep and p.exists() and any(p.iterdir()):
+            old = Path(tempfile.mkdtemp(prefix=f".{p.name}{_OLD}", dir=p.parent))
+            os.rmdir(old)
+            os.rename(p, old)
+            shutil.rmtree(old, ignore_errors=True)
+        p.mkdir(exist_ok=True)
+        (p / MARKER).write_text("written by dcsim; dcsim may replace this folder whole\n", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write the output to {p}: {exc.strerror or exc}") from None
+    return p
 
 
 def _swap(new: Path, target: Path) -> None:

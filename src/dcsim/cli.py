@@ -218,6 +218,7 @@ def sweep(
     kpi: Annotated[
         Optional[str], typer.Option("--kpi", help="KPI of the sensitivity view (default: the sweep file's kpi).")
     ] = None,
+    force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Run every run of a sweep and write results.parquet (one row per run: parameters and
@@ -227,7 +228,7 @@ def sweep(
 
     outcome = execute_sweep(
         sweep_file, output, executor=executor, scheduler=scheduler, resume=resume, workers=workers,
-        quiet=quiet, kpi=kpi,
+        quiet=quiet, kpi=kpi, force=force,
     )
     if not quiet:
         print_summary(outcome, out_console)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._outdir import open_folder
 from .._version import __version__
 from ..errors import InputError, Problem
 from ..scenario.load import resolved_dict
@@ -111,6 +112,7 @@ def execute_sweep(
     workers: int | None = None,
     quiet: bool = True,
     kpi: str | None = None,
+    force: bool = False,
 ) -> SweepOutcome:
     """Run a sweep; see :func:`run_sweep`. Returns the results and what was done."""
     executor = executor or ("dask" if scheduler else "local")
@@ -130,7 +132,8 @@ def execute_sweep(
                 value=str(out),
             )
         )
-    out.mkdir(parents=True, exist_ok=True)
+    out = open_folder(out, keep=resume, force=force)
+    store = RunStore(out)
     store.dir.mkdir(exist_ok=True)
     store.clean_temporaries()
     if scheduler is None:
@@ -230,6 +233,7 @@ def run_sweep(
     workers: int | None = None,
     quiet: bool = True,
     kpi: str | None = None,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Run every run of a sweep file and return ``results.parquet`` as a DataFrame.
 
@@ -239,11 +243,14 @@ def run_sweep(
     in ``output_dir`` (same scenario, same dcsim version) and runs the rest, including runs
     that failed before. A failed run is a row with ``status == "failed"`` and its ``error``;
     it never stops the sweep. Raises :class:`dcsim.InputError` for an invalid sweep file.
+    Without ``resume`` an earlier output in ``output_dir`` is replaced whole; a folder that
+    is not a dcsim output is refused unless ``force`` (:mod:`dcsim._outdir`).
     """
     if scheduler and executor == "local":
         executor = None  # a scheduler address means Dask; "local" is only the default
     return execute_sweep(
-        path, output_dir, executor=executor, scheduler=scheduler, resume=resume, workers=workers, quiet=quiet, kpi=kpi
+        path, output_dir, executor=executor, scheduler=scheduler, resume=resume, workers=workers, quiet=quiet, kpi=kpi,
+        force=force,
     ).results
 
 
