@@ -319,5 +319,73 @@ def test_report_in_chromium(browser, reports, lang, tmp_path):
         assert re.search(r"\b1,\d\d\b", text)  # a PUE such as 1,29, written with a decimal comma
         for english in ("Summary", "Electricity use by month", "Cash flow", "Assumptions", "Provenance", "Figure 1."):
             assert english not in text, english
+    if lang == "sv":
+        from tests.test_report_html import english_fragments
+
+        shown = browser.evaluate(SHOWN_TEXT)
+        assert [f for f in english_fragments() if f in shown] == []
     if os.environ.get("DCSIM_SCREENSHOTS"):
         browser.screenshot(Path(os.environ["DCSIM_SCREENSHOTS"]) / f"report-{lang}.png")
+
+
+#: the page's text as shown, without what is marked lang="en" (the runs' quoted source records)
+SHOWN_TEXT = """(() => {
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll('[lang="en"]').forEach(e => e.remove());
+  document.documentElement.appendChild(copy);  // innerText needs a rendered element
+  const text = copy.innerText;
+  copy.remove();
+  return text;
+})()"""
+
+#: every element whose box reaches past the page's width, with where it ends
+TOO_WIDE = """(() => {
+  const width = document.documentElement.clientWidth;
+  const bad = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5)) {
+      bad.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + el.className : ''}`
+               + ` ${Math.round(r.left)}..${Math.round(r.right)}`);
+    }
+  }
+  return {width, scrollWidth: document.documentElement.scrollWidth, bad: bad.slice(0, 15), n: bad.length};
+})()"""
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+@pytest.mark.parametrize("media, width", [("screen", 1280), ("screen", 800), ("print", 688)])  # print: A4 less margins
+def test_no_element_is_wider_than_the_page(browser, reports, lang, media, width):
+    browser.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": 1000, "deviceScaleFactor": 1,
+                                                       "mobile": False})
+    browser.send("Emulation.setEmulatedMedia", {"media": media})
+    try:
+        browser.navigate(reports[lang].as_uri())
+        facts = browser.evaluate(TOO_WIDE)
+    finally:
+        browser.send("Emulation.setEmulatedMedia", {"media": ""})
+        browser.send("Emulation.clearDeviceMetricsOverride")
+    assert width - 20 <= facts["width"] <= width  # less a scroll bar
+    assert facts["n"] == 0 and facts["scrollWidth"] <= width, facts
+    if media == "screen" and width == 1280:  # the figures take the text's whole width
+        img = browser.evaluate("Math.round(document.querySelector('figure img').getBoundingClientRect().width)")
+        main = browser.evaluate("Math.round(document.querySelector('main').getBoundingClientRect().width)")
+        assert img >= 0.95 * main, (img, main)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_both_languages_print_to_pdf(browser, reports, lang, tmp_path):
+    """The browser's "save as PDF": A4 pages, the print style sheet (no contents columns cut,
+    no scroll regions), every page with text."""
+    import base64
+
+    browser.navigate(reports[lang].as_uri())
+    data = browser.send("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True,
+                                            "printBackground": True}, timeout=120)["data"]
+    pdf = base64.b64decode(data)
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 4 <= pages <= 40, pages  # the small case fills several pages, not hundreds
+    (tmp_path / f"report-{lang}.pdf").write_bytes(pdf)
+    if os.environ.get("DCSIM_SCREENSHOTS"):
+        (Path(os.environ["DCSIM_SCREENSHOTS"]) / f"report-{lang}.pdf").write_bytes(pdf)

@@ -4,6 +4,7 @@ needs nothing from outside (checked here without a browser; test_report_browser.
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -94,17 +95,131 @@ def test_report_is_self_contained_and_accessible(result, lang):
     assert 'id="summary"' in html
 
 
-def test_swedish_report_has_no_english_headings(result):
-    sv = render_report(result, "sv")
-    en_only = {STRINGS[k][0] for k in STRINGS if STRINGS[k][0] != STRINGS[k][1] and "{" not in STRINGS[k][0]
-               and len(STRINGS[k][0]) > 12}
+def english_fragments() -> set[str]:
+    """Every English text of the report's string tables, cut at its placeholders: the pieces of
+    at least two words and 12 characters that the Swedish text of the same entry does not have
+    (so "PUE" or "kWh" do not count)."""
     from dcsim.report.eu import TEXT as EU_TEXT
+    from dcsim.report.measured import TEXT as MEASURED_TEXT
+    from dcsim.report.sources import TEXTS as SOURCE_TEXTS
 
-    en_only |= {en for en, sv_text in EU_TEXT.values() if en != sv_text and "{" not in en and len(en) > 12}
-    leaked = sorted(s for s in en_only if s in sv)
+    tables = [STRINGS, EU_TEXT, MEASURED_TEXT, SOURCE_TEXTS, KPI_LABELS]
+    out = set()
+    for table in tables:
+        for texts in table.values():
+            en, sv_text = texts[0], texts[1]
+            for piece in re.split(r"{\w+}", en):
+                piece = piece.strip(" ,.;:()–-")
+                if len(piece) >= 12 and " " in piece and piece not in sv_text:
+                    out.add(piece)
+    return out
+
+
+def visible_text(html: str) -> str:
+    """The report's text as a reader sees it: no markup, entities decoded, and without the parts
+    marked ``lang="en"`` (the runs' own records of their sources, quoted as written)."""
+    import html as htmlmod
+
+    body = html[html.index("<body"):]
+    body = re.sub(r'<dd lang="en">.*?</dd>', " ", body, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"[ \t\r\n]+", " ", htmlmod.unescape(text))  # not \\s: it would take the no-break spaces
+
+
+def test_the_swedish_report_has_none_of_the_english_strings(result):
+    sv = render_report(result, "sv")
+    text = visible_text(sv)
+    fragments = english_fragments()
+    assert len(fragments) > 250  # the scan found the tables' texts (270 when written)
+    leaked = sorted(f for f in fragments if f in text)
     assert leaked == []
+    # the English report has them: the check would see a leak
+    en_text = visible_text(render_report(result, "en"))
+    assert sum(f in en_text for f in fragments) > 100
     assert "Varmare tilluft i ett litet rum" in sv  # the case's own Swedish title
-    assert "januari" in sv
+    assert "januari" in sv and "slumptalsfrö" in text.lower() and " frö" not in text.lower()
+    # Swedish numbers: a decimal comma, a no-break space between thousands, never 1,234.5
+    assert re.search(r"\d\u00a0\d{3}", text) and not re.search(r"\d,\d{3}\.\d", text)
+
+
+def test_the_runs_source_records_are_quoted_and_marked_english(result):
+    sv = render_report(result, "sv")
+    block = re.search(r'<dl class="sources">(.*?)</dl>', sv, flags=re.S)
+    assert block and '<dd lang="en">synthetic typical year' in block.group(1)  # the weather loader's record
+    assert "Körningarnas egna uppgifter om datakällorna" in sv
+    # the assumptions table says the same in Swedish
+    table = sv[sv.index('id="assumptions-table"'):]
+    table = table[:table.index("</table>")]
+    assert "syntetiska typår" in table and "SMHI" in table and "synthetic" not in table
+
+
+def test_the_summary_money_adds_up_to_the_net_saving_of_table_1(result):
+    """The summary's money line: its items, rounded together, add up to the net saving, which
+    is the figure of the key-figures table (issue 19: 800,000 gross and 670,000 net stood apart)."""
+    from dcsim.report.summary import money_line
+
+    for lang in LANGUAGES:
+        fmt = Fmt(lang)
+        html = render_report(result, lang)
+        for out in result.proposals:
+            sim = result.baseline.variant.scenario.simulation
+            bill = result.baseline.mean_kpis()["energy_cost_sek"] * 365 * 86400 / sim.duration
+            line = money_line(fmt, result, out.name, bill)
+            assert line.text in unescape(html)
+            key = html[html.index('id="key-figures"'):]
+            assert line.net_text in unescape(key[:key.index("</table>")])
+            amounts = [float(a.replace("\u2212", "-").replace("\u00a0", "").replace(",", "." if lang == "sv" else ""))
+                       for a in re.findall(r"[+\u2212]?\d[\d\u00a0,.]*(?= (?:SEK|kr))", line.text)]
+            *terms, net = amounts[:len(amounts) - (2 if "9 of 10" in line.text or "9 av 10" in line.text else 0)]
+            if "net cost" in line.text or "nettokostnad" in line.text:
+                net = -net
+            assert abs(sum(terms) - net) < 1e-6, line.text
+
+
+@pytest.mark.parametrize("values, total, unit, expect", [
+    ([804_312.0, -133_500.0], 670_812.0, 1000.0, ([804_000.0, -133_000.0], 671_000.0)),  # -133.5 gives way
+    ([1_000.4, 1_000.4, 1_000.4], 3_001.2, 1.0, ([1_001.0, 1_000.0, 1_000.0], 3_001.0)),
+    ([250.0], 250.0, 1.0, ([250.0], 250.0)),
+    ([], 0.0, 1.0, ([], 0.0)),
+])
+def test_reconcile_rounds_so_that_the_items_add_up(values, total, unit, expect):
+    from dcsim.report.summary import money_unit, reconcile
+
+    got = reconcile(values, total, unit)
+    assert got == expect and sum(got[0]) == got[1]
+    assert all(abs(g - v) <= unit for g, v in zip(got[0], values))  # no item moves by more than one unit
+    assert money_unit([804_312.0, -133_500.0]) == 1000.0 and money_unit([0.4]) == 1.0 and money_unit([2.5e6]) == 10_000.0
+
+
+def test_rows_that_do_not_apply_are_left_out(result):
+    html = render_report(result, "en")
+    results = html[html.index('id="results-supply-24c"'):]
+    results = results[:results.index("</table>")]
+    assert "Jobs completed" not in results  # the small case has no queued jobs: zero in both
+    from dcsim.report.strings import kpi_label
+
+    assert kpi_label("en", "sim_wall_s")[0] not in results
+    assert kpi_label("en", "pue")[0] in results
+
+
+def test_components_describe_themselves_in_the_report_language():
+    from dcsim.case.components import LoadedComponent
+    from dcsim.case.datasheet import DatasheetCoolingUnit
+    from dcsim.scenario.datasheet import DatasheetUnit
+
+    params = DatasheetUnit(name="Dry cooler X", units=2, against="outdoor_drybulb_c", outdoor_c=[0.0, 20.0],
+                           capacity_kw=[100.0, 60.0], power_kw=[2.0, 3.0])
+    c = LoadedComponent("datasheet-cooling-unit", DatasheetCoolingUnit(), params, "built-in")
+    assert "datablad med 2 punkter mot utomhustemperaturen" in c.describe("sv")
+    assert "datasheet table of 2 points" in c.describe("en") and c.describe() == c.describe("en")
+
+    class Old:  # a plugin written before the language argument
+        title = "Old plugin"
+
+        def describe(self, params):
+            return "only English"
+
+    assert LoadedComponent("old", Old(), None, "x 1.0").describe("sv") == "only English"
 
 
 def test_report_is_deterministic(result):

@@ -48,12 +48,14 @@ class LoadedComponent:
     def has_patch(self) -> bool:
         return overrides_hook(self.component, "scenario_patch")
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The component's one line in ``lang``: its ``describe(params, lang=...)`` when it
+        takes the language, else its ``describe(params)``; its title, else its name."""
         fn = getattr(self.component, "describe", None)
         text = ""
         if callable(fn):
             try:
-                text = fn(self.params)
+                text = fn(self.params, lang=lang) if _takes_lang(fn) else fn(self.params)
             except Exception:  # noqa: BLE001 - a description must never break a report
                 text = ""
         return text or getattr(self.component, "title", "") or self.name
@@ -62,6 +64,16 @@ class LoadedComponent:
         if isinstance(self.params, BaseModel):
             return self.params.model_dump(mode="json")
         return self.params
+
+
+def _takes_lang(fn) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return "lang" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
 
 def _builtin_components() -> dict[str, Any]:

@@ -126,9 +126,16 @@ class DatasheetCoolingUnit(Component):
     title = "Cooling unit from its datasheet"
     params_model = DatasheetUnit
 
-    def describe(self, params: DatasheetUnit) -> str:
+    def describe(self, params: DatasheetUnit, lang: str = "en") -> str:
+        if lang == "sv":
+            against = {"outdoor_drybulb_c": "utomhustemperaturen (torr)", "outdoor_wetbulb_c": "våta temperaturen ute"}
+            return (
+                f"{params.units} × {params.name}: datablad med {len(params.outdoor_c)} punkter mot "
+                f"{against.get(params.against, params.against)}, simulerat i kylanläggningen varje beräkningssteg "
+                f"(cooling.datasheet_unit)"
+            )
         return (
-            f"{params.units} x {params.name}: datasheet table of {len(params.outdoor_c)} points against "
+            f"{params.units} × {params.name}: datasheet table of {len(params.outdoor_c)} points against "
             f"{params.against}, simulated in the plant every physics step (cooling.datasheet_unit)"
         )
 

@@ -128,8 +128,9 @@ class Component:
     def postprocess(self, run: RunView, params: Any) -> None:
         """Change one run's timeseries and KPIs through the methods of ``run`` (default: nothing)."""
 
-    def describe(self, params: Any) -> str:
-        """One line for the report's provenance (default: the title)."""
+    def describe(self, params: Any, lang: str = "en") -> str:
+        """One line for the report (default: the title). ``lang`` is the report's language
+        (``"en"``, ``"sv"``); a component written without it is called as ``describe(params)``."""
         return self.title
 
 

@@ -76,9 +76,24 @@ class Fmt:
             return self.t("money_millions", amount=self.auto(self.round_sig(sek / 1e6, sig), sig))
         return self.t("money", amount=self.about(sek, sig))
 
+    def money_in(self, sek: float, unit: float, signed: bool = False) -> str:
+        """SEK already rounded to ``unit`` (a power of ten), with the digits that unit keeps:
+        "804,000 SEK", "+2.35 million SEK" (unit 10,000) / "804 000 kr", "+2,35 miljoner kr"."""
+        if sek is None or not math.isfinite(sek):
+            return self.num(sek)
+        plus = "+" if signed and sek > 0 else ""
+        if abs(sek) >= 1e6 and unit >= 1e4:
+            amount = self.num(sek / 1e6, max(0, 6 - round(math.log10(unit))))
+            return plus + self.t("money_millions", amount=amount)
+        return plus + self.t("money", amount=self.num(sek, 0))
+
     def sek(self, sek: float) -> str:
         """Exact whole SEK for tables."""
         return self.t("money", amount=self.num(sek, 0))
+
+    def sek_signed(self, sek: float) -> str:
+        """Exact whole SEK with its sign: "+804 312 kr", "−133 500 kr", "0 kr"."""
+        return self.t("money", amount=self.signed(sek, 0))
 
     def pct(self, fraction: float, decimals: int = 1) -> str:
         return self.num(100.0 * fraction, decimals) + NBSP + "%"

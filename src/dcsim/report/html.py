@@ -27,50 +27,12 @@ from .measured import measured_section
 from .fmt import Fmt
 from .page import Page, esc
 from .strings import kpi_label, text_in
+from .sources import grid_text, source_records, source_text, weather_text
+from .style import CSS
+from .summary import summary_section
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
-CSS = """
-:root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --band: #f3f3f3;
-        --good: #009E73; --warn: #E69F00; --bad: #D55E00; --accent: #0072B2; }
-* { box-sizing: border-box; }
-html { font-size: 100%; }
-body { margin: 0 auto; max-width: 64rem; padding: 1.5rem 1.25rem 3rem; color: var(--ink); background: #fff;
-       font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
-       line-height: 1.55; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.2rem 0 0.6rem; }
-h2 { font-size: 1.4rem; margin: 2.4rem 0 0.6rem; padding-top: 0.6rem; border-top: 2px solid var(--line); }
-h3 { font-size: 1.12rem; margin: 1.4rem 0 0.4rem; }
-p, li, dd { max-width: 46rem; }
-.kind { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.8rem; color: var(--muted); margin: 0; }
-.lede { font-size: 1.1rem; }
-.meta { color: var(--muted); font-size: 0.92rem; }
-nav ol { columns: 2; padding-left: 1.2rem; }
-a { color: var(--accent); }
-a:focus, [tabindex]:focus { outline: 3px solid var(--warn); outline-offset: 2px; }
-.finding { border-left: 6px solid var(--line); padding: 0.4rem 1rem 0.6rem; margin: 1rem 0; background: var(--band); }
-.finding.good { border-left-color: var(--good); }
-.finding.warm { border-left-color: var(--warn); }
-.finding.no { border-left-color: var(--bad); }
-.finding h3 { margin-top: 0.4rem; }
-.verdict { font-weight: 600; }
-.finding ul { padding-left: 1.2rem; margin: 0.4rem 0; }
-figure { margin: 1.2rem 0; }
-figure img { max-width: 100%; height: auto; display: block; }
-figcaption { font-size: 0.92rem; color: var(--muted); margin-top: 0.3rem; max-width: 46rem; }
-.table-wrap { overflow-x: auto; margin: 1rem 0; }
-table { border-collapse: collapse; font-size: 0.9rem; min-width: 50%; }
-caption { text-align: left; font-weight: 600; padding: 0.3rem 0; caption-side: top; }
-th, td { border: 1px solid var(--line); padding: 0.3rem 0.55rem; vertical-align: top; text-align: left; }
-thead th { background: #e8e8e8; }
-tbody th { font-weight: 600; background: #fafafa; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-code { font-size: 0.85rem; background: var(--band); padding: 0 0.2rem; word-break: break-all; }
-dl.glossary dt { font-weight: 600; margin-top: 0.5rem; }
-dl.glossary dd { margin-left: 1.2rem; }
-footer { margin-top: 3rem; font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: 0.8rem; }
-@media print { h2 { break-before: auto; } .finding, figure, table { break-inside: avoid; } }
-"""
 
 def _value(fmt: Fmt, name: str, x: float) -> str:
     if name == "energy_balance_rel_error" or (x != 0 and abs(x) < 1e-3):
@@ -155,41 +117,13 @@ def render_report(result, lang: str = "en") -> str:
     them (:func:`_document`)."""
     r = _report_context(result, lang)
     page = Page(r.fmt)
-    for section in (_summary_section, _compared_section, _energy_section, _pue_section, _inlet_section,
+    for section in (summary_section, _compared_section, _energy_section, _pue_section, _inlet_section,
                     _modes_section, _cash_section, _results_section, measured_section, eu_section, _assumptions_section,
                     _provenance_section):
         section(page, r)
     return _document(page, r)
 
 
-def _summary_section(page: Page, r: _Report) -> None:
-    """The plain-language findings: one verdict per proposal, the key figures, a glossary."""
-    fmt, result, base, bsc, sim, days = r.fmt, r.result, r.base, r.bsc, r.sim, r.days
-    annual, titles, bk, rate_text, site, n_rep = r.annual, r.titles, r.bk, r.rate_text, r.site, r.n_rep
-    page.section("summary", fmt.t("sec_summary"))
-    period = fmt.t("period_year") if sim.duration == 365 * 86400 else fmt.t("period_days", days=fmt.num(days, 0))
-    intro_key = "intro_many" if n_rep > 1 else "intro_one"
-    page.p(fmt.t(intro_key, dc=fmt.t("the_datacenter", name=bsc.name), site=site, period=period, n=n_rep))
-    mean_carbon = _mean_grid_carbon(base)
-    for out in result.proposals:
-        _summary_block(page, fmt, result, out, bk, titles, annual, rate_text, mean_carbon)
-    # key figures
-    rows = []
-    for out in result.proposals:
-        bc = result.business[out.name]
-        d = result.differences[out.name]
-        rows.append([
-            titles[out.name], fmt.money(bc.savings_sek_per_year, 3), fmt.years(bc.payback_years),
-            fmt.money(bc.npv_sek, 3), fmt.auto(bc.co2_abated_t_per_year, 3), fmt.signed(d["pue"].mean, 3),
-            fmt.signed(d["rack_hours_above_recommended"].mean, 0),
-        ])
-    page.table(fmt.t("tbl_key_caption"), [fmt.t("col_proposal"), fmt.t("col_savings"), fmt.t("col_payback"),
-               fmt.t("col_npv"), fmt.t("col_co2"), fmt.t("col_dpue"), fmt.t("col_drack")], rows, tid="key-figures")
-    page.add(f'<h3>{esc(fmt.t("glossary_title"))}</h3><dl class="glossary">')
-    for key in ("gloss_pue", "gloss_npv", "gloss_payback", "gloss_ashrae", "gloss_rackhours", "gloss_free"):
-        term, _, text = fmt.t(key).partition(": ")
-        page.add(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>")
-    page.add("</dl>")
 
 
 def _compared_section(page: Page, r: _Report) -> None:
@@ -206,7 +140,7 @@ def _compared_section(page: Page, r: _Report) -> None:
             rows.append([esc(titles[out.name]), esc(v.description(lang)), "–", "–", "–", "–", "–"])
             continue
         p = v.proposal
-        comps = "<br>".join(esc(f"{c.name}: {c.describe()}") for c in v.components) or esc(fmt.t("none"))
+        comps = "<br>".join(esc(f"{c.name}: {c.describe(lang)}") for c in v.components) or esc(fmt.t("none"))
         rows.append([
             esc(titles[out.name]) + f"<br><code>{esc(v.name)}</code>",
             esc(v.description(lang)),
@@ -313,18 +247,20 @@ def _cash_section(page: Page, r: _Report) -> None:
         return f"{fmt.sek(lo)} … {fmt.sek(hi)}"
 
     price = case.assumptions.co2_price_sek_per_t
-    rows.append([fmt.t("row_energy_saving")] + [fmt.sek(b.energy_cost_saving_sek_per_year) for b in bcs])
-    rows.append([fmt.t("row_heat")] + [fmt.sek(b.heat_revenue_change_sek_per_year) for b in bcs])
+    item = fmt.sek_signed  # each yearly item with the sign it adds to the net saving
+    rows.append([fmt.t("row_energy_saving")] + [item(b.energy_cost_saving_sek_per_year) for b in bcs])
+    if any(b.heat_revenue_change_sek_per_year for b in bcs):
+        rows.append([fmt.t("row_heat")] + [item(b.heat_revenue_change_sek_per_year) for b in bcs])
     if any(b.flex_revenue_change_sek_per_year or b.battery_wear_change_sek_per_year for b in bcs):
-        rows.append([fmt.t("row_flex")] + [fmt.sek(b.flex_revenue_change_sek_per_year) for b in bcs])
-        rows.append([fmt.t("row_wear")] + [fmt.sek(-b.battery_wear_change_sek_per_year) for b in bcs])
+        rows.append([fmt.t("row_flex")] + [item(b.flex_revenue_change_sek_per_year) for b in bcs])
+        rows.append([fmt.t("row_wear")] + [item(-b.battery_wear_change_sek_per_year) for b in bcs])
     if any(b.generator_fuel_change_sek_per_year for b in bcs):
-        rows.append([fmt.t("row_fuel")] + [fmt.sek(-b.generator_fuel_change_sek_per_year) for b in bcs])
-    rows.append([fmt.t("row_fixed")] + [fmt.sek(b.fixed_cost_change_sek_per_year) for b in bcs])
+        rows.append([fmt.t("row_fuel")] + [item(-b.generator_fuel_change_sek_per_year) for b in bcs])
+    rows.append([fmt.t("row_fixed")] + [item(-b.fixed_cost_change_sek_per_year) for b in bcs])
     if case.assumptions.water_price_sek_per_m3 > 0:
-        rows.append([fmt.t("row_water")] + [fmt.sek(b.water_cost_change_sek_per_year) for b in bcs])
+        rows.append([fmt.t("row_water")] + [item(-b.water_cost_change_sek_per_year) for b in bcs])
     if price > 0:
-        rows.append([fmt.t("row_carbon_value")] + [fmt.sek(b.carbon_value_sek_per_year) for b in bcs])
+        rows.append([fmt.t("row_carbon_value")] + [item(b.carbon_value_sek_per_year) for b in bcs])
     rows.append([fmt.t("row_savings")] + [fmt.sek(b.savings_sek_per_year) for b in bcs])
     rows.append([fmt.t("row_savings_range")] + [rng([x.savings_sek_per_year for x in s]) for s in seeds_bc])
     rows.append([fmt.t("row_capital")] + [fmt.sek(b.capital_cost_sek) for b in bcs])
@@ -344,6 +280,10 @@ def _cash_section(page: Page, r: _Report) -> None:
     page.table(fmt.t("tbl_cashflow_caption"), [fmt.t("ax_year")] + [t for t, _ in flows], rows, tid="cashflow-table")
 
 
+#: KPIs that describe the computation, not the datacenter: in the provenance, not the results
+_NOT_A_RESULT = frozenset({"sim_wall_s"})
+
+
 def _results_section(page: Page, r: _Report) -> None:
     """Every result of each proposal against the baseline, with the paired interval."""
     lang, fmt, result, base, days, titles, bk, n_rep = r.lang, r.fmt, r.result, r.base, r.days, r.titles, r.bk, r.n_rep
@@ -356,9 +296,13 @@ def _results_section(page: Page, r: _Report) -> None:
         d = result.differences[out.name]
         rows = []
         for name in (*KPI_NAMES, *[x for x in base.extra_names if x in d]):
-            label, unit = kpi_label(lang, name)
+            if name in _NOT_A_RESULT:
+                continue
             bv = bk[name] if name in bk else be[name]
             pv = k[name] if name in k else e[name]
+            if bv == 0 and pv == 0 and d[name].p05 == 0 and d[name].p95 == 0:
+                continue  # does not apply here (no jobs, no heat reuse, no battery): nothing to compare
+            label, unit = kpi_label(lang, name)
             interval = (f"{_diff(fmt, name, d[name].p05)} … {_diff(fmt, name, d[name].p95)}" if n_rep > 1 else "–")
             rows.append([label, unit, _value(fmt, name, bv), _value(fmt, name, pv), _diff(fmt, name, d[name].mean), interval])
         page.table(fmt.t("tbl_diffs_caption", proposal=titles[out.name]),
@@ -382,10 +326,10 @@ def _assumptions_section(page: Page, r: _Report) -> None:
         [fmt.t("a_replications"), str(n_rep)],
         [fmt.t("a_seeds"), ", ".join(str(s) for s in result.seeds)],
         [fmt.t("a_period"), f"{fmt.datetime_utc(sim.start)} + {fmt.num(days, 2 if days % 1 else 0)} d"],
-        [fmt.t("a_step"), f"{sim.step} s; {sim.record_step} s"],
+        [fmt.t("a_step"), f"{fmt.num(sim.step)} s; {fmt.num(sim.record_step)} s"],
         [fmt.t("a_annual"), fmt.t("a_annual_text", f=fmt.num(annual, 4), days=fmt.num(days, 2 if days % 1 else 0))],
-        [fmt.t("a_grid"), str(man.get("grid_source", bsc.site.grid))],
-        [fmt.t("a_weather"), str(man.get("weather_source", bsc.site.climate))],
+        [fmt.t("a_grid"), grid_text(fmt, bsc, base.first.timeseries)],
+        [fmt.t("a_weather"), weather_text(fmt, bsc)],
         [fmt.t("a_pairing"), fmt.t("a_pairing_text")],
         [fmt.t("a_interval"), fmt.t("a_interval_text")],
         [fmt.t("a_money"), fmt.t("a_money_text")],
@@ -393,10 +337,6 @@ def _assumptions_section(page: Page, r: _Report) -> None:
     ]
     if comp_names:
         rows.append([fmt.t("a_components"), fmt.t("a_components_text", names=", ".join(comp_names))])
-    storage = [f"{o.variant.name}: {o.first.manifest['storage_source']}" for o in result.proposals
-               if o.first.manifest.get("storage_source")]
-    if storage:
-        rows.append([fmt.t("a_storage"), "; ".join(storage)])
     page.table(fmt.t("tbl_assumptions_caption"), [fmt.t("col_assumption"), fmt.t("col_setting")], rows,
                tid="assumptions-table", numeric_from=99)
 
@@ -433,6 +373,12 @@ def _provenance_section(page: Page, r: _Report) -> None:
     rows = [[esc(r[0])] + r[1:] for r in rows]
     page.table(fmt.t("tbl_hash_caption"), [fmt.t("col_variant"), fmt.t("col_seed"), fmt.t("col_hash"),
                fmt.t("col_reused")], rows, tid="hash-table", raw=True, numeric_from=99)
+    records = source_records(fmt, man)
+    storage = [(f"{fmt.t('a_storage')}: {titles[o.name]}", o.first.manifest["storage_source"])
+               for o in result.proposals if o.first.manifest.get("storage_source")]
+    page.add(f"<h3>{esc(source_text('sources_title', fmt))}</h3><p>{esc(source_text('sources_intro', fmt))}</p>"
+             '<dl class="sources">' + "".join(f'<dt>{esc(k)}</dt><dd lang="en">{esc(v)}</dd>' for k, v in records + storage)
+             + "</dl>")
     notes = [n for o in result.outcomes for n in dict.fromkeys(o.notes)]
     if notes:
         page.add(f"<h3>{esc(fmt.t('notes_title'))}</h3><ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
@@ -487,113 +433,4 @@ def _parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _mean_grid_carbon(outcome) -> float:
-    ts = outcome.first.timeseries
-    if "grid_carbon_g_per_kwh" not in ts.columns:
-        return math.nan
-    w = ts["facility_power_kw"].to_numpy()
-    c = ts["grid_carbon_g_per_kwh"].to_numpy()
-    return float((w * c).sum() / w.sum()) if w.sum() > 0 else float(c.mean())
 
-
-def _summary_block(page: Page, fmt: Fmt, result, out, bk, titles, annual, rate_text, mean_carbon) -> None:
-    bc = result.business[out.name]
-    d = result.differences[out.name]
-    pk = out.mean_kpis()
-    prop = out.variant.proposal
-    n_rep = len(result.seeds)
-    moved = [k for k in KPI_NAMES if k not in ("sim_wall_s", "energy_balance_rel_error") and d[k].mean != 0]
-    same = not moved and prop.capital_cost_sek == 0 and prop.fixed_cost_change_sek_per_year == 0
-    warmer = d["rack_hours_above_recommended"].mean > 0.5 or d["rack_hours_above_allowable"].mean > 0
-    if same:
-        verdict, cls = fmt.t("verdict_same"), "same"
-    elif bc.npv_sek > 0 and not warmer:
-        verdict, cls = fmt.t("verdict_good"), "good"
-    elif bc.npv_sek > 0:
-        verdict, cls = fmt.t("verdict_warm"), "warm"
-    else:
-        verdict, cls = fmt.t("verdict_no", life=prop.lifetime_years), "no"
-    items: list[str] = []
-    saving = bc.energy_cost_saving_sek_per_year
-    bill = bk["energy_cost_sek"] * annual
-    if abs(saving) < 0.5:
-        items.append(fmt.t("sum_cost_same"))
-    elif saving > 0:
-        items.append(fmt.t("sum_cost_saves", amount=fmt.money(saving), pct=fmt.pct(saving / bill if bill else 0, 1)))
-    else:
-        items.append(fmt.t("sum_cost_more", amount=fmt.money(-saving), pct=fmt.pct(-saving / bill if bill else 0, 1)))
-    by_seed = [b.savings_sek_per_year for b in result.business_by_seed[out.name]]
-    if n_rep > 1 and max(by_seed) != min(by_seed):
-        lo, hi = np.percentile(by_seed, [5.0, 95.0])
-        lo_text, hi_text = fmt.money(lo, 3), fmt.money(hi, 3)
-        if lo_text != hi_text:
-            items.append(fmt.t("sum_range", lo=lo_text, hi=hi_text))
-    money = [fmt.t("sum_invest", capital=fmt.money(prop.capital_cost_sek, 3))]
-    fixed = prop.fixed_cost_change_sek_per_year
-    if fixed > 0:
-        money.append(fmt.t("sum_fixed_more", amount=fmt.money(fixed)))
-    elif fixed < 0:
-        money.append(fmt.t("sum_fixed_less", amount=fmt.money(-fixed)))
-    if prop.capital_cost_sek == 0 and bc.savings_sek_per_year >= 0:
-        money.append(fmt.t("sum_payback_now"))
-    elif math.isfinite(bc.payback_years):
-        money.append(fmt.t("sum_payback", years=fmt.years(bc.payback_years)))
-    else:
-        money.append(fmt.t("sum_never"))
-    key = "sum_npv_pos" if bc.npv_sek >= 0 else "sum_npv_neg"
-    money.append(fmt.t(key, life=prop.lifetime_years, npv=fmt.money(abs(bc.npv_sek)), rate=rate_text))
-    items.append(" ".join(money))
-    d_mwh = d["energy_facility_kwh"].mean * annual / 1000.0
-    b_pue, p_pue = fmt.num(bk["pue"], 2), fmt.num(pk["pue"], 2)
-    if d["energy_facility_kwh"].mean == 0:
-        items.append(fmt.t("sum_energy_same", b=b_pue))
-    elif d_mwh < 0:
-        items.append(fmt.t("sum_energy_less", mwh=fmt.about(-d_mwh), b=b_pue, p=p_pue))
-    else:
-        items.append(fmt.t("sum_energy_more", mwh=fmt.about(d_mwh), b=b_pue, p=p_pue))
-    t_co2 = bc.co2_abated_t_per_year
-    if t_co2 == 0:
-        co2 = fmt.t("sum_co2_same")
-    elif t_co2 > 0:
-        co2 = fmt.t("sum_co2_less", t=fmt.about(t_co2))
-    else:
-        co2 = fmt.t("sum_co2_more", t=fmt.about(-t_co2))
-    if t_co2 != 0 and math.isfinite(mean_carbon) and mean_carbon < 60:
-        co2 += " " + fmt.t("sum_co2_low_grid", g=fmt.num(mean_carbon, 0))
-    items.append(co2)
-    cls_p = out.variant.scenario.room.ashrae_class
-    items.append(fmt.t(
-        "sum_thermal", p=fmt.num(pk["max_inlet_c"], 1), b=fmt.num(bk["max_inlet_c"], 1),
-        ph=fmt.num(pk["rack_hours_above_recommended"], 0), bh=fmt.num(bk["rack_hours_above_recommended"], 0),
-        pa=fmt.num(pk["rack_hours_above_allowable"], 0), ba=fmt.num(bk["rack_hours_above_allowable"], 0),
-        allow=fmt.num(ASHRAE_ALLOWABLE_MAX_C[cls_p], 0), cls=cls_p,
-    ))
-    if d["free_cooling_hours"].mean != 0:
-        items.append(fmt.t("sum_free", h=fmt.num(pk["free_cooling_hours"] * annual, 0),
-                           b=fmt.num(bk["free_cooling_hours"] * annual, 0)))
-    dw = d["water_m3"].mean * annual
-    if dw > 0:
-        items.append(fmt.t("sum_water_more", m3=fmt.about(dw)))
-    elif dw < 0:
-        items.append(fmt.t("sum_water_less", m3=fmt.about(-dw)))
-    if d["heat_reused_kwh"].mean != 0 or d["heat_revenue_sek"].mean != 0:
-        items.append(fmt.t("sum_heat", mwh=fmt.about(d["heat_reused_kwh"].mean * annual / 1000.0),
-                           sek=fmt.money(d["heat_revenue_sek"].mean * annual)))
-    if pk.get("heat_delivered_kwh", 0.0) > 0:  # a run recorded before the boundary KPIs has none
-        key = "sum_heat_inside" if pk.get("heat_pump_inside_boundary", 1.0) else "sum_heat_outside"
-        items.append(fmt.t(key, mwh=fmt.about(pk["energy_heat_pump_kwh"] * annual / 1000.0),
-                           ppue=fmt.num(pk["ppue_heat_reuse"], 2)))
-    jobs = ("jobs_completed", "wait_mean_s", "wait_p95_s", "deadline_miss_rate")
-    if all(bk[j] == 0 and pk[j] == 0 for j in jobs):
-        items.append(fmt.t("sum_jobs_none"))
-    else:
-        items.append(fmt.t("sum_jobs", bw=fmt.num(bk["wait_mean_s"], 0), pw=fmt.num(pk["wait_mean_s"], 0),
-                           bm=fmt.pct(bk["deadline_miss_rate"], 1), pm=fmt.pct(pk["deadline_miss_rate"], 1)))
-    desc = out.variant.description(fmt.lang)
-    page.add(
-        f'<div class="finding {cls}" id="finding-{esc(out.name)}"><h3>{esc(titles[out.name])}</h3>'
-        + (f"<p>{esc(desc)}</p>" if desc else "")
-        + f'<p class="verdict"><span>{esc(fmt.t("verdict_label"))}</span> {esc(verdict)}</p><ul>'
-        + "".join(f"<li>{esc(i)}</li>" for i in items)
-        + "</ul></div>"
-    )

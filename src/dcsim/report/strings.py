@@ -95,22 +95,27 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Makes no measurable difference compared with the baseline.",
         "Gör ingen mätbar skillnad jämfört med utgångsläget.",
     ),
-    "sum_cost_saves": (
-        "Electricity: saves about {amount} a year ({pct} of today's electricity bill).",
-        "El: sparar omkring {amount} per år ({pct} av dagens elräkning).",
+    "sum_money": (
+        "Money each year: {terms}; together a net saving of {net} a year.",
+        "Pengar per år: {terms}; sammantaget en nettobesparing på {net} per år.",
     ),
-    "sum_cost_more": (
-        "Electricity: costs about {amount} more a year ({pct} more than today's electricity bill).",
-        "El: kostar omkring {amount} mer per år ({pct} mer än dagens elräkning).",
+    "sum_money_cost": (
+        "Money each year: {terms}; together a net cost of {net} a year.",
+        "Pengar per år: {terms}; sammantaget en nettokostnad på {net} per år.",
     ),
-    "sum_cost_same": ("Electricity: the bill does not change.", "El: elräkningen ändras inte."),
+    "term_energy": ("electricity {v} ({pct} of today's electricity bill)", "el {v} ({pct} av dagens elräkning)"),
+    "term_heat": ("heat sales {v}", "värmeförsäljning {v}"),
+    "term_flex": ("reserve-market revenue {v}", "intäkter från stödtjänster {v}"),
+    "term_wear": ("battery wear {v}", "batterislitage {v}"),
+    "term_fuel": ("standby-generator fuel {v}", "bränsle till reservkraften {v}"),
+    "term_fixed": ("running costs {v}", "driftkostnader {v}"),
+    "term_water": ("water {v}", "vatten {v}"),
+    "term_carbon": ("value of the CO₂e avoided {v}", "värdet av undvikt CO₂e {v}"),
     "sum_range": (
         "In 9 of 10 simulated weather years the net saving lay between {lo} and {hi} a year.",
         "I 9 av 10 simulerade väderår låg nettobesparingen mellan {lo} och {hi} per år.",
     ),
     "sum_invest": ("Investment: {capital}.", "Investering: {capital}."),
-    "sum_fixed_more": ("Running costs rise by {amount} a year.", "Driftkostnaderna ökar med {amount} per år."),
-    "sum_fixed_less": ("Running costs fall by {amount} a year.", "Driftkostnaderna minskar med {amount} per år."),
     "sum_payback": ("It pays back in {years}.", "Förslaget betalar sig på {years}."),
     "sum_payback_now": ("There is nothing to pay back.", "Det finns inget att betala tillbaka."),
     "sum_never": (
@@ -246,7 +251,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fig_energy_caption": (
         "Electricity use per month for each variant, split into IT, cooling and electrical losses (weather "
         "year 1, seed {seed}; months in local time).",
-        "Elanvändning per månad för varje variant, uppdelad på IT, kylning och elförluster (väderår 1, frö "
+        "Elanvändning per månad för varje variant, uppdelad på IT, kylning och elförluster (väderår 1, slumptalsfrö "
         "{seed}; månader i lokal tid).",
     ),
     "fig_energy_alt": (
@@ -360,17 +365,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ax_year": ("Year", "År"),
     "ax_cum_sek": ("Cumulative discounted cash flow, SEK", "Ackumulerat diskonterat kassaflöde, kr"),
     "tbl_business_caption": (
-        "Business case per proposal (yearly figures are means over the weather years, scaled to a year).",
-        "Kalkyl per förslag (årliga belopp är medelvärden över väderåren, omräknade till ett år).",
+        "Business case per proposal: each yearly item with the sign it adds to the net saving (+ saves or earns, "
+        "− costs), so that the items add up to the net saving; yearly figures are means over the weather years, "
+        "scaled to a year.",
+        "Kalkyl per förslag: varje årlig post med det tecken den bidrar med till nettobesparingen (+ sparar eller "
+        "ger intäkt, − kostar), så att posterna summeras till nettobesparingen; årliga belopp är medelvärden över "
+        "väderåren, omräknade till ett år.",
     ),
     "col_item": ("Item", "Post"),
     "row_energy_saving": ("Electricity cost saved per year", "Sparad elkostnad per år"),
-    "row_heat": ("Change in heat revenue per year", "Ändrad intäkt från värme per år"),
+    "row_heat": ("Heat revenue gained per year", "Ökad intäkt från värme per år"),
     "row_flex": ("Reserve-market revenue per year (battery)", "Intäkt från stödtjänster per år (batteri)"),
     "row_wear": ("Battery wear per year", "Batterislitage per år"),
     "row_fuel": ("Standby-generator fuel per year", "Bränsle till reservkraftverket per år"),
-    "row_fixed": ("Change in fixed costs per year", "Ändrade fasta kostnader per år"),
-    "row_water": ("Change in water cost per year", "Ändrad vattenkostnad per år"),
+    "row_fixed": ("Running costs added per year", "Tillkommande driftkostnader per år"),
+    "row_water": ("Water cost added per year", "Tillkommande vattenkostnad per år"),
     "row_carbon_value": ("Value of CO₂e avoided per year", "Värde av undvikt CO₂e per år"),
     "row_savings": ("Net saving per year", "Nettobesparing per år"),
     "row_savings_range": ("Net saving per year, 90 % interval", "Nettobesparing per år, 90 %-intervall"),
@@ -389,10 +398,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "diffs_intro": (
         "Every result as the mean over the weather years, with the paired difference (proposal minus "
         "baseline) and the range in which 9 of 10 weather years fell. Values are for the simulated period "
-        "({days} days); the business case scales money and CO₂e to a year.",
+        "({days} days); the business case scales money and CO₂e to a year. Results that are zero in the baseline "
+        "and in the proposal (no queued jobs, no heat sold) are left out.",
         "Alla resultat som medelvärde över väderåren, med den parvisa skillnaden (förslag minus "
         "utgångsläge) och intervallet där 9 av 10 väderår hamnade. Värdena gäller den simulerade perioden "
-        "({days} dagar); kalkylen räknar om pengar och CO₂e till ett år.",
+        "({days} dagar); kalkylen räknar om pengar och CO₂e till ett år. Resultat som är noll både i "
+        "utgångsläget och i förslaget (inga köade jobb, ingen såld värme) är utelämnade.",
     ),
     "tbl_diffs_caption": ("{proposal} against the baseline.", "{proposal} jämfört med utgångsläget."),
     "col_result": ("Result", "Resultat"),
@@ -413,7 +424,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "a_water_none": ("none: water is not costed", "inget: vatten kostnadsberäknas inte"),
     "a_water_value": ("{price} per m³", "{price} per m³"),
     "a_replications": ("Weather years (replications)", "Väderår (upprepningar)"),
-    "a_seeds": ("Seeds", "Frön (seeds)"),
+    "a_seeds": ("Seeds", "Slumptalsfrön"),
     "a_period": ("Simulated period", "Simulerad period"),
     "a_step": ("Physics step; recorded step", "Beräkningssteg; lagrat steg"),
     "a_annual": ("Scaling to a year", "Omräkning till ett år"),
@@ -425,7 +436,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "a_pairing_text": (
         "paired: in each weather year the baseline and every proposal see the same weather and workload "
         "(same seeds)",
-        "parvis: varje väderår får utgångsläget och alla förslag samma väder och arbetslast (samma frön)",
+        "parvis: varje väderår får utgångsläget och alla förslag samma väder och arbetslast (samma slumptalsfrön)",
     ),
     "a_interval": ("Intervals", "Intervall"),
     "a_interval_text": (
@@ -475,7 +486,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Scenario of each variant in each weather year: SHA-256 of the fully resolved scenario.",
         "Scenario för varje variant och väderår: SHA-256 av det fullständigt upplösta scenariot.",
     ),
-    "col_seed": ("Seed", "Frö"),
+    "col_seed": ("Seed", "Slumptalsfrö"),
     "col_hash": ("Scenario SHA-256", "Scenariots SHA-256"),
     "col_weather": ("Weather source", "Väderkälla"),
     "col_reused": ("Run reused from", "Körning återanvänd från"),
