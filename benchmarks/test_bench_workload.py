@@ -94,7 +94,7 @@ def case_config(case: dict, n_jobs: int) -> tuple[Workload, int]:
             "cores": case["cores"],
             "cores_weights": case["weights"],
             "duration_distribution": case["distribution"],
-            "mean_duration": int(MEAN_SERVICE_S),
+            "mean_duration": f"{int(MEAN_SERVICE_S)}s",
             "batch_fraction": 0.0,
         },
         scheduler={"placement": case["placement"]},

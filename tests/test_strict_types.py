@@ -27,6 +27,9 @@ REFERENCE = ROOT / "scenarios" / "lulea-air-1mw.toml"
     ("room.supply_air_c", "24", "valid number"),
     ("room.supply_air_c", True, "valid number"),
     ("site.climate", 3, "valid string"),
+    ("simulation.step", 60, 'a bare number has no unit; write it with one, e.g. "60s"'),  # issue 19: was 60 s
+    ("simulation.duration", 365, 'e.g. "365s"'),  # was six minutes, silently
+    ("workload.synthetic.mean_duration", 1.5, "bare number has no unit"),
 ])
 def test_a_scenario_value_of_the_wrong_type_is_refused_with_its_path(key, value, allowed):
     with pytest.raises(InputError) as exc:

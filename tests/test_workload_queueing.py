@@ -55,7 +55,7 @@ def mmc_config() -> Workload:
             "cores": [1],
             "cores_weights": [1.0],
             "duration_distribution": "exponential",
-            "mean_duration": int(MEAN_SERVICE_S),
+            "mean_duration": f"{int(MEAN_SERVICE_S)}s",
             "batch_fraction": 0.0,
         },
         scheduler={"placement": "first-fit"},

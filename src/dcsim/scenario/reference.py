@@ -34,9 +34,9 @@ meanings.
 
 
 def _type_name(annotation: Any, metadata: list[Any] = ()) -> str:
-    from ..units import parse_duration_s
+    from .types import duration_in
 
-    if any(getattr(m, "func", None) is parse_duration_s for m in metadata):
+    if any(getattr(m, "func", None) is duration_in for m in metadata):
         return "duration"
     text = str(annotation)
     if text == "<class 'datetime.datetime'>":
@@ -47,7 +47,7 @@ def _type_name(annotation: Any, metadata: list[Any] = ()) -> str:
         text = text.replace(old, new)
     if text == "Any":
         return "text or {en, sv}" if "text or {en, sv}" in " ".join(map(str, metadata)) else "any"
-    if "Duration" in text or "BeforeValidator(func=<function parse_duration_s" in text:
+    if "Duration" in text or "BeforeValidator(func=<function duration_in" in text:
         return "duration"
     if "AfterValidator(func=<function _utc" in text:
         return "datetime (UTC)"

@@ -43,16 +43,31 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False, strict=True)
 
 
+def duration_in(value: object) -> int:
+    """A scenario duration: a text with its unit (``"60s"``, ``"1h"``), as whole seconds. A bare
+    number is refused, since it does not say its unit (issue 19: ``step = 60`` was taken as 60 s,
+    ``duration = 365`` as six minutes)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f'a bare number has no unit; write it with one, e.g. "{_example(value)}"; '
+                         f"expected {DURATION_HELP}")
+    return parse_duration_s(value)
+
+
+def _example(value: float) -> str:
+    try:
+        return f"{int(value)}s" if float(value).is_integer() and value > 0 else "60s"
+    except (OverflowError, ValueError):
+        return "60s"
+
+
 Duration = Annotated[
     int,
-    BeforeValidator(parse_duration_s),
+    BeforeValidator(duration_in),
     PlainSerializer(format_duration, return_type=str),
     WithJsonSchema(
         {
-            "anyOf": [
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|d|w)\s*$"},
-                {"type": "integer", "exclusiveMinimum": 0},
-            ],
+            "type": "string",
+            "pattern": r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|d|w)\s*$",
             "description": DURATION_HELP,
         }
     ),
