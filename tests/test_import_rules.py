@@ -24,7 +24,7 @@ LAYERS = (
                 "dcsim.scenario.electrical", "dcsim.scenario.datasheet", "dcsim.scenario.schema")),
     ("inputs", ("dcsim.scenario",)),
     ("model", ("dcsim.model",)),
-    ("run", ("dcsim.engine", "dcsim.results", "dcsim.eu_reporting")),
+    ("run", ("dcsim.engine", "dcsim.drive", "dcsim.results", "dcsim.eu_reporting")),
     ("application", ("dcsim.case", "dcsim.sweep", "dcsim.report", "dcsim.plugins", "dcsim.mv")),
     ("interface", ("dcsim.cli", "dcsim._entry", "dcsim.__main__", "dcsim")),  # "dcsim": the package's __init__ only
 )

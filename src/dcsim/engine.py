@@ -19,6 +19,7 @@ import pandas as pd
 
 from ._version import __version__
 from .climate import load_climate
+from .drive import run_facility
 from .cooling import outputs as P
 from .electrical.chain import (
     E_FIXED_KW,
@@ -31,14 +32,8 @@ from .electrical.chain import (
 )
 from .errors import InputError, Problem, SimulationError
 from .electrical.battery import BatteryParams
-from .electrical.dispatch import (
-    battery_dispatch,
-    fcr_d_up_offer,
-    ffr_offer,
-    file_reserve_revenue_sek,
-    reserve_revenue_sek,
-    step_mean_activation,
-)
+from .electrical.dispatch import (battery_dispatch, fcr_d_up_offer, ffr_offer, file_reserve_revenue_sek,
+                                  reserve_revenue_sek, step_mean_activation)
 from .electrical.generator import generator_fuels, generator_output_kw
 from .grid import GridSeries
 from .grid.frequency import read_frequency_file
@@ -85,17 +80,24 @@ def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) 
     if w.kind in ("synthetic", "trace"):
         return np.ones(n)  # a multiplier: each rack's utilisation comes from the workload simulation
     if w.kind == "utilization-trace":
-        ut = w.utilization_trace
-        rows_from = None
-        if ut.step is not None:  # a file without a time column: its rows from ut.start (default: the run's start)
-            first = sc.simulation.start if ut.start is None else ut.start
-            rows_from = (int(first.timestamp()), int(ut.step))
-        return utilization_from_file(ut.path, step_midpoints(start, step_s, n), column=ut.column, rows_from=rows_from)
+        u = trace_utilization(sc, start, step_s, n)
+        return u.mean(axis=1) if u.ndim == 2 else u  # a per-rack trace: the hall's is their mean
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
     mid = step_midpoints(start, step_s, n)
     local_hour = pd.DatetimeIndex(mid).tz_localize("UTC").tz_convert(sc.site.timezone).hour.to_numpy()
     return np.minimum(shape[local_hour], 1.0)
+
+
+def trace_utilization(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> np.ndarray:
+    """The utilisation trace at each step midpoint: (steps,), or (steps, racks) per rack."""
+    ut = sc.workload.utilization_trace
+    rows_from = None
+    if ut.step is not None:  # a file without a time column: its rows from ut.start (default: the run's start)
+        first = sc.simulation.start if ut.start is None else ut.start
+        rows_from = (int(first.timestamp()), int(ut.step))
+    return utilization_from_file(ut.path, step_midpoints(start, step_s, n), column=ut.column, rows_from=rows_from,
+                                 racks=sc.it.racks if ut.per_rack else None)
 
 
 def availability_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> np.ndarray:
@@ -491,13 +493,17 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     dt = float(step_s)
     curve, served_max = managed_curve(server_curve(sc.it.server), sc.it.frequency_fraction, sc.it.power_cap_w)
     model = build_model(sc, curve, dt)
-    utilization = utilization_series(sc, start, step_s, n)
+    per_rack = sc.workload.kind == "utilization-trace" and sc.workload.utilization_trace.per_rack
+    rack_u = trace_utilization(sc, start, step_s, n) if per_rack else None  # the kernel sees them as util_scale
+    if rack_u is not None:
+        model.rack.util_scale[:] = rack_u[0]
+    utilization = rack_u.mean(axis=1) if rack_u is not None else utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
     mid = step_midpoints(start, step_s, n)
     heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, mid, wx.drybulb_c, timezone=sc.site.timezone)
     dh_demand = dh_demand_kw_series(sc.heat_reuse, model.design_it_kw, mid, wx.drybulb_c, timezone=sc.site.timezone)
     inputs = StepInputs(
-        utilization=utilization,
+        utilization=utilization if rack_u is None else np.ones(n),
         outdoor_drybulb_c=wx.drybulb_c,
         supply_setpoint_c=setpoint,
         cooling_availability=availability_series(sc, start, step_s, n),
@@ -509,7 +515,7 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     )
     event_driven = sc.workload.kind in ("synthetic", "trace")
     # the event-driven path starts from an idle hall (jobs arrive from t = 0)
-    u0 = 0.0 if event_driven else float(utilization[0])
+    u0 = 0.0 if event_driven else float(inputs.utilization[0])
     state = initial_state(model.rack, model.hall, u0, float(setpoint[0]), model.plant_state0)
     out = allocate_outputs(n)
     acc = allocate_rack_accumulators(sc.it.racks)
@@ -522,14 +528,8 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
             sc, model, inputs, state, out, acc, gx, dt, n, progress, start
         )
     else:
-        chunk = max(1, math.ceil(n / 100))
-        for i0 in range(0, n, chunk):
-            i1 = min(n, i0 + chunk)
-            facility_kernel(i0, i1, dt, inputs, model.rack, model.hall, model.plant_code, model.plant, model.electrical,
-                            state, out, acc)
-            check_step_outputs(out, i0, i1, start, step_s)
-            if progress is not None:
-                progress(i1, n)
+        run_facility(model, inputs, state, out, acc, dt, n, progress=progress, rack_u=rack_u,
+                     check=lambda i0, i1: check_step_outputs(out, i0, i1, start, step_s))
 
     columns = step_columns(out, wx, gx, inputs, dt, sc)
     columns["heat_price_sek_per_mwh"] = heat_price
@@ -537,8 +537,9 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     columns["utilization"] = utilization
     columns["servers_on"] = servers_on
     columns["queue_length"] = queue
-    demanded = float(utilization.sum())
-    shortfall = 100.0 * float(np.maximum(utilization - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
+    asked = utilization if rack_u is None else rack_u  # each rack's own, where the trace gives them
+    demanded = float(asked.sum())
+    shortfall = 100.0 * float(np.maximum(asked - served_max, 0.0).sum()) / demanded if demanded > 0 else 0.0
     kpis = compute_kpis(
         columns, dt_s=dt, step_s=step_s, racks=acc,
         heat_price_sek_per_mwh=heat_sale_price(sc, heat_price),

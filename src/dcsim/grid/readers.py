@@ -227,11 +227,21 @@ def read_grid_parquet(
 def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
                       parquet: bool = True, rows_from: tuple[int, int] | None = None,
                       time: Column = TIME) -> tuple[Table, np.ndarray, np.ndarray]:
-    """A dated series of one value: a CSV (or, with ``parquet``, a Parquet) file with ``time``
-    (interval start, ISO 8601 UTC) and the column ``value`` declares, complete, in order and on
+    """:func:`read_dated_columns` of one value column: (the table, interval starts, values)."""
+    table, time_s, values = read_dated_columns(path, [value], what=what, field_path=field_path, parquet=parquet,
+                                               rows_from=rows_from, time=time)
+    return table, time_s, values[0]
+
+
+def read_dated_columns(path, value_columns: list[Column], *, what: str, field_path: str | None,
+                       parquet: bool = True, rows_from: tuple[int, int] | None = None,
+                       time: Column = TIME) -> tuple[Table, np.ndarray, list[np.ndarray]]:
+    """A dated series of one or more values: a CSV (or, with ``parquet``, a Parquet) file with ``time``
+    (interval start, ISO 8601 UTC) and the columns ``value_columns`` declare, complete, in order and on
     a constant step (:func:`_check_rows`). Returns (the table, for a reader's own checks;
     interval starts as int64 UTC seconds; the values). Every problem is listed with the file,
-    line (row) and column (InputError), ``what`` naming the file in the messages.
+    line (row) and column (InputError), ``what`` naming the file in the messages. Returns the
+    values in the order of ``value_columns``.
 
     ``rows_from = (start_s, step_s)`` reads a file without a time column (an index column
     and the value, as SustainDC's traces are written): row ``i`` in file order is the interval
@@ -239,7 +249,7 @@ def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
     that the two clocks cannot disagree."""
     p = Path(path)
     problems = Problems(p, what=what, path=field_path)
-    columns = [time, value] if rows_from is None else [value]
+    columns = [time, *value_columns] if rows_from is None else list(value_columns)
     suffix = p.suffix.lower()
     if not parquet or suffix in (".csv", ".txt"):  # a CSV-only reader reads any name as CSV
         table = read_csv(p, problems, delimiters=(",", ";"), expect=columns)
@@ -257,12 +267,12 @@ def read_dated_column(path, value: Column, *, what: str, field_path: str | None,
         _check_rows(table, values[time.name])
         time_s = values[time.name].astype(np.int64)
     else:
-        n = values[value.name].size
+        n = values[value_columns[0].name].size
         if n < 2:
             problems.fail(f"has {n} row(s); a series needs at least two")
         time_s = rows_from[0] + rows_from[1] * np.arange(n, dtype=np.int64)
     table.problems.raise_if_any()
-    return table, time_s, values[value.name]
+    return table, time_s, [values[c.name] for c in value_columns]
 
 
 def values_at(time_s: np.ndarray, values: np.ndarray, midpoints_utc, *, what: str, file, field_path: str) -> np.ndarray:

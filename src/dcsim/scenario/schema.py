@@ -10,17 +10,10 @@ The dotted keys listed as stable in DESIGN.md section 3 keep their names and mea
 from __future__ import annotations
 
 import math
-
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    StrictInt,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from ..data.builtin import builtin_name
 from ..data.monthly_means import MONTHLY_MEAN_RANGE_C, check_monthly_means
@@ -406,6 +399,8 @@ class UtilizationTrace(_Section):
         'For a file without a time column (an index and the utilisation, as SustainDC writes them): the interval of each row, e.g. "1h"; row i is the interval starting at start + i * step, in file order.'))  # noqa: E501
     start: UtcDatetime | None = Field(default=None, description=(
         "With step: when the file's first row starts (ISO 8601, UTC); default simulation.start."))
+    per_rack: bool = Field(default=False, description=(
+        "One utilisation column per rack, <column>_0 to <column>_<racks - 1> (e.g. utilization_0), each rack following its own; the hall series is their mean."))  # noqa: E501
 
     @model_validator(mode="after")
     def _check_rows_clock(self):

@@ -5,7 +5,11 @@ utilisation against time (a site's metered load), read from a CSV or Parquet fil
 that covers the simulated period; or, with ``workload.utilization_trace.step`` (and ``start``),
 a file without a time column whose rows follow each other on that step (SustainDC's traces:
 an index column and ``cpu_load``). Each step takes the value of the interval holding its midpoint
-(the way every dated input of dcsim is sampled)."""
+(the way every dated input of dcsim is sampled).
+
+With ``workload.utilization_trace.per_rack`` the file holds one utilisation column per rack,
+``<column>_0`` to ``<column>_<racks - 1>`` in rack order (e.g. ``utilization_0``,
+``utilization_1``): each rack follows its own, the hall series is their mean."""
 
 from __future__ import annotations
 
@@ -15,29 +19,48 @@ from pathlib import Path
 import numpy as np
 
 from .._table import Column
-from ..grid.readers import TIME, read_dated_column, values_at
+from ..grid.readers import TIME, read_dated_columns, values_at
 
 UTILIZATION_COLUMN = "utilization"
 FIELD = "workload.utilization_trace.path"
 
 
+def rack_column_names(column: str, racks: int) -> list[str]:
+    """The per-rack utilisation columns of a file: ``<column>_0`` .. ``<column>_<racks - 1>``."""
+    return [f"{column}_{i}" for i in range(racks)]
+
+
 def read_utilization_file(path: str | Path, *, column: str = UTILIZATION_COLUMN, field_path: str = FIELD,
-                          rows_from: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                          rows_from: tuple[int, int] | None = None,
+                          racks: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(interval starts as int64 UTC seconds, utilisation) of a utilisation trace; every
     problem with its file, line and column (InputError). ``rows_from = (start_s, step_s)``
-    for a file without a time column (:func:`dcsim.grid.readers.read_dated_column`)."""
-    util = Column(column, low=0, high=1, label="utilization", describe="the hall-mean server utilisation, 0-1",
-                  hint="Add the column, or name yours in workload.utilization_trace.column.")
+    for a file without a time column (:func:`dcsim.grid.readers.read_dated_column`). With
+    ``racks`` the file holds one column per rack (:func:`rack_column_names`) and the
+    utilisation is an array of shape (rows, racks)."""
+    names = [column] if racks is None else rack_column_names(column, racks)
+    hint = ("Add the column, or name yours in workload.utilization_trace.column." if racks is None else
+            f"A per-rack trace has one column per rack, {names[0]} to {names[-1]} "
+            "(workload.utilization_trace.column, then _ and the rack's index from 0).")
+    cols = [Column(n, low=0, high=1, label="utilization", describe="the server utilisation, 0-1", hint=hint)
+            for n in names]
     time = replace(TIME, hint="Add the column; or, for a file whose rows follow each other on a constant step "
                               "without one, set workload.utilization_trace.step (e.g. \"1h\").")
-    _, t, v = read_dated_column(path, util, what="utilization trace", field_path=field_path, rows_from=rows_from,
-                                time=time)
-    return t, v.astype(np.float64)
+    _, t, values = read_dated_columns(path, cols, what="utilization trace", field_path=field_path,
+                                      rows_from=rows_from, time=time)
+    if racks is None:
+        return t, values[0].astype(np.float64)
+    return t, np.column_stack([v.astype(np.float64) for v in values])
 
 
 def utilization_from_file(path: str | Path, midpoints_utc, *, column: str = UTILIZATION_COLUMN,
-                          rows_from: tuple[int, int] | None = None) -> np.ndarray:
-    """The utilisation at each step midpoint (datetime64), from :func:`read_utilization_file`;
-    InputError when the file does not cover every step."""
-    time_s, util = read_utilization_file(path, column=column, rows_from=rows_from)
-    return values_at(time_s, util, midpoints_utc, what="utilisation", file=path, field_path=FIELD)
+                          rows_from: tuple[int, int] | None = None, racks: int | None = None) -> np.ndarray:
+    """The utilisation at each step midpoint (datetime64), from :func:`read_utilization_file`:
+    shape (steps,), or (steps, racks) with ``racks``; InputError when the file does not cover
+    every step."""
+    time_s, util = read_utilization_file(path, column=column, rows_from=rows_from, racks=racks)
+    if racks is None:
+        return values_at(time_s, util, midpoints_utc, what="utilisation", file=path, field_path=FIELD)
+    rows = values_at(time_s, np.arange(time_s.size, dtype=np.float64), midpoints_utc, what="utilisation", file=path,
+                     field_path=FIELD).astype(np.int64)
+    return np.ascontiguousarray(util[rows])

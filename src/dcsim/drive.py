@@ -1,0 +1,48 @@
+"""The loop that drives the facility kernel over a run that needs no workload simulation:
+chunks of about a hundredth of the run, each followed by the step-output checks and the
+progress report; with a per-rack utilisation trace, also a new chunk wherever a rack's
+utilisation changes, the racks' values set between chunks (``rack.util_scale``, the hall
+series at 1), so that the kernel itself stays one compiled loop for every workload."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .thermal.kernels import facility_kernel
+
+
+def chunk_bounds(n: int, rack_u: np.ndarray | None = None) -> tuple[list[int], set[int]]:
+    """(every chunk end, the chunk ends after which outputs are checked and progress is told):
+    regular chunks of ``ceil(n / 100)`` steps, split wherever a row of ``rack_u`` (steps x
+    racks) differs from the one before."""
+    chunk = max(1, math.ceil(n / 100))
+    regular = set(range(chunk, n, chunk)) | {n}
+    ends = set(regular)
+    if rack_u is not None and n > 1:
+        changed = np.flatnonzero(np.any(rack_u[1:] != rack_u[:-1], axis=1)) + 1
+        ends.update(int(k) for k in changed)
+    return sorted(ends), regular
+
+
+def run_facility(model, inputs, state, out, acc, dt: float, n: int, *, check: Callable[[int, int], None],
+                 progress: Callable[[int, int], None] | None = None, rack_u: np.ndarray | None = None) -> None:
+    """Advance the facility over all ``n`` steps (:func:`~dcsim.thermal.kernels.facility_kernel`),
+    calling ``check(i0, i1)`` and ``progress(i1, n)`` about a hundred times. With ``rack_u``
+    (steps x racks, each rack's own utilisation) ``inputs.utilization`` must be all ones."""
+    rack = model.rack
+    ends, regular = chunk_bounds(n, rack_u)
+    i0 = checked = 0
+    for i1 in ends:
+        if rack_u is not None:
+            rack.util_scale[:] = rack_u[i0]
+        facility_kernel(i0, i1, dt, inputs, rack, model.hall, model.plant_code, model.plant, model.electrical, state,
+                        out, acc)
+        if i1 in regular:
+            check(checked, i1)
+            checked = i1
+            if progress is not None:
+                progress(i1, n)
+        i0 = i1
