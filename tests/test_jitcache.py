@@ -91,3 +91,40 @@ def test_dcsim_functions_use_the_package_stamp():
     assert jitcache.install()  # idempotent: still in place, not inserted twice
     classes = jitcache._impl_class()._locator_classes
     assert classes.count(jitcache.PackageStampLocator) == 1 and classes[0] is jitcache.PackageStampLocator
+
+
+def _dcsim_dispatchers() -> dict[str, int]:
+    """Every compiled dcsim function loaded so far, with how many type signatures it holds
+    (compiled or loaded from the cache in this process)."""
+    from numba.core.registry import CPUDispatcher
+
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("dcsim") or module is None:
+            continue
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, CPUDispatcher) and value.py_func.__module__ == name:
+                found[f"{name}.{attr}"] = len(value.signatures)
+    return found
+
+
+@pytest.mark.slow  # a one-day run of each shipped scenario
+def test_the_reference_run_compiles_what_every_shipped_scenario_needs():
+    """What `make demo` leaves in the cache serves the runs a user types next (issue 19): after
+    a run of the reference scenario no shipped scenario, whatever its cooling system, workload
+    or climate, needs a compiled function or a type signature that run did not already have.
+    Counted in signatures, not seconds, so the test holds with a warm or a cold cache."""
+    import glob
+
+    import dcsim
+
+    root = os.path.join(os.path.dirname(__file__), "..", "scenarios")
+    day = {"simulation.duration": "1d"}
+    dcsim.simulate(dcsim.load_scenario(os.path.join(root, "lulea-air-1mw.toml"), overrides=day))
+    after_reference = _dcsim_dispatchers()
+    assert len(after_reference) > 50  # the scan sees the model's functions
+    for path in sorted(glob.glob(os.path.join(root, "*.toml"))):
+        dcsim.simulate(dcsim.load_scenario(path, overrides=day))
+        now = _dcsim_dispatchers()
+        new = {k: v for k, v in now.items() if v > after_reference.get(k, 0)}
+        assert new == {}, f"{os.path.basename(path)} compiled beyond the reference run: {new}"
