@@ -122,3 +122,36 @@ def test_ordinary_column_names_are_still_listed(tmp_path, capsys):
     code = main(["run", str(scenario), "--set", f"site.climate={weather}", "-o", str(tmp_path / "out"), "-q"])
     text = "".join(capsys.readouterr())
     assert code == 2 and "'timestamp', 'temp_c', 'rh'" in text
+
+
+def test_a_job_rate_that_would_need_terabytes_is_refused_before_anything_is_allocated(capsys):
+    """arrivals_per_h = 1e9 on a year once raised MemoryError (179 GiB of jobs)."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code, text = _validate(capsys, ROOT / "scenarios" / "jobs-lulea-batch.toml",
+                           "--set", "workload.synthetic.arrivals_per_h=1e9")
+    assert code == 2 and "workload.synthetic.arrivals_per_h" in text and "at most 50,000,000" in text
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # kB: nothing was generated
+
+
+@pytest.mark.parametrize("value, message", [
+    ("inf", "a bare number has no unit"),  # TOML's inf is a float: refused as a duration without a unit
+    ('"' + "9" * 400 + 'd"', "must be a finite duration"),  # 10**400 days: once an OverflowError
+    ('"-1d"', "expected a duration"),
+])
+def test_an_infinite_or_negative_duration_is_refused(tmp_path, capsys, value, message):
+    f = tmp_path / "s.toml"
+    f.write_text(f'name = "x"\n[simulation]\nduration = {value}\n', encoding="utf-8")
+    code, text = _validate(capsys, f)
+    assert code == 2 and "simulation.duration" in text and message in text and "line 3" in text
+
+
+def test_an_output_under_proc_exits_1_in_one_line(tmp_path, capsys):
+    """-o /proc/...: the folder cannot be made; one line with the OS's reason, exit 1, no
+    internal error (the run is cut to an hour: the check comes before it, the save after)."""
+    if not Path("/proc").is_dir():
+        pytest.skip("no /proc here")
+    capsys.readouterr()
+    code = main(["run", str(REFERENCE), "-o", "/proc/dcsim-output", "-q", "--set", "simulation.duration=1h"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and err.startswith("dcsim: cannot write the output to /proc/dcsim-output")
+    assert len(err.splitlines()) == 1 and "internal error" not in err
