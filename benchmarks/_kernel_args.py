@@ -94,16 +94,21 @@ def capture_kernel_call(scenario) -> KernelCall:
         captured["args"] = args
         raise _Captured
 
-    original = engine.facility_kernel
-    engine.facility_kernel = recorder
+    # the modules that call the kernel: the engine (event-driven path) and the chunk driver
+    callers = [m for m in (engine, getattr(dcsim, "drive", None)) if m is not None and hasattr(m, "facility_kernel")]
+    originals = [(m, m.facility_kernel) for m in callers]
+    for m in callers:
+        m.facility_kernel = recorder
     try:
         dcsim.simulate(scenario)
     except _Captured:
         pass
     finally:
-        engine.facility_kernel = original
+        for m, original in originals:
+            m.facility_kernel = original
     if "args" not in captured:
-        raise AssertionError("dcsim.simulate did not call dcsim.engine.facility_kernel; update benchmarks/_kernel_args.py")
+        raise AssertionError("dcsim.simulate did not call facility_kernel from dcsim.engine or dcsim.drive; "
+                             "update benchmarks/_kernel_args.py")
     args = captured["args"]
     n_steps = scenario.simulation.duration // scenario.simulation.step
     assert args[0] == 0, "the engine's first kernel call should start at step 0"

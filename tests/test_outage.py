@@ -90,9 +90,9 @@ def test_plant_at_half_the_load_reports_unmet_cooling():
 def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeypatch):
     """A kernel output outside the physical range stops the run naming step and quantity; the
     CLI exits 1 and writes nothing."""
-    import dcsim.engine as engine
+    import dcsim.drive as drive
 
-    real = engine.facility_kernel
+    real = drive.facility_kernel
 
     def broken(i0, i1, *args):
         real(i0, i1, *args)
@@ -100,7 +100,7 @@ def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeyp
         if i0 <= 7 < i1:
             out.max_inlet_c[7] = np.inf
 
-    monkeypatch.setattr(engine, "facility_kernel", broken)
+    monkeypatch.setattr(drive, "facility_kernel", broken)
     with pytest.raises(SimulationError) as info:
         dcsim.simulate(dcsim.load_scenario(REFERENCE, overrides={"simulation.duration": "1h"}))
     assert info.value.step == 7 and info.value.quantity == "max_inlet_c"

@@ -358,7 +358,7 @@ def _provenance_section(page: Page, r: _Report) -> None:
         [fmt.t("p_case_sha"), case.source_sha256],
         [fmt.t("p_baseline_file"), case.info.baseline],
         [fmt.t("p_overrides"), ", ".join(f"{k}={v}" for k, v in case.overrides.items()) or "–"],
-        [fmt.t("p_started"), result.started_utc],
+        [fmt.t("p_started"), fmt.datetime_utc(_parse_iso(result.started_utc))],
         [fmt.t("p_wall"), f"{fmt.num(result.wall_s, 1)} s"],
         [fmt.t("p_runs"), f"{result.runs_simulated} / {total_runs}"],
         [fmt.t("p_platform"), f"Python {plat.get('python', platform.python_version())}, numpy {plat.get('numpy', '')}, "
