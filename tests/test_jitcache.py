@@ -128,3 +128,34 @@ def test_the_reference_run_compiles_what_every_shipped_scenario_needs():
         now = _dcsim_dispatchers()
         new = {k: v for k, v in now.items() if v > after_reference.get(k, 0)}
         assert new == {}, f"{os.path.basename(path)} compiled beyond the reference run: {new}"
+
+
+def test_compile_on_a_fresh_stack_compiles_in_its_own_thread_for_the_callers_types(monkeypatch):
+    """The facility kernel is compiled in a new thread (a fresh CPython frame stack: no chunk
+    thrash) for exactly the types the engine then calls it with, so the call compiles nothing."""
+    import threading
+
+    import numpy as np
+    from numba import njit
+
+    @njit
+    def scaled_sum(x, k):
+        return (x * k).sum()
+
+    monkeypatch.setattr(jitcache, "needs_compile", lambda d: True)  # an uncached function: always cold
+    seen = []
+    real = scaled_sum.compile
+    monkeypatch.setattr(scaled_sum, "compile", lambda sig: (seen.append(threading.current_thread().name), real(sig))[1])
+    x = np.arange(4.0)
+    jitcache.compile_on_a_fresh_stack(scaled_sum, (x, 2))
+    assert seen == ["dcsim-compile"] and len(scaled_sum.signatures) == 1
+    assert scaled_sum(x, 2) == 12.0 and len(scaled_sum.signatures) == 1  # the call found it compiled
+
+    @njit
+    def broken(x):
+        return x.no_such_attribute
+
+    with pytest.raises(Exception, match="no_such_attribute"):  # a typing error reaches the caller
+        jitcache.compile_on_a_fresh_stack(broken, (x,))
+    monkeypatch.setattr(jitcache, "needs_compile", lambda d: False)
+    jitcache.compile_on_a_fresh_stack(broken, (x,))  # in the cache: nothing to do, nothing raised

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._jitcache import compile_on_a_fresh_stack
 from .thermal.kernels import facility_kernel
 
 
@@ -34,6 +35,8 @@ def run_facility(model, inputs, state, out, acc, dt: float, n: int, *, check: Ca
     (steps x racks, each rack's own utilisation) ``inputs.utilization`` must be all ones."""
     rack = model.rack
     ends, regular = chunk_bounds(n, rack_u)
+    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_code, model.plant,
+                                               model.electrical, state, out, acc))
     i0 = checked = 0
     for i1 in ends:
         if rack_u is not None:

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
+from ._jitcache import compile_on_a_fresh_stack
 from ._version import __version__
 from .climate import load_climate
 from .drive import run_facility
@@ -137,6 +138,8 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, s
     total_servers = float(sc.it.racks * sc.it.servers_per_rack)
     every = max(1, n // 100)
     checked = 0
+    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_code, model.plant,
+                                               model.electrical, state, out, acc))
     for k in range(n):
         w = sim.advance(k, state.inlet_c)
         rack.util_scale[:] = w.utilization
