@@ -29,7 +29,7 @@ from .page import Page, esc
 from .strings import kpi_label, text_in
 from .sources import grid_text, source_records, source_text, weather_text
 from .style import CSS
-from .summary import summary_section
+from .summary import MONEY_TERMS, summary_section
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -232,7 +232,7 @@ def _modes_section(page: Page, r: _Report) -> None:
 
 def _cash_section(page: Page, r: _Report) -> None:
     """Cash flow of each proposal: the yearly items, payback, NPV and the flows year by year."""
-    fmt, result, case, titles, rate_text, n_rep = r.fmt, r.result, r.case, r.titles, r.rate_text, r.n_rep
+    fmt, result, titles, rate_text, n_rep = r.fmt, r.result, r.titles, r.rate_text, r.n_rep
     page.section("cash-flow", fmt.t("sec_cash"))
     flows = [(titles[o.name], result.business[o.name].cash_flows()) for o in result.proposals]
     page.figure(F.cash_figure(fmt, flows, rate_text), "fig-cash")
@@ -246,21 +246,12 @@ def _cash_section(page: Page, r: _Report) -> None:
         lo, hi = np.percentile(values, [5.0, 95.0])
         return f"{fmt.sek(lo)} … {fmt.sek(hi)}"
 
-    price = case.assumptions.co2_price_sek_per_t
-    item = fmt.sek_signed  # each yearly item with the sign it adds to the net saving
-    rows.append([fmt.t("row_energy_saving")] + [item(b.energy_cost_saving_sek_per_year) for b in bcs])
-    if any(b.heat_revenue_change_sek_per_year for b in bcs):
-        rows.append([fmt.t("row_heat")] + [item(b.heat_revenue_change_sek_per_year) for b in bcs])
-    if any(b.flex_revenue_change_sek_per_year or b.battery_wear_change_sek_per_year for b in bcs):
-        rows.append([fmt.t("row_flex")] + [item(b.flex_revenue_change_sek_per_year) for b in bcs])
-        rows.append([fmt.t("row_wear")] + [item(-b.battery_wear_change_sek_per_year) for b in bcs])
-    if any(b.generator_fuel_change_sek_per_year for b in bcs):
-        rows.append([fmt.t("row_fuel")] + [item(-b.generator_fuel_change_sek_per_year) for b in bcs])
-    rows.append([fmt.t("row_fixed")] + [item(-b.fixed_cost_change_sek_per_year) for b in bcs])
-    if case.assumptions.water_price_sek_per_m3 > 0:
-        rows.append([fmt.t("row_water")] + [item(-b.water_cost_change_sek_per_year) for b in bcs])
-    if price > 0:
-        rows.append([fmt.t("row_carbon_value")] + [item(b.carbon_value_sek_per_year) for b in bcs])
+    # each yearly item with the sign it adds to the net saving; the electricity and the running
+    # costs always, the others where a proposal has them
+    for attr, sign, _, row in MONEY_TERMS:
+        values = [sign * getattr(b, attr) for b in bcs]
+        if row in ("row_energy_saving", "row_fixed") or any(values):
+            rows.append([fmt.t(row)] + [fmt.sek_signed(v) for v in values])
     rows.append([fmt.t("row_savings")] + [fmt.sek(b.savings_sek_per_year) for b in bcs])
     rows.append([fmt.t("row_savings_range")] + [rng([x.savings_sek_per_year for x in s]) for s in seeds_bc])
     rows.append([fmt.t("row_capital")] + [fmt.sek(b.capital_cost_sek) for b in bcs])
@@ -376,7 +367,7 @@ def _provenance_section(page: Page, r: _Report) -> None:
     records = source_records(fmt, man)
     storage = [(f"{fmt.t('a_storage')}: {titles[o.name]}", o.first.manifest["storage_source"])
                for o in result.proposals if o.first.manifest.get("storage_source")]
-    page.add(f"<h3>{esc(source_text('sources_title', fmt))}</h3><p>{esc(source_text('sources_intro', fmt))}</p>"
+    page.add(f"<h3>{esc(source_text(fmt, 'sources_title'))}</h3><p>{esc(source_text(fmt, 'sources_intro'))}</p>"
              '<dl class="sources">' + "".join(f'<dt>{esc(k)}</dt><dd lang="en">{esc(v)}</dd>' for k, v in records + storage)
              + "</dl>")
     notes = [n for o in result.outcomes for n in dict.fromkeys(o.notes)]

@@ -5,11 +5,13 @@ written in English by the loaders) are quoted in the provenance section, labelle
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from ..climate.sites import site_normals
 from ..data.builtin import builtin_name
 from .fmt import Fmt
+from .strings import t_in
 
 TEXTS: dict[str, tuple[str, str]] = {
     "weather_builtin": (
@@ -52,13 +54,19 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def source_text(key: str, fmt: Fmt, **kw) -> str:
+def source_text(fmt: Fmt, key: str, **kw) -> str:
     """One of :data:`TEXTS` in the report's language."""
-    return TEXTS[key][0 if fmt.lang == "en" else 1].format(**kw)
+    return t_in(TEXTS, fmt.lang, key, **kw)
 
 
-def _t(fmt: Fmt, key: str, **kw) -> str:
-    return source_text(key, fmt, **kw)
+def energy_weighted_mean(timeseries, column: str) -> float:
+    """The mean of ``column`` weighted by the facility's electricity use (its plain mean when
+    none was used; NaN without the column): what a kWh of the period was priced or emitted at."""
+    if column not in timeseries.columns:
+        return math.nan
+    w = timeseries["facility_power_kw"].to_numpy()
+    v = timeseries[column].to_numpy()
+    return float((w * v).sum() / w.sum()) if w.sum() > 0 else float(v.mean())
 
 
 def weather_text(fmt: Fmt, scenario) -> str:
@@ -67,33 +75,26 @@ def weather_text(fmt: Fmt, scenario) -> str:
     name = builtin_name(climate)
     if name is not None:
         n = site_normals(name)
-        return _t(fmt, "weather_builtin", site=n.site, period=n.period.replace("-", "–"), station=n.station,
+        return source_text(fmt, "weather_builtin", site=n.site, period=n.period.replace("-", "–"), station=n.station,
                   id=n.smhi_station_id)
     path = Path(str(climate))
     kind = {".epw": "EPW", ".csv": "CSV", ".parquet": "Parquet"}.get(path.suffix.lower(), path.suffix.lstrip(".") or "–")
-    return _t(fmt, "weather_file", name=path.name, kind=kind)
+    return source_text(fmt, "weather_file", name=path.name, kind=kind)
 
 
 def grid_text(fmt: Fmt, scenario, timeseries) -> str:
     """The electricity prices and carbon intensity a case ran on, with their means over the
     baseline's period (weighted by the facility's electricity use)."""
-    w = timeseries["facility_power_kw"].to_numpy()
-    weights = w if w.sum() > 0 else None
-
-    def mean(col: str) -> float:
-        import numpy as np
-
-        return float(np.average(timeseries[col].to_numpy(), weights=weights))
-
-    price, carbon = fmt.num(mean("price_sek_per_kwh"), 2), fmt.num(mean("grid_carbon_g_per_kwh"), 0)
+    price = fmt.num(energy_weighted_mean(timeseries, "price_sek_per_kwh"), 2)
+    carbon = fmt.num(energy_weighted_mean(timeseries, "grid_carbon_g_per_kwh"), 0)
     grid = scenario.site.grid
     name = builtin_name(grid)
     if name is not None and name.strip().upper().startswith("SE"):
         year = scenario.site.grid_options.price_year
         key = "grid_zone" if isinstance(year, int) else "grid_typical"
-        return _t(fmt, key, zone=name.strip().upper(), year=year, price=price, carbon=carbon)
+        return source_text(fmt, key, zone=name.strip().upper(), year=year, price=price, carbon=carbon)
     label = f"builtin:{name}" if name is not None else Path(str(grid)).name
-    return _t(fmt, "grid_other", grid=label, price=price, carbon=carbon)
+    return source_text(fmt, "grid_other", grid=label, price=price, carbon=carbon)
 
 
 def source_records(fmt: Fmt, manifest: dict) -> list[tuple[str, str]]:
@@ -102,5 +103,5 @@ def source_records(fmt: Fmt, manifest: dict) -> list[tuple[str, str]]:
     for key, label in (("weather_source", "src_weather"), ("grid_source", "src_grid"), ("storage_source", "src_storage")):
         text = manifest.get(key)
         if text:
-            rows.append((_t(fmt, label), str(text)))
+            rows.append((source_text(fmt, label), str(text)))
     return rows

@@ -14,18 +14,20 @@ from ..results import KPI_NAMES
 from ..thermal.ashrae import ASHRAE_ALLOWABLE_MAX_C
 from .fmt import Fmt
 from .page import Page, esc
+from .sources import energy_weighted_mean
 
-#: the business case's yearly items in the order the money line names them: (attribute, the
-#: sign with which it adds to the net saving, strings key)
+#: the business case's yearly items, in the order the money line and the business table give
+#: them: (attribute, the sign with which it adds to the net saving, the money line's strings
+#: key, the business table's row key). They add up to ``savings_sek_per_year``.
 MONEY_TERMS = (
-    ("energy_cost_saving_sek_per_year", 1.0, "term_energy"),
-    ("heat_revenue_change_sek_per_year", 1.0, "term_heat"),
-    ("flex_revenue_change_sek_per_year", 1.0, "term_flex"),
-    ("battery_wear_change_sek_per_year", -1.0, "term_wear"),
-    ("generator_fuel_change_sek_per_year", -1.0, "term_fuel"),
-    ("fixed_cost_change_sek_per_year", -1.0, "term_fixed"),
-    ("water_cost_change_sek_per_year", -1.0, "term_water"),
-    ("carbon_value_sek_per_year", 1.0, "term_carbon"),
+    ("energy_cost_saving_sek_per_year", 1.0, "term_energy", "row_energy_saving"),
+    ("heat_revenue_change_sek_per_year", 1.0, "term_heat", "row_heat"),
+    ("flex_revenue_change_sek_per_year", 1.0, "term_flex", "row_flex"),
+    ("battery_wear_change_sek_per_year", -1.0, "term_wear", "row_wear"),
+    ("generator_fuel_change_sek_per_year", -1.0, "term_fuel", "row_fuel"),
+    ("fixed_cost_change_sek_per_year", -1.0, "term_fixed", "row_fixed"),
+    ("water_cost_change_sek_per_year", -1.0, "term_water", "row_water"),
+    ("carbon_value_sek_per_year", 1.0, "term_carbon", "row_carbon_value"),
 )
 
 
@@ -66,7 +68,7 @@ def money_line(fmt: Fmt, result, name: str, bill_sek_per_year: float) -> MoneyLi
     sign, the net saving they add up to, and the 90 % range over the weather years, all rounded
     to one unit (:func:`money_unit`, :func:`reconcile`)."""
     bc = result.business[name]
-    terms = [(key, sign * getattr(bc, attr)) for attr, sign, key in MONEY_TERMS
+    terms = [(key, sign * getattr(bc, attr)) for attr, sign, key, _ in MONEY_TERMS
              if key == "term_energy" or getattr(bc, attr) != 0]
     net = bc.savings_sek_per_year
     by_seed = [b.savings_sek_per_year for b in result.business_by_seed[name]]
@@ -103,17 +105,17 @@ def summary_section(page: Page, r) -> None:
     period = fmt.t("period_year") if sim.duration == 365 * 86400 else fmt.t("period_days", days=fmt.num(days, 0))
     intro_key = "intro_many" if n_rep > 1 else "intro_one"
     page.p(fmt.t(intro_key, dc=fmt.t("the_datacenter", name=bsc.name), site=site, period=period, n=n_rep))
-    mean_carbon = _mean_grid_carbon(base)
+    mean_carbon = energy_weighted_mean(base.first.timeseries, "grid_carbon_g_per_kwh")
+    lines = {o.name: money_line(fmt, result, o.name, bk["energy_cost_sek"] * annual) for o in result.proposals}
     for out in result.proposals:
-        _summary_block(page, fmt, result, out, bk, titles, annual, rate_text, mean_carbon)
+        _summary_block(page, fmt, result, out, bk, titles, annual, rate_text, mean_carbon, lines[out.name])
     # key figures
     rows = []
     for out in result.proposals:
         bc = result.business[out.name]
         d = result.differences[out.name]
         rows.append([
-            titles[out.name], money_line(fmt, result, out.name, bk["energy_cost_sek"] * annual).net_text,
-            fmt.years(bc.payback_years),
+            titles[out.name], lines[out.name].net_text, fmt.years(bc.payback_years),
             fmt.money(bc.npv_sek, 3), fmt.auto(bc.co2_abated_t_per_year, 3), fmt.signed(d["pue"].mean, 3),
             fmt.signed(d["rack_hours_above_recommended"].mean, 0),
         ])
@@ -126,16 +128,8 @@ def summary_section(page: Page, r) -> None:
     page.add("</dl>")
 
 
-def _mean_grid_carbon(outcome) -> float:
-    ts = outcome.first.timeseries
-    if "grid_carbon_g_per_kwh" not in ts.columns:
-        return math.nan
-    w = ts["facility_power_kw"].to_numpy()
-    c = ts["grid_carbon_g_per_kwh"].to_numpy()
-    return float((w * c).sum() / w.sum()) if w.sum() > 0 else float(c.mean())
-
-
-def _summary_block(page: Page, fmt: Fmt, result, out, bk, titles, annual, rate_text, mean_carbon) -> None:
+def _summary_block(page: Page, fmt: Fmt, result, out, bk, titles, annual, rate_text, mean_carbon,
+                   money_item: MoneyLine) -> None:
     bc = result.business[out.name]
     d = result.differences[out.name]
     pk = out.mean_kpis()
@@ -152,7 +146,7 @@ def _summary_block(page: Page, fmt: Fmt, result, out, bk, titles, annual, rate_t
         verdict, cls = fmt.t("verdict_warm"), "warm"
     else:
         verdict, cls = fmt.t("verdict_no", life=prop.lifetime_years), "no"
-    items: list[str] = [money_line(fmt, result, out.name, bk["energy_cost_sek"] * annual).text]
+    items: list[str] = [money_item.text]
     money = [fmt.t("sum_invest", capital=fmt.money(prop.capital_cost_sek, 3))]
     if prop.capital_cost_sek == 0 and bc.savings_sek_per_year >= 0:
         money.append(fmt.t("sum_payback_now"))
