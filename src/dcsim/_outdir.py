@@ -77,7 +77,7 @@ def fresh_folder(target: Path, *, force: bool = False, field: str = "--output") 
         raise OutputError(f"cannot write the output to {p}: {exc.strerror or exc}") from None
     try:
         yield new
-        (new / MARKER).write_text("written by dcsim; dcsim may replace this folder whole\n", encoding="utf-8")
+        _mark(new)
         _swap(new, p)
     except OSError as exc:
         raise OutputError(f"cannot write the output to {p}: {exc.strerror or exc}") from None
@@ -95,23 +95,29 @@ def open_folder(target: Path, *, keep: bool, force: bool = False, field: str = "
         p.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(p)
         if not keep and p.exists() and any(p.iterdir()):
-            old = Path(tempfile.mkdtemp(prefix=f".{p.name}{_OLD}", dir=p.parent))
-            os.rmdir(old)
-            os.rename(p, old)
-            shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(_move_away(p), ignore_errors=True)
         p.mkdir(exist_ok=True)
-        (p / MARKER).write_text("written by dcsim; dcsim may replace this folder whole\n", encoding="utf-8")
+        _mark(p)
     except OSError as exc:
         raise OutputError(f"cannot write the output to {p}: {exc.strerror or exc}") from None
     return p
 
 
+def _mark(folder: Path) -> None:
+    (folder / MARKER).write_text("written by dcsim; dcsim may replace this folder whole\n", encoding="utf-8")
+
+
+def _move_away(target: Path) -> Path:
+    """Rename ``target`` to a hidden sibling in one step (so that it is gone from its name at
+    once) and return the sibling, for the caller to remove."""
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}{_OLD}", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    return old
+
+
 def _swap(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}{_OLD}", dir=target.parent))
-        os.rmdir(old)
-        os.rename(target, old)
+    old = _move_away(target) if target.exists() else None
     os.rename(new, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
