@@ -28,6 +28,13 @@ def chunk_bounds(n: int, rack_u: np.ndarray | None = None) -> tuple[list[int], s
     return sorted(ends), regular
 
 
+def precompile(model, rack, dt: float, inputs, state, out, acc) -> None:
+    """Compile the facility kernel for these arguments' types before the first call, in a
+    thread of its own (:func:`dcsim._jitcache.compile_on_a_fresh_stack`); nothing when cached."""
+    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_code, model.plant,
+                                               model.electrical, state, out, acc))
+
+
 def run_facility(model, inputs, state, out, acc, dt: float, n: int, *, check: Callable[[int, int], None],
                  progress: Callable[[int, int], None] | None = None, rack_u: np.ndarray | None = None) -> None:
     """Advance the facility over all ``n`` steps (:func:`~dcsim.thermal.kernels.facility_kernel`),
@@ -35,8 +42,7 @@ def run_facility(model, inputs, state, out, acc, dt: float, n: int, *, check: Ca
     (steps x racks, each rack's own utilisation) ``inputs.utilization`` must be all ones."""
     rack = model.rack
     ends, regular = chunk_bounds(n, rack_u)
-    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_code, model.plant,
-                                               model.electrical, state, out, acc))
+    precompile(model, rack, dt, inputs, state, out, acc)
     i0 = checked = 0
     for i1 in ends:
         if rack_u is not None:

@@ -17,10 +17,9 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from ._jitcache import compile_on_a_fresh_stack
 from ._version import __version__
 from .climate import load_climate
-from .drive import run_facility
+from .drive import precompile, run_facility
 from .cooling import outputs as P
 from .electrical.chain import (
     E_FIXED_KW,
@@ -73,21 +72,22 @@ def step_midpoints(start: np.datetime64, step_s: int, n: int) -> np.ndarray:
     return start + np.timedelta64(step_s // 2, "s") + np.arange(n, dtype=np.int64) * np.timedelta64(step_s, "s")
 
 
-def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> np.ndarray:
-    """Hall-mean server utilisation at each step midpoint, in [0, 1]."""
+def utilization_series(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(hall-mean server utilisation at each step midpoint, in [0, 1]; each rack's, steps x
+    racks, for a per-rack trace, else None)."""
     w = sc.workload
     if w.kind == "constant":
-        return np.full(n, w.mean_utilization, dtype=np.float64)
+        return np.full(n, w.mean_utilization, dtype=np.float64), None
     if w.kind in ("synthetic", "trace"):
-        return np.ones(n)  # a multiplier: each rack's utilisation comes from the workload simulation
+        return np.ones(n), None  # a multiplier: each rack's utilisation comes from the workload simulation
     if w.kind == "utilization-trace":
         u = trace_utilization(sc, start, step_s, n)
-        return u.mean(axis=1) if u.ndim == 2 else u  # a per-rack trace: the hall's is their mean
+        return (u.mean(axis=1), u) if u.ndim == 2 else (u, None)  # per rack: the hall's is their mean
     weights = np.asarray(w.daily_profile, dtype=np.float64)
     shape = weights / weights.mean() * w.mean_utilization
     mid = step_midpoints(start, step_s, n)
     local_hour = pd.DatetimeIndex(mid).tz_localize("UTC").tz_convert(sc.site.timezone).hour.to_numpy()
-    return np.minimum(shape[local_hour], 1.0)
+    return np.minimum(shape[local_hour], 1.0), None
 
 
 def trace_utilization(sc: Scenario, start: np.datetime64, step_s: int, n: int) -> np.ndarray:
@@ -138,8 +138,7 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, s
     total_servers = float(sc.it.racks * sc.it.servers_per_rack)
     every = max(1, n // 100)
     checked = 0
-    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_code, model.plant,
-                                               model.electrical, state, out, acc))
+    precompile(model, rack, dt, inputs, state, out, acc)
     for k in range(n):
         w = sim.advance(k, state.inlet_c)
         rack.util_scale[:] = w.utilization
@@ -496,11 +495,9 @@ def simulate(scenario: Scenario, *, progress: ProgressCallback | None = None) ->
     dt = float(step_s)
     curve, served_max = managed_curve(server_curve(sc.it.server), sc.it.frequency_fraction, sc.it.power_cap_w)
     model = build_model(sc, curve, dt)
-    per_rack = sc.workload.kind == "utilization-trace" and sc.workload.utilization_trace.per_rack
-    rack_u = trace_utilization(sc, start, step_s, n) if per_rack else None  # the kernel sees them as util_scale
-    if rack_u is not None:
+    utilization, rack_u = utilization_series(sc, start, step_s, n)
+    if rack_u is not None:  # each rack its own: the kernel sees them as util_scale, the hall series at 1
         model.rack.util_scale[:] = rack_u[0]
-    utilization = rack_u.mean(axis=1) if rack_u is not None else utilization_series(sc, start, step_s, n)
     setpoint = np.full(n, sc.room.supply_air_c, dtype=np.float64)
     mid = step_midpoints(start, step_s, n)
     heat_price = heat_price_sek_per_mwh_series(sc.heat_reuse, mid, wx.drybulb_c, timezone=sc.site.timezone)

@@ -279,6 +279,13 @@ def values_at(time_s: np.ndarray, values: np.ndarray, midpoints_utc, *, what: st
     """The value of the interval holding each step midpoint (datetime64) in a series from
     :func:`read_dated_column` (interval starts ``time_s`` on a constant step); InputError at
     ``field_path`` when the series does not cover every step."""
+    k = interval_index(time_s, midpoints_utc, what=what, file=file, field_path=field_path)
+    return np.asarray(values, dtype=np.float64)[k]
+
+
+def interval_index(time_s: np.ndarray, midpoints_utc, *, what: str, file, field_path: str) -> np.ndarray:
+    """The row of the interval holding each step midpoint (:func:`values_at`, for a table of
+    several columns); InputError at ``field_path`` when the series does not cover every step."""
     step = int(time_s[1] - time_s[0])
     mid = np.asarray(midpoints_utc, dtype="datetime64[s]").astype(np.int64)
     k = (mid - time_s[0]) // step
@@ -287,4 +294,4 @@ def values_at(time_s: np.ndarray, values: np.ndarray, midpoints_utc, *, what: st
                                  f"{_iso(int(time_s[-1]) + step)}, not the simulated period {_iso(int(mid[0]))} to "
                                  f"{_iso(int(mid[-1]))} (step midpoints); give a value for every simulated step",
                                  file=str(file)))
-    return np.asarray(values, dtype=np.float64)[k]
+    return k

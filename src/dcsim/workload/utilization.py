@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .._table import Column
-from ..grid.readers import TIME, read_dated_columns, values_at
+from ..grid.readers import TIME, interval_index, read_dated_columns
 
 UTILIZATION_COLUMN = "utilization"
 FIELD = "workload.utilization_trace.path"
@@ -59,8 +59,5 @@ def utilization_from_file(path: str | Path, midpoints_utc, *, column: str = UTIL
     shape (steps,), or (steps, racks) with ``racks``; InputError when the file does not cover
     every step."""
     time_s, util = read_utilization_file(path, column=column, rows_from=rows_from, racks=racks)
-    if racks is None:
-        return values_at(time_s, util, midpoints_utc, what="utilisation", file=path, field_path=FIELD)
-    rows = values_at(time_s, np.arange(time_s.size, dtype=np.float64), midpoints_utc, what="utilisation", file=path,
-                     field_path=FIELD).astype(np.int64)
+    rows = interval_index(time_s, midpoints_utc, what="utilisation", file=path, field_path=FIELD)
     return np.ascontiguousarray(util[rows])
