@@ -1,5 +1,6 @@
 # dcsim: two commands on a fresh machine with Python 3.11+.
-#   make demo   sets up .venv, runs the reference scenario (out/lulea-air-1mw/) and an
+#   make demo   sets up .venv, runs the reference scenario (out/lulea-air-1mw/), compiles the
+#               model for the other cooling systems (python -m dcsim.warm) and runs an
 #               example case with its report (out/evaporative-free-cooling/)
 #   make test   sets up .venv with the test extra and runs the whole test suite
 #   make test-fast
@@ -33,6 +34,7 @@ venv: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/dcsim run scenarios/lulea-air-1mw.toml -o out/lulea-air-1mw
+	$(BIN)/python -m dcsim.warm scenarios/lulea-air-1mw.toml
 	$(BIN)/dcsim case scenarios/cases/evaporative-free-cooling.toml -o out/evaporative-free-cooling
 
 test: $(VENV)/.installed-test

@@ -302,6 +302,33 @@ def test_compiled_step_equals_python_execution():
             np.testing.assert_array_equal(s1, s2, err_msg=label)
 
 
+@pytest.mark.slow  # compiles the plant step once per system marker (about 2 s each)
+def test_a_systems_marker_compiles_the_same_step_as_the_run_time_choice():
+    """plant_step_dispatched with a system's own marker (what the facility kernel gets:
+    only that system compiled) gives bit for bit what the all-systems step chosen at run time
+    by the integer code gives, on random inputs, for every configuration."""
+    from dcsim.cooling.dispatch import SYSTEM_MARKERS, system_marker
+    from dcsim.cooling.plant import plant_step_dispatched
+
+    assert {c: type(system_marker(c)) for c in SYSTEM_CODES.values()} == SYSTEM_MARKERS
+    with pytest.raises(ValueError, match="unknown cooling-system code 9"):
+        system_marker(9)
+    rng = np.random.default_rng(5)
+    for label, cooling, hr, _ in CONFIGS:
+        code, params, state0 = build_plant(cooling, hr, 900.0, 80.0)
+        args = _inputs(rng, 200)
+        for i in range(200):
+            s1 = _random_state(rng, state0)
+            s2 = s1.copy()
+            o1, o2 = np.zeros(N_OUT), np.zeros(N_OUT)
+            t_db, w, twb, p, flow, t_set, t_ret, q_coil, q_liq, q_aux, dh = (a[i] for a in args)
+            a = (q_coil, flow, t_ret, t_set, q_liq, q_aux, t_db, w, twb, p, dh)
+            plant_step(code, params, s1, *a, 60.0, o1)
+            plant_step_dispatched(system_marker(code), params, s2, *a, 1.0, 60.0, o2)
+            np.testing.assert_array_equal(o1, o2, err_msg=label)
+            np.testing.assert_array_equal(s1, s2, err_msg=label)
+
+
 def test_interface_constants():
     assert len(OUT_FIELDS) == N_OUT and N_STATE == 7
     assert set(SYSTEM_CODES) == {"chiller-crah", "dry-cooler", "fresh-air", "indirect-evaporative", "liquid"}

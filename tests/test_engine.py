@@ -155,9 +155,9 @@ def test_chunking_does_not_change_results():
     acc1, acc2 = allocate_rack_accumulators(len(m.rack.servers)), allocate_rack_accumulators(len(m.rack.servers))
     s1 = initial_state(m.rack, m.hall, 0.5, 20.0, m.plant_state0)
     s2 = initial_state(m.rack, m.hall, 0.5, 20.0, m.plant_state0)
-    facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, m.electrical, s1, one, acc1)
+    facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_system, m.plant, m.electrical, s1, one, acc1)
     for i0 in range(0, n, 37):
-        facility_kernel(i0, min(n, i0 + 37), 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, m.electrical, s2, many, acc2)
+        facility_kernel(i0, min(n, i0 + 37), 60.0, inputs, m.rack, m.hall, m.plant_system, m.plant, m.electrical, s2, many, acc2)
     for a, b in zip(one, many):
         assert np.array_equal(a, b)
     for a, b in zip(acc1, acc2):

@@ -133,7 +133,7 @@ def test_stored_heat_equals_the_change_of_node_temperatures(overrides):
     s0 = st.structure_c[0]
     b0 = st.buffer_kj[0]
     out, acc = allocate_outputs(n), allocate_rack_accumulators(5)
-    facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_code, m.plant, m.electrical, st, out, acc)
+    facility_kernel(0, n, 60.0, inputs, m.rack, m.hall, m.plant_system, m.plant, m.electrical, st, out, acc)
     stored_kj = out.stored_heat_kw.sum() * 60.0
     from_nodes = (float(m.rack.heat_capacity_kj_per_k @ (st.equipment_c - e0))
                   + m.hall.room_heat_capacity_kj_per_k * (st.room_c[0] - r0)

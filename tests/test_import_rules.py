@@ -26,7 +26,7 @@ LAYERS = (
     ("model", ("dcsim.model",)),
     ("run", ("dcsim.engine", "dcsim.drive", "dcsim.results", "dcsim.eu_reporting")),
     ("application", ("dcsim.case", "dcsim.sweep", "dcsim.report", "dcsim.plugins", "dcsim.mv")),
-    ("interface", ("dcsim.cli", "dcsim._entry", "dcsim.__main__", "dcsim")),  # "dcsim": the package's __init__ only
+    ("interface", ("dcsim.cli", "dcsim._entry", "dcsim.__main__", "dcsim.warm", "dcsim")),  # "dcsim": the package's __init__ only
 )
 RANK = {name: i for i, (name, _) in enumerate(LAYERS)}
 #: What each layer may not import even though it is lower or equal (beyond the ordering).

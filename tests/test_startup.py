@@ -63,6 +63,11 @@ before = j.needs_compile(f)
 f(1.0)
 j.record_compile_s(f, 12.34)
 print(before, j.needs_compile(f), j.last_compile_s(f))
+from numba import types
+# per signature (what the facility kernel's pre-compile asks) and per argument type (the notice
+# for a cooling system not yet compiled)
+print(j.needs_compile(f, (2.0,)), j.needs_compile(f, (2,)), j.needs_compile(f, with_type=types.float64),
+      j.needs_compile(f, with_type=types.int64))
 """
 
 
@@ -75,8 +80,8 @@ def test_a_cold_cache_is_detected_and_the_compile_time_recorded(tmp_path):
                            timeout=120)
     second = subprocess.run([sys.executable, str(tmp_path / "toy.py")], capture_output=True, text=True, env=env,
                             timeout=120)
-    assert first.stdout.split() == ["True", "False", "12.3"], first.stderr
-    assert second.stdout.split() == ["False", "False", "12.3"], second.stderr
+    assert first.stdout.split() == ["True", "False", "12.3", "False", "True", "False", "True"], first.stderr
+    assert second.stdout.split() == ["False", "False", "12.3", "False", "True", "False", "True"], second.stderr
 
 
 def test_compile_message_names_the_last_measured_time():

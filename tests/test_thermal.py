@@ -66,7 +66,7 @@ def run_kernel(sc, n, util, *, t_db=None, setpoint=None, avail=None, state=None,
                                    float(inputs.supply_setpoint_c[0]), model.plant_state0)
     out = allocate_outputs(n)
     acc = allocate_rack_accumulators(len(model.rack.servers))
-    facility_kernel(0, n, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_code, model.plant,
+    facility_kernel(0, n, float(sc.simulation.step), inputs, model.rack, model.hall, model.plant_system, model.plant,
                     model.electrical,
                     state, out, acc)
     return model, state, out, acc

@@ -99,12 +99,22 @@ install()
 _COMPILE_RECORD = "dcsim-compile-s.txt"
 
 
-def needs_compile(dispatcher) -> bool:
-    """Whether the next call of ``dispatcher`` (a cached ``@njit`` function) compiles: its
-    on-disk index is missing, or its stamp is stale (Numba then returns an empty index).
+def needs_compile(dispatcher, args: tuple | None = None, *, with_type=None) -> bool:
+    """Whether the next call of ``dispatcher`` (a cached ``@njit`` function) compiles: for the
+    types of ``args``, when given, that signature is neither compiled in this process nor in
+    its on-disk index; with ``with_type`` (a Numba type), no cached signature has an argument
+    of that type; otherwise the index is missing or stale (Numba then returns an empty index).
     False when the cache cannot be read (nothing is then announced)."""
     try:
-        return not dispatcher._cache._cache_file._load_index()
+        index = dispatcher._cache._cache_file._load_index()
+        if args is not None:
+            sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+            if sig in dispatcher.overloads:
+                return False
+            return dispatcher._cache._index_key(sig, dispatcher.targetctx.codegen()) not in index
+        if with_type is not None:
+            return not any(with_type in key[0] for key in index)
+        return not index
     except Exception:  # noqa: BLE001 - Numba internals: an unknown layout means "do not announce"
         return False
 
@@ -138,7 +148,7 @@ def compile_on_a_fresh_stack(dispatcher, args: tuple) -> None:
     scenario. A new thread starts its frames at the bottom of a fresh stack, where the same
     compile measured 1.0-1.1 s of system time (2-4 s less CPU in all). An error in the compile
     is raised here; a Ctrl-C interrupts the wait (the compile thread is a daemon)."""
-    if not needs_compile(dispatcher):
+    if not needs_compile(dispatcher, args):
         return
     import threading
 
@@ -167,22 +177,29 @@ def compile_message(seconds: float | None) -> str:
 
 class CompileNotice:
     """Around a run: says :func:`compile_message` through ``say`` before it when ``kernel`` is
-    not in the cache, and records how long the run took to compile it (so the next notice on
-    this machine can say "about N s")."""
+    not in the cache (with ``with_types``: some type of them is in no cached signature of it,
+    e.g. the runs' cooling-system markers), and records how long the run took to compile
+    it (so the next notice on this machine can say "about N s")."""
 
-    def __init__(self, kernel, say=None):
+    def __init__(self, kernel, say=None, with_types=()):
         import time
 
         self.kernel = kernel
-        self.cold = needs_compile(kernel)
+        self.with_types = tuple(with_types)
+        self.cold = self._needed()
         if self.cold and say is not None:
             say(compile_message(last_compile_s(kernel)))
         self._clock = time.perf_counter
         self.t0 = self._clock()
 
+    def _needed(self) -> bool:
+        if not self.with_types:
+            return needs_compile(self.kernel)
+        return any(needs_compile(self.kernel, with_type=t) for t in self.with_types)
+
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.cold and exc_type is None and not needs_compile(self.kernel):
+        if self.cold and exc_type is None and not self._needed():
             record_compile_s(self.kernel, self._clock() - self.t0)

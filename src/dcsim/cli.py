@@ -123,12 +123,15 @@ def _kpi_table(kpis: dict[str, float], title: str) -> Table:
     return table
 
 
-def _compile_notice(quiet: bool):
-    """:class:`dcsim._jitcache.CompileNotice` for the facility kernel, saying it on stderr."""
+def _compile_notice(quiet: bool, scenarios):
+    """:class:`dcsim._jitcache.CompileNotice` for the facility kernel of these scenarios'
+    cooling systems, saying it on stderr."""
     from ._jitcache import CompileNotice
+    from .cooling.dispatch import system_type
     from .thermal.kernels import facility_kernel
 
-    return CompileNotice(facility_kernel, None if quiet else err_console.print)
+    types = {system_type(sc.cooling.system) for sc in scenarios}
+    return CompileNotice(facility_kernel, None if quiet else err_console.print, with_types=types)
 
 
 @app.command()
@@ -153,7 +156,7 @@ def run(
     check_target(output, force=force)  # before the run, not after it
     progress = _Progress(quiet, f"simulating {sc.name}")
     try:
-        with _compile_notice(quiet):
+        with _compile_notice(quiet, [sc]):
             res = simulate(sc, progress=progress)
     finally:
         progress.close()
@@ -281,7 +284,7 @@ def case(
     from ._outdir import check_target
 
     check_target(target, force=force)  # before the runs, not after them
-    notice = _compile_notice(quiet)  # before the bar, which would hide it
+    notice = _compile_notice(quiet, [v.scenario for v in loaded.variants])  # before the bar, which would hide it
     bar = None
     task = None
     if not quiet:

@@ -31,7 +31,7 @@ def chunk_bounds(n: int, rack_u: np.ndarray | None = None) -> tuple[list[int], s
 def precompile(model, rack, dt: float, inputs, state, out, acc) -> None:
     """Compile the facility kernel for these arguments' types before the first call, in a
     thread of its own (:func:`dcsim._jitcache.compile_on_a_fresh_stack`); nothing when cached."""
-    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_code, model.plant,
+    compile_on_a_fresh_stack(facility_kernel, (0, 1, dt, inputs, rack, model.hall, model.plant_system, model.plant,
                                                model.electrical, state, out, acc))
 
 
@@ -47,7 +47,7 @@ def run_facility(model, inputs, state, out, acc, dt: float, n: int, *, check: Ca
     for i1 in ends:
         if rack_u is not None:
             rack.util_scale[:] = rack_u[i0]
-        facility_kernel(i0, i1, dt, inputs, rack, model.hall, model.plant_code, model.plant, model.electrical, state,
+        facility_kernel(i0, i1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state,
                         out, acc)
         if i1 in regular:
             check(checked, i1)

@@ -146,7 +146,7 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, s
         rack.servers_on[:] = w.servers_on
         # off servers' standby and transition energy arrive as extra power
         rack.extra_power_kw[:] = (w.transition_energy_j + w.standby_energy_j) / dt / 1000.0
-        facility_kernel(k, k + 1, dt, inputs, rack, model.hall, model.plant_code, model.plant, model.electrical, state, out,
+        facility_kernel(k, k + 1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state, out,
                         acc)
         on = float(w.servers_on.sum())
         servers_on[k] = on

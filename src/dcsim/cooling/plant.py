@@ -1,4 +1,5 @@
-"""The facility cooling plant: one compiled step function for every cooling system.
+"""The facility cooling plant: one step function for every cooling system, compiled for the
+scenario's system only (:mod:`dcsim.cooling.dispatch`).
 
 Interface (stable; the facility kernel calls it once per time step)
 ==================================================================
@@ -68,8 +69,10 @@ parameters travel apart (:func:`dcsim.model.build_electrical`).
 
 Cost: measured 170-450 ns per call on a shared, loaded 2-core machine, 13-16 times one
 saturation-pressure evaluation (``_pws``) timed in the same run (0.1-0.3 s per simulated year
-at 60 s steps); one cold compile about 12 s. Parameters are floats and float tuples only
-(no arrays: see :mod:`dcsim.model.tables`), so every scenario compiles to one signature.
+at 60 s steps). Parameters are floats and float tuples only (no arrays: see
+:mod:`dcsim.model.tables`), so every scenario of one cooling system compiles to one signature;
+the facility kernel calls :func:`plant_step_dispatched` with the system's marker
+(``model.plant_system``), so each system compiles once, when first used.
 """
 
 
@@ -112,11 +115,15 @@ from .outputs import (
     OUT_WATER_HUMIDIFICATION_L,
     OUT_WATER_TOTAL_L,
 )
-from .systems.chiller_crah import chiller_crah_step
-from .systems.dry_cooler import dry_cooler_step
-from .systems.fresh_air import fresh_air_step
-from .systems.indirect_evaporative import indirect_evaporative_step
-from .systems.liquid import liquid_step
+from .dispatch import (
+    SYSTEM_CHILLER_CRAH,
+    SYSTEM_DRY_COOLER,
+    SYSTEM_FRESH_AIR,
+    SYSTEM_INDIRECT_EVAPORATIVE,
+    SYSTEM_LIQUID,
+    AnySystem,
+    system_step,
+)
 
 __all__ = [
     "SYSTEM_CODES",
@@ -129,11 +136,6 @@ __all__ = [
     "plant_step",
 ]
 
-SYSTEM_CHILLER_CRAH = 0
-SYSTEM_DRY_COOLER = 1
-SYSTEM_FRESH_AIR = 2
-SYSTEM_INDIRECT_EVAPORATIVE = 3
-SYSTEM_LIQUID = 4
 SYSTEM_CODES = {
     "chiller-crah": SYSTEM_CHILLER_CRAH,
     "dry-cooler": SYSTEM_DRY_COOLER,
@@ -143,7 +145,7 @@ SYSTEM_CODES = {
 }
 
 #: Parameters of the plant: one tuple per component and system (every system's tuple is
-#: present whatever the system, so that every scenario compiles to one signature).
+#: present whatever the system, so that every scenario of a system compiles to one signature).
 PlantParams = namedtuple(
     "PlantParams",
     [
@@ -210,14 +212,17 @@ def plant_step(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_s
                t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, dt_s, out):
     """Advance the cooling plant (and heat reuse) one step; see the module docstring. The heat
     pump runs whenever its COP exceeds 1 (:func:`plant_step_dispatched` with ``min_cop`` 1)."""
-    return plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
+    return plant_step_dispatched(AnySystem(code), p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
                                  q_aux_kw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, 1.0, dt_s, out)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
-def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
+def plant_step_dispatched(system, p, state, q_coil_kw, crah_flow_m3_s, t_return_c, t_supply_set_c, q_liquid_kw,
                           q_aux_kw, t_db_c, w_out, t_wb_c, p_pa, dh_demand_kw, hp_min_cop, dt_s, out):
-    """:func:`plant_step` with the heat pump's dispatch: it runs only where its COP exceeds
+    """:func:`plant_step` for ``system``, a marker of :mod:`dcsim.cooling.dispatch` (its class
+    decides which system's step is compiled: :func:`~dcsim.cooling.dispatch.system_marker`
+    compiles only that system's, ``AnySystem(code)`` all five), with the heat pump's
+    dispatch: it runs only where its COP exceeds
     ``hp_min_cop`` (:func:`dcsim.heatreuse.heatpump.economic_min_cop`; 1: whenever it can).
     A compressor that has run for less than ``heat_reuse.min_run_s`` since it started keeps
     running (its threshold drops to 1) as long as it physically can (heat, demand, COP > 1);
@@ -228,7 +233,7 @@ def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c,
     q_coil = q_coil_kw if q_coil_kw > 0.0 else 0.0
     q_aux = q_aux_kw if q_aux_kw > 0.0 else 0.0
     q_liq = q_liquid_kw if q_liquid_kw > 0.0 else 0.0
-    if code != SYSTEM_LIQUID:
+    if system.code != SYSTEM_LIQUID:
         q_aux += q_liq
         q_liq = 0.0
     m = AIR_DENSITY_KG_PER_M3 * crah_flow_m3_s
@@ -244,25 +249,9 @@ def plant_step_dispatched(code, p, state, q_coil_kw, crah_flow_m3_s, t_return_c,
     run_s = state[S_HP_RUN_S]
     held = run_s > 0.0 and run_s < p.heat_reuse.min_run_s and hp_min_cop > 1.0
     dh = (dh_demand_kw if p.heat_reuse.enabled != 0.0 else 0.0, 1.0 if held else hp_min_cop)
-    w_supply = state[S_SUPPLY_W]
-    if code == SYSTEM_FRESH_AIR:
-        unmet, rejected, q_mech, q_e, t_supply, w_supply = fresh_air_step(
-            p, state, q_coil, q_aux, crah_flow_m3_s, m, t_return_c, t_target, t_supply_set_c, t_chw, t_db_c, w_out,
-            t_wb_c, p_pa, dh, dt_s, out)
-    else:
-        if code == SYSTEM_CHILLER_CRAH:
-            unmet, rejected, q_mech, q_e = chiller_crah_step(p, state, q_coil, q_aux, t_return_c, t_target, t_chw, t_db_c,
-                                                             w_out, t_wb_c, p_pa, dh, dt_s, out)
-        elif code == SYSTEM_DRY_COOLER:
-            unmet, rejected, q_mech, q_e = dry_cooler_step(p, state, q_coil, q_aux, 0.0, t_return_c, t_target, t_chw,
-                                                           t_db_c, t_wb_c, dh, dt_s, out)
-        elif code == SYSTEM_LIQUID:
-            unmet, rejected, q_mech, q_e = liquid_step(p, state, q_coil, q_liq, q_aux, t_return_c, t_target, t_chw,
-                                                       t_db_c, t_wb_c, dh, dt_s, out)
-        else:
-            unmet, rejected, q_mech, q_e = indirect_evaporative_step(p, state, q_coil, q_aux, mcp, t_return_c, t_target,
-                                                                     t_chw, t_db_c, t_wb_c, dh, dt_s, out)
-        t_supply = t_supply_set_c + unmet / mcp
+    unmet, rejected, q_mech, q_e, t_supply, w_supply = system_step(
+        system, p, state, q_coil, q_aux, q_liq, crah_flow_m3_s, m, mcp, t_return_c, t_target, t_supply_set_c, t_chw,
+        t_db_c, w_out, t_wb_c, p_pa, state[S_SUPPLY_W], dh, dt_s, out)
     if AIR_DENSITY_KG_PER_M3 * crah_flow_m3_s < 1e-3:
         t_supply = t_supply_set_c  # no air moves: nothing to warm (unmet stays reported)
     compressor_on = out[OUT_HEAT_PUMP_KW] > 0.0

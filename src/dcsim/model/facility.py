@@ -11,6 +11,7 @@ import numpy as np
 
 from .._numeric import aligned, aligned_full, uniform_step
 from ..cooling.crah import STAGING_CODES, crah_operating_point
+from ..cooling.dispatch import system_marker
 from ..cooling.storage import tank_capacity_kj
 from ..errors import InputError, Problem
 from ..it.curves import (
@@ -88,6 +89,12 @@ class Model:
     electrical: object  # dcsim.electrical.chain.ElectricalParams
     plant_state0: np.ndarray
     design_it_kw: float
+
+    @property
+    def plant_system(self):
+        """The cooling system's marker (:func:`dcsim.cooling.dispatch.system_marker`): the
+        facility kernel called with it compiles this system's plant step only."""
+        return system_marker(self.plant_code)
 
 
 def build_model(sc: Scenario, curve: ServerCurve, dt_s: float) -> Model:

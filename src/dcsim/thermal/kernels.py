@@ -30,8 +30,8 @@ Per step and rack i (u = utilisation, T = temperatures, all exact for inputs hel
 4. electrical chain (``dcsim.electrical.chain.electrical_step``, with last step's mechanical
    load): UPS, PDU and transformer losses and fixed loads; the indoor ones are heat the plant
    removes;
-5. plant (``dcsim.cooling.plant.plant_step``, one compiled function for every cooling system,
-   heat reuse included): it removes the coil heat, the liquid-loop heat and the indoor
+5. plant (``dcsim.cooling.plant.plant_step_dispatched``, compiled for the system of the
+   ``plant_system`` marker only: :mod:`dcsim.cooling.dispatch`; heat reuse included): it removes the coil heat, the liquid-loop heat and the indoor
    electrical heat; if it cannot remove all the coil heat, the coils are limited to what it can
    and the step is redone from the same plant state, so the heat left behind stays in the
    room air.
@@ -248,7 +248,7 @@ def next_supply_guess(x, f, x_prev, f_prev, lo, hi, first):
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electrical, state, out, acc):
+def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_system, plant, electrical, state, out, acc):
     """Advance the facility over steps i0..i1-1 (see the module docstring)."""
     n_racks = rack.servers.shape[0]
     use_matrix = rack.interference_k_per_kw.shape[0] == n_racks and n_racks > 0
@@ -416,7 +416,7 @@ def facility_kernel(i0, i1, dt_s, inputs, rack, hall, plant_code, plant, electri
                 # with what it has to spare (never more than the plant delivered on a first try)
                 discharge, charge = tank_flows_kw(q_coil, available, state.buffer_kj[0], hall.buffer_capacity_kj, dt_s)
                 charge = min(charge, charge_limit)
-                plant_step_dispatched(plant_code, plant, state.plant_state_trial, q_coil - discharge + charge, crah_flow,
+                plant_step_dispatched(plant_system, plant, state.plant_state_trial, q_coil - discharge + charge, crah_flow,
                                       t_ret, t_target, q_liquid, q_aux, inputs.outdoor_drybulb_c[t],
                                       inputs.outdoor_humidity_ratio[t], inputs.outdoor_wetbulb_c[t],
                                       inputs.outdoor_pressure_pa[t], inputs.dh_demand_kw[t], inputs.heat_pump_min_cop[t],
