@@ -9,6 +9,8 @@ from dcsim.workload import PLACEMENTS, Cluster, PlacementPolicy, register_placem
 from dcsim.workload.cluster import ON
 from dcsim.workload.schedulers import Deferral, placement_policy
 
+from tests._deferral_reference import energy_cost
+
 
 def brute_select(cl: Cluster, name: str, k: int, inlet: np.ndarray) -> int:
     S = cl.servers_per_rack
@@ -187,6 +189,6 @@ def test_energy_weighted_deferral_prices_the_jobs_added_power():
     d.commit(20.0, 15.0, 1)
     booked = d.booked_cores
     cand = np.array([3.0, 10.0, 20.0])
-    got = d._energy_cost(cand, 17.0, 1, 1.0, 0, 5)
+    got = energy_cost(d, cand, 17.0, 1, 1.0, 0, 5)  # the NumPy twin the compiled choice is checked against
     want = [_job_energy_cost(signal, booked, 1.0, 1, c, 17.0, step, convex, 2, 4) for c in cand]
     assert got == pytest.approx(want, rel=1e-12)  # same sums in another order: round-off only

@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._deferral_kernel import deferral_start
 from .cluster import Cluster
 
 PLACEMENTS: dict[str, type[PlacementPolicy]] = {}
@@ -220,6 +221,7 @@ class Deferral:
         cum = np.concatenate(([0.0], np.cumsum(f) * self.step_s))
         self._F = np.concatenate((cum, [cum[-1] + f[-1] * (far - n * self.step_s)]))
         self.booked_cores = np.zeros(n + 1)
+        self._g = np.empty(64)  # the compiled choice's scratch (the weighted cost's running integral)
 
     def integral(self, t0, t1):
         """Integral of the signal over [t0, t1] (arrays or scalars), signal x s."""
@@ -232,26 +234,13 @@ class Deferral:
             self.booked_cores = b
         return b
 
-    def _energy_cost(self, cand: np.ndarray, duration_s: float, cores: float, base_cores: float,
-                     jt: int, j_end: int) -> np.ndarray:
-        """The signal times the job's added hall power (W), integrated over each candidate's
-        run (see the class docstring), on the steps ``[jt, j_end)``."""
-        xs, ys, servers, total = self._curve
-        step = self.step_s
-        b = self._booked(j_end + 1)[jt:j_end]
-        n_j = b + base_cores
-        dp = servers * (np.interp((n_j + cores) / total, xs, ys) - np.interp(n_j / total, xs, ys))
-        f = self._f[np.minimum(np.arange(jt, j_end), self.n - 1)]
-        x = np.arange(jt, j_end + 1) * step
-        g = np.concatenate(([0.0], np.cumsum(f * dp) * step))
-        return np.interp(cand + duration_s, x, g) - np.interp(cand, x, g)
-
     def choose(
         self, t: float, latest_start: float, duration_s: float, cores: float = 0.0, limit_cores: float = math.inf,
         base_cores: float = 0.0,
     ) -> float:
         """The start in ``[t, latest_start]`` with the lowest cost that fits under ``limit_cores``
-        (``base_cores``: the busy cores that were not deferred, for the energy weighting)."""
+        (``base_cores``: the busy cores that were not deferred, for the energy weighting).
+        Compiled: :func:`dcsim.workload._deferral_kernel.deferral_start`."""
         if not latest_start > t:
             return t
         step = self.step_s
@@ -259,26 +248,20 @@ class Deferral:
         j1 = min(math.floor(latest_start / step), self.n)
         if j1 < j0:
             return t
-        cand = np.empty(j1 - j0 + 2)
-        cand[0] = t
-        cand[1:] = np.arange(j0, j1 + 1) * step
         w = max(1, math.ceil(duration_s / step))
         jt = math.floor(t / step)
-        if self._curve is not None:
-            cost = self._energy_cost(cand, duration_s, cores, base_cores, jt, j1 + w + 1)
+        wt = max(1, math.ceil((t + duration_s) / step) - jt)
+        booked = self._booked(j1 + w + 2)
+        if self._g.size < j1 + w + 3 - jt:
+            self._g = np.empty(2 * (j1 + w + 3 - jt))
+        if self._curve is None:
+            xs = ys = self._x
+            servers = total = 1.0
         else:
-            cost = self.integral(cand, cand + duration_s)
-        if limit_cores < math.inf:
-            wt = max(1, math.ceil((t + duration_s) / step) - jt)
-            b = self._booked(j1 + w + 1)
-            peak = np.empty(cand.size)
-            peak[0] = b[jt : jt + wt].max()
-            peak[1:] = np.lib.stride_tricks.sliding_window_view(b[j0 : j1 + w], w).max(axis=1)
-            cost[peak + cores > limit_cores] = np.inf
-        i = int(np.argmin(cost))
-        if i == 0 or not cost[i] < cost[0] * (1.0 - 1e-12):
-            return t
-        return float(cand[i])
+            xs, ys, servers, total = self._curve
+        return deferral_start(float(t), float(duration_s), float(cores), float(limit_cores), float(base_cores), j0,
+                              j1, w, jt, wt, step, self._f, self._x, self._F, booked, self._curve is not None, xs, ys,
+                              servers, total, self._g)
 
     def commit(self, start_s: float, duration_s: float, cores: float) -> None:
         """Book ``cores`` on the steps of a deferred job's planned run."""
