@@ -272,6 +272,8 @@ def case(
         Optional[Path], typer.Option("--verification", help="A dcsim verify result (verification.json): the report "
                                      "gains its measured-savings section.")
     ] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-j", min=1, help="Processes to run the simulations "
+                       "in (default: one per core for long runs, else 1).")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Run a baseline against its proposals on the same weather and workload; write
@@ -300,7 +302,9 @@ def case(
             bar.update(task, completed=done, description=f"case {loaded.name}: {label}")
 
     try:
-        result = loaded.run(progress=progress)
+        from .case.runner import auto_workers
+
+        result = loaded.run(progress=progress, workers=workers or auto_workers(loaded))
     finally:
         if bar is not None:
             bar.stop()

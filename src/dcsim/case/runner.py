@@ -133,44 +133,62 @@ class CaseResult:
 
 
 def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_identical: bool = True,
-                    engine_progress: Callable[[int, int], None] | None = None) -> CaseResult:
-    """Run every variant of ``case`` for every replication seed."""
-    from ..engine import simulate
-
+                    engine_progress: Callable[[int, int], None] | None = None,
+                    workers: int = 1) -> CaseResult:
+    """Run every variant of ``case`` for every replication seed; with ``workers`` > 1 the
+    simulations run in that many local processes (:func:`simulate_runs`), the same results bit
+    for bit (each run is deterministic, and everything after the runs happens here, in order)."""
     started = datetime.now(timezone.utc).isoformat()
     t0 = time.perf_counter()
     outcomes = [Outcome(v) for v in case.variants]
     total = len(outcomes) * len(case.seeds)
-    done = 0
-    simulated = 0
+    slots = []  # (replication, seed, outcome, scenario, run key), in the order results are assembled
     for r, seed in enumerate(case.seeds):
-        cache: dict[str, tuple[Results, str]] = {}  # scenario hash -> the physics run, who ran it
         for out in outcomes:
-            v = out.variant
-            sim = v.scenario.simulation.model_copy(update={"seed": seed})
-            sc = v.scenario.model_copy(update={"simulation": sim})
-            key = scenario_hash(sc)
-            if progress is not None:
-                progress(done, total, f"{v.name}, weather year {r + 1} (seed {seed})")
-            if reuse_identical and key in cache:
-                raw, source = cache[key]
-                out.reused_from.append(source)
-            else:
-                raw = simulate(sc, progress=engine_progress)
-                simulated += 1
-                cache[key] = (raw, v.name)
-                out.reused_from.append(None)
-            res, notes = run_postprocessors(raw, v.components, seed)
-            out.kpis.append({k: float(res.kpis[k]) for k in KPI_NAMES})
-            extras = {k: float(v) for k, v in res.kpis.items() if k not in KPI_NAMES}
-            if XFACTOR not in extras:
-                extras[XFACTOR] = x_factor_mean(res.timeseries)
-            out.extras.append(extras)
-            out.hashes.append(scenario_hash(sc))
-            out.notes.extend(notes)
-            if r == 0:
-                out.first = res
-            done += 1
+            sim = out.variant.scenario.simulation.model_copy(update={"seed": seed})
+            sc = out.variant.scenario.model_copy(update={"simulation": sim})
+            key = scenario_hash(sc) if reuse_identical else str(len(slots))
+            slots.append((r, seed, out, sc, key))
+    runs: dict[str, tuple[Any, str]] = {}  # run key -> (scenario, label of the first slot that needs it)
+    serves: dict[str, int] = {}  # run key -> slots it serves
+    for r, seed, out, sc, key in slots:
+        runs.setdefault(key, (sc, f"{out.name}, weather year {r + 1} (seed {seed})"))
+        serves[key] = serves.get(key, 0) + 1
+    served = [0]
+
+    def before(label: str) -> None:
+        if progress is not None:
+            progress(served[0], total, label)
+
+    def after(key: str, label: str) -> None:
+        served[0] += serves[key]
+        if progress is not None:
+            progress(served[0], total, label)
+
+    results = simulate_runs(runs, workers=workers, engine_progress=engine_progress, before=before, after=after)
+    done = 0
+    simulated = len(runs)
+    ran_by: dict[str, str] = {}
+    for r, seed, out, sc, key in slots:
+        if key in ran_by:
+            raw, source = results[key], ran_by[key]
+            out.reused_from.append(source)
+        else:
+            raw = results[key]
+            ran_by[key] = out.name
+            out.reused_from.append(None)
+        v = out.variant
+        res, notes = run_postprocessors(raw, v.components, seed)
+        out.kpis.append({k: float(res.kpis[k]) for k in KPI_NAMES})
+        extras = {k: float(v) for k, v in res.kpis.items() if k not in KPI_NAMES}
+        if XFACTOR not in extras:
+            extras[XFACTOR] = x_factor_mean(res.timeseries)
+        out.extras.append(extras)
+        out.hashes.append(scenario_hash(sc))
+        out.notes.extend(notes)
+        if r == 0:
+            out.first = res
+        done += 1
     if progress is not None:
         progress(done, total, "done")
 
@@ -216,6 +234,79 @@ def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_ide
     )
 
 
+#: Below this a case's runs stay in one process: a worker takes 2-3 s to start (imports, the
+#: compiled model from the cache), as long as a year of the 100-rack reference scenario.
+PARALLEL_MIN_RACK_STEPS = 250_000_000
+PARALLEL_MIN_EVENT_DAYS = 30
+
+
+def auto_workers(case: Case) -> int:
+    """How many processes ``dcsim case`` runs a case's simulations in unless told: one per core
+    (at most one per simulation) when each run is long enough to pay for a worker's start, a
+    job-driven run of at least 30 days or at least 2.5e8 rack-steps; otherwise 1."""
+    from ..sweep.executors import default_workers
+
+    sc = case.baseline.scenario
+    steps = sc.simulation.duration // sc.simulation.step
+    long_run = (sc.workload.kind in ("synthetic", "trace") and sc.simulation.duration >= PARALLEL_MIN_EVENT_DAYS * 86400) \
+        or steps * sc.it.racks >= PARALLEL_MIN_RACK_STEPS
+    runs = len(case.variants) * len(case.seeds)
+    return max(1, min(default_workers(), runs)) if long_run else 1
+
+
+def simulate_runs(runs: dict[str, tuple[Any, str]], *, workers: int = 1,
+                  engine_progress: Callable[[int, int], None] | None = None,
+                  before: Callable[[str], None] | None = None,
+                  after: Callable[[str, str], None] | None = None) -> dict[str, Results]:
+    """Simulate each ``key: (scenario, label)`` of ``runs``; returns ``key: Results``.
+
+    One worker: in order, in this process, ``before(label)`` ahead of each run and
+    ``engine_progress`` within it. More: in ``workers`` local processes (spawned, one Numba
+    thread each, as the sweep's local executor: :mod:`dcsim.sweep.executors`), each run's
+    Results sent back whole; ``after(key, label)`` as each one finishes, in either case. An
+    error in a run is raised here, the other runs cancelled; so is a Ctrl-C, the workers then
+    terminated at once."""
+    from ..engine import simulate
+
+    if workers <= 1 or len(runs) < 2:
+        out = {}
+        for key, (sc, label) in runs.items():
+            if before is not None:
+                before(label)
+            out[key] = simulate(sc, progress=engine_progress)
+            if after is not None:
+                after(key, label)
+        return out
+    import multiprocessing
+    import os
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    from ..sweep._worker import init_local_worker
+    from ..sweep.executors import _terminate, pinned_thread_env
+
+    out = {}
+    with pinned_thread_env():
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(runs)), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=init_local_worker, initargs=(os.getpid(),))
+    clean = False
+    try:
+        pending = {pool.submit(simulate, sc): (key, label) for key, (sc, label) in runs.items()}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                key, label = pending.pop(fut)
+                out[key] = fut.result()
+                if after is not None:
+                    after(key, label)
+        clean = True
+    finally:
+        if clean:
+            pool.shutdown(wait=True)
+        else:
+            _terminate(pool)
+    return {key: out[key] for key in runs}
+
+
 def run_case(
     case: str | Path | Case,
     *,
@@ -224,16 +315,18 @@ def run_case(
     overrides: dict[str, Any] | None = None,
     replications: int | None = None,
     progress: ProgressFn | None = None,
+    workers: int = 1,
 ) -> CaseResult:
     """Load (if given a path) and run a case; with ``output``, also write its report, CSV and
-    run folders there.
+    run folders there; with ``workers`` > 1, its simulations in that many local processes
+    (call it under ``if __name__ == "__main__":`` then: they are started with spawn).
 
     >>> res = run_case("scenarios/cases/supply-air-a2.toml", overrides={"simulation.duration": "14d"})
     >>> res.comparison()
     """
     if not isinstance(case, Case):
         case = load_case(case, overrides=overrides, replications=replications)
-    result = run_loaded_case(case, progress=progress)
+    result = run_loaded_case(case, progress=progress, workers=workers)
     if output is not None:
         result.save(output, lang=lang)
     return result
