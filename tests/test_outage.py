@@ -115,16 +115,16 @@ def test_an_unphysical_state_stops_the_run_with_exit_1(tmp_path, capsys, monkeyp
 def test_the_event_driven_path_checks_its_steps_too(monkeypatch):
     """The SimPy workload path advances the kernel one step at a time and checks the outputs
     every ~1 % of the run: a bad value stops it naming the step and quantity as well."""
-    import dcsim.engine as engine
+    import dcsim.drive as drive
 
-    real = engine.facility_kernel
+    real = drive.facility_kernel
 
     def broken(i0, i1, *args):
         real(i0, i1, *args)
         if i0 <= 7 < i1:
             args[-2].mean_inlet_c[7] = np.nan
 
-    monkeypatch.setattr(engine, "facility_kernel", broken)
+    monkeypatch.setattr(drive, "facility_kernel", broken)  # both paths take the kernel from dcsim.drive
     jobs = ROOT / "scenarios" / "jobs-lulea-batch.toml"
     with pytest.raises(SimulationError) as info:
         dcsim.simulate(dcsim.load_scenario(jobs, overrides={"simulation.duration": "1h", "simulation.step": "60s",

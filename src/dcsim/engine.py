@@ -55,7 +55,7 @@ from .model import (
 from .results import Results, compute_kpis, rack_table, record_timeseries
 from .scenario.load import scenario_grid, scenario_hash
 from .scenario.schema import Scenario
-from .thermal.kernels import StepInputs, allocate_outputs, allocate_rack_accumulators, facility_kernel
+from .thermal.kernels import StepInputs, allocate_outputs, allocate_rack_accumulators
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -138,7 +138,7 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, s
     total_servers = float(sc.it.racks * sc.it.servers_per_rack)
     every = max(1, n // 100)
     checked = 0
-    precompile(model, rack, dt, inputs, state, out, acc)
+    kernel = precompile(model, rack, dt, inputs, state, out, acc)
     for k in range(n):
         w = sim.advance(k, state.inlet_c)
         rack.util_scale[:] = w.utilization
@@ -146,8 +146,7 @@ def _run_event_driven(sc, model, inputs, state, out, acc, gx, dt, n, progress, s
         rack.servers_on[:] = w.servers_on
         # off servers' standby and transition energy arrive as extra power
         rack.extra_power_kw[:] = (w.transition_energy_j + w.standby_energy_j) / dt / 1000.0
-        facility_kernel(k, k + 1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state, out,
-                        acc)
+        kernel(k, k + 1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state, out, acc)
         on = float(w.servers_on.sum())
         servers_on[k] = on
         hall_u[k] = float(w.utilization @ w.servers_on) / total_servers  # busy share of all servers
