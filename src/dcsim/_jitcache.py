@@ -106,12 +106,13 @@ def needs_compile(dispatcher, args: tuple | None = None, *, with_type=None) -> b
     of that type; otherwise the index is missing or stale (Numba then returns an empty index).
     False when the cache cannot be read (nothing is then announced)."""
     try:
-        index = dispatcher._cache._cache_file._load_index()
         if args is not None:
             sig = tuple(dispatcher.typeof_pyval(a) for a in args)
-            if sig in dispatcher.overloads:
+            if sig in dispatcher.overloads:  # compiled in this process: no need to read the index
                 return False
+            index = dispatcher._cache._cache_file._load_index()
             return dispatcher._cache._index_key(sig, dispatcher.targetctx.codegen()) not in index
+        index = dispatcher._cache._cache_file._load_index()
         if with_type is not None:
             return not any(with_type in key[0] for key in index)
         return not index

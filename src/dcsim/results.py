@@ -247,17 +247,17 @@ def record_timeseries(columns: dict[str, np.ndarray], *, start: np.datetime64, s
     for name, values in columns.items():
         if name in _RATIO_AT:
             ratio = _RATIO_AT[name]
-            num, den = (np.add.reduceat(columns[c].astype(np.float64), starts) for c in _RATIO_COLUMNS[ratio])
+            num, den = (np.add.reduceat(columns[c], starts, dtype=np.float64) for c in _RATIO_COLUMNS[ratio])
             data[ratio] = np.divide(100.0 * num, den, out=np.zeros(len(starts)), where=den > 0)
         elif name in _RATIO_INPUTS:
             continue
         elif name == "cooling_mode":
-            counts = np.stack([np.add.reduceat((values == k).astype(np.int64), starts) for k in range(len(COOLING_MODES))])
+            counts = np.stack([np.add.reduceat(values == k, starts, dtype=np.int64) for k in range(len(COOLING_MODES))])
             data[name] = pd.Categorical.from_codes(counts.argmax(axis=0), categories=list(COOLING_MODES))
         elif name in _MAX_COLUMNS:
             data[name] = np.maximum.reduceat(values, starts)
         else:
-            sums = np.add.reduceat(values.astype(np.float64), starts)
+            sums = np.add.reduceat(values, starts, dtype=np.float64)  # no float64 copy of the column first
             data[name] = sums / lengths
     index = pd.DatetimeIndex(start + starts.astype("timedelta64[s]") * step_s, name="time").tz_localize("UTC")
     return pd.DataFrame(data, index=index)
