@@ -55,3 +55,20 @@ def test_auto_workers_runs_long_cases_on_every_core_and_short_ones_in_one_proces
     short = _case("price-aware-batch-scheduling.toml", **{"simulation.duration": f"{PARALLEL_MIN_EVENT_DAYS - 1}d"})
     assert auto_workers(short) == 1
     assert auto_workers(_case("supply-air-a2.toml")) == 1  # a year of 100 racks: about a second a run
+
+
+def test_dcsims_errors_cross_a_process_boundary_whole():
+    """A worker's InputError (exit 2, every problem with its path) and SimulationError (exit 1,
+    the step and quantity) are pickled back to the caller: they must come back as they were
+    (before, the InputError's message became one "problem" per character and the
+    SimulationError could not be rebuilt at all)."""
+    import pickle
+
+    from dcsim.errors import InputError, Problem, SimulationError
+
+    err = InputError([Problem("it.racks", "must be >= 1", value=0, file="a.toml", line=3)], title="1 problem in a.toml")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is InputError and str(back) == str(err) and back.problems == err.problems
+    sim = SimulationError(7, "2025-01-01T00:07:00", "mean_inlet_c", float("nan"), "a finite value")
+    back = pickle.loads(pickle.dumps(sim))
+    assert type(back) is SimulationError and str(back) == str(sim) and (back.step, back.quantity) == (7, "mean_inlet_c")

@@ -77,6 +77,9 @@ class InputError(Exception):
         self.title = title
         super().__init__(self.format())
 
+    def __reduce__(self):  # pickled whole (an error raised in a worker process reaches the caller as it was)
+        return (_input_error, (self.problems, self.title))
+
     def format(self) -> str:
         n = len(self.problems)
         title = self.title or ("invalid input" if n == 1 else f"{n} problems in the input")
@@ -86,6 +89,10 @@ class InputError(Exception):
     @property
     def paths(self) -> list[str]:
         return [p.path for p in self.problems]
+
+
+def _input_error(problems, title):
+    return InputError(problems, title=title)
 
 
 def raise_problems(problems: list[Problem], where: str) -> None:
@@ -107,6 +114,9 @@ class SimulationError(Exception):
             f"the simulation reached an unphysical state at step {step} ({time_utc} UTC): "
             f"{quantity} = {value!r}, outside {allowed}; nothing was written"
         )
+
+    def __reduce__(self):  # pickled whole (an error raised in a worker process reaches the caller as it was)
+        return (SimulationError, (self.step, self.time_utc, self.quantity, self.value, self.allowed))
 
 
 class OutputError(Exception):
