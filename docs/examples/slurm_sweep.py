@@ -6,8 +6,10 @@ Run it on the cluster's login node, from the dcsim checkout, with dcsim installe
     python docs/examples/slurm_sweep.py scenarios/sweeps/supply-air-site-containment.toml out/sweep --jobs 40
 
 Each SLURM job is one Dask worker: one process, one thread, one core (dcsim's runs are
-single-threaded; the sweep's parallelism is one run per worker). `--dry-run` prints the job
-script SLURM would get and submits nothing.
+single-threaded; the sweep's parallelism is one run per worker). Fill the shared Numba cache
+once from a compute node first (`srun ... python -m dcsim.warm`, docs/clusters.md). `--resume`
+keeps the runs an earlier attempt finished (a job out of wall time); `--dry-run` prints the
+job script SLURM would get and submits nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def make_cluster(args):
         account=args.account,
         job_script_prologue=[
             f"source {venv}/bin/activate",
-            f"export NUMBA_CACHE_DIR={cache}",  # shared: compiled once (python -m dcsim.warm), loaded by every job
+            # shared: filled once on a compute node (docs/clusters.md), then loaded by every job;
+            # Numba keys its cache by CPU, so a login node of another CPU type fills it in vain
+            f"export NUMBA_CACHE_DIR={cache}",
             "export NUMBA_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1",
         ],
         log_directory=args.logs,
@@ -53,6 +57,7 @@ def main() -> int:
     p.add_argument("--walltime", default="02:00:00")
     p.add_argument("--numba-cache", default=os.path.expanduser("~/.cache/dcsim-numba"))
     p.add_argument("--logs", default="dask-logs")
+    p.add_argument("--resume", action="store_true", help="keep the finished runs in OUTPUT and run the rest")
     p.add_argument("--dry-run", action="store_true", help="print the job script and stop")
     args = p.parse_args()
 
@@ -61,14 +66,12 @@ def main() -> int:
         print(cluster.job_script())
         cluster.close()
         return 0
-    os.environ["NUMBA_CACHE_DIR"] = str(Path(args.numba_cache).resolve())  # before Numba is imported
     import dcsim.sweep
-    from dcsim.warm import warm
 
-    warm()  # fill the shared cache once, here, instead of in every job
     cluster.scale(jobs=args.jobs)
     try:
-        results = dcsim.sweep.run_sweep(args.sweep_file, args.output, scheduler=cluster.scheduler_address, quiet=False)
+        results = dcsim.sweep.run_sweep(args.sweep_file, args.output, scheduler=cluster.scheduler_address,
+                                        resume=args.resume, quiet=False)
     finally:
         cluster.close()
     failed = int((results["status"] == "failed").sum())

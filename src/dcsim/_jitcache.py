@@ -113,8 +113,9 @@ def needs_compile(dispatcher, args: tuple | None = None, *, with_type=None) -> b
             index = dispatcher._cache._cache_file._load_index()
             return dispatcher._cache._index_key(sig, dispatcher.targetctx.codegen()) not in index
         index = dispatcher._cache._cache_file._load_index()
-        if with_type is not None:
-            return not any(with_type in key[0] for key in index)
+        if with_type is not None:  # a signature compiled for this CPU (Numba keys its cache by CPU too)
+            here = dispatcher.targetctx.codegen().magic_tuple()
+            return not any(with_type in key[0] and key[1] == here for key in index)
         return not index
     except Exception:  # noqa: BLE001 - Numba internals: an unknown layout means "do not announce"
         return False

@@ -31,13 +31,16 @@ def chunk_bounds(n: int, rack_u: np.ndarray | None = None) -> tuple[list[int], s
 def precompile(model, rack, dt: float, inputs, state, out, acc):
     """Compile the facility kernel for these arguments' types before the first call, in a
     thread of its own (:func:`dcsim._jitcache.compile_on_a_fresh_stack`; nothing when cached),
-    and return it as a function of the same arguments that skips Numba's type dispatch.
+    and return it as a function of the same arguments that skips Numba's type dispatch
+    (:func:`compiled_entry`).
 
     Why: the dispatcher types every argument of every call, and the plant's parameters are
     nested tuples of a few hundred floats: 31 us a call against 6.8 us through the compiled
     entry point (measured, the 400-server jobs hall, 2-core AMD EPYC), 2.5 s of a year at
-    5-minute steps, which the workload path drives one step a call. Only for arguments of the
-    same types as these (the callers reuse the same arrays and tuples, filled in place)."""
+    5-minute steps, which the workload path drives one step a call. The entry point does not
+    check its arguments' types: call it only with these same objects (the workload path does,
+    filling the arrays in place); :func:`run_facility`'s hundred-odd calls go through the
+    dispatcher."""
     args = (0, 1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state, out, acc)
     compile_on_a_fresh_stack(facility_kernel, args)
     return compiled_entry(facility_kernel, args)
@@ -45,7 +48,10 @@ def precompile(model, rack, dt: float, inputs, state, out, acc):
 
 def compiled_entry(dispatcher, args: tuple):
     """``dispatcher``'s compiled entry point for the types of ``args`` (compiling it if needed),
-    or the dispatcher itself where Numba does not expose one."""
+    or the dispatcher itself where Numba does not expose one. The entry point unboxes its
+    arguments as those types without checking them (an int64 array where float64 was compiled
+    is read as floats, a 2-D array where 1-D was can crash): pass it the objects it was made
+    for, or objects of exactly their types."""
     try:
         sig = tuple(dispatcher.typeof_pyval(a) for a in args)
         if sig not in dispatcher.overloads:
@@ -62,12 +68,12 @@ def run_facility(model, inputs, state, out, acc, dt: float, n: int, *, check: Ca
     (steps x racks, each rack's own utilisation) ``inputs.utilization`` must be all ones."""
     rack = model.rack
     ends, regular = chunk_bounds(n, rack_u)
-    kernel = precompile(model, rack, dt, inputs, state, out, acc)
+    precompile(model, rack, dt, inputs, state, out, acc)
     i0 = checked = 0
     for i1 in ends:
         if rack_u is not None:
             rack.util_scale[:] = rack_u[i0]
-        kernel(i0, i1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state,
+        facility_kernel(i0, i1, dt, inputs, rack, model.hall, model.plant_system, model.plant, model.electrical, state,
                         out, acc)
         if i1 in regular:
             check(checked, i1)

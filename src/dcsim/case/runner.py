@@ -263,9 +263,10 @@ def simulate_runs(runs: dict[str, tuple[Any, str]], *, workers: int = 1,
     One worker: in order, in this process, ``before(label)`` ahead of each run and
     ``engine_progress`` within it. More: in ``workers`` local processes (spawned, one Numba
     thread each, as the sweep's local executor: :mod:`dcsim.sweep.executors`), each run's
-    Results sent back whole; ``after(key, label)`` as each one finishes, in either case. An
-    error in a run is raised here, the other runs cancelled; so is a Ctrl-C, the workers then
-    terminated at once."""
+    Results sent back whole, no ``before`` and no ``engine_progress``; ``after(key, label)``
+    as each one finishes, in either case. An error in a run is raised here, the other runs
+    cancelled; so is a Ctrl-C, the workers then terminated at once. A cold Numba cache is
+    filled by each worker for itself (the first workers compile the model at the same time)."""
     from ..engine import simulate
 
     if workers <= 1 or len(runs) < 2:
@@ -280,30 +281,38 @@ def simulate_runs(runs: dict[str, tuple[Any, str]], *, workers: int = 1,
     import multiprocessing
     import os
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     from ..sweep._worker import init_local_worker
     from ..sweep.executors import _terminate, pinned_thread_env
 
     out = {}
-    with pinned_thread_env():
+    with pinned_thread_env():  # the workers start at the first submit: inside, so they inherit one thread each
         pool = ProcessPoolExecutor(max_workers=min(workers, len(runs)), mp_context=multiprocessing.get_context("spawn"),
                                    initializer=init_local_worker, initargs=(os.getpid(),))
-    clean = False
-    try:
-        pending = {pool.submit(simulate, sc): (key, label) for key, (sc, label) in runs.items()}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                key, label = pending.pop(fut)
-                out[key] = fut.result()
-                if after is not None:
-                    after(key, label)
-        clean = True
-    finally:
-        if clean:
-            pool.shutdown(wait=True)
-        else:
-            _terminate(pool)
+        clean = False
+        try:
+            pending = {pool.submit(simulate, sc): (key, label) for key, (sc, label) in runs.items()}
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    key, label = pending.pop(fut)
+                    try:
+                        out[key] = fut.result()
+                    except BrokenProcessPool:
+                        raise RuntimeError(
+                            "a worker process of the case died (killed for lack of memory? called from a script "
+                            "without `if __name__ == \"__main__\":`? the workers are started with spawn and import "
+                            "the main module); run the case with workers=1 (dcsim case -j 1) to see the run's own error"
+                        ) from None
+                    if after is not None:
+                        after(key, f"{label} done")
+            clean = True
+        finally:
+            if clean:
+                pool.shutdown(wait=True)
+            else:
+                _terminate(pool)
     return {key: out[key] for key in runs}
 
 

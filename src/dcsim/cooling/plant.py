@@ -1,7 +1,7 @@
 """The facility cooling plant: one step function for every cooling system, compiled for the
 scenario's system only (:mod:`dcsim.cooling.dispatch`).
 
-Interface (stable; the facility kernel calls it once per time step)
+Interface (stable; the facility kernel calls :func:`plant_step_dispatched` once per time step)
 ==================================================================
 
 ``code, params, state = dcsim.model.build_plant(cooling, heat_reuse, design_it_kw,
@@ -63,8 +63,8 @@ Heat reuse (``params.heat_reuse``): a heat pump on the return air, the chilled-w
 the liquid-loop return takes heat before the plant (which then rejects less), lifts it to the
 DH supply temperature and delivers evaporator heat + its electricity.
 
-The facility kernel (:func:`dcsim.thermal.kernels.facility_kernel`) calls it once per step
-with the electrical chain's indoor heat (``E_HEAT_TO_PLANT_KW``) as ``q_aux_kw``; the electrical
+The facility kernel (:func:`dcsim.thermal.kernels.facility_kernel`) calls
+:func:`plant_step_dispatched` with the system's marker once per step, with the electrical chain's indoor heat (``E_HEAT_TO_PLANT_KW``) as ``q_aux_kw``; the electrical
 parameters travel apart (:func:`dcsim.model.build_electrical`).
 
 Cost: measured 170-450 ns per call on a shared, loaded 2-core machine, 13-16 times one

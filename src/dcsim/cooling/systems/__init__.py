@@ -1,6 +1,7 @@
 """One module per cooling system: its parameters and its step function. The plant
-(:func:`dcsim.cooling.plant.plant_step`) calls the step of the scenario's system; the builders
-are in :mod:`dcsim.model.plant`.
+(:func:`dcsim.cooling.plant.plant_step_dispatched`) calls the step of the scenario's system,
+chosen by the type of its marker (:mod:`dcsim.cooling.dispatch`); the builders are in
+:mod:`dcsim.model.plant`.
 
 Every function here is compiled with ``inline="always"`` (Numba inlines it into its system's
 implementation in :mod:`dcsim.cooling.dispatch` before LLVM sees it). Without it each call
