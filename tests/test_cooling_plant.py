@@ -284,22 +284,26 @@ def test_tower_water_and_free_cooling_with_waterside_economiser():
     assert out[OUT_MODE] == MODE_MECHANICAL and 4.0 < out[OUT_CHILLER_COP] < 9.0
 
 
-def test_compiled_step_equals_python_execution():
-    """plant_step run by Numba and by the Python interpreter (py_func) agree on random inputs."""
-    rng = np.random.default_rng(11)
+def _twin_steps(rng, n):
+    """For every configuration, ``n`` random steps: (label, code, params, two equal states, two
+    zeroed outputs, the step's inputs q_coil .. dh_demand) for comparing two ways to run it."""
     for label, cooling, hr, _ in CONFIGS:
         code, params, state0 = build_plant(cooling, hr, 900.0, 80.0)
-        args = _inputs(rng, 40)
-        for i in range(40):
+        args = _inputs(rng, n)
+        for i in range(n):
             s1 = _random_state(rng, state0)
-            s2 = s1.copy()
-            o1, o2 = np.zeros(N_OUT), np.zeros(N_OUT)
             t_db, w, twb, p, flow, t_set, t_ret, q_coil, q_liq, q_aux, dh = (a[i] for a in args)
-            a = (q_coil, flow, t_ret, t_set, q_liq, q_aux, t_db, w, twb, p, dh, 60.0)
-            plant_step(code, params, s1, *a, o1)
-            plant_step.py_func(code, params, s2, *a, o2)
-            np.testing.assert_allclose(o1, o2, rtol=1e-12, atol=1e-12, err_msg=label)
-            np.testing.assert_array_equal(s1, s2, err_msg=label)
+            yield (label, code, params, s1, s1.copy(), np.zeros(N_OUT), np.zeros(N_OUT),
+                   (q_coil, flow, t_ret, t_set, q_liq, q_aux, t_db, w, twb, p, dh))
+
+
+def test_compiled_step_equals_python_execution():
+    """plant_step run by Numba and by the Python interpreter (py_func) agree on random inputs."""
+    for label, code, params, s1, s2, o1, o2, a in _twin_steps(np.random.default_rng(11), 40):
+        plant_step(code, params, s1, *a, 60.0, o1)
+        plant_step.py_func(code, params, s2, *a, 60.0, o2)
+        np.testing.assert_allclose(o1, o2, rtol=1e-12, atol=1e-12, err_msg=label)
+        np.testing.assert_array_equal(s1, s2, err_msg=label)
 
 
 @pytest.mark.slow  # compiles the plant step once per system marker (about 2 s each)
@@ -313,20 +317,11 @@ def test_a_systems_marker_compiles_the_same_step_as_the_run_time_choice():
     assert {c: type(system_marker(c)) for c in SYSTEM_CODES.values()} == SYSTEM_MARKERS
     with pytest.raises(ValueError, match="unknown cooling-system code 9"):
         system_marker(9)
-    rng = np.random.default_rng(5)
-    for label, cooling, hr, _ in CONFIGS:
-        code, params, state0 = build_plant(cooling, hr, 900.0, 80.0)
-        args = _inputs(rng, 200)
-        for i in range(200):
-            s1 = _random_state(rng, state0)
-            s2 = s1.copy()
-            o1, o2 = np.zeros(N_OUT), np.zeros(N_OUT)
-            t_db, w, twb, p, flow, t_set, t_ret, q_coil, q_liq, q_aux, dh = (a[i] for a in args)
-            a = (q_coil, flow, t_ret, t_set, q_liq, q_aux, t_db, w, twb, p, dh)
-            plant_step(code, params, s1, *a, 60.0, o1)
-            plant_step_dispatched(system_marker(code), params, s2, *a, 1.0, 60.0, o2)
-            np.testing.assert_array_equal(o1, o2, err_msg=label)
-            np.testing.assert_array_equal(s1, s2, err_msg=label)
+    for label, code, params, s1, s2, o1, o2, a in _twin_steps(np.random.default_rng(5), 200):
+        plant_step(code, params, s1, *a, 60.0, o1)
+        plant_step_dispatched(system_marker(code), params, s2, *a, 1.0, 60.0, o2)
+        np.testing.assert_array_equal(o1, o2, err_msg=label)
+        np.testing.assert_array_equal(s1, s2, err_msg=label)
 
 
 def test_interface_constants():

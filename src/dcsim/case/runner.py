@@ -166,7 +166,6 @@ def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_ide
             progress(served[0], total, label)
 
     results = simulate_runs(runs, workers=workers, engine_progress=engine_progress, before=before, after=after)
-    done = 0
     simulated = len(runs)
     ran_by: dict[str, str] = {}
     for r, seed, out, sc, key in slots:
@@ -188,9 +187,8 @@ def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_ide
         out.notes.extend(notes)
         if r == 0:
             out.first = res
-        done += 1
     if progress is not None:
-        progress(done, total, "done")
+        progress(total, total, "done")
 
     base = outcomes[0]
     differences: dict[str, dict[str, Difference]] = {}
@@ -234,8 +232,8 @@ def run_loaded_case(case: Case, *, progress: ProgressFn | None = None, reuse_ide
     )
 
 
-#: Below this a case's runs stay in one process: a worker takes 2-3 s to start (imports, the
-#: compiled model from the cache), as long as a year of the 100-rack reference scenario.
+#: Below this a case's runs stay in one process: a worker takes seconds to start (imports, the
+#: compiled model from the cache); a year of the 100-rack reference scenario takes about 1.1 s.
 PARALLEL_MIN_RACK_STEPS = 250_000_000
 PARALLEL_MIN_EVENT_DAYS = 30
 
